@@ -1,0 +1,97 @@
+// The domain's vocabulary. No `vscode` import here or anywhere under src/identity.
+
+/** The four identity types ARM accepts on a VM (comma and one space in the combined one). */
+export type IdentityType = 'None' | 'SystemAssigned' | 'UserAssigned' | 'SystemAssigned, UserAssigned';
+
+/** What ARM reports for one user-assigned identity attached to a VM. */
+export interface AttachedUserIdentity {
+  principalId?: string;
+  clientId?: string;
+}
+
+/** A VM's identity as ARM reports it; an absent identity is `{ type: 'None', userAssignedIdentities: {} }`. */
+export interface VmIdentity {
+  type: IdentityType;
+  principalId?: string;
+  tenantId?: string;
+  /** Keyed by full resource id, with the casing ARM returned. */
+  userAssignedIdentities: Record<string, AttachedUserIdentity>;
+}
+
+/** Enough to address a VM. */
+export interface VmRef {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  /** Full ARM resource id. */
+  id: string;
+}
+
+export interface VirtualMachine extends VmRef {
+  location: string;
+  identity: VmIdentity;
+  provisioningState?: string;
+  etag?: string;
+}
+
+export interface Subscription {
+  subscriptionId: string;
+  displayName: string;
+  tenantId: string;
+}
+
+export interface ResourceGroup {
+  name: string;
+  location: string;
+  id: string;
+}
+
+/** A Microsoft.ManagedIdentity/userAssignedIdentities resource. */
+export interface UserAssignedIdentity {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  subscriptionId: string;
+  location: string;
+  principalId: string;
+  clientId: string;
+  tenantId: string;
+}
+
+export interface EntraGroup {
+  id: string;
+  displayName: string;
+  description?: string;
+}
+
+/** What the caller asks to change; the pure function turns it into the next identity and the PATCH body. */
+export type IdentityChange =
+  | { kind: 'enableSystemAssigned' }
+  | { kind: 'disableSystemAssigned' }
+  | { kind: 'assignUserAssigned'; ids: string[] }
+  | { kind: 'removeUserAssigned'; ids: string[] }
+  | { kind: 'removeAllUserAssigned' };
+
+/** The JSON shown in the editor tab for a VM. */
+export interface IdentityJson {
+  vm: string;
+  resourceGroup: string;
+  subscriptionId: string;
+  type: IdentityType;
+  systemAssigned: { principalId: string; tenantId: string } | null;
+  userAssigned: { id: string; name: string; clientId?: string; principalId?: string }[];
+}
+
+/** Options every write takes. */
+export interface OperationOptions {
+  signal?: AbortSignal;
+  /** Called with short human-readable progress steps ("Waiting for Azure to finish..."). */
+  onProgress?: (message: string) => void;
+}
+
+/** A page of group search results. */
+export interface GroupPage {
+  groups: EntraGroup[];
+  /** Pass back to get the next page; absent on the last page. */
+  nextPageLink?: string;
+}

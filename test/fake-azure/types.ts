@@ -1,0 +1,148 @@
+// Shared types of the fake Azure: the seed file format, the live state, and the route-handler contract
+// that the ARM, Graph and token faces implement. See README.md in this folder for the seed format in prose.
+import type { IncomingHttpHeaders } from 'node:http';
+
+// ---------- Seed (the JSON file given with --seed) ----------
+
+export interface Seed {
+  tenants: SeedTenant[];
+  principals: SeedPrincipal[];
+  subscriptions: SeedSubscription[];
+  resourceGroups: SeedResourceGroup[];
+  userAssignedIdentities: SeedUserAssignedIdentity[];
+  virtualMachines: SeedVirtualMachine[];
+  groups: SeedGroup[];
+  roleAssignments: SeedRoleAssignment[];
+}
+
+export interface SeedTenant {
+  tenantId: string;
+  displayName: string;
+  defaultDomain: string;
+}
+
+/** A user or an application's service principal that can sign in. */
+export interface SeedPrincipal {
+  /** Object id in Microsoft Entra (the token's oid). */
+  id: string;
+  kind: 'User' | 'ServicePrincipal';
+  tenantId: string;
+  displayName: string;
+  /** Service principals: the application (client) id, the token's appid. */
+  appId?: string;
+  /** Service principals: the client secret accepted by the token endpoint. */
+  secret?: string;
+  userPrincipalName?: string;
+  /** Microsoft Graph application permissions carried in the token's `roles`, e.g. GroupMember.ReadWrite.All. */
+  graphPermissions?: string[];
+}
+
+export interface SeedSubscription {
+  subscriptionId: string;
+  displayName: string;
+  tenantId: string;
+}
+
+export interface SeedResourceGroup {
+  subscriptionId: string;
+  name: string;
+  location: string;
+  tags?: Record<string, string>;
+}
+
+export interface SeedUserAssignedIdentity {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  principalId: string;
+  clientId: string;
+  tags?: Record<string, string>;
+}
+
+export interface SeedVirtualMachine {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  vmSize?: string;
+  osType?: 'Linux' | 'Windows';
+  powerState?: 'running' | 'stopped' | 'deallocated';
+  identity?: {
+    type: 'None' | 'SystemAssigned' | 'UserAssigned' | 'SystemAssigned, UserAssigned';
+    /** With SystemAssigned: the object id of its service principal (created in Graph state at load). */
+    principalId?: string;
+    /** Full resource ids of user-assigned identities from `userAssignedIdentities`. */
+    userAssignedIdentities?: string[];
+  };
+}
+
+export interface SeedGroup {
+  id: string;
+  displayName: string;
+  description?: string;
+  /** Object ids of direct members (principals, managed identities' service principals, or groups). */
+  members?: string[];
+  /** Object ids of owners; an owner may add members without GroupMember.ReadWrite.All. */
+  owners?: string[];
+}
+
+export interface SeedRoleAssignment {
+  principalId: string;
+  /** A built-in role name: Owner, Contributor, Reader, Virtual Machine Contributor,
+   *  Managed Identity Operator, Managed Identity Contributor. */
+  roleDefinitionName: string;
+  /** /subscriptions/{s}[/resourceGroups/{rg}[/providers/...]] */
+  scope: string;
+}
+
+// ---------- What a started fake reports (the one JSON line on stdout, and startFakeAzure's result) ----------
+
+export interface FakeAzureInfo {
+  /** https://127.0.0.1:PORT */
+  url: string;
+  /** PEM file of the CA that signed the server certificate (for NODE_EXTRA_CA_CERTS). */
+  caFile: string;
+  /** ARM root, `${url}/`. Also the ARM token audience. */
+  resourceManagerEndpoint: string;
+  /** Graph root without version, `${url}/graph`. Also the Graph token audience. */
+  graphEndpoint: string;
+  /** `${url}/login`; the token service is at `${authorityHost}/{tenant}/oauth2/v2.0/token`. */
+  authorityHost: string;
+  tenantId: string;
+  /** The full-rights service principal of the seed. */
+  clientId: string;
+  clientSecret: string;
+}
+
+// ---------- Route-handler contract ----------
+
+/** Claims of the validated bearer token of a request. */
+export interface Caller {
+  oid: string;
+  tid: string;
+  appid?: string;
+  /** Name shown in AuthorizationFailed messages: the UPN for users, the appId for service principals. */
+  displayName: string;
+  aud: string;
+  roles: string[];
+}
+
+export interface FakeRequest {
+  method: string;
+  /** Path below the face's prefix, e.g. `/v1.0/groups` for Graph, the full path for ARM. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON body, or undefined. */
+  body: unknown;
+  caller: Caller;
+  /** `https://127.0.0.1:PORT`, for building absolute links. */
+  baseUrl: string;
+}
+
+export interface FakeResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
