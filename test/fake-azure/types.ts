@@ -146,3 +146,93 @@ export interface FakeResponse {
   headers?: Record<string, string>;
   body?: unknown;
 }
+
+// ---------- Live state (what GET /_control/state and RunningFakeAzure.getState() return) ----------
+
+export type IdentityTypeName = 'None' | 'SystemAssigned' | 'UserAssigned' | 'SystemAssigned, UserAssigned';
+
+export interface StateVmIdentity {
+  type: IdentityTypeName;
+  principalId?: string;
+  tenantId?: string;
+  /** Keyed by full resource id in the casing it was stored with. */
+  userAssignedIdentities: Record<string, { principalId: string; clientId: string }>;
+}
+
+export interface StateVirtualMachine {
+  id: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  vmSize: string;
+  osType: 'Linux' | 'Windows';
+  powerState: 'running' | 'stopped' | 'deallocated';
+  provisioningState: string;
+  etag: string;
+  identity: StateVmIdentity;
+  tags: Record<string, string>;
+}
+
+export interface StateUserAssignedIdentity {
+  id: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  tenantId: string;
+  principalId: string;
+  clientId: string;
+  tags: Record<string, string>;
+}
+
+/** Directory service principals: app principals from the seed and managed identities' principals. */
+export interface StateServicePrincipal {
+  id: string;
+  appId: string;
+  displayName: string;
+  servicePrincipalType: 'Application' | 'ManagedIdentity';
+  /** For managed identities: the resource id of the VM or user-assigned identity. */
+  alternativeNames: string[];
+  tenantId: string;
+}
+
+export interface StateGroup {
+  id: string;
+  displayName: string;
+  description?: string;
+  members: string[];
+  owners: string[];
+}
+
+export interface FakeState {
+  tenants: SeedTenant[];
+  principals: SeedPrincipal[];
+  subscriptions: SeedSubscription[];
+  resourceGroups: SeedResourceGroup[];
+  userAssignedIdentities: StateUserAssignedIdentity[];
+  virtualMachines: StateVirtualMachine[];
+  servicePrincipals: StateServicePrincipal[];
+  groups: StateGroup[];
+  roleAssignments: SeedRoleAssignment[];
+}
+
+// ---------- Fault injection (a file given with --faults, or POST /_control/faults) ----------
+
+export interface FaultRule {
+  /** Matched against the request method; any method when absent. */
+  method?: string;
+  /** A regular expression matched against the URL path (without query). */
+  path: string;
+  kind: 'status' | 'drop' | 'delay' | 'lroFailed' | 'lroNeverEnds';
+  /** kind 'status': 429, 500, 503... */
+  status?: number;
+  retryAfterSeconds?: number;
+  /** kind 'delay': extra milliseconds before answering. */
+  delayMs?: number;
+  /** How many matching requests it applies to; default 1, 0 means every one. */
+  times?: number;
+  /** kind 'status' and 'lroFailed': the error code and message in the body. */
+  errorCode?: string;
+  errorMessage?: string;
+}
