@@ -15,6 +15,7 @@ import {
   type FilterNode,
   type SearchNode,
 } from './graph-odata';
+import { sameId } from './state';
 import type { FakeRequest, FakeResponse, FakeState, StateGroup, StateServicePrincipal } from './types';
 
 interface GraphOptions {
@@ -192,8 +193,6 @@ function requireRole(req: FakeRequest, roles: string[]): void {
 
 // ---------- directory lookups ----------
 
-const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
 function checkObjectId(id: string): void {
   if (!GUID.test(id)) throw badRequest(`Invalid object identifier '${id}'.`);
 }
@@ -202,36 +201,8 @@ function findGroup(state: FakeState, id: string): StateGroup | undefined {
   return state.groups.find((group) => sameId(group.id, id));
 }
 
-/**
- * The directory's service principals: those in state, plus (if state does not list them) the principals of
- * user-assigned identities and the seed's application principals, which exist in a real tenant as well.
- */
 function findServicePrincipal(state: FakeState, id: string): StateServicePrincipal | undefined {
-  const listed = state.servicePrincipals.find((sp) => sameId(sp.id, id));
-  if (listed) return listed;
-  const identity = state.userAssignedIdentities.find((uai) => sameId(uai.principalId, id));
-  if (identity) {
-    return {
-      id: identity.principalId,
-      appId: identity.clientId,
-      displayName: identity.name,
-      servicePrincipalType: 'ManagedIdentity',
-      alternativeNames: [identity.id],
-      tenantId: identity.tenantId,
-    };
-  }
-  const principal = state.principals.find((p) => p.kind === 'ServicePrincipal' && sameId(p.id, id));
-  if (principal) {
-    return {
-      id: principal.id,
-      appId: principal.appId ?? principal.id,
-      displayName: principal.displayName,
-      servicePrincipalType: 'Application',
-      alternativeNames: [],
-      tenantId: principal.tenantId,
-    };
-  }
-  return undefined;
+  return state.servicePrincipals.find((sp) => sameId(sp.id, id));
 }
 
 type DirectoryObject =
