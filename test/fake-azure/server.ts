@@ -1,0 +1,309 @@
+// The fake Azure: one HTTPS server on loopback serving ARM at the root, Microsoft Graph under /graph and a
+// Microsoft Entra token service under /login, plus loopback-only control routes under /_control.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { join } from 'node:path';
+import type { FakeAzureInfo, FakeRequest, FakeResponse, FakeState, FaultRule, Seed } from './types';
+import { loadSeed, stateFromSeed } from './state';
+import { armError, checkRoleAssignments, handleArmRequest, type ArmContext, type LroOperation } from './arm';
+import { armAuthenticationFailure, checkBearerToken, graphAuthenticationFailure, handleLoginRequest, TokenService, type TokenClaims } from './auth';
+import { handleGraphRequest } from './graph';
+
+export const certsDir = join(__dirname, 'certs');
+export const caFile = join(certsDir, 'ca.pem');
+
+export interface FakeAzureOptions {
+  port?: number;
+  seed?: string | Seed;
+  latencyMs?: number;
+  lroPolls?: number;
+  pageSize?: number;
+  faults?: FaultRule[];
+  log?: (line: string) => void;
+  /** Retry-After (seconds) on long-running answers; the SDK waits this long between polls. Default 1. */
+  retryAfterSeconds?: number;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number;
+}
+
+export interface RunningFakeAzure {
+  info: FakeAzureInfo;
+  stop(): Promise<void>;
+  /** A deep copy of the live state. */
+  getState(): FakeState;
+  /** Back to the seed: state, running operations, faults and the request log. */
+  reset(): void;
+  addFaults(rules: FaultRule[]): void;
+  clearFaults(): void;
+  requests(): LoggedRequest[];
+  /** A token signed by this fake for a seed principal, for tests of expired or wrong-audience tokens. */
+  mintToken(principalId: string, audience: string, overrides?: Partial<TokenClaims>): string;
+}
+
+interface ActiveFault {
+  rule: FaultRule;
+  pattern: RegExp;
+  remaining: number; // Infinity for times: 0
+}
+
+const loopbackAddresses = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function delay(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const defaultErrorCodes: Record<number, [string, string]> = {
+  429: ['TooManyRequests', 'The request is being throttled as the limit has been reached for operation type. Please retry after the time given in Retry-After.'],
+  500: ['InternalServerError', 'An unexpected error occured while processing the request.'],
+  503: ['ServiceUnavailable', 'The service is temporarily unavailable. Please retry later.'],
+};
+
+export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<RunningFakeAzure> {
+  const seed = loadSeed(options.seed);
+  let state = stateFromSeed(seed);
+  checkRoleAssignments(state);
+  const latencyMs = options.latencyMs ?? 0;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  let faults: ActiveFault[] = [];
+  let requestLog: LoggedRequest[] = [];
+  const sockets = new Set<Socket>();
+  const rateLimit = { reads: 12000, writes: 1200, windowStart: Date.now() };
+
+  const addFaults = (rules: FaultRule[]) => {
+    for (const rule of rules) {
+      if (!rule || typeof rule.path !== 'string' || !['status', 'drop', 'delay', 'lroFailed', 'lroNeverEnds'].includes(rule.kind)) {
+        throw new Error(`Invalid fault rule ${JSON.stringify(rule)}: it needs a path (regular expression) and a kind.`);
+      }
+      faults.push({ rule, pattern: new RegExp(rule.path, 'i'), remaining: rule.times === 0 ? Infinity : (rule.times ?? 1) });
+    }
+  };
+  addFaults(options.faults ?? []);
+
+  const takeFault = (method: string, path: string, kinds: FaultRule['kind'][]): FaultRule | undefined => {
+    const active = faults.find((f) => f.remaining > 0 && kinds.includes(f.rule.kind) &&
+      (!f.rule.method || f.rule.method.toUpperCase() === method) && f.pattern.test(path));
+    if (!active) return undefined;
+    active.remaining -= 1;
+    return active.rule;
+  };
+
+  const server: Server = createServer({ cert: readFileSync(join(certsDir, 'server.pem')), key: readFileSync(join(certsDir, 'server-key.pem')) });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('The fake Azure could not learn its own port.');
+  const url = `https://127.0.0.1:${address.port}`;
+  const authorityHost = `${url}/login`;
+  const resourceManagerEndpoint = `${url}/`;
+  const graphEndpoint = `${url}/graph`;
+  const tokens = new TokenService(authorityHost, { arm: resourceManagerEndpoint, graph: graphEndpoint });
+  const operations = new Map<string, LroOperation>();
+  const armContext = (): ArmContext => ({
+    state,
+    pageSize: options.pageSize ?? 50,
+    lroPolls: options.lroPolls ?? 1,
+    retryAfterSeconds: options.retryAfterSeconds ?? 1,
+    operations,
+    takeLroFault: (method, path) => {
+      const rule = takeFault(method, path, ['lroFailed', 'lroNeverEnds']);
+      if (!rule) return undefined;
+      return { kind: rule.kind as 'lroFailed' | 'lroNeverEnds', ...(rule.errorCode ? { errorCode: rule.errorCode } : {}), ...(rule.errorMessage ? { errorMessage: rule.errorMessage } : {}) };
+    },
+  });
+  const defaultPrincipal = seed.principals.find((p) => p.kind === 'ServicePrincipal' && p.appId && p.secret);
+  if (!defaultPrincipal) throw new Error('The seed needs at least one service principal with an appId and a secret.');
+  const info: FakeAzureInfo = {
+    url,
+    caFile,
+    resourceManagerEndpoint,
+    graphEndpoint,
+    authorityHost,
+    tenantId: defaultPrincipal.tenantId,
+    clientId: defaultPrincipal.appId!,
+    clientSecret: defaultPrincipal.secret!,
+  };
+
+  const reset = () => {
+    state = stateFromSeed(seed);
+    operations.clear();
+    faults = [];
+    requestLog = [];
+  };
+
+  /** Answers for /_control/...; undefined when the path is not a control route. */
+  async function control(method: string, path: string, rawBody: string): Promise<FakeResponse> {
+    if (method === 'GET' && path === '/_control/state') return { status: 200, body: state };
+    if (method === 'POST' && path === '/_control/reset') {
+      reset();
+      return { status: 204 };
+    }
+    if (method === 'POST' && path === '/_control/faults') {
+      try {
+        const parsed = JSON.parse(rawBody) as FaultRule | FaultRule[];
+        addFaults(Array.isArray(parsed) ? parsed : [parsed]);
+        return { status: 204 };
+      } catch (e) {
+        return { status: 400, body: { error: { code: 'InvalidFault', message: (e as Error).message } } };
+      }
+    }
+    if (method === 'DELETE' && path === '/_control/faults') {
+      faults = [];
+      return { status: 204 };
+    }
+    if (method === 'GET' && path === '/_control/requests') return { status: 200, body: requestLog };
+    return { status: 404, body: { error: { code: 'NotFound', message: `No control route ${method} ${path}.` } } };
+  }
+
+  async function answer(req: IncomingMessage, path: string, query: URLSearchParams, rawBody: string, requestId: string): Promise<FakeResponse> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (path === '/login' || path.startsWith('/login/')) {
+      const form = new URLSearchParams(method === 'POST' ? rawBody : '');
+      return handleLoginRequest(method, path.slice('/login'.length), form, state, tokens, authorityHost, requestId);
+    }
+    const isGraph = path === '/graph' || path.startsWith('/graph/');
+    let body: unknown;
+    if (rawBody.length > 0) {
+      try {
+        body = JSON.parse(rawBody);
+      } catch {
+        return isGraph
+          ? { status: 400, body: { error: { code: 'BadRequest', message: 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.' } } }
+          : armError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
+      }
+    }
+    if (!isGraph && !query.get('api-version')) {
+      return armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+    }
+    const authorization = req.headers.authorization;
+    const check = checkBearerToken(authorization, isGraph ? graphEndpoint : resourceManagerEndpoint, state, tokens);
+    if (!('caller' in check)) {
+      return isGraph ? graphAuthenticationFailure(check, authorityHost, requestId) : armAuthenticationFailure(check, resourceManagerEndpoint, authorityHost);
+    }
+    const fakeRequest: FakeRequest = {
+      method,
+      path: isGraph ? path.slice('/graph'.length) : path,
+      query,
+      headers: req.headers,
+      body,
+      caller: check.caller,
+      baseUrl: url,
+    };
+    if (isGraph) return handleGraphRequest(fakeRequest, state, { pageSize: options.pageSize ?? 50 });
+    return handleArmRequest(fakeRequest, armContext());
+  }
+
+  function send(res: ServerResponse, response: FakeResponse, requestId: string, extraHeaders: Record<string, string>) {
+    const headers: Record<string, string> = { 'x-ms-request-id': requestId, 'x-ms-correlation-request-id': requestId, ...extraHeaders, ...(response.headers ?? {}) };
+    if (response.body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
+    res.writeHead(response.status, headers);
+    res.end(response.body === undefined ? undefined : JSON.stringify(response.body));
+  }
+
+  function rateLimitHeaders(method: string): Record<string, string> {
+    if (Date.now() - rateLimit.windowStart > 60_000) Object.assign(rateLimit, { reads: 12000, writes: 1200, windowStart: Date.now() });
+    if (method === 'GET') rateLimit.reads = Math.max(0, rateLimit.reads - 1);
+    else rateLimit.writes = Math.max(0, rateLimit.writes - 1);
+    return {
+      'x-ms-ratelimit-remaining-subscription-reads': String(rateLimit.reads),
+      'x-ms-ratelimit-remaining-subscription-writes': String(rateLimit.writes),
+    };
+  }
+
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    void (async () => {
+      const started = Date.now();
+      const method = (req.method ?? 'GET').toUpperCase();
+      const parsed = new URL(req.url ?? '/', url);
+      const path = decodeURIComponent(parsed.pathname);
+      const requestId = randomUUID();
+      const rawBody = await readBody(req);
+      if (path.startsWith('/_control/')) {
+        // Control routes change the fake itself: only this machine may use them, and they stay out of the request log.
+        const response = loopbackAddresses.has(req.socket.remoteAddress ?? '')
+          ? await control(method, path, rawBody)
+          : { status: 403, body: { error: { code: 'Forbidden', message: 'Control routes answer only on loopback.' } } };
+        send(res, response, requestId, {});
+        return;
+      }
+      let response: FakeResponse;
+      const fault = takeFault(method, path, ['status', 'drop', 'delay']);
+      await delay(latencyMs);
+      if (fault?.kind === 'drop') {
+        requestLog.push({ method, path, status: 0 });
+        log(`${method} ${path} dropped (fault) ${Date.now() - started}ms`);
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.kind === 'delay') await delay(fault.delayMs ?? 1000);
+      if (fault?.kind === 'status') {
+        const status = fault.status ?? 503;
+        const [code, message] = defaultErrorCodes[status] ?? ['FaultInjected', `The fake Azure answered ${status} by a fault rule.`];
+        response = {
+          status,
+          headers: fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {},
+          body: { error: { code: fault.errorCode ?? code, message: fault.errorMessage ?? message } },
+        };
+      } else {
+        try {
+          response = await answer(req, path, parsed.searchParams, rawBody, requestId);
+        } catch (e) {
+          log(`fake-azure internal error on ${method} ${path}: ${(e as Error).stack ?? String(e)}`);
+          response = armError(500, 'InternalServerError', 'The fake Azure failed while answering; see its log.');
+        }
+      }
+      const isArm = !path.startsWith('/graph') && !path.startsWith('/login');
+      send(res, response, requestId, isArm ? rateLimitHeaders(method) : {});
+      requestLog.push({ method, path, status: response.status });
+      // The path only: query strings and headers (Authorization) never reach the log.
+      log(`${method} ${path} ${response.status} ${Date.now() - started}ms`);
+    })().catch((e: unknown) => {
+      log(`fake-azure failed on a request: ${(e as Error).message}`);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+
+  return {
+    info,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+    getState: () => structuredClone(state),
+    reset,
+    addFaults,
+    clearFaults: () => {
+      faults = [];
+    },
+    requests: () => requestLog.map((r) => ({ ...r })),
+    mintToken: (principalId, audience, overrides) => {
+      const principal = state.principals.find((p) => p.id === principalId);
+      if (!principal) throw new Error(`No principal ${principalId} in the seed.`);
+      return tokens.mint(principal, audience, overrides);
+    },
+  };
+}
