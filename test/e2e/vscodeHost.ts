@@ -1,0 +1,277 @@
+// A real VS Code with the packaged extension, pointed at a fake Azure: fresh profile folders, settings, the
+// extension host's environment, and the window itself. Shared by the e2e harness and `npm run sandbox`.
+// The VS Code host is chosen by run.ts: code-server (offline machines, see ../../../shared/vscode-in-a-browser.md)
+// or desktop VS Code downloaded by @vscode/test-electron (E2E_VSCODE_HOST=electron, E2E_VSCODE_EXECUTABLE=path).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, _electron, type Browser, type ElectronApplication, type Page } from 'playwright-core';
+import type { FakeAzureInfo, FakeState } from '../fake-azure/types';
+import { ensureCodeServer, repoRoot, type CodeServerInstall } from './codeServer';
+
+export const resultsDir = path.join(repoRoot, 'test-results');
+export const demoSeedPath = path.join(repoRoot, 'test', 'fake-azure', 'seeds', 'demo.json');
+export const vsixPath = path.join(repoRoot, 'dist', 'vm-identities.vsix');
+export const chromiumPath = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A service principal of the seed that VS Code signs in as. */
+export interface Credentials {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** The seed's service principal with this display name (sp-identity-admin, sp-reader, sp-vm-contributor). */
+export function seedPrincipal(state: FakeState, displayName: string): Credentials {
+  const principal = state.principals.find((p) => p.displayName === displayName);
+  if (!principal?.appId || !principal.secret) throw new Error(`seed has no service principal ${displayName} with a secret`);
+  return { tenantId: principal.tenantId, clientId: principal.appId, clientSecret: principal.secret };
+}
+
+/** Builds dist/vm-identities.vsix once per run (run.ts sets E2E_VSIX after building it). */
+export function packageVsix(log: (line: string) => void = () => {}): string {
+  if (process.env.E2E_VSIX && fs.existsSync(process.env.E2E_VSIX)) return process.env.E2E_VSIX;
+  log('Packaging the extension (npm run package) ...');
+  const result = spawnSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`npm run package failed:\n${result.stdout}\n${result.stderr}`);
+  if (!fs.existsSync(vsixPath)) throw new Error(`npm run package did not produce ${vsixPath}`);
+  process.env.E2E_VSIX = vsixPath;
+  return vsixPath;
+}
+
+/** User settings that point the extension at the fake Azure and keep VS Code's own first-run UI out of the way. */
+export function userSettings(info: FakeAzureInfo): Record<string, unknown> {
+  return {
+    'azureVmIdentities.signInMethod': 'servicePrincipal',
+    'azureVmIdentities.customCloud': {
+      resourceManagerEndpoint: info.resourceManagerEndpoint,
+      graphEndpoint: info.graphEndpoint,
+      authorityHost: info.authorityHost,
+    },
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'workbench.enableExperiments': false,
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'chat.disableAIFeatures': true,
+    'chat.commandCenter.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'git.enabled': false,
+    'window.commandCenter': false,
+  };
+}
+
+/** The environment VS Code's extension host inherits: the fake's CA, and the principal's AZURE_* credentials. */
+export function extensionHostEnv(info: FakeAzureInfo, credentials: Credentials): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('AZURE_') && !key.toLowerCase().startsWith('npm_') && key !== 'NODE_OPTIONS'),
+  );
+  return {
+    ...env,
+    NODE_EXTRA_CA_CERTS: info.caFile,
+    AZURE_TENANT_ID: credentials.tenantId,
+    AZURE_CLIENT_ID: credentials.clientId,
+    AZURE_CLIENT_SECRET: credentials.clientSecret,
+    AZURE_AUTHORITY_HOST: info.authorityHost,
+  };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function runQuiet(command: string, args: string[], env?: NodeJS.ProcessEnv): void {
+  const result = spawnSync(command, args, { encoding: 'utf8', env });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+}
+
+/** Fresh user-data, extensions and workspace folders, with the VSIX installed and settings written. */
+export interface Profile {
+  root: string;
+  userDataDir: string;
+  extensionsDir: string;
+  workspaceDir: string;
+}
+
+export function createProfile(name: string, settings: Record<string, unknown>): Profile {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `vmi-${name}-`));
+  const profile = {
+    root,
+    userDataDir: path.join(root, 'user-data'),
+    extensionsDir: path.join(root, 'extensions'),
+    workspaceDir: path.join(root, 'workspace'),
+  };
+  for (const dir of [profile.userDataDir, profile.extensionsDir, profile.workspaceDir]) fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(path.join(profile.userDataDir, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(profile.userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  fs.writeFileSync(path.join(profile.workspaceDir, 'README.txt'), 'Workspace of an end-to-end test.\n');
+  return profile;
+}
+
+/** A running code-server serving the profile. */
+export class CodeServer {
+  private constructor(
+    readonly url: string,
+    private readonly child: ChildProcess,
+    readonly logFile: string,
+  ) {}
+
+  static installExtension(install: CodeServerInstall, profile: Profile, vsix: string): void {
+    runQuiet(install.node, [install.entry, '--config', path.join(profile.root, 'code-server.yaml'), '--extensions-dir', profile.extensionsDir, '--user-data-dir', profile.userDataDir, '--install-extension', vsix]);
+  }
+
+  static async start(install: CodeServerInstall, profile: Profile, env: NodeJS.ProcessEnv, logFile: string): Promise<CodeServer> {
+    const port = await freePort();
+    fs.mkdirSync(path.dirname(logFile), { recursive: true });
+    const log = fs.openSync(logFile, 'w');
+    const child = spawn(
+      install.node,
+      [
+        install.entry,
+        '--config', path.join(profile.root, 'code-server.yaml'),
+        '--auth', 'none',
+        '--bind-addr', `127.0.0.1:${port}`,
+        '--user-data-dir', profile.userDataDir,
+        '--extensions-dir', profile.extensionsDir,
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--disable-getting-started-override',
+        '--ignore-last-opened',
+        profile.workspaceDir,
+      ],
+      { env, stdio: ['ignore', log, log], detached: true },
+    );
+    fs.closeSync(log);
+    const server = new CodeServer(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(profile.workspaceDir)}`, child, logFile);
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}; see ${logFile}`);
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+        if (response.ok) return server;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await server.stop();
+    throw new Error(`code-server did not answer within 60 s; see ${logFile}`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.pid === undefined) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    // code-server runs in its own process group; end it and its extension host together.
+    try {
+      process.kill(-this.child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-(this.child.pid as number), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** One VS Code window with the extension, wherever it runs. */
+export interface Host {
+  readonly kind: 'code-server' | 'vscode-electron';
+  readonly page: Page;
+  reload(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startCodeServerHost(name: string, profile: Profile, env: NodeJS.ProcessEnv, vsix: string): Promise<Host> {
+  const install = await ensureCodeServer((line) => console.log(line));
+  CodeServer.installExtension(install, profile, vsix);
+  const server = await CodeServer.start(install, profile, env, path.join(resultsDir, `${name}.code-server.log`));
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    const openedBrowser = browser;
+    return {
+      kind: 'code-server',
+      page,
+      reload: async () => {
+        await page.reload();
+      },
+      stop: async () => {
+        await openedBrowser.close().catch(() => {});
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    await browser?.close().catch(() => {});
+    await server.stop();
+    throw error;
+  }
+}
+
+export async function startElectronHost(profile: Profile, env: NodeJS.ProcessEnv, vsix: string): Promise<Host> {
+  const executable = process.env.E2E_VSCODE_EXECUTABLE;
+  if (!executable) throw new Error('E2E_VSCODE_HOST=electron needs E2E_VSCODE_EXECUTABLE (set by run.ts)');
+  const { resolveCliArgsFromVSCodeExecutablePath } = await import('@vscode/test-electron');
+  const [cli, ...cliArgs] = resolveCliArgsFromVSCodeExecutablePath(executable);
+  runQuiet(cli, [...cliArgs, '--extensions-dir', profile.extensionsDir, '--user-data-dir', profile.userDataDir, '--install-extension', vsix]);
+  const app: ElectronApplication = await _electron.launch({
+    executablePath: executable,
+    args: [
+      '--extensions-dir', profile.extensionsDir,
+      '--user-data-dir', profile.userDataDir,
+      '--disable-workspace-trust',
+      '--skip-welcome',
+      '--skip-release-notes',
+      '--disable-telemetry',
+      '--no-cached-data',
+      profile.workspaceDir,
+    ],
+    env: env as Record<string, string>,
+  });
+  const page = await app.firstWindow();
+  return {
+    kind: 'vscode-electron',
+    page,
+    reload: async () => {
+      await page.reload();
+    },
+    stop: async () => {
+      await app.close().catch(() => {});
+    },
+  };
+}
+

@@ -1,0 +1,352 @@
+// Page object of VS Code's workbench: what a person sees and does, in selectors that work in code-server and
+// desktop VS Code alike (see ../../../shared/vscode-in-a-browser.md for the ones tried first).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+
+const defaultTimeout = 20_000;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Whole-text match, so "vm-web-0" never finds "vm-web-03". */
+export function exactly(text: string): RegExp {
+  return new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`);
+}
+
+export class Workbench {
+  constructor(
+    readonly page: Page,
+    private readonly screenshotDir: string,
+  ) {
+    page.setDefaultTimeout(defaultTimeout);
+  }
+
+  async waitForWorkbench(): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+    // The activity bar is populated once the extension host has registered contributions.
+    await this.page.locator('.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+  }
+
+  // ---------- Views and tree ----------
+
+  /** The activity bar's tab of a view container (an li.action-item holding an a.action-label named by the title). */
+  activityBarEntry(title: string): Locator {
+    return this.page.locator(`.activitybar li.action-item:has(> a.action-label[aria-label^="${title}"])`).first();
+  }
+
+  /** Opens a view container from the activity bar (no-op when it is already showing). */
+  async openViewContainer(title: string): Promise<void> {
+    const entry = this.activityBarEntry(title);
+    await entry.waitFor({ state: 'visible', timeout: 60_000 });
+    if ((await entry.getAttribute('aria-expanded')) !== 'true') await entry.click();
+    await this.page.waitForFunction((element) => element?.getAttribute('aria-expanded') === 'true', await entry.elementHandle());
+  }
+
+  async openManagedIdentities(): Promise<void> {
+    await this.openViewContainer('Managed Identities');
+  }
+
+  sidebar(): Locator {
+    return this.page.locator('.part.sidebar');
+  }
+
+  /** A tree row in the side bar whose label is exactly `label`. */
+  treeRow(label: string): Locator {
+    return this.sidebar()
+      .locator('.monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) })
+      .first();
+  }
+
+  /** A tree row whose label starts with `prefix` (labels that carry a count or state after the name). */
+  treeRowStartingWith(prefix: string): Locator {
+    return this.sidebar()
+      .locator('.monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(prefix)}`) }) })
+      .first();
+  }
+
+  /** Every visible row's label and description, top to bottom (for assertions and failure messages). */
+  async visibleTreeRows(): Promise<string[]> {
+    const rows = this.sidebar().locator('.monaco-list-row');
+    const texts = await rows.evaluateAll((elements) =>
+      elements.map((element) => {
+        const name = element.querySelector('.label-name')?.textContent ?? '';
+        const description = element.querySelector('.label-description')?.textContent ?? '';
+        return `${name}${description ? ` — ${description}` : ''}`.trim();
+      }),
+    );
+    return texts;
+  }
+
+  async rowDescription(row: Locator): Promise<string> {
+    return ((await row.locator('.label-description').first().textContent().catch(() => '')) ?? '').trim();
+  }
+
+  async expand(row: Locator): Promise<void> {
+    await row.waitFor({ state: 'visible' });
+    if ((await row.getAttribute('aria-expanded')) === 'false') {
+      await row.locator('.monaco-tl-twistie').click();
+      await this.page.waitForFunction((element) => element?.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: defaultTimeout });
+    }
+  }
+
+  /** Expands each label in turn (e.g. subscription, then VM) and returns the last row. */
+  async expandPath(...labels: string[]): Promise<Locator> {
+    let row: Locator | undefined;
+    for (const label of labels) {
+      row = this.treeRow(label);
+      await row.waitFor({ state: 'visible', timeout: 45_000 });
+      await this.expand(row);
+    }
+    if (!row) throw new Error('expandPath needs at least one label');
+    return row;
+  }
+
+  /** Shows the row (expanding its ancestors) without expanding it. */
+  async reveal(...labels: string[]): Promise<Locator> {
+    const ancestors = labels.slice(0, -1);
+    if (ancestors.length) await this.expandPath(...ancestors);
+    const row = this.treeRow(labels[labels.length - 1]);
+    await row.waitFor({ state: 'visible', timeout: 45_000 });
+    return row;
+  }
+
+  /** Right-clicks a row and picks an item of its context menu. */
+  async contextMenu(row: Locator, item: string): Promise<void> {
+    await row.waitFor({ state: 'visible' });
+    await row.click({ button: 'right' });
+    const menuItem = this.page.locator('.context-view .action-label, .monaco-menu .action-label').filter({ hasText: exactly(item) }).first();
+    await menuItem.waitFor({ state: 'visible' });
+    await menuItem.click();
+  }
+
+  /** The labels of a row's context menu (the menu is closed again). */
+  async contextMenuItems(row: Locator): Promise<string[]> {
+    await row.click({ button: 'right' });
+    const items = this.page.locator('.context-view .action-label, .monaco-menu .action-label');
+    await items.first().waitFor({ state: 'visible' });
+    const labels = (await items.allTextContents()).map((text) => text.trim()).filter(Boolean);
+    await this.page.keyboard.press('Escape');
+    return labels;
+  }
+
+  /** Clicks an inline action (hover icon) of a row by its title. */
+  async inlineAction(row: Locator, title: string): Promise<void> {
+    await row.hover();
+    await row.locator(`.actions .action-label[aria-label^="${title}"]`).first().click();
+  }
+
+  async refreshTreeFromTitleBar(): Promise<void> {
+    await this.sidebar().hover();
+    await this.sidebar().locator('.actions .action-label[aria-label^="Refresh"]').first().click();
+  }
+
+  // ---------- Command palette and quick input ----------
+
+  quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  /** F1, the command's title, Enter: as a person runs a command. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 }, force: true }).catch(() => {});
+    await this.page.keyboard.press('F1');
+    const input = this.quickInput().locator('input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const row = this.quickPickRow(title);
+    await row.waitFor({ state: 'visible' });
+    await row.click();
+  }
+
+  quickPickRow(label: string): Locator {
+    return this.quickInput()
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) })
+      .first();
+  }
+
+  quickPickRowStartingWith(prefix: string): Locator {
+    return this.quickInput()
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(prefix)}`) }) })
+      .first();
+  }
+
+  /** Waits for a quick pick whose title or placeholder contains `text`. */
+  async waitForQuickInput(text?: string | RegExp): Promise<void> {
+    await this.quickInput().waitFor({ state: 'visible' });
+    if (text) {
+      await this.page.waitForFunction(
+        ({ source, flags }) => {
+          const widget = document.querySelector('.quick-input-widget');
+          if (!widget) return false;
+          const title = widget.querySelector('.quick-input-title')?.textContent ?? '';
+          const input = widget.querySelector('input') as HTMLInputElement | null;
+          return new RegExp(source, flags).test(`${title} ${input?.placeholder ?? ''} ${input?.getAttribute('aria-label') ?? ''}`);
+        },
+        typeof text === 'string' ? { source: escapeRegExp(text), flags: 'i' } : { source: text.source, flags: text.flags },
+      );
+    }
+  }
+
+  /** The labels offered by the open quick pick. */
+  async quickPickLabels(): Promise<string[]> {
+    const labels = await this.quickInput().locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
+    return labels.map((label) => label.trim());
+  }
+
+  /** Rows with their description and detail, for checking how items are presented. */
+  async quickPickRowsText(): Promise<string[]> {
+    return this.quickInput()
+      .locator('.quick-input-list .monaco-list-row')
+      .evaluateAll((rows) => rows.map((row) => (row.textContent ?? '').replace(/\s+/g, ' ').trim()));
+  }
+
+  /** Picks one item of a single-select quick pick. */
+  async pick(label: string): Promise<void> {
+    const row = this.quickPickRow(label);
+    await row.waitFor({ state: 'visible' });
+    await row.click();
+  }
+
+  /** Ticks items of a multi-select quick pick, then accepts with OK. */
+  async pickMany(labels: string[]): Promise<void> {
+    for (const label of labels) {
+      const row = this.quickPickRow(label);
+      await row.waitFor({ state: 'visible' });
+      const checkbox = row.locator('input[type="checkbox"], .quick-input-list-checkbox, .monaco-checkbox').first();
+      if (await checkbox.count()) await checkbox.click();
+      else await row.click();
+    }
+    await this.acceptQuickInput();
+  }
+
+  /** OK button of a multi-select quick pick, or Enter. */
+  async acceptQuickInput(): Promise<void> {
+    const ok = this.quickInput().locator('.quick-input-action .monaco-button, .quick-input-ok .monaco-button').filter({ hasText: /OK/ }).first();
+    if (await ok.isVisible().catch(() => false)) await ok.click();
+    else await this.quickInput().locator('input').first().press('Enter');
+  }
+
+  /** Types into the quick input's box (input box prompts and type-ahead pickers). */
+  async typeInQuickInput(text: string, options: { clear?: boolean } = { clear: true }): Promise<void> {
+    const input = this.quickInput().locator('.quick-input-box input').first();
+    await input.waitFor({ state: 'visible' });
+    if (options.clear) await input.fill('');
+    await input.pressSequentially(text, { delay: 20 });
+  }
+
+  async quickInputValue(): Promise<string> {
+    return this.quickInput().locator('.quick-input-box input').first().inputValue();
+  }
+
+  /** The inline validation message under the input box ('' when there is none). */
+  async quickInputMessage(): Promise<string> {
+    const message = this.quickInput().locator('.quick-input-message, .monaco-inputbox-message').first();
+    if (!(await message.isVisible().catch(() => false))) return '';
+    return ((await message.textContent()) ?? '').trim();
+  }
+
+  async pressEnter(): Promise<void> {
+    await this.page.keyboard.press('Enter');
+  }
+
+  async escape(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+  }
+
+  // ---------- Notifications and dialogs ----------
+
+  toasts(): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast');
+  }
+
+  /** Waits for a notification whose message matches, and returns it. */
+  async waitForNotification(text: string | RegExp, timeout = 45_000): Promise<Locator> {
+    const toast = this.toasts().filter({ hasText: text }).first();
+    try {
+      await toast.waitFor({ state: 'visible', timeout });
+    } catch (error) {
+      const shown = await this.notificationTexts();
+      throw new Error(`no notification matching ${String(text)}; shown: ${JSON.stringify(shown)}\n${String(error)}`);
+    }
+    return toast;
+  }
+
+  async notificationTexts(): Promise<string[]> {
+    return (await this.toasts().allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
+  }
+
+  /** Clicks a button of a notification. */
+  async clickNotificationButton(toast: Locator, button: string): Promise<void> {
+    await toast.locator('.monaco-button, a.monaco-button').filter({ hasText: exactly(button) }).first().click();
+  }
+
+  async clearNotifications(): Promise<void> {
+    // "Notifications: Clear All Notifications" through the palette keeps the next scenario's assertions clean.
+    const toasts = this.toasts();
+    const count = await toasts.count();
+    for (let index = count - 1; index >= 0; index--) {
+      const close = toasts.nth(index).locator('.codicon-notifications-clear, .codicon-close').first();
+      if (await close.isVisible().catch(() => false)) await close.click().catch(() => {});
+    }
+  }
+
+  dialog(): Locator {
+    return this.page.locator('.monaco-dialog-box');
+  }
+
+  /** The open modal dialog's message and detail. */
+  async dialogText(): Promise<string> {
+    await this.dialog().waitFor({ state: 'visible' });
+    return ((await this.dialog().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+  }
+
+  /** Clicks a button of the open modal dialog ("Cancel" closes it without acting). */
+  async answerDialog(button: string): Promise<void> {
+    const dialog = this.dialog();
+    await dialog.waitFor({ state: 'visible' });
+    await dialog.locator('.monaco-button').filter({ hasText: exactly(button) }).first().click();
+    await dialog.waitFor({ state: 'hidden' });
+  }
+
+  // ---------- Editors ----------
+
+  /** The text of the active editor, read from VS Code's model (the DOM holds only the visible lines). */
+  async activeEditorText(): Promise<string> {
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor').first();
+    await editor.waitFor({ state: 'visible' });
+    await editor.locator('.view-lines').click();
+    await this.page.keyboard.press('ControlOrMeta+A');
+    // Reading the selection through the clipboard keeps this independent of how many lines are rendered.
+    await this.page.keyboard.press('ControlOrMeta+C');
+    const text = await this.page.evaluate(async () => navigator.clipboard.readText());
+    await this.page.keyboard.press('Escape');
+    return text;
+  }
+
+  activeTabTitle(): Promise<string> {
+    return this.page
+      .locator('.tabs-container .tab.active .label-name, .title-label .label-name')
+      .first()
+      .textContent()
+      .then((text) => (text ?? '').trim());
+  }
+
+  async closeAllEditors(): Promise<void> {
+    await this.runCommand('View: Close All Editors');
+  }
+
+  // ---------- Evidence ----------
+
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(this.screenshotDir, { recursive: true });
+    const file = path.join(this.screenshotDir, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+}
