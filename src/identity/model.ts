@@ -32,6 +32,10 @@ export interface VirtualMachine extends VmRef {
   identity: VmIdentity;
   provisioningState?: string;
   etag?: string;
+  /** e.g. Standard_D2s_v5 */
+  vmSize?: string;
+  /** Linux or Windows */
+  osType?: string;
 }
 
 export interface Subscription {

@@ -1,0 +1,139 @@
+// What the UI sees of a sign-in: whether it is signed in, how to sign in, when that changes, and the clients.
+// No `vscode` import here: the VS Code account lives in vscodeAccount.ts; Azure CLI and service principals here.
+import type { TokenCredential } from '@azure/core-auth';
+import { IdentityError, toIdentityError } from '../identity/errors';
+import type { AzureClientProvider, CloudEndpoints } from './clients';
+import { CachingClientProvider, credentialSubscriptionSource } from './clientProvider';
+import { azureCliSignIn, servicePrincipalFromEnvironment } from './credentials';
+import type { Logger } from './logger';
+import type { ServicePrincipalEnvironment, SignInMethod } from './settings';
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface AzureAccount extends Disposable {
+  readonly signInMethod: SignInMethod;
+  readonly cloud: CloudEndpoints;
+  /** What the tree and the operations module use to reach Azure. */
+  readonly clients: AzureClientProvider;
+  /** For the log and the tree's sign-in item, e.g. "service principal 1c6e… (Contoso tenant 8f3e…)". */
+  readonly description: string;
+  isSignedIn(): Promise<boolean>;
+  /** Signs in (VS Code may show its account picker). Resolves true when signed in; throws an IdentityError with
+   *  what to do when it cannot (e.g. "run az login"). */
+  signIn(tenantId?: string): Promise<boolean>;
+  /** Fires when the signed-in state or the set of accounts changes. */
+  onDidChange(listener: () => void): Disposable;
+}
+
+/** A minimal event emitter (vscode.EventEmitter is not available outside the extension host). */
+export class ChangeEmitter implements Disposable {
+  private listeners = new Set<() => void>();
+
+  event = (listener: () => void): Disposable => {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  };
+
+  fire(): void {
+    for (const listener of [...this.listeners]) {
+      listener();
+    }
+  }
+
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
+
+/** An account made from one TokenCredential: Azure CLI or a service principal. */
+export class CredentialAccount implements AzureAccount {
+  readonly clients: CachingClientProvider;
+  private readonly changes = new ChangeEmitter();
+  private signedIn: boolean | undefined;
+
+  constructor(
+    readonly signInMethod: SignInMethod,
+    readonly cloud: CloudEndpoints,
+    private readonly credential: TokenCredential,
+    readonly description: string,
+    private readonly logger: Logger,
+    private readonly howToSignIn: string,
+    credentialForTenant?: (tenantId: string) => TokenCredential,
+  ) {
+    this.clients = new CachingClientProvider(cloud, credentialSubscriptionSource(cloud, credential, logger, credentialForTenant), logger);
+  }
+
+  async isSignedIn(): Promise<boolean> {
+    if (this.signedIn === undefined) {
+      try {
+        await this.credential.getToken(this.cloud.resourceManagerScope);
+        this.signedIn = true;
+      } catch (error) {
+        this.logger.info(`Not signed in (${this.description}): ${toIdentityError(error).message}`);
+        this.signedIn = false;
+      }
+    }
+    return this.signedIn;
+  }
+
+  async signIn(): Promise<boolean> {
+    const wasSignedIn = this.signedIn;
+    try {
+      await this.credential.getToken(this.cloud.resourceManagerScope);
+    } catch (error) {
+      this.signedIn = false;
+      const reason = toIdentityError(error).message;
+      throw new IdentityError(`Could not sign in with ${this.description}: ${reason} ${this.howToSignIn}`, { kind: 'authentication', cause: error });
+    }
+    this.signedIn = true;
+    if (wasSignedIn !== true) {
+      this.clients.clear();
+      this.changes.fire();
+    }
+    return true;
+  }
+
+  onDidChange(listener: () => void): Disposable {
+    return this.changes.event(listener);
+  }
+
+  dispose(): void {
+    this.changes.dispose();
+  }
+}
+
+/** The service principal named by AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET / AZURE_AUTHORITY_HOST. */
+export function createServicePrincipalAccount(env: ServicePrincipalEnvironment, cloud: CloudEndpoints, logger: Logger): AzureAccount {
+  const signIn = servicePrincipalFromEnvironment(env, cloud);
+  return new CredentialAccount(
+    'servicePrincipal',
+    cloud,
+    signIn.credential,
+    `service principal ${signIn.clientId} (tenant ${signIn.tenantId}, ${cloud.name})`,
+    logger,
+    'Check AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET and AZURE_AUTHORITY_HOST, then restart VS Code.',
+  );
+}
+
+/** Azure CLI's signed-in account; each subscription gets a credential for its own tenant. */
+export function createAzureCliAccount(cloud: CloudEndpoints, logger: Logger): AzureAccount {
+  const tenantCredentials = new Map<string, TokenCredential>();
+  return new CredentialAccount(
+    'azureCli',
+    cloud,
+    azureCliSignIn(),
+    `Azure CLI (${cloud.name})`,
+    logger,
+    'Run `az login` in a terminal (and `az cloud set` for a sovereign cloud), then sign in again.',
+    (tenantId) => {
+      let credential = tenantCredentials.get(tenantId);
+      if (!credential) {
+        credential = azureCliSignIn(tenantId);
+        tenantCredentials.set(tenantId, credential);
+      }
+      return credential;
+    },
+  );
+}

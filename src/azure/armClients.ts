@@ -1,0 +1,220 @@
+// The ARM clients behind the seam in clients.ts: thin wrappers over the Azure SDK that translate SDK models into
+// the domain's model. Each is built from a cloud and a TokenCredential with an explicit endpoint and token scope, so
+// it works unchanged against Azure, a sovereign cloud and the fake Azure.
+import { ComputeManagementClient } from '@azure/arm-compute';
+import type { VirtualMachine as SdkVirtualMachine, VirtualMachineUpdate } from '@azure/arm-compute';
+import { ManagedServiceIdentityClient } from '@azure/arm-msi';
+import type { Identity as SdkIdentity } from '@azure/arm-msi';
+import { ResourceManagementClient } from '@azure/arm-resources';
+import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
+import type { TokenCredential } from '@azure/core-auth';
+import type { IdentityType, ResourceGroup, Subscription, UserAssignedIdentity, VirtualMachine, VmIdentity, VmRef } from '../identity/model';
+import { parseResourceId, resourceGroupFromId } from '../identity/names';
+import type {
+  CallOptions,
+  CloudEndpoints,
+  IdentityPatch,
+  PermissionsClient,
+  ResourceGroupsClient,
+  UserAssignedIdentitiesClient,
+  VirtualMachinesClient,
+  WriteOptions,
+} from './clients';
+import { requestLogPolicy, type Logger } from './logger';
+import { createJsonPipeline, followPages } from './restPipeline';
+
+/** Options every SDK client gets: where ARM is, which token scope, and our request log. Both SDK generations
+ *  (core-client `credentialScopes`/`$host`, and the newer `credentials.scopes`) are covered. */
+export function armClientOptions(cloud: CloudEndpoints, logger: Logger) {
+  return {
+    endpoint: cloud.resourceManagerEndpoint,
+    $host: cloud.resourceManagerEndpoint,
+    credentialScopes: [cloud.resourceManagerScope],
+    credentials: { scopes: [cloud.resourceManagerScope] },
+    additionalPolicies: [{ policy: requestLogPolicy(logger), position: 'perRetry' as const }],
+    userAgentOptions: { userAgentPrefix: 'vscode-azure-vm-identities' },
+  };
+}
+
+const IDENTITY_TYPES: IdentityType[] = ['None', 'SystemAssigned', 'UserAssigned', 'SystemAssigned, UserAssigned'];
+
+/** ARM's identity type in its canonical spelling (ARM has answered 'SystemAssigned,UserAssigned' and lower case). */
+export function normalizeIdentityType(type: string | undefined): IdentityType {
+  if (!type) {
+    return 'None';
+  }
+  const squashed = type.replace(/\s+/g, '').toLowerCase();
+  return IDENTITY_TYPES.find((known) => known.replace(/\s+/g, '').toLowerCase() === squashed) ?? 'None';
+}
+
+export function toVmIdentity(identity: SdkVirtualMachine['identity']): VmIdentity {
+  const userAssignedIdentities: VmIdentity['userAssignedIdentities'] = {};
+  for (const [id, value] of Object.entries(identity?.userAssignedIdentities ?? {})) {
+    userAssignedIdentities[id] = { principalId: value?.principalId, clientId: value?.clientId };
+  }
+  const result: VmIdentity = { type: normalizeIdentityType(identity?.type), userAssignedIdentities };
+  if (identity?.principalId) {
+    result.principalId = identity.principalId;
+  }
+  if (identity?.tenantId) {
+    result.tenantId = identity.tenantId;
+  }
+  return result;
+}
+
+function toVirtualMachine(vm: SdkVirtualMachine, subscriptionId: string): VirtualMachine {
+  const id = vm.id ?? '';
+  const parts = parseResourceId(id);
+  return {
+    id,
+    name: vm.name ?? parts?.name ?? '',
+    subscriptionId: parts?.subscriptionId ?? subscriptionId,
+    resourceGroup: parts?.resourceGroup ?? resourceGroupFromId(id) ?? '',
+    location: vm.location,
+    identity: toVmIdentity(vm.identity),
+    provisioningState: vm.provisioningState,
+    etag: vm.etag,
+    vmSize: vm.hardwareProfile?.vmSize,
+    osType: vm.storageProfile?.osDisk?.osType,
+  };
+}
+
+export class ArmVirtualMachinesClient implements VirtualMachinesClient {
+  private readonly compute: ComputeManagementClient;
+
+  constructor(cloud: CloudEndpoints, credential: TokenCredential, private readonly subscriptionId: string, logger: Logger) {
+    this.compute = new ComputeManagementClient(credential, subscriptionId, armClientOptions(cloud, logger));
+  }
+
+  async list(options?: CallOptions): Promise<VirtualMachine[]> {
+    const result: VirtualMachine[] = [];
+    for await (const vm of this.compute.virtualMachines.listAll({ abortSignal: options?.signal })) {
+      result.push(toVirtualMachine(vm, this.subscriptionId));
+    }
+    return result;
+  }
+
+  async get(vm: VmRef, options?: CallOptions): Promise<VirtualMachine> {
+    return toVirtualMachine(await this.compute.virtualMachines.get(vm.resourceGroup, vm.name, { abortSignal: options?.signal }), this.subscriptionId);
+  }
+
+  async updateIdentity(vm: VmRef, patch: IdentityPatch, options?: WriteOptions): Promise<VirtualMachine> {
+    // The SDK's type has no `null` values, but ARM removes a user-assigned identity by its key with value null, and
+    // the SDK's serializer passes null through unchanged.
+    const parameters = { identity: patch } as unknown as VirtualMachineUpdate;
+    // No updateIntervalInMs: the poller then waits what the service's Retry-After asks (2 s when it says nothing).
+    const poller = this.compute.virtualMachines.update(vm.resourceGroup, vm.name, parameters, {
+      ifMatch: options?.ifMatch,
+      abortSignal: options?.signal,
+    });
+    poller.onProgress(() => options?.onPoll?.());
+    const updated = await poller.pollUntilDone({ abortSignal: options?.signal });
+    return toVirtualMachine(updated, this.subscriptionId);
+  }
+}
+
+function toUserAssignedIdentity(identity: SdkIdentity, subscriptionId: string): UserAssignedIdentity {
+  const id = identity.id ?? '';
+  const parts = parseResourceId(id);
+  return {
+    id,
+    name: identity.name ?? parts?.name ?? '',
+    resourceGroup: parts?.resourceGroup ?? '',
+    subscriptionId: parts?.subscriptionId ?? subscriptionId,
+    location: identity.location,
+    principalId: identity.principalId ?? '',
+    clientId: identity.clientId ?? '',
+    tenantId: identity.tenantId ?? '',
+  };
+}
+
+export class ArmUserAssignedIdentitiesClient implements UserAssignedIdentitiesClient {
+  private readonly msi: ManagedServiceIdentityClient;
+
+  constructor(cloud: CloudEndpoints, credential: TokenCredential, private readonly subscriptionId: string, logger: Logger) {
+    this.msi = new ManagedServiceIdentityClient(credential, subscriptionId, armClientOptions(cloud, logger));
+  }
+
+  async list(options?: CallOptions): Promise<UserAssignedIdentity[]> {
+    const result: UserAssignedIdentity[] = [];
+    for await (const identity of this.msi.userAssignedIdentities.listBySubscription({ abortSignal: options?.signal })) {
+      result.push(toUserAssignedIdentity(identity, this.subscriptionId));
+    }
+    return result;
+  }
+
+  async get(resourceGroup: string, name: string, options?: CallOptions): Promise<UserAssignedIdentity> {
+    return toUserAssignedIdentity(await this.msi.userAssignedIdentities.get(resourceGroup, name, { abortSignal: options?.signal }), this.subscriptionId);
+  }
+
+  async create(
+    resourceGroup: string,
+    name: string,
+    location: string,
+    tags?: Record<string, string>,
+    options?: CallOptions,
+  ): Promise<UserAssignedIdentity> {
+    const created = await this.msi.userAssignedIdentities.createOrUpdate(
+      resourceGroup,
+      name,
+      { location, ...(tags ? { tags } : {}) },
+      { abortSignal: options?.signal },
+    );
+    return toUserAssignedIdentity(created, this.subscriptionId);
+  }
+}
+
+export class ArmResourceGroupsClient implements ResourceGroupsClient {
+  private readonly resources: ResourceManagementClient;
+
+  constructor(cloud: CloudEndpoints, credential: TokenCredential, subscriptionId: string, logger: Logger) {
+    this.resources = new ResourceManagementClient(credential, subscriptionId, armClientOptions(cloud, logger));
+  }
+
+  async list(options?: CallOptions): Promise<ResourceGroup[]> {
+    const result: ResourceGroup[] = [];
+    for await (const group of this.resources.resourceGroups.list({ abortSignal: options?.signal })) {
+      result.push({ id: group.id ?? '', name: group.name ?? '', location: group.location });
+    }
+    return result;
+  }
+}
+
+/**
+ * Microsoft.Authorization/permissions through the REST call. The SDK (@azure/arm-authorization) wants the scope taken
+ * apart into namespace, parent path and type, and builds `Microsoft.Compute//virtualMachines` for a top-level
+ * resource; one GET on `{scope}/providers/Microsoft.Authorization/permissions` is simpler and exact.
+ */
+export class ArmPermissionsClient implements PermissionsClient {
+  private readonly pipeline;
+
+  constructor(private readonly cloud: CloudEndpoints, credential: TokenCredential, logger: Logger) {
+    this.pipeline = createJsonPipeline({ credential, scope: cloud.resourceManagerScope, logger, allowedOrigin: cloud.resourceManagerEndpoint });
+  }
+
+  async listActions(scope: string, options?: CallOptions): Promise<{ actions: string[]; notActions: string[] }[]> {
+    const first = `${this.cloud.resourceManagerEndpoint}${scope.startsWith('/') ? '' : '/'}${scope}/providers/Microsoft.Authorization/permissions?api-version=2022-04-01`;
+    const items = await followPages<{ actions?: string[]; notActions?: string[] }>(this.pipeline, first, 'nextLink', { signal: options?.signal });
+    return items.map((p) => ({ actions: p.actions ?? [], notActions: p.notActions ?? [] }));
+  }
+}
+
+export async function listSubscriptionsWith(
+  cloud: CloudEndpoints,
+  credential: TokenCredential,
+  logger: Logger,
+  options?: CallOptions,
+): Promise<Subscription[]> {
+  const client = new SubscriptionClient(credential, armClientOptions(cloud, logger));
+  const result: Subscription[] = [];
+  for await (const subscription of client.subscriptions.list({ abortSignal: options?.signal })) {
+    if (subscription.subscriptionId && (subscription.state === undefined || subscription.state === 'Enabled' || subscription.state === 'PastDue' || subscription.state === 'Warned')) {
+      result.push({
+        subscriptionId: subscription.subscriptionId,
+        displayName: subscription.displayName ?? subscription.subscriptionId,
+        tenantId: subscription.tenantId ?? '',
+      });
+    }
+  }
+  return result.sort((a, b) => a.displayName.localeCompare(b.displayName));
+}

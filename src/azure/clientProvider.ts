@@ -1,0 +1,102 @@
+// Builds the clients for each subscription, with that subscription's tenant credential, and keeps them.
+import type { TokenCredential } from '@azure/core-auth';
+import { IdentityError } from '../identity/errors';
+import type { Subscription } from '../identity/model';
+import { ArmPermissionsClient, ArmResourceGroupsClient, ArmUserAssignedIdentitiesClient, ArmVirtualMachinesClient, listSubscriptionsWith } from './armClients';
+import type { AzureClientProvider, CallOptions, CloudEndpoints, SubscriptionClients } from './clients';
+import { RestGraphClient } from './graphClient';
+import type { Logger } from './logger';
+
+export interface SubscriptionWithCredential {
+  subscription: Subscription;
+  /** A credential for the subscription's tenant. */
+  credential: TokenCredential;
+}
+
+/** Lists the subscriptions a sign-in can see, each with the credential to reach it. */
+export type SubscriptionSource = (options?: CallOptions) => Promise<SubscriptionWithCredential[]>;
+
+/** All SDK clients for one subscription, built from the cloud's endpoints and one credential. */
+export function createSubscriptionClients(
+  cloud: CloudEndpoints,
+  credential: TokenCredential,
+  subscription: Subscription,
+  logger: Logger,
+): SubscriptionClients {
+  const { subscriptionId } = subscription;
+  return {
+    subscription,
+    virtualMachines: new ArmVirtualMachinesClient(cloud, credential, subscriptionId, logger),
+    userAssignedIdentities: new ArmUserAssignedIdentitiesClient(cloud, credential, subscriptionId, logger),
+    resourceGroups: new ArmResourceGroupsClient(cloud, credential, subscriptionId, logger),
+    permissions: new ArmPermissionsClient(cloud, credential, logger),
+    graph: new RestGraphClient(cloud, credential, logger),
+  };
+}
+
+/** One credential for every subscription (service principal); `credentialForTenant` gives a tenant-bound one when
+ *  a sign-in spans tenants (Azure CLI). */
+export function credentialSubscriptionSource(
+  cloud: CloudEndpoints,
+  credential: TokenCredential,
+  logger: Logger,
+  credentialForTenant?: (tenantId: string) => TokenCredential,
+): SubscriptionSource {
+  return async (options) => {
+    const subscriptions = await listSubscriptionsWith(cloud, credential, logger, options);
+    return subscriptions.map((subscription) => ({
+      subscription,
+      credential: credentialForTenant && subscription.tenantId ? credentialForTenant(subscription.tenantId) : credential,
+    }));
+  };
+}
+
+export class CachingClientProvider implements AzureClientProvider {
+  private known = new Map<string, SubscriptionWithCredential>();
+  private clients = new Map<string, SubscriptionClients>();
+  private listing: Promise<Subscription[]> | undefined;
+
+  constructor(
+    private readonly cloud: CloudEndpoints,
+    private readonly source: SubscriptionSource,
+    private readonly logger: Logger,
+  ) {}
+
+  async listSubscriptions(options?: CallOptions): Promise<Subscription[]> {
+    const entries = await this.source(options);
+    this.known = new Map(entries.map((entry) => [entry.subscription.subscriptionId.toLowerCase(), entry]));
+    // Clients whose subscription is gone, or whose credential changed, are rebuilt on next use.
+    for (const [id, clients] of this.clients) {
+      if (this.known.get(id)?.subscription.tenantId !== clients.subscription.tenantId) {
+        this.clients.delete(id);
+      }
+    }
+    return entries.map((entry) => entry.subscription);
+  }
+
+  async forSubscription(subscriptionId: string): Promise<SubscriptionClients> {
+    const key = subscriptionId.toLowerCase();
+    const cached = this.clients.get(key);
+    if (cached) {
+      return cached;
+    }
+    if (!this.known.has(key)) {
+      // Concurrent first calls share one listing.
+      this.listing ??= this.listSubscriptions().finally(() => (this.listing = undefined));
+      await this.listing;
+    }
+    const entry = this.known.get(key);
+    if (!entry) {
+      throw new IdentityError(`Subscription ${subscriptionId} is not available to this sign-in.`, { kind: 'notFound' });
+    }
+    const clients = createSubscriptionClients(this.cloud, entry.credential, entry.subscription, this.logger);
+    this.clients.set(key, clients);
+    return clients;
+  }
+
+  /** Forgets everything (after a sign-in change). */
+  clear(): void {
+    this.known.clear();
+    this.clients.clear();
+  }
+}

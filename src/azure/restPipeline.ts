@@ -1,0 +1,102 @@
+// A JSON-over-HTTPS caller on @azure/core-rest-pipeline, for the calls that have no fitting SDK client (Microsoft
+// Graph, ARM permissions). It is the same pipeline the ARM SDK clients use: bearer-token policy, retries that honour
+// Retry-After on 429/503, redirects, proxy support, and our request log.
+import type { TokenCredential } from '@azure/core-auth';
+import {
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineFromOptions,
+  createPipelineRequest,
+  RestError,
+  type HttpClient,
+  type HttpMethods,
+  type Pipeline,
+} from '@azure/core-rest-pipeline';
+import { requestLogPolicy, type Logger } from './logger';
+
+export interface JsonResponse {
+  status: number;
+  headers: { get(name: string): string | undefined };
+  body: unknown;
+}
+
+export interface JsonRequestOptions {
+  headers?: Record<string, string>;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+export interface JsonPipeline {
+  /** Sends a request; throws a RestError (code and message from the `{error:{code,message}}` body) on 4xx/5xx. */
+  send(method: HttpMethods, url: string, options?: JsonRequestOptions): Promise<JsonResponse>;
+}
+
+export interface JsonPipelineOptions {
+  credential: TokenCredential;
+  scope: string;
+  logger: Logger;
+  /** Only URLs under this endpoint get a token (a nextLink pointing elsewhere is refused). */
+  allowedOrigin: string;
+  httpClient?: HttpClient;
+}
+
+export function createJsonPipeline(options: JsonPipelineOptions): JsonPipeline {
+  const pipeline: Pipeline = createPipelineFromOptions({ userAgentOptions: { userAgentPrefix: 'vscode-azure-vm-identities' } });
+  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: [options.scope] }));
+  pipeline.addPolicy(requestLogPolicy(options.logger), { phase: 'Retry' });
+  const httpClient = options.httpClient ?? createDefaultHttpClient();
+  const allowedPrefix = `${options.allowedOrigin.replace(/\/+$/, '')}/`.toLowerCase();
+
+  return {
+    async send(method, url, { headers, body, signal } = {}) {
+      if (!url.toLowerCase().startsWith(allowedPrefix)) {
+        // Never hand a token to a host the cloud configuration did not name (e.g. a nextLink pointing elsewhere).
+        throw new RestError(`Refusing to send a request to ${new URL(url).origin}: it is not under ${allowedPrefix}.`, { code: 'UntrustedEndpoint' });
+      }
+      const request = createPipelineRequest({
+        url,
+        method,
+        headers: createHttpHeaders({ accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }),
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+        abortSignal: signal,
+      });
+      const response = await pipeline.sendRequest(httpClient, request);
+      let parsed: unknown;
+      if (response.bodyAsText) {
+        try {
+          parsed = JSON.parse(response.bodyAsText);
+        } catch {
+          parsed = response.bodyAsText;
+        }
+      }
+      if (response.status >= 400) {
+        const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+        throw new RestError(error?.message ?? `Unexpected status code: ${response.status}`, {
+          code: error?.code,
+          statusCode: response.status,
+          request,
+          response,
+        });
+      }
+      return { status: response.status, headers: { get: (name) => response.headers.get(name) }, body: parsed };
+    },
+  };
+}
+
+/** GETs every page of a `{ value: [...], <nextLinkProperty>: url }` list, sending the same headers on each page. */
+export async function followPages<T>(
+  pipeline: JsonPipeline,
+  firstUrl: string,
+  nextLinkProperty: 'nextLink' | '@odata.nextLink',
+  options: JsonRequestOptions = {},
+): Promise<T[]> {
+  const items: T[] = [];
+  let url: string | undefined = firstUrl;
+  while (url) {
+    const page = (await pipeline.send('GET', url, options)).body as Record<string, unknown> | undefined;
+    items.push(...((page?.value as T[] | undefined) ?? []));
+    url = typeof page?.[nextLinkProperty] === 'string' ? (page[nextLinkProperty] as string) : undefined;
+  }
+  return items;
+}

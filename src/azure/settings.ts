@@ -1,0 +1,208 @@
+// Which sign-in and which cloud to use, from settings and the process environment. Pure (no `vscode` import):
+// vscodeAccount.ts passes in what `WorkspaceConfiguration.inspect()` returned, and the tests pass objects.
+//
+// Settings that choose endpoints or the sign-in decide where tokens are sent. A checked-out repository must never be
+// able to set them, so they are declared with scope "application"/"machine" in package.json AND, as defence in
+// depth, only user/machine values (inspect().globalValue) and defaults are read here: workspace and folder values
+// are ignored and reported.
+import type { CloudEndpoints } from './clients';
+import {
+  azurePublicCloud,
+  cloudForSovereignSetting,
+  customCloud,
+  knownCloudForAuthorityHost,
+  validateEndpoint,
+  type CustomCloudEndpoints,
+} from './cloud';
+
+export const SETTINGS_SECTION = 'azureVmIdentities';
+/** `azureVmIdentities.signInMethod`: "vscode" (default) | "azureCli" | "servicePrincipal". */
+export const SIGN_IN_METHOD_SETTING = 'signInMethod';
+/** `azureVmIdentities.customCloud`: { resourceManagerEndpoint, graphEndpoint, authorityHost } or null (default). */
+export const CUSTOM_CLOUD_SETTING = 'customCloud';
+/** VS Code's own sovereign-cloud settings (microsoft-authentication extension), used by the 'vscode' sign-in. */
+export const SOVEREIGN_CLOUD_SECTION = 'microsoft-sovereign-cloud';
+export const SOVEREIGN_ENVIRONMENT_SETTING = 'environment';
+export const SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING = 'customEnvironment';
+
+export type SignInMethod = 'vscode' | 'azureCli' | 'servicePrincipal';
+export const SIGN_IN_METHODS: readonly SignInMethod[] = ['vscode', 'azureCli', 'servicePrincipal'];
+
+/** The subset of vscode's `WorkspaceConfiguration.inspect()` result that matters here. */
+export interface SettingInspection<T> {
+  key: string;
+  defaultValue?: T;
+  globalValue?: T;
+  workspaceValue?: T;
+  workspaceFolderValue?: T;
+}
+
+export interface TrustedValue<T> {
+  value: T | undefined;
+  /** True when a workspace or folder tried to set the setting (and was ignored). */
+  ignoredWorkspaceValue: boolean;
+}
+
+/**
+ * The value of a setting from user or machine settings only (falling back to the default), never from a workspace
+ * or workspace folder. The one place this rule lives.
+ */
+export function userOrMachineValue<T>(inspection: SettingInspection<T> | undefined): TrustedValue<T> {
+  if (!inspection) {
+    return { value: undefined, ignoredWorkspaceValue: false };
+  }
+  return {
+    value: inspection.globalValue !== undefined ? inspection.globalValue : inspection.defaultValue,
+    ignoredWorkspaceValue: inspection.workspaceValue !== undefined || inspection.workspaceFolderValue !== undefined,
+  };
+}
+
+export interface SignInSettings {
+  method: SignInMethod;
+  /** From `azureVmIdentities.customCloud`, when set and valid. */
+  customCloud?: CustomCloudEndpoints;
+  /** Messages for a person about settings that were ignored (for the log and a one-time warning). */
+  warnings: string[];
+}
+
+/** Reads `azureVmIdentities.signInMethod` and `azureVmIdentities.customCloud` through {@link userOrMachineValue}. */
+export function resolveSignInSettings(
+  signInMethod: SettingInspection<unknown> | undefined,
+  customCloudSetting: SettingInspection<unknown> | undefined,
+): SignInSettings {
+  const warnings: string[] = [];
+  const method = userOrMachineValue(signInMethod);
+  const cloud = userOrMachineValue(customCloudSetting);
+  for (const [name, trusted] of [[SIGN_IN_METHOD_SETTING, method], [CUSTOM_CLOUD_SETTING, cloud]] as const) {
+    if (trusted.ignoredWorkspaceValue) {
+      warnings.push(
+        `The workspace sets ${SETTINGS_SECTION}.${name}; it is ignored. This setting decides where your Azure tokens go, ` +
+          'so only your user or machine settings may set it.',
+      );
+    }
+  }
+
+  let chosenMethod: SignInMethod = 'vscode';
+  if (method.value !== undefined && method.value !== null) {
+    if (SIGN_IN_METHODS.includes(method.value as SignInMethod)) {
+      chosenMethod = method.value as SignInMethod;
+    } else {
+      warnings.push(`${SETTINGS_SECTION}.${SIGN_IN_METHOD_SETTING} '${String(method.value)}' is not one of ${SIGN_IN_METHODS.join(', ')}; using vscode.`);
+    }
+  }
+
+  let chosenCloud: CustomCloudEndpoints | undefined;
+  if (cloud.value !== undefined && cloud.value !== null) {
+    const problems = customCloudProblems(cloud.value);
+    if (problems.length === 0) {
+      chosenCloud = cloud.value as CustomCloudEndpoints;
+    } else {
+      warnings.push(`${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING} is ignored: ${problems.join(' ')}`);
+    }
+  }
+  return { method: chosenMethod, customCloud: chosenCloud, warnings };
+}
+
+function customCloudProblems(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null) {
+    return ['it must be an object with resourceManagerEndpoint, graphEndpoint and authorityHost.'];
+  }
+  const endpoints = value as Record<string, unknown>;
+  return (['resourceManagerEndpoint', 'graphEndpoint', 'authorityHost'] as const)
+    .map((key) => validateEndpoint(key, endpoints[key]))
+    .filter((problem): problem is string => problem !== undefined);
+}
+
+/** The environment variables a service-principal sign-in reads (the ones EnvironmentCredential reads, plus two). */
+export interface ServicePrincipalEnvironment {
+  AZURE_TENANT_ID?: string;
+  AZURE_CLIENT_ID?: string;
+  AZURE_CLIENT_SECRET?: string;
+  AZURE_AUTHORITY_HOST?: string;
+  /** Our addition: the ARM endpoint for a custom cloud, read only with signInMethod servicePrincipal. */
+  AZURE_RESOURCE_MANAGER_ENDPOINT?: string;
+  /** Our addition: the Graph endpoint for a custom cloud, read only with signInMethod servicePrincipal. */
+  AZURE_GRAPH_ENDPOINT?: string;
+}
+
+/** What VS Code's sovereign-cloud settings say (used by the 'vscode' sign-in). */
+export interface SovereignCloudSetting {
+  /** 'ChinaCloud' | 'USGovernment' | 'custom' | undefined */
+  environment?: string;
+  /** With 'custom': @azure/ms-rest-azure-env EnvironmentParameters. */
+  customEnvironment?: { resourceManagerEndpointUrl?: string; activeDirectoryEndpointUrl?: string; name?: string };
+}
+
+export interface CloudChoice {
+  cloud: CloudEndpoints;
+  /** Where the choice came from, for the log. */
+  source: string;
+  warnings: string[];
+}
+
+/**
+ * The cloud to use, in this order:
+ * 1. `azureVmIdentities.customCloud` (user/machine settings);
+ * 2. with servicePrincipal sign-in: AZURE_RESOURCE_MANAGER_ENDPOINT / AZURE_GRAPH_ENDPOINT / AZURE_AUTHORITY_HOST from the
+ *    process environment (the person who started VS Code set them, not a workspace);
+ * 3. VS Code's `microsoft-sovereign-cloud.environment` (public Azure, US Government, China, or its custom environment);
+ * 4. public Azure.
+ */
+export function resolveCloud(
+  settings: SignInSettings,
+  env: ServicePrincipalEnvironment,
+  sovereign: SovereignCloudSetting = {},
+): CloudChoice {
+  const warnings: string[] = [];
+  if (settings.customCloud) {
+    return { cloud: customCloud(settings.customCloud), source: `${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING}`, warnings };
+  }
+  if (settings.method === 'servicePrincipal' && (env.AZURE_RESOURCE_MANAGER_ENDPOINT || env.AZURE_GRAPH_ENDPOINT)) {
+    const base = (env.AZURE_AUTHORITY_HOST && knownCloudForAuthorityHost(env.AZURE_AUTHORITY_HOST)) || azurePublicCloud;
+    const endpoints: CustomCloudEndpoints = {
+      resourceManagerEndpoint: env.AZURE_RESOURCE_MANAGER_ENDPOINT || base.resourceManagerEndpoint,
+      graphEndpoint: env.AZURE_GRAPH_ENDPOINT || base.graphEndpoint,
+      authorityHost: env.AZURE_AUTHORITY_HOST || base.authorityHost,
+    };
+    const problems = [
+      validateEndpoint('AZURE_RESOURCE_MANAGER_ENDPOINT', endpoints.resourceManagerEndpoint),
+      validateEndpoint('AZURE_GRAPH_ENDPOINT', endpoints.graphEndpoint),
+      validateEndpoint('AZURE_AUTHORITY_HOST', endpoints.authorityHost),
+    ].filter((p): p is string => p !== undefined);
+    if (problems.length === 0) {
+      return { cloud: customCloud(endpoints, 'Environment'), source: 'environment variables', warnings };
+    }
+    warnings.push(`The cloud endpoints in the environment are ignored: ${problems.join(' ')}`);
+  }
+  if (settings.method === 'servicePrincipal' && env.AZURE_AUTHORITY_HOST) {
+    const known = knownCloudForAuthorityHost(env.AZURE_AUTHORITY_HOST);
+    if (known) {
+      return { cloud: known, source: 'AZURE_AUTHORITY_HOST', warnings };
+    }
+  }
+  if (sovereign.environment === 'custom') {
+    const custom = sovereign.customEnvironment;
+    const arm = custom?.resourceManagerEndpointUrl;
+    const authority = custom?.activeDirectoryEndpointUrl;
+    if (arm && authority && !validateEndpoint('resourceManagerEndpointUrl', arm) && !validateEndpoint('activeDirectoryEndpointUrl', authority)) {
+      warnings.push(
+        `${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING} names no Microsoft Graph endpoint; ` +
+          `group operations use ${azurePublicCloud.graphEndpoint}. Set ${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING} to choose one.`,
+      );
+      return {
+        cloud: customCloud(
+          { resourceManagerEndpoint: arm, authorityHost: authority, graphEndpoint: azurePublicCloud.graphEndpoint },
+          custom?.name ?? 'Custom',
+        ),
+        source: `${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING}`,
+        warnings,
+      };
+    }
+    warnings.push(`${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING} is incomplete; using public Azure.`);
+    return { cloud: azurePublicCloud, source: 'default', warnings };
+  }
+  if (sovereign.environment) {
+    return { cloud: cloudForSovereignSetting(sovereign.environment), source: `${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_ENVIRONMENT_SETTING}`, warnings };
+  }
+  return { cloud: azurePublicCloud, source: 'default', warnings };
+}

@@ -1,0 +1,149 @@
+// The only file under src/azure that imports `vscode`: VS Code's Microsoft account, and reading the sign-in
+// settings. No UI here beyond what VS Code's own sign-in shows.
+import type { TokenCredential } from '@azure/core-auth';
+import { getSessionFromVSCode, VSCodeAzureSubscriptionProvider } from '@microsoft/vscode-azext-azureauth';
+import * as vscode from 'vscode';
+import { IdentityError } from '../identity/errors';
+import { ChangeEmitter, createAzureCliAccount, createServicePrincipalAccount, type AzureAccount, type Disposable } from './account';
+import type { CloudEndpoints } from './clients';
+import { CachingClientProvider } from './clientProvider';
+import type { Logger } from './logger';
+import {
+  CUSTOM_CLOUD_SETTING,
+  resolveCloud,
+  resolveSignInSettings,
+  SETTINGS_SECTION,
+  SIGN_IN_METHOD_SETTING,
+  SOVEREIGN_CLOUD_SECTION,
+  SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING,
+  SOVEREIGN_ENVIRONMENT_SETTING,
+  userOrMachineValue,
+  type CloudChoice,
+  type ServicePrincipalEnvironment,
+  type SignInSettings,
+  type SovereignCloudSetting,
+} from './settings';
+
+/** Reads the sign-in settings (user/machine values only) and picks the cloud. */
+export function readSignInConfiguration(env: ServicePrincipalEnvironment = process.env): { settings: SignInSettings; cloud: CloudChoice } {
+  const ours = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  const settings = resolveSignInSettings(ours.inspect(SIGN_IN_METHOD_SETTING), ours.inspect(CUSTOM_CLOUD_SETTING));
+  const sovereignConfig = vscode.workspace.getConfiguration(SOVEREIGN_CLOUD_SECTION);
+  const sovereign: SovereignCloudSetting = {
+    environment: userOrMachineValue(sovereignConfig.inspect<string>(SOVEREIGN_ENVIRONMENT_SETTING)).value,
+    customEnvironment: userOrMachineValue(sovereignConfig.inspect<SovereignCloudSetting['customEnvironment']>(SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING)).value,
+  };
+  return { settings, cloud: resolveCloud(settings, env, sovereign) };
+}
+
+/** True when a configuration change means the account must be built again. */
+export function affectsSignIn(event: vscode.ConfigurationChangeEvent): boolean {
+  return (
+    event.affectsConfiguration(`${SETTINGS_SECTION}.${SIGN_IN_METHOD_SETTING}`) ||
+    event.affectsConfiguration(`${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING}`) ||
+    event.affectsConfiguration(SOVEREIGN_CLOUD_SECTION)
+  );
+}
+
+/**
+ * The account the settings ask for. Settings warnings (e.g. a workspace trying to set the sign-in) go to the log
+ * and are returned for the UI to show once. Throws an IdentityError when a service principal's variables are missing.
+ */
+export function createAzureAccount(logger: Logger, env: ServicePrincipalEnvironment = process.env): { account: AzureAccount; warnings: string[] } {
+  const { settings, cloud } = readSignInConfiguration(env);
+  const warnings = [...settings.warnings, ...cloud.warnings];
+  warnings.forEach((warning) => logger.warn(warning));
+  logger.info(`Sign-in: ${settings.method}; cloud ${cloud.cloud.name} (${cloud.cloud.resourceManagerEndpoint}, from ${cloud.source}).`);
+  switch (settings.method) {
+    case 'servicePrincipal':
+      return { account: createServicePrincipalAccount(env, cloud.cloud, logger), warnings };
+    case 'azureCli':
+      return { account: createAzureCliAccount(cloud.cloud, logger), warnings };
+    default:
+      return { account: new VSCodeAccount(cloud.cloud, logger), warnings };
+  }
+}
+
+/**
+ * VS Code's Microsoft account, through @microsoft/vscode-azext-azureauth: several accounts and tenants, and
+ * `microsoft-sovereign-cloud.environment` for sovereign clouds. Each subscription carries a credential for its own
+ * tenant and account.
+ */
+export class VSCodeAccount implements AzureAccount {
+  readonly signInMethod = 'vscode' as const;
+  readonly clients: CachingClientProvider;
+  readonly description: string;
+  private readonly provider: VSCodeAzureSubscriptionProvider;
+  private readonly changes = new ChangeEmitter();
+  private readonly subscriptions: Disposable[] = [];
+
+  constructor(readonly cloud: CloudEndpoints, logger: Logger, logChannel?: vscode.LogOutputChannel) {
+    this.description = `VS Code's Microsoft account (${cloud.name})`;
+    this.provider = new VSCodeAzureSubscriptionProvider(logChannel);
+    this.clients = new CachingClientProvider(
+      cloud,
+      async () => {
+        // `true`: honour the subscription filter shared by Azure extensions (azureResourceGroups.selectedSubscriptions).
+        const subscriptions = await this.provider.getSubscriptions(true);
+        const seen = new Set<string>();
+        return subscriptions
+          .filter((s) => !seen.has(s.subscriptionId) && seen.add(s.subscriptionId))
+          .map((s) => ({
+            subscription: { subscriptionId: s.subscriptionId, displayName: s.name, tenantId: s.tenantId },
+            credential: vscodeSessionCredential(cloud, s.tenantId, s.account),
+          }));
+      },
+      logger,
+    );
+    const changed = () => {
+      this.clients.clear();
+      this.changes.fire();
+    };
+    this.subscriptions.push(this.provider.onDidSignIn(changed), this.provider.onDidSignOut(changed), this.provider);
+  }
+
+  isSignedIn(): Promise<boolean> {
+    return this.provider.isSignedIn();
+  }
+
+  async signIn(tenantId?: string): Promise<boolean> {
+    const signedIn = await this.provider.signIn(tenantId);
+    if (signedIn) {
+      this.clients.clear();
+      this.changes.fire();
+    }
+    return signedIn;
+  }
+
+  onDidChange(listener: () => void): Disposable {
+    return this.changes.event(listener);
+  }
+
+  dispose(): void {
+    this.subscriptions.forEach((d) => d.dispose());
+    this.changes.dispose();
+  }
+}
+
+/**
+ * A TokenCredential over VS Code's sessions for one tenant and account. The library's own subscription credential
+ * ignores the requested scopes (it always hands out the ARM token), which Microsoft Graph would refuse.
+ * ARM tokens are asked for silently; a Graph token may need consent once, so VS Code may ask the user.
+ */
+function vscodeSessionCredential(cloud: CloudEndpoints, tenantId: string, account: vscode.AuthenticationSessionAccountInformation): TokenCredential {
+  return {
+    async getToken(scopes) {
+      const scopeList = Array.isArray(scopes) ? scopes : [scopes];
+      const isArm = scopeList.every((scope) => scope === cloud.resourceManagerScope);
+      const session =
+        (await getSessionFromVSCode(scopeList, tenantId, { silent: true, account })) ??
+        (isArm ? undefined : await getSessionFromVSCode(scopeList, tenantId, { createIfNone: true, account }));
+      if (!session) {
+        throw new IdentityError(`Sign in to tenant ${tenantId} to reach its subscriptions.`, { kind: 'authentication' });
+      }
+      // VS Code refreshes sessions itself and does not tell us when this one expires; asking again every few minutes
+      // is cheap (it answers from its cache).
+      return { token: session.accessToken, expiresOnTimestamp: Date.now() + 5 * 60_000 };
+    },
+  };
+}

@@ -1,0 +1,157 @@
+// The pure heart of every identity write: from the VM's current identity and what the user asked for, compute the
+// identity that should result and the SMALLEST PATCH body that produces it, following Azure CLI's rules
+// (vm/custom.py assign_vm_identity / _remove_identities; see azure-wire-facts.md section 1):
+// - user-assigned keys a PATCH does not mention are kept, so "assign" sends only the new ids (value {}) and
+//   "remove" sends only the removed ids (value null);
+// - a PATCH that changes `type` and omits the dictionary keeps the user-assigned identities while the new type
+//   still includes UserAssigned;
+// - `SystemAssigned` or `None` drop every user-assigned identity, so they are sent only when none may remain.
+// Nothing here ever drops an identity it was not asked to drop. Ids match without regard to case; ids already on
+// the VM keep the casing ARM stored.
+import type { IdentityPatch } from '../azure/clients';
+import type { IdentityChange, IdentityType, VmIdentity } from './model';
+import { parseUserAssignedIdentityId, resourceNameFromId, sameResourceId } from './names';
+
+/** The identity that results from a change: its type and the user-assigned ids it keeps. */
+export interface PlannedIdentity {
+  type: IdentityType;
+  userAssignedIds: string[];
+}
+
+export type IdentityPlan =
+  /** Send `patch` (as the VM's `identity`) to get `next`. */
+  | { outcome: 'change'; next: PlannedIdentity; patch: IdentityPatch; message: string }
+  /** Nothing to do: the VM already is as asked. No request should be made. */
+  | { outcome: 'unchanged'; reason: UnchangedReason; message: string }
+  /** The request cannot be carried out; nothing should be sent. */
+  | { outcome: 'refused'; reason: RefusedReason; message: string };
+
+export type UnchangedReason = 'alreadyEnabled' | 'alreadyDisabled' | 'alreadyAssigned' | 'noUserAssigned';
+export type RefusedReason = 'notAssociated' | 'noIdentitiesGiven' | 'notAUserAssignedIdentityId';
+
+export function hasSystemAssigned(type: IdentityType): boolean {
+  return type === 'SystemAssigned' || type === 'SystemAssigned, UserAssigned';
+}
+
+/** The ARM type for a VM with (or without) a system-assigned identity and some number of user-assigned ones. */
+export function identityTypeOf(systemAssigned: boolean, userAssignedCount: number): IdentityType {
+  if (systemAssigned) {
+    return userAssignedCount > 0 ? 'SystemAssigned, UserAssigned' : 'SystemAssigned';
+  }
+  return userAssignedCount > 0 ? 'UserAssigned' : 'None';
+}
+
+export function planIdentityChange(current: VmIdentity, change: IdentityChange, vmName: string): IdentityPlan {
+  const system = hasSystemAssigned(current.type);
+  const existing = Object.keys(current.userAssignedIdentities ?? {});
+  const changeTo = (type: IdentityType, userAssignedIds: string[], message: string, dictionary?: IdentityPatch['userAssignedIdentities']): IdentityPlan => ({
+    outcome: 'change',
+    next: { type, userAssignedIds },
+    patch: dictionary ? { type, userAssignedIdentities: dictionary } : { type },
+    message,
+  });
+
+  switch (change.kind) {
+    case 'enableSystemAssigned': {
+      if (system) {
+        return { outcome: 'unchanged', reason: 'alreadyEnabled', message: `The system-assigned identity of '${vmName}' is already enabled.` };
+      }
+      // Omitting the dictionary keeps the user-assigned identities (the type still includes UserAssigned).
+      return changeTo(identityTypeOf(true, existing.length), existing, `Enabled the system-assigned identity of '${vmName}'.`);
+    }
+    case 'disableSystemAssigned': {
+      if (!system) {
+        return { outcome: 'unchanged', reason: 'alreadyDisabled', message: `'${vmName}' has no system-assigned identity to disable.` };
+      }
+      return changeTo(identityTypeOf(false, existing.length), existing, `Disabled the system-assigned identity of '${vmName}'.`);
+    }
+    case 'assignUserAssigned': {
+      const requested = uniqueIds(change.ids);
+      const refusal = refuseEmptyOrMalformed(requested, 'assign');
+      if (refusal) {
+        return refusal;
+      }
+      const added = requested.filter((id) => !existing.some((present) => sameResourceId(present, id)));
+      if (added.length === 0) {
+        return {
+          outcome: 'unchanged',
+          reason: 'alreadyAssigned',
+          message: `${describeIds(requested)} ${requested.length === 1 ? 'is' : 'are'} already assigned to '${vmName}'.`,
+        };
+      }
+      return changeTo(
+        identityTypeOf(system, existing.length + added.length),
+        [...existing, ...added],
+        `Assigned ${describeIds(added)} to '${vmName}'.`,
+        Object.fromEntries(added.map((id) => [id, {}])),
+      );
+    }
+    case 'removeUserAssigned': {
+      const requested = uniqueIds(change.ids);
+      const refusal = refuseEmptyOrMalformed(requested, 'remove');
+      if (refusal) {
+        return refusal;
+      }
+      const missing = requested.filter((id) => !existing.some((present) => sameResourceId(present, id)));
+      if (missing.length > 0) {
+        // Azure CLI's wording, refused before any request.
+        return { outcome: 'refused', reason: 'notAssociated', message: `'${missing.join(', ')}' are not associated with '${vmName}'` };
+      }
+      const removed = existing.filter((present) => requested.some((id) => sameResourceId(present, id)));
+      const kept = existing.filter((present) => !removed.includes(present));
+      return planRemoval(system, kept, removed, vmName);
+    }
+    case 'removeAllUserAssigned': {
+      if (existing.length === 0) {
+        return { outcome: 'unchanged', reason: 'noUserAssigned', message: `'${vmName}' has no user-assigned identities to remove.` };
+      }
+      return planRemoval(system, [], existing, vmName);
+    }
+  }
+}
+
+function planRemoval(system: boolean, kept: string[], removed: string[], vmName: string): IdentityPlan {
+  const type = identityTypeOf(system, kept.length);
+  const message = `Removed ${describeIds(removed)} from '${vmName}'.`;
+  if (kept.length === 0) {
+    // `SystemAssigned` / `None` drop all user-assigned identities, and UserAssigned with an empty dictionary is
+    // refused by ARM; the type alone is the smallest body.
+    return { outcome: 'change', next: { type, userAssignedIds: [] }, patch: { type }, message };
+  }
+  return {
+    outcome: 'change',
+    next: { type, userAssignedIds: kept },
+    patch: { type, userAssignedIdentities: Object.fromEntries(removed.map((id) => [id, null])) },
+    message,
+  };
+}
+
+function refuseEmptyOrMalformed(ids: string[], verb: 'assign' | 'remove'): IdentityPlan | undefined {
+  if (ids.length === 0) {
+    return { outcome: 'refused', reason: 'noIdentitiesGiven', message: `Choose at least one user-assigned identity to ${verb}.` };
+  }
+  const malformed = ids.filter((id) => !parseUserAssignedIdentityId(id));
+  if (malformed.length > 0) {
+    return {
+      outcome: 'refused',
+      reason: 'notAUserAssignedIdentityId',
+      message: `'${malformed.join(', ')}' ${malformed.length === 1 ? 'is' : 'are'} not the resource id of a user-assigned identity (/subscriptions/…/resourceGroups/…/providers/Microsoft.ManagedIdentity/userAssignedIdentities/…).`,
+    };
+  }
+  return undefined;
+}
+
+/** Trims and drops ids repeated with another casing, keeping the first spelling. */
+function uniqueIds(ids: string[]): string[] {
+  const result: string[] = [];
+  for (const id of ids.map((i) => i.trim()).filter((i) => i.length > 0)) {
+    if (!result.some((kept) => sameResourceId(kept, id))) {
+      result.push(id);
+    }
+  }
+  return result;
+}
+
+function describeIds(ids: string[]): string {
+  return ids.map((id) => `'${resourceNameFromId(id)}'`).join(', ');
+}

@@ -1,0 +1,94 @@
+// Name rules and resource-id helpers: the one place that knows how ARM ids are built and parsed.
+// ARM ids are case-insensitive (Azure CLI lowercases them, ARM answers `resourcegroups`), so every
+// comparison here ignores case, while every id we send keeps the casing we were given or that ARM stored.
+
+const USER_ASSIGNED_IDENTITY_TYPE = 'Microsoft.ManagedIdentity/userAssignedIdentities';
+const VIRTUAL_MACHINE_TYPE = 'Microsoft.Compute/virtualMachines';
+
+/**
+ * Checks a user-assigned identity name against ARM's rules: 3 to 128 characters of letters, digits, hyphen and
+ * underscore, starting with a letter or digit. Returns a message for a person, or undefined when the name is valid.
+ */
+export function validateUserAssignedIdentityName(name: string): string | undefined {
+  if (name.length === 0) {
+    return 'Enter a name for the user-assigned identity.';
+  }
+  if (name.length < 3 || name.length > 128) {
+    return `The name must be 3 to 128 characters long ('${name}' has ${name.length}).`;
+  }
+  if (!/^[A-Za-z0-9]/.test(name)) {
+    return 'The name must start with a letter or a digit.';
+  }
+  const badCharacters = [...new Set(name.replace(/[A-Za-z0-9_-]/g, ''))];
+  if (badCharacters.length > 0) {
+    const shown = badCharacters.map((c) => (c === ' ' ? 'space' : `'${c}'`)).join(', ');
+    return `The name may contain only letters, digits, hyphens and underscores (not ${shown}).`;
+  }
+  return undefined;
+}
+
+/** The parts of an ARM resource id `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}`. */
+export interface ResourceIdParts {
+  subscriptionId: string;
+  resourceGroup: string;
+  /** `{namespace}/{type}`, e.g. Microsoft.Compute/virtualMachines, in the id's casing. */
+  resourceType: string;
+  name: string;
+}
+
+/** Parses a top-level resource id; undefined when the text is not one. */
+export function parseResourceId(id: string): ResourceIdParts | undefined {
+  const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/([^/]+)\/([^/]+)\/?$/i.exec(
+    id.trim(),
+  );
+  if (!match) {
+    return undefined;
+  }
+  const [, subscriptionId, resourceGroup, namespace, type, name] = match;
+  return { subscriptionId, resourceGroup, resourceType: `${namespace}/${type}`, name };
+}
+
+/** Parses a user-assigned identity's resource id; undefined when it is anything else. */
+export function parseUserAssignedIdentityId(id: string): ResourceIdParts | undefined {
+  const parts = parseResourceId(id);
+  return parts && sameText(parts.resourceType, USER_ASSIGNED_IDENTITY_TYPE) ? parts : undefined;
+}
+
+/** Parses a VM's resource id; undefined when it is anything else. */
+export function parseVirtualMachineId(id: string): ResourceIdParts | undefined {
+  const parts = parseResourceId(id);
+  return parts && sameText(parts.resourceType, VIRTUAL_MACHINE_TYPE) ? parts : undefined;
+}
+
+export function userAssignedIdentityId(subscriptionId: string, resourceGroup: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${USER_ASSIGNED_IDENTITY_TYPE}/${name}`;
+}
+
+export function virtualMachineId(subscriptionId: string, resourceGroup: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${VIRTUAL_MACHINE_TYPE}/${name}`;
+}
+
+/** The last segment of an id (the resource's name), or the text itself when it has no slash. */
+export function resourceNameFromId(id: string): string {
+  const segments = id.replace(/\/+$/, '').split('/');
+  return segments[segments.length - 1] || id;
+}
+
+/** The resource group named in an id, or undefined. */
+export function resourceGroupFromId(id: string): string | undefined {
+  return /\/resourceGroups\/([^/]+)/i.exec(id)?.[1];
+}
+
+/** The subscription named in an id, or undefined. */
+export function subscriptionIdFromId(id: string): string | undefined {
+  return /^\/subscriptions\/([^/]+)/i.exec(id)?.[1];
+}
+
+/** ARM resource ids compare without regard to case. */
+export function sameResourceId(a: string, b: string): boolean {
+  return sameText(a.replace(/\/+$/, ''), b.replace(/\/+$/, ''));
+}
+
+function sameText(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
