@@ -396,8 +396,10 @@ export function tokenizedMatch(value: string, searchText: string): boolean {
 
 /** Evaluates a search tree; `tokenized` names the properties searched by tokens, the rest match by prefix. */
 export function evaluateSearch(node: SearchNode, record: Record<string, unknown>, tokenized: string[]): boolean {
-  if (node.kind === 'and') return evaluateSearch(node.left, record, tokenized) && evaluateSearch(node.right, record, tokenized);
-  if (node.kind === 'or') return evaluateSearch(node.left, record, tokenized) || evaluateSearch(node.right, record, tokenized);
+  if (node.kind !== 'clause') {
+    const left = evaluateSearch(node.left, record, tokenized);
+    return node.kind === 'and' ? left && evaluateSearch(node.right, record, tokenized) : left || evaluateSearch(node.right, record, tokenized);
+  }
   const value = propertyValue(record, node.property);
   if (typeof value !== 'string') return false;
   if (tokenized.some((p) => p.toLowerCase() === node.property.toLowerCase())) return tokenizedMatch(value, node.text);

@@ -74,6 +74,8 @@ const notFound = (id: string) =>
 const denied = () => new GraphFailure(403, 'Authorization_RequestDenied', INSUFFICIENT_PRIVILEGES);
 const badRequest = (message: string) => new GraphFailure(400, 'Request_BadRequest', message);
 const unsupported = (message: string) => new GraphFailure(400, 'Request_UnsupportedQuery', message);
+const unsupportedProperty = (property: string, resource: string) =>
+  unsupported(`Unsupported or invalid query filter clause specified for property '${property}' of resource '${resource}'.`);
 const methodNotAllowed = () =>
   new GraphFailure(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
 
@@ -391,6 +393,23 @@ function readListQuery(req: FakeRequest, resource: string, properties: string[],
   const eventual = isEventual(req);
   const query: ListQuery = { count: false, offset: 0 };
 
+  // The $search header check comes first: Graph names it even when $count is also sent without the header.
+  const search = req.query.get('$search');
+  if (search !== null) {
+    if (!eventual) {
+      throw unsupported(
+        "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+      );
+    }
+    const text = search.trim();
+    query.search = parseSearch(text);
+    for (const property of searchProperties(query.search)) {
+      if (!filterable.some((p) => p.toLowerCase() === property.toLowerCase())) {
+        throw unsupportedProperty(property, resource);
+      }
+    }
+  }
+
   const count = req.query.get('$count');
   if (count !== null) {
     if (count !== 'true' && count !== 'false') throw badRequest(`Invalid value '${count}' for $count.`);
@@ -404,28 +423,12 @@ function readListQuery(req: FakeRequest, resource: string, properties: string[],
     query.filter = parseFilter(filter);
     for (const property of filterProperties(query.filter)) {
       if (!filterable.some((p) => p.toLowerCase() === property.toLowerCase())) {
-        throw unsupported(`Unsupported or invalid query filter clause specified for property '${property}' of resource '${resource}'.`);
+        throw unsupportedProperty(property, resource);
       }
     }
     if (filterNeedsAdvancedQuery(query.filter) && !advanced) {
       const [property] = filterProperties(query.filter);
-      throw unsupported(`Unsupported or invalid query filter clause specified for property '${property}' of resource '${resource}'.`);
-    }
-  }
-
-  const search = req.query.get('$search');
-  if (search !== null) {
-    if (!eventual) {
-      throw unsupported(
-        "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
-      );
-    }
-    const text = search.trim();
-    query.search = parseSearch(text);
-    for (const property of searchProperties(query.search)) {
-      if (!filterable.some((p) => p.toLowerCase() === property.toLowerCase())) {
-        throw unsupported(`Unsupported or invalid query filter clause specified for property '${property}' of resource '${resource}'.`);
-      }
+      throw unsupportedProperty(property, resource);
     }
   }
 
