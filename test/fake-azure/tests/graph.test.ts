@@ -3,7 +3,6 @@
 // the fake's state afterwards. graph-handler.test.ts covers the query rules in more detail without a server.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { ComputeManagementClient } from '@azure/arm-compute';
 import {
   bearerTokenAuthenticationPolicy,
   createDefaultHttpClient,
@@ -12,13 +11,12 @@ import {
   createPipelineRequest,
   type HttpMethods,
 } from '@azure/core-rest-pipeline';
-import { ClientSecretCredential } from '@azure/identity';
 import { loadSeed } from '../state';
 import { startFakeAzureForTests } from '../testing';
 import type { RunningFakeAzure } from '../server';
-import type { Seed } from '../types';
+import type { Seed, SeedPrincipal } from '../types';
+import { clientsFor, credentialFor, demo } from './sdk';
 
-const PRODUCTION = 'c0ffee00-0000-4000-8000-000000000001';
 const VM_WEB_02_PRINCIPAL = 'b5a00000-0000-4000-8000-000000000001';
 const VM_DATA_01_PRINCIPAL = 'b5a00000-0000-4000-8000-000000000003';
 const SG_APP_READERS = 'e6000000-0000-4000-8000-000000000001';
@@ -52,21 +50,11 @@ interface GraphResponse {
 type GraphCall = (method: HttpMethods, pathOrUrl: string, init?: { headers?: Record<string, string>; body?: unknown }) => Promise<GraphResponse>;
 
 let fake: RunningFakeAzure;
-let seed: Seed;
-
-function credentialFor(name: string): ClientSecretCredential {
-  const principal = seed.principals.find((p) => p.displayName === name);
-  assert.ok(principal?.appId && principal.secret, `seed principal ${name}`);
-  return new ClientSecretCredential(fake.info.tenantId, principal.appId, principal.secret, {
-    authorityHost: fake.info.authorityHost,
-    disableInstanceDiscovery: true,
-  });
-}
 
 /** A Graph caller as the extension builds one: default pipeline plus bearer-token policy, Graph scope. */
-function graphAs(name: string): GraphCall {
+function graphAs(who: SeedPrincipal): GraphCall {
   const pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 0 } });
-  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: credentialFor(name), scopes: `${fake.info.graphEndpoint}/.default` }));
+  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: credentialFor(fake, who), scopes: `${fake.info.graphEndpoint}/.default` }));
   const httpClient = createDefaultHttpClient();
   return async (method, pathOrUrl, init = {}) => {
     const url = pathOrUrl.startsWith('https://') ? pathOrUrl : `${fake.info.graphEndpoint}/v1.0${pathOrUrl}`;
@@ -90,10 +78,9 @@ describe('fake Graph through the Azure SDK pipeline', () => {
   let reader: GraphCall;
 
   before(async () => {
-    seed = testSeed();
-    fake = await startFakeAzureForTests({ seed, pageSize: 2 });
-    admin = graphAs('sp-identity-admin');
-    reader = graphAs('sp-reader');
+    fake = await startFakeAzureForTests({ seed: testSeed(), pageSize: 2 });
+    admin = graphAs(demo.admin);
+    reader = graphAs(demo.reader);
   });
   after(() => fake.stop());
   beforeEach(() => fake.reset());
@@ -237,11 +224,7 @@ describe('fake Graph through the Azure SDK pipeline', () => {
 
   it("drops the memberships when the VM's system identity is disabled through ARM", async () => {
     assert.deepEqual(membersOf(SG_KEYVAULT_READERS), [VM_WEB_02_PRINCIPAL]);
-    const scope = `${fake.info.resourceManagerEndpoint.replace(/\/$/, '')}/.default`;
-    const compute = new ComputeManagementClient(credentialFor('sp-identity-admin'), PRODUCTION, {
-      endpoint: fake.info.resourceManagerEndpoint,
-      credentials: { scopes: [scope] },
-    });
+    const { compute } = clientsFor(fake);
     const vm = await compute.virtualMachines.beginUpdateAndWait('rg-web', 'vm-web-02', { identity: { type: 'None' } }, { updateIntervalInMs: 10 });
     assert.equal(vm.identity?.principalId, undefined);
     const state = fake.getState();
