@@ -1,7 +1,81 @@
+// Activation: the log, azext-utils (telemetry never sent), the account from settings, the one IdentityOperations,
+// the tree, the JSON tabs and the commands. Nothing here reaches Azure until the tree is shown: then it only asks
+// whether the account is signed in and lists what the tree displays.
+import { UserCancelledError, createAzExtLogOutputChannel, registerErrorHandler, registerOnActionStartHandler, registerUIExtensionVariables } from './ui/azext';
 import * as vscode from 'vscode';
+import { redactingLogger } from './azure/logger';
+import { affectsSignIn, createAzureAccount } from './azure/vscodeAccount';
+import { registerCommands } from './commands/registerCommands';
+import { isIdentityError } from './identity/errors';
+import { IdentityOperations } from './identity/operations';
+import { SubscriptionFilter } from './tree/subscriptionFilter';
+import { VMS_VIEW_ID, VmTreeDataProvider } from './tree/VmTreeDataProvider';
+import { describeError } from './ui/errors';
+import { IDENTITY_JSON_SCHEME, IdentityJsonProvider } from './ui/identityJsonProvider';
+import type { Services } from './ui/services';
+import { AccountSession } from './ui/session';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Filled in by the UI work (issue 4).
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = createAzExtLogOutputChannel(vscode.l10n.t('Azure VM Managed Identities'));
+  context.subscriptions.push(log);
+  registerUIExtensionVariables({ context, outputChannel: log });
+  const logger = redactingLogger(log);
+
+  const { account, warnings } = createAzureAccount(logger);
+  const session = new AccountSession(account);
+  const operations = new IdentityOperations(session.clientProvider);
+  const subscriptionFilter = new SubscriptionFilter(context.globalState);
+  const tree = new VmTreeDataProvider(operations, session, subscriptionFilter);
+  const identityJson = new IdentityJsonProvider(operations);
+  const services: Services = { operations, tree, identityJson, session, subscriptionFilter, log };
+
+  const treeView = vscode.window.createTreeView(VMS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(
+    session,
+    tree,
+    treeView,
+    identityJson,
+    vscode.workspace.registerTextDocumentContentProvider(IDENTITY_JSON_SCHEME, identityJson),
+    session.onDidChange(() => void tree.refresh()),
+    vscode.workspace.onDidChangeConfiguration(async (event) => {
+      if (affectsSignIn(event)) {
+        const rebuilt = createAzureAccount(logger);
+        rebuilt.warnings.forEach((warning) => void vscode.window.showWarningMessage(warning));
+        await session.replaceAccount(rebuilt.account);
+      }
+    }),
+    registerOnActionStartHandler((actionContext) => {
+      // Errors offer the log (request ids, never tokens) rather than azext-utils' "Report an Issue".
+      actionContext.errorHandling.suppressReportIssue = true;
+      actionContext.errorHandling.buttons = [{ title: vscode.l10n.t('Show Log'), callback: async () => log.show() }];
+    }),
+    registerErrorHandler((errorContext) => {
+      const error = errorContext.error;
+      if (isIdentityError(error)) {
+        if (error.kind === 'cancelled') {
+          errorContext.error = new UserCancelledError(errorContext.callbackId);
+          return;
+        }
+        log.error(`${errorContext.callbackId}: ${error.toLogLine()}`);
+        if (error.suggestedCommand) {
+          const command = error.suggestedCommand;
+          errorContext.errorHandling.buttons = [
+            ...(errorContext.errorHandling.buttons ?? []),
+            { title: vscode.l10n.t('Copy Command'), callback: async () => vscode.env.clipboard.writeText(command) },
+          ];
+        }
+        // A plain Error keeps azext-utils from rewriting the message (it unpacks `error`/`value` fields and JSON).
+        errorContext.error = new Error(error.message);
+      } else if (!(error instanceof UserCancelledError)) {
+        log.error(`${errorContext.callbackId}: ${describeError(error)}`);
+      }
+    }),
+  );
+  registerCommands(services);
+
+  warnings.forEach((warning) => void vscode.window.showWarningMessage(warning));
+  log.info(`Signing in with ${session.description}.`);
+  void session.checkSignedIn();
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import type { IActionContext, IAzureQuickPickItem } from '../ui/azext';
+import { copyToClipboard } from '../ui/identityWrite';
+import { resolveVm } from '../ui/pickVm';
+import type { Services } from '../ui/services';
+import { principalItems } from './quickPickItems';
+import { hasPrincipal } from './vmRequirements';
+
+const t = vscode.l10n.t;
+
+/** A user-assigned identity's item: its principal. A VM or system identity: the system-assigned one, else a pick. */
+export async function copyPrincipalId(context: IActionContext, services: Services, node?: unknown): Promise<void> {
+  const resolved = await resolveVm(context, services, node, hasPrincipal);
+  let principalId: string | undefined;
+  if (resolved.node?.kind === 'userIdentity') {
+    principalId = resolved.node.principalId;
+  } else if (resolved.node?.kind === 'vm' || resolved.node?.kind === 'systemIdentity') {
+    principalId = resolved.vm.identity.principalId;
+  }
+  if (!principalId) {
+    const items = principalItems(resolved.vm, t).map((item): IAzureQuickPickItem<string> => ({ ...item }));
+    principalId = (
+      await context.ui.showQuickPick(items, {
+        placeHolder: t('Select the identity whose principal ID to copy'),
+        noPicksMessage: t("'{0}' has no managed identity", resolved.vm.name),
+        suppressPersistence: true,
+        stepName: 'principal',
+      })
+    ).data;
+  }
+  await copyToClipboard(t('principal ID'), principalId);
+}

@@ -1,0 +1,182 @@
+// The entries of the quick picks, as plain data: no `vscode` import, so test/unit checks them. src/ui/quickPick.ts
+// turns them into vscode.QuickPickItems ("locked" entries are shown but cannot be picked).
+import { hasSystemAssigned } from '../identity/identityChange';
+import type { EntraGroup, Subscription, UserAssignedIdentity, VirtualMachine } from '../identity/model';
+import { resourceGroupFromId, resourceNameFromId, sameResourceId } from '../identity/names';
+import { vmDescription } from '../tree/descriptions';
+import type { Localize } from '../ui/localize';
+
+export interface PickItem<T> {
+  label: string;
+  description?: string;
+  detail?: string;
+  /** A codicon id shown before the label. */
+  iconId?: string;
+  /** Shown for information, never returned as a pick (already assigned, already a member). */
+  locked?: boolean;
+  /** Checked when a multi-select opens. */
+  picked?: boolean;
+  data: T;
+}
+
+export interface PickSeparator {
+  separator: true;
+  label: string;
+}
+
+export type PickEntry<T> = PickItem<T> | PickSeparator;
+
+export function isSeparator<T>(entry: PickEntry<T>): entry is PickSeparator {
+  return 'separator' in entry;
+}
+
+export function subscriptionItems(subscriptions: Subscription[]): PickItem<Subscription>[] {
+  return [...subscriptions]
+    .sort((a, b) => a.displayName.localeCompare(b.displayName))
+    .map((s) => ({ label: s.displayName, description: s.subscriptionId, data: s }));
+}
+
+export function vmItems(vms: VirtualMachine[], t: Localize): PickItem<VirtualMachine>[] {
+  return [...vms]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((vm) => ({ label: vm.name, description: vmDescription(vm, false, t), data: vm }));
+}
+
+export type AssignPick = { kind: 'identity'; identity: UserAssignedIdentity } | { kind: 'create' };
+
+/**
+ * The identities of the subscription that can be assigned to the VM, "Create new user-assigned identity...", then
+ * those already on the VM, marked and locked so they are not offered again.
+ */
+export function assignIdentityEntries(
+  all: UserAssignedIdentity[],
+  vm: VirtualMachine,
+  t: Localize,
+): PickEntry<AssignPick | undefined>[] {
+  const attachedIds = Object.keys(vm.identity.userAssignedIdentities ?? {});
+  const isAttached = (id: string) => attachedIds.some((attached) => sameResourceId(attached, id));
+  const byName = (a: UserAssignedIdentity, b: UserAssignedIdentity) => a.name.localeCompare(b.name);
+  const available = all.filter((identity) => !isAttached(identity.id)).sort(byName);
+
+  const entries: PickEntry<AssignPick | undefined>[] = [
+    { label: t('Create new user-assigned identity...'), iconId: 'add', data: { kind: 'create' } },
+  ];
+  if (available.length > 0) {
+    entries.push({ separator: true, label: t('Available in this subscription') });
+    for (const identity of available) {
+      entries.push({
+        label: identity.name,
+        description: `${identity.resourceGroup} · ${identity.location}`,
+        detail: t('Client ID: {0}', identity.clientId),
+        data: { kind: 'identity', identity },
+      });
+    }
+  }
+  if (attachedIds.length > 0) {
+    entries.push({ separator: true, label: t('Already assigned to {0}', vm.name) });
+    for (const id of [...attachedIds].sort((a, b) => resourceNameFromId(a).localeCompare(resourceNameFromId(b)))) {
+      entries.push({
+        label: resourceNameFromId(id),
+        description: t('already assigned'),
+        detail: resourceGroupFromId(id),
+        iconId: 'check',
+        locked: true,
+        data: undefined,
+      });
+    }
+  }
+  return entries;
+}
+
+export type RemovePick = { kind: 'identity'; id: string } | { kind: 'all' };
+
+/** The identities on the VM, with "Remove all" first when there is more than one. */
+export function removeIdentityEntries(vm: VirtualMachine, t: Localize): PickEntry<RemovePick>[] {
+  const attached = Object.entries(vm.identity.userAssignedIdentities ?? {}).sort(([a], [b]) =>
+    resourceNameFromId(a).localeCompare(resourceNameFromId(b)),
+  );
+  const entries: PickEntry<RemovePick>[] = [];
+  if (attached.length > 1) {
+    entries.push({
+      label: t('Remove all user-assigned identities'),
+      description: t('{0} identities', attached.length),
+      iconId: 'clear-all',
+      data: { kind: 'all' },
+    });
+    entries.push({ separator: true, label: t('Assigned to {0}', vm.name) });
+  }
+  for (const [id, attachedIdentity] of attached) {
+    entries.push({
+      label: resourceNameFromId(id),
+      description: resourceGroupFromId(id),
+      detail: attachedIdentity.clientId ? t('Client ID: {0}', attachedIdentity.clientId) : undefined,
+      data: { kind: 'identity', id },
+    });
+  }
+  return entries;
+}
+
+/** What "Remove User-Assigned Identities..." does with the picks: remove all, or the chosen ids. */
+export function resolveRemovePicks(picks: RemovePick[], vm: VirtualMachine): { all: true } | { all: false; ids: string[] } {
+  const attached = Object.keys(vm.identity.userAssignedIdentities ?? {});
+  const ids = picks.flatMap((pick) => (pick.kind === 'identity' ? [pick.id] : []));
+  if (picks.some((pick) => pick.kind === 'all') || (attached.length > 0 && ids.length === attached.length)) {
+    return { all: true };
+  }
+  return { all: false, ids };
+}
+
+export type GroupPick = { kind: 'group'; group: EntraGroup } | { kind: 'loadMore' };
+
+/** Search results, groups the identity is already in marked and locked, and "Load more..." when Graph has more. */
+export function groupEntries(
+  groups: EntraGroup[],
+  memberships: EntraGroup[],
+  hasMore: boolean,
+  t: Localize,
+): PickEntry<GroupPick>[] {
+  const memberIds = new Set(memberships.map((group) => group.id.toLowerCase()));
+  const entries: PickEntry<GroupPick>[] = groups.map((group) => {
+    const member = memberIds.has(group.id.toLowerCase());
+    return {
+      label: group.displayName,
+      description: member ? t('already a member') : group.description,
+      detail: group.id,
+      iconId: member ? 'check' : 'organization',
+      locked: member,
+      data: { kind: 'group', group },
+    };
+  });
+  if (hasMore) {
+    entries.push({ label: t('Load more...'), iconId: 'ellipsis', data: { kind: 'loadMore' } });
+  }
+  return entries;
+}
+
+/** The groups a VM's system identity can be removed from. */
+export function membershipItems(memberships: EntraGroup[]): PickItem<EntraGroup>[] {
+  return [...memberships]
+    .sort((a, b) => a.displayName.localeCompare(b.displayName))
+    .map((group) => ({ label: group.displayName, description: group.description, detail: group.id, data: group }));
+}
+
+/** The principals of a VM that "Copy Principal ID" can copy: the system identity's, then each user-assigned one's. */
+export function principalItems(vm: VirtualMachine, t: Localize): PickItem<string>[] {
+  const items: PickItem<string>[] = [];
+  if (hasSystemAssigned(vm.identity.type) && vm.identity.principalId) {
+    items.push({ label: t('System-assigned identity'), description: vm.identity.principalId, data: vm.identity.principalId });
+  }
+  for (const [id, attached] of Object.entries(vm.identity.userAssignedIdentities ?? {})) {
+    if (attached.principalId) {
+      items.push({ label: resourceNameFromId(id), description: attached.principalId, data: attached.principalId });
+    }
+  }
+  return items;
+}
+
+/** The user-assigned identities of a VM, for "Copy Client ID" from the palette. */
+export function clientIdItems(vm: VirtualMachine): PickItem<string>[] {
+  return Object.entries(vm.identity.userAssignedIdentities ?? {}).flatMap(([id, attached]) =>
+    attached.clientId ? [{ label: resourceNameFromId(id), description: attached.clientId, data: attached.clientId }] : [],
+  );
+}

@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+import type { EntraGroup } from '../identity/model';
+import type { IActionContext, IAzureQuickPickItem } from '../ui/azext';
+import { runVmWrite, showResult } from '../ui/identityWrite';
+import { resolveVm } from '../ui/pickVm';
+import type { Services } from '../ui/services';
+import { removeFromGroupConfirmation } from './messages';
+import { membershipItems } from './quickPickItems';
+import { systemAssignedOn } from './vmRequirements';
+
+const t = vscode.l10n.t;
+
+/** From a group's item: that group. Otherwise a pick among the identity's groups. Asks first. */
+export async function removeFromGroup(context: IActionContext, services: Services, node?: unknown): Promise<void> {
+  const resolved = await resolveVm(context, services, node, systemAssignedOn);
+  const vm = resolved.vm;
+  let group: EntraGroup;
+  if (resolved.node?.kind === 'group') {
+    group = resolved.node.group;
+  } else {
+    const items = services.operations
+      .listGroupMemberships(vm)
+      .then((groups) => membershipItems(groups).map((item): IAzureQuickPickItem<EntraGroup> => ({ ...item })));
+    group = (
+      await context.ui.showQuickPick(items, {
+        placeHolder: t('Select the group to remove {0} from', vm.name),
+        loadingPlaceHolder: t('Loading group memberships...'),
+        noPicksMessage: t("The identity of '{0}' is not a member of any group", vm.name),
+        suppressPersistence: true,
+        stepName: 'group',
+      })
+    ).data;
+  }
+  await context.ui.showWarningMessage(
+    removeFromGroupConfirmation(group.displayName, vm.name, t),
+    { modal: true, stepName: 'confirmRemoveFromGroup' },
+    { title: t('Remove') },
+  );
+  try {
+    await runVmWrite(services, vm, t("Removing the identity of '{0}' from '{1}'...", vm.name, group.displayName), (options) =>
+      services.operations.removeFromGroup(vm, group.id, { ...options, groupName: group.displayName }),
+    );
+  } finally {
+    services.tree.invalidateMemberships(vm);
+  }
+  const message = t("Removed the system-assigned identity of '{0}' from the group '{1}'.", vm.name, group.displayName);
+  services.log.info(message);
+  void showResult(services, vm, message);
+}

@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import { resourceNameFromId } from '../identity/names';
+import type { IActionContext } from '../ui/azext';
+import { runIdentityWrite } from '../ui/identityWrite';
+import { resolveVm } from '../ui/pickVm';
+import { pickMany } from '../ui/quickPick';
+import type { Services } from '../ui/services';
+import { quoteList, removeUserAssignedConfirmation } from './messages';
+import { removeIdentityEntries, resolveRemovePicks } from './quickPickItems';
+import { hasUserAssigned } from './vmRequirements';
+
+const t = vscode.l10n.t;
+
+/** From a user-assigned identity's item: removes that one. Otherwise: a multi-select with "Remove all". Asks first. */
+export async function removeUserAssigned(context: IActionContext, services: Services, node?: unknown): Promise<void> {
+  const resolved = await resolveVm(context, services, node, hasUserAssigned);
+  const vm = resolved.vm;
+  const choice =
+    resolved.node?.kind === 'userIdentity'
+      ? resolveRemovePicks([{ kind: 'identity', id: resolved.node.id }], vm)
+      : resolveRemovePicks(
+          await pickMany(removeIdentityEntries(vm, t), {
+            title: t("Remove User-Assigned Identities from '{0}'", vm.name),
+            placeholder: t('Select the user-assigned identities to remove from {0}', vm.name),
+          }),
+          vm,
+        );
+  const ids = choice.all ? Object.keys(vm.identity.userAssignedIdentities ?? {}) : choice.ids;
+  const names = ids.map(resourceNameFromId);
+  await context.ui.showWarningMessage(
+    removeUserAssignedConfirmation(names, vm.name, choice.all, t),
+    { modal: true, stepName: 'confirmRemove' },
+    { title: t('Remove') },
+  );
+  await runIdentityWrite(services, vm, t("Removing {0} from '{1}'...", quoteList(names), vm.name), (options) =>
+    choice.all
+      ? services.operations.removeAllUserAssigned(vm, options)
+      : services.operations.removeUserAssigned(vm, ids, options),
+  );
+}

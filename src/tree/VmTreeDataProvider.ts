@@ -1,0 +1,365 @@
+// Subscriptions -> VMs -> system-assigned identity (-> group memberships) and user-assigned identities.
+// A plain TreeDataProvider (see README "Design notes"): it caches what it loaded, so a write refreshes only its VM.
+import * as vscode from 'vscode';
+import { hasSystemAssigned } from '../identity/identityChange';
+import type { Subscription, VirtualMachine, VmIdentity, VmRef } from '../identity/model';
+import type { IdentityOperations } from '../identity/operations';
+import { resourceNameFromId } from '../identity/names';
+import { describeError } from '../ui/errors';
+import {
+  errorContextValue,
+  groupContextValue,
+  infoContextValue,
+  subscriptionContextValue,
+  systemIdentityContextValue,
+  userAssignedCount,
+  userIdentitiesContextValue,
+  userIdentityContextValue,
+  vmContextValue,
+  type Activity,
+} from './contextValues';
+import { systemIdentityDescription, userIdentitiesDescription, vmDescription, vmIcon } from './descriptions';
+import type { ErrorNode, SubscriptionNode, TreeNode, VmNode } from './nodes';
+import type { SessionLike } from './session';
+import type { SubscriptionFilter } from './subscriptionFilter';
+
+export const VMS_VIEW_ID = 'azureVmIdentities.vms';
+
+const t = vscode.l10n.t;
+
+export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+
+  /** Loaded VMs by subscription id; a missing entry means "load on next expand". */
+  private readonly vmsBySubscription = new Map<string, Promise<VmNode[] | ErrorNode>>();
+  /** Every VM node handed to VS Code, by lower-cased resource id, so a write can refresh exactly its item. */
+  private readonly vmNodes = new Map<string, VmNode>();
+  /** VMs with a write under way: the operation's name. */
+  private readonly updating = new Map<string, string>();
+
+  constructor(
+    private readonly operations: IdentityOperations,
+    private readonly session: SessionLike,
+    private readonly subscriptionFilter: SubscriptionFilter,
+  ) {}
+
+  dispose(): void {
+    this.changeEmitter.dispose();
+  }
+
+  /** Reloads everything (no node), one subscription, or one VM. */
+  async refresh(node?: TreeNode): Promise<void> {
+    if (node?.kind === 'vm') {
+      await this.reloadVm(node.vm);
+      return;
+    }
+    if (node?.kind === 'subscription') {
+      this.vmsBySubscription.delete(node.subscription.subscriptionId);
+      this.changeEmitter.fire(node);
+      return;
+    }
+    this.vmsBySubscription.clear();
+    this.vmNodes.clear();
+    this.changeEmitter.fire(undefined);
+  }
+
+  /** Retry for an error node: reloads what failed. */
+  async retry(node: ErrorNode): Promise<void> {
+    if (node.retry?.kind === 'vm') {
+      node.retry.memberships = undefined;
+      this.changeEmitter.fire(node.retry);
+      return;
+    }
+    await this.refresh(node.retry);
+  }
+
+  /** Marks a VM as being written to ("Updating..."), or not. */
+  setUpdating(vm: VmRef, operation: string | undefined): void {
+    const key = vm.id.toLowerCase();
+    if (operation === undefined) {
+      this.updating.delete(key);
+    } else {
+      this.updating.set(key, operation);
+    }
+    this.fireVm(vm);
+  }
+
+  /** After a write: shows the identity Azure returned, without reloading the subscription. */
+  applyIdentity(vm: VmRef, identity: VmIdentity): void {
+    const node = this.vmNodes.get(vm.id.toLowerCase());
+    if (node) {
+      node.vm = { ...node.vm, identity };
+      node.memberships = undefined;
+    }
+    this.fireVm(vm);
+  }
+
+  /** Group memberships changed: reload them when shown. */
+  invalidateMemberships(vm: VmRef): void {
+    const node = this.vmNodes.get(vm.id.toLowerCase());
+    if (node) {
+      node.memberships = undefined;
+    }
+    this.fireVm(vm);
+  }
+
+  /** Re-reads one VM from Azure (after a failed or cancelled write, so the tree shows the true state). */
+  async reloadVm(vm: VmRef): Promise<void> {
+    const node = this.vmNodes.get(vm.id.toLowerCase());
+    try {
+      const fresh = await this.operations.getVirtualMachine(vm);
+      if (node) {
+        node.vm = fresh;
+        node.memberships = undefined;
+      }
+      this.fireVm(vm);
+    } catch {
+      // The VM may be gone, or Azure unreachable: reload its subscription, which shows an error node if it fails.
+      if (node) {
+        await this.refresh({ kind: 'subscription', subscription: node.subscription });
+        this.changeEmitter.fire(undefined);
+      }
+    }
+  }
+
+  /** The latest state of a VM the tree has loaded. */
+  knownVm(vm: VmRef): VirtualMachine | undefined {
+    return this.vmNodes.get(vm.id.toLowerCase())?.vm;
+  }
+
+  private fireVm(vm: VmRef): void {
+    const node = this.vmNodes.get(vm.id.toLowerCase());
+    if (node) {
+      this.changeEmitter.fire(node);
+    }
+  }
+
+  private activity(vm: VmRef): Activity {
+    return this.updating.has(vm.id.toLowerCase()) ? 'updating' : 'idle';
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    const None = vscode.TreeItemCollapsibleState.None;
+    const Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
+    switch (node.kind) {
+      case 'subscription': {
+        const item = new vscode.TreeItem(node.subscription.displayName, Collapsed);
+        item.id = `subscription/${node.subscription.subscriptionId}`;
+        item.description = node.subscription.subscriptionId;
+        item.tooltip = t('Subscription {0}\nTenant {1}', node.subscription.subscriptionId, node.subscription.tenantId);
+        item.iconPath = new vscode.ThemeIcon('azure');
+        item.contextValue = subscriptionContextValue();
+        return item;
+      }
+      case 'vm': {
+        const { vm } = node;
+        const activity = this.activity(vm);
+        const item = new vscode.TreeItem(vm.name, Collapsed);
+        item.id = vm.id.toLowerCase();
+        item.description = vmDescription(vm, activity === 'updating', t);
+        const icon = vmIcon(vm.identity, activity === 'updating');
+        item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
+        item.contextValue = vmContextValue(vm.identity, activity);
+        const operation = this.updating.get(vm.id.toLowerCase());
+        item.tooltip = new vscode.MarkdownString(
+          [
+            `**${vm.name}**`,
+            t('Resource group: {0}', vm.resourceGroup),
+            t('Location: {0}', vm.location),
+            t('Identity type: {0}', vm.identity.type),
+            ...(operation ? [t('Updating: {0}', operation)] : []),
+          ].join('  \n'),
+        );
+        return item;
+      }
+      case 'systemIdentity': {
+        const { vm } = node.vmNode;
+        const on = hasSystemAssigned(vm.identity.type);
+        const memberships = node.vmNode.memberships;
+        const groupCount = memberships && 'groups' in memberships ? memberships.groups.length : undefined;
+        const item = new vscode.TreeItem(t('System-assigned identity'), on ? Collapsed : None);
+        item.id = `${vm.id.toLowerCase()}/system`;
+        item.description = systemIdentityDescription(vm.identity, t);
+        item.iconPath = new vscode.ThemeIcon(on ? 'pass-filled' : 'circle-slash');
+        item.tooltip = on
+          ? t('Principal ID: {0}\nTenant ID: {1}', vm.identity.principalId ?? '', vm.identity.tenantId ?? '')
+          : t('The system-assigned identity is off.');
+        item.contextValue = systemIdentityContextValue(vm.identity, groupCount, this.activity(vm));
+        return item;
+      }
+      case 'group': {
+        const { vm } = node.vmNode;
+        const item = new vscode.TreeItem(node.group.displayName, None);
+        item.id = `${vm.id.toLowerCase()}/group/${node.group.id}`;
+        item.description = t('group');
+        item.tooltip = [node.group.displayName, node.group.description, node.group.id].filter(Boolean).join('\n');
+        item.iconPath = new vscode.ThemeIcon('organization');
+        item.contextValue = groupContextValue(this.activity(vm));
+        return item;
+      }
+      case 'userIdentities': {
+        const { vm } = node.vmNode;
+        const count = userAssignedCount(vm.identity);
+        const item = new vscode.TreeItem(t('User-assigned identities'), count > 0 ? Collapsed : None);
+        item.id = `${vm.id.toLowerCase()}/user`;
+        item.description = userIdentitiesDescription(vm.identity, t);
+        item.iconPath = new vscode.ThemeIcon('person');
+        item.contextValue = userIdentitiesContextValue(vm.identity, this.activity(vm));
+        return item;
+      }
+      case 'userIdentity': {
+        const item = new vscode.TreeItem(resourceNameFromId(node.id), None);
+        item.id = `${node.vmNode.vm.id.toLowerCase()}/user/${node.id.toLowerCase()}`;
+        item.description = node.clientId;
+        item.tooltip = [
+          node.id,
+          node.clientId && t('Client ID: {0}', node.clientId),
+          node.principalId && t('Principal ID: {0}', node.principalId),
+        ].filter(Boolean).join('\n');
+        item.iconPath = new vscode.ThemeIcon('key');
+        item.contextValue = userIdentityContextValue(this.activity(node.vmNode.vm));
+        return item;
+      }
+      case 'error': {
+        const item = new vscode.TreeItem(node.message, None);
+        item.id = node.id;
+        item.tooltip = node.message;
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+        item.contextValue = errorContextValue();
+        item.command = { command: 'azureVmIdentities.retry', title: t('Retry'), arguments: [node] };
+        return item;
+      }
+      case 'info': {
+        const item = new vscode.TreeItem(node.label, None);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('info');
+        item.contextValue = infoContextValue();
+        return item;
+      }
+    }
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) {
+      return this.rootChildren();
+    }
+    switch (node.kind) {
+      case 'subscription':
+        return this.vmChildren(node);
+      case 'vm':
+        await this.loadMemberships(node);
+        return [
+          { kind: 'systemIdentity', vmNode: node },
+          { kind: 'userIdentities', vmNode: node },
+        ];
+      case 'systemIdentity': {
+        const memberships = node.vmNode.memberships;
+        const vmId = node.vmNode.vm.id.toLowerCase();
+        if (!hasSystemAssigned(node.vmNode.vm.identity.type) || !memberships) {
+          return [];
+        }
+        if ('error' in memberships) {
+          return [
+            {
+              kind: 'error',
+              id: `${vmId}/system/error`,
+              message: t('Could not load group memberships: {0}', describeError(memberships.error)),
+              retry: node.vmNode,
+            },
+          ];
+        }
+        if (memberships.groups.length === 0) {
+          return [{ kind: 'info', id: `${vmId}/system/noGroups`, label: t('Not a member of any group') }];
+        }
+        return [...memberships.groups]
+          .sort((a, b) => a.displayName.localeCompare(b.displayName))
+          .map((group) => ({ kind: 'group', vmNode: node.vmNode, group }));
+      }
+      case 'userIdentities':
+        return Object.entries(node.vmNode.vm.identity.userAssignedIdentities ?? {})
+          .sort(([a], [b]) => resourceNameFromId(a).localeCompare(resourceNameFromId(b)))
+          .map(([id, attached]) => ({
+            kind: 'userIdentity',
+            vmNode: node.vmNode,
+            id,
+            clientId: attached.clientId,
+            principalId: attached.principalId,
+          }));
+      default:
+        return [];
+    }
+  }
+
+  private async rootChildren(): Promise<TreeNode[]> {
+    if (this.session.status !== 'signedIn') {
+      return []; // the welcome content (package.json viewsWelcome) offers Sign In
+    }
+    let subscriptions: Subscription[];
+    try {
+      subscriptions = await this.withViewProgress(() => this.operations.listSubscriptions());
+    } catch (error) {
+      return [{ kind: 'error', id: 'root/error', message: t('Could not list subscriptions: {0}', describeError(error)), retry: undefined }];
+    }
+    return this.subscriptionFilter
+      .apply(subscriptions)
+      .sort((a, b) => a.displayName.localeCompare(b.displayName))
+      .map((subscription): SubscriptionNode => ({ kind: 'subscription', subscription }));
+  }
+
+  private async vmChildren(node: SubscriptionNode): Promise<TreeNode[]> {
+    const subscriptionId = node.subscription.subscriptionId;
+    let loading = this.vmsBySubscription.get(subscriptionId);
+    if (!loading) {
+      loading = this.loadVms(node);
+      this.vmsBySubscription.set(subscriptionId, loading);
+    }
+    const result = await loading;
+    if (!Array.isArray(result)) {
+      this.vmsBySubscription.delete(subscriptionId); // retry loads again
+      return [result];
+    }
+    if (result.length === 0) {
+      return [{ kind: 'info', id: `subscription/${subscriptionId}/empty`, label: t('No virtual machines') }];
+    }
+    return result;
+  }
+
+  private async loadVms(node: SubscriptionNode): Promise<VmNode[] | ErrorNode> {
+    try {
+      const vms = await this.withViewProgress(() => this.operations.listVirtualMachines(node.subscription.subscriptionId));
+      return vms
+        .sort((a, b) => a.resourceGroup.localeCompare(b.resourceGroup) || a.name.localeCompare(b.name))
+        .map((vm) => {
+          const existing = this.vmNodes.get(vm.id.toLowerCase());
+          const vmNode: VmNode = existing ?? { kind: 'vm', subscription: node.subscription, vm };
+          vmNode.vm = vm;
+          vmNode.memberships = undefined;
+          this.vmNodes.set(vm.id.toLowerCase(), vmNode);
+          return vmNode;
+        });
+    } catch (error) {
+      return {
+        kind: 'error',
+        id: `subscription/${node.subscription.subscriptionId}/error`,
+        message: t('Could not load virtual machines: {0}', describeError(error)),
+        retry: node,
+      };
+    }
+  }
+
+  private async loadMemberships(node: VmNode): Promise<void> {
+    if (node.memberships || !hasSystemAssigned(node.vm.identity.type)) {
+      return;
+    }
+    try {
+      node.memberships = { groups: await this.operations.listGroupMemberships(node.vm) };
+    } catch (error) {
+      node.memberships = { error };
+    }
+  }
+
+  private withViewProgress<T>(task: () => Promise<T>): Promise<T> {
+    return Promise.resolve(vscode.window.withProgress({ location: { viewId: VMS_VIEW_ID } }, task));
+  }
+}

@@ -1,0 +1,7 @@
+// One line for a person from anything thrown. IdentityError messages already name the missing role or resource.
+import { redactSecrets } from '../azure/redact';
+
+export function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return redactSecrets(message);
+}

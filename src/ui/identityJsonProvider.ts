@@ -1,0 +1,66 @@
+// "Show Identity JSON": one read-only tab per VM, `azure-vm-identity:/<subscription>/<resource group>/<vm>.identity.json`.
+// The content is read through IdentityOperations each time VS Code asks; refresh() after a change updates open tabs.
+import * as vscode from 'vscode';
+import type { VmRef } from '../identity/model';
+import { virtualMachineId } from '../identity/names';
+import type { IdentityOperations } from '../identity/operations';
+import { describeError } from './errors';
+
+export const IDENTITY_JSON_SCHEME = 'azure-vm-identity';
+const SUFFIX = '.identity.json';
+
+export function identityJsonUri(vm: VmRef): vscode.Uri {
+  const segments = [vm.subscriptionId, vm.resourceGroup, `${vm.name}${SUFFIX}`].map(encodeURIComponent);
+  return vscode.Uri.from({ scheme: IDENTITY_JSON_SCHEME, path: `/${segments.join('/')}` });
+}
+
+export function vmRefFromUri(uri: vscode.Uri): VmRef | undefined {
+  const [subscriptionId, resourceGroup, file] = uri.path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (!subscriptionId || !resourceGroup || !file?.endsWith(SUFFIX)) {
+    return undefined;
+  }
+  const name = file.slice(0, -SUFFIX.length);
+  return { subscriptionId, resourceGroup, name, id: virtualMachineId(subscriptionId, resourceGroup, name) };
+}
+
+export class IdentityJsonProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changeEmitter.event;
+
+  constructor(private readonly operations: IdentityOperations) {}
+
+  dispose(): void {
+    this.changeEmitter.dispose();
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
+    const vm = vmRefFromUri(uri);
+    if (!vm) {
+      return JSON.stringify({ error: vscode.l10n.t('Not an identity document: {0}', uri.toString()) }, null, 2);
+    }
+    const controller = new AbortController();
+    const subscription = token.onCancellationRequested(() => controller.abort());
+    try {
+      const json = await this.operations.getIdentityJson(vm, { signal: controller.signal });
+      return JSON.stringify(json, null, 2) + '\n';
+    } catch (error) {
+      return JSON.stringify({ vm: vm.name, error: describeError(error) }, null, 2) + '\n';
+    } finally {
+      subscription.dispose();
+    }
+  }
+
+  /** Re-reads the VM's tab if it is open. */
+  refresh(vm: VmRef): void {
+    const uri = identityJsonUri(vm);
+    if (vscode.workspace.textDocuments.some((doc) => doc.uri.toString() === uri.toString())) {
+      this.changeEmitter.fire(uri);
+    }
+  }
+
+  async show(vm: VmRef): Promise<void> {
+    this.refresh(vm); // an open tab may be older than the VM
+    const document = await vscode.workspace.openTextDocument(identityJsonUri(vm));
+    await vscode.window.showTextDocument(document, { preview: false });
+  }
+}

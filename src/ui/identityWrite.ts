@@ -1,0 +1,93 @@
+// Every write runs the same way: a cancellable progress notification naming the VM and the operation, "Updating..."
+// on the VM's tree item, the tree and the JSON tab refreshed afterwards (from Azure when the write failed), and a
+// result notification with follow-up actions.
+import * as vscode from 'vscode';
+import type { OperationOptions, VirtualMachine, VmIdentity, VmRef } from '../identity/model';
+import { describeIdentityChange } from '../commands/messages';
+import { principalItems } from '../commands/quickPickItems';
+import type { Services } from './services';
+
+const t = vscode.l10n.t;
+
+/**
+ * Runs `work` under a progress notification titled `title` (which names the VM and the operation), with the VM's item
+ * showing "Updating...". Cancelling aborts the AbortSignal passed to the operations module.
+ */
+export async function runVmWrite<T>(
+  services: Services,
+  vm: VmRef,
+  title: string,
+  work: (options: OperationOptions) => Promise<T>,
+): Promise<T> {
+  services.tree.setUpdating(vm, title);
+  services.log.info(`${title} (${vm.id})`);
+  try {
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const cancellation = token.onCancellationRequested(() => controller.abort());
+        try {
+          return await work({
+            signal: controller.signal,
+            onProgress: (message) => {
+              progress.report({ message });
+              services.log.info(`${vm.name}: ${message}`);
+            },
+          });
+        } finally {
+          cancellation.dispose();
+        }
+      },
+    );
+  } catch (error) {
+    // The write may have half-happened (cancelled, or the long-running operation failed): show what Azure has now.
+    await services.tree.reloadVm(vm);
+    services.identityJson.refresh(vm);
+    throw error;
+  } finally {
+    services.tree.setUpdating(vm, undefined);
+  }
+}
+
+/** Runs an identity write on a VM and reports what changed, offering "Show Identity JSON" and "Copy Principal ID". */
+export async function runIdentityWrite(
+  services: Services,
+  vm: VirtualMachine,
+  title: string,
+  work: (options: OperationOptions) => Promise<VmIdentity>,
+): Promise<VmIdentity> {
+  const before = vm.identity;
+  const after = await runVmWrite(services, vm, title, work);
+  services.tree.applyIdentity(vm, after);
+  services.identityJson.refresh(vm);
+  const message = describeIdentityChange(before, after, vm.name, t);
+  services.log.info(message);
+  void showResult(services, { ...vm, identity: after }, message);
+  return after;
+}
+
+/** The success notification; not awaited, so the command finishes while the notification stays. */
+export async function showResult(services: Services, vm: VirtualMachine, message: string): Promise<void> {
+  const showJson = t('Show Identity JSON');
+  const copyPrincipal = t('Copy Principal ID');
+  const principals = principalItems(vm, t);
+  const actions = principals.length > 0 ? [showJson, copyPrincipal] : [showJson];
+  const choice = await vscode.window.showInformationMessage(message, ...actions);
+  if (choice === showJson) {
+    await services.identityJson.show(vm);
+  } else if (choice === copyPrincipal) {
+    const pick = principals.length === 1
+      ? principals[0]
+      : await vscode.window.showQuickPick(principals, { placeHolder: t('Select the identity whose principal ID to copy') });
+    if (pick) {
+      await copyToClipboard(t('principal ID'), pick.data);
+    }
+  }
+}
+
+/** Copies a value and says so, naming it: "Copied principal ID 1234... to the clipboard." */
+export async function copyToClipboard(what: string, value: string): Promise<void> {
+  await vscode.env.clipboard.writeText(value);
+  void vscode.window.showInformationMessage(t('Copied {0} {1} to the clipboard.', what, value));
+}

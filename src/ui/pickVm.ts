@@ -1,0 +1,74 @@
+// How a command finds its VM: the tree item it was run on, or (from the palette) a subscription pick then a VM pick.
+import * as vscode from 'vscode';
+import type { Subscription, VirtualMachine } from '../identity/model';
+import { subscriptionItems, vmItems } from '../commands/quickPickItems';
+import { isTreeNode, vmNodeOf, type TreeNode } from '../tree/nodes';
+import type { IActionContext, IAzureQuickPickItem } from './azext';
+import type { Services } from './services';
+
+const t = vscode.l10n.t;
+
+/** Signs in first when needed, so palette commands work from a signed-out window. */
+export async function ensureSignedIn(services: Services): Promise<void> {
+  if (services.session.status !== 'signedIn') {
+    await services.session.signIn();
+  }
+  if (services.session.status !== 'signedIn') {
+    throw new Error(t('Sign in to Azure first.'));
+  }
+}
+
+export async function pickSubscription(context: IActionContext, services: Services): Promise<Subscription> {
+  await ensureSignedIn(services);
+  const loading = services.operations.listSubscriptions().then((all) => {
+    const shown = services.subscriptionFilter.apply(all);
+    return subscriptionItems(shown.length > 0 ? shown : all).map((item): IAzureQuickPickItem<Subscription> => ({ ...item }));
+  });
+  const pick = await context.ui.showQuickPick(loading, {
+    placeHolder: t('Select a subscription'),
+    loadingPlaceHolder: t('Loading subscriptions...'),
+    noPicksMessage: t('No subscriptions found'),
+    suppressPersistence: true,
+    stepName: 'subscription',
+  });
+  return pick.data;
+}
+
+export interface VmRequirement {
+  /** Which VMs the command applies to. */
+  applies(vm: VirtualMachine): boolean;
+  /** Shown when no VM of the subscription applies, e.g. "No VM in {0} has a system-assigned identity". */
+  noneMessage(subscriptionName: string): string;
+}
+
+export interface ResolvedVm {
+  vm: VirtualMachine;
+  subscription: Subscription;
+  /** The tree item the command ran on, when it ran from the tree. */
+  node?: TreeNode;
+}
+
+/** The VM of the clicked tree item, or one the user picks (subscription first) among those the command applies to. */
+export async function resolveVm(
+  context: IActionContext,
+  services: Services,
+  node: unknown,
+  requirement?: VmRequirement,
+): Promise<ResolvedVm> {
+  const vmNode = isTreeNode(node) ? vmNodeOf(node) : undefined;
+  if (vmNode && isTreeNode(node)) {
+    return { vm: vmNode.vm, subscription: vmNode.subscription, node };
+  }
+  const subscription = await pickSubscription(context, services);
+  const loading = services.operations.listVirtualMachines(subscription.subscriptionId).then((vms) =>
+    vmItems(vms.filter((vm) => requirement?.applies(vm) ?? true), t).map((item): IAzureQuickPickItem<VirtualMachine> => ({ ...item })),
+  );
+  const pick = await context.ui.showQuickPick(loading, {
+    placeHolder: t('Select a virtual machine'),
+    loadingPlaceHolder: t('Loading virtual machines...'),
+    noPicksMessage: requirement?.noneMessage(subscription.displayName) ?? t('No virtual machines in {0}', subscription.displayName),
+    suppressPersistence: true,
+    stepName: 'virtualMachine',
+  });
+  return { vm: pick.data, subscription };
+}

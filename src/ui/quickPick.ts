@@ -1,0 +1,165 @@
+// Quick picks that azext-utils' context.ui does not offer: multi-selects with locked (shown, never picked) entries, and
+// a type-ahead search with debounce and "Load more...". Cancelling throws UserCancelledError, as context.ui does.
+import * as vscode from 'vscode';
+import { UserCancelledError } from './azext';
+import { describeError } from './errors';
+import { isSeparator, type PickEntry, type PickItem } from '../commands/quickPickItems';
+
+type VsItem<T> = vscode.QuickPickItem & { entry?: PickItem<T> };
+
+export function toQuickPickItem<T>(entry: PickEntry<T>): VsItem<T> {
+  if (isSeparator(entry)) {
+    return { label: entry.label, kind: vscode.QuickPickItemKind.Separator };
+  }
+  return {
+    label: entry.iconId ? `$(${entry.iconId}) ${entry.label}` : entry.label,
+    description: entry.description,
+    detail: entry.detail,
+    entry,
+  };
+}
+
+export interface MultiPickOptions {
+  title?: string;
+  placeholder: string;
+}
+
+/** A multi-select whose locked entries are shown but cannot be checked; resolves with the checked entries' data. */
+export function pickMany<T>(entries: PickEntry<T>[], options: MultiPickOptions): Promise<T[]> {
+  const quickPick = vscode.window.createQuickPick<VsItem<T>>();
+  quickPick.canSelectMany = true;
+  quickPick.title = options.title;
+  quickPick.placeholder = options.placeholder;
+  quickPick.matchOnDescription = true;
+  quickPick.items = entries.map(toQuickPickItem);
+  quickPick.selectedItems = quickPick.items.filter((item) => item.entry?.picked);
+  return new Promise<T[]>((resolve, reject) => {
+    let accepted = false;
+    const disposables = [
+      quickPick.onDidChangeSelection((selected) => {
+        const allowed = selected.filter((item) => item.entry && !item.entry.locked);
+        if (allowed.length !== selected.length) {
+          quickPick.selectedItems = allowed;
+        }
+      }),
+      quickPick.onDidAccept(() => {
+        const picked = quickPick.selectedItems.filter((item) => item.entry && !item.entry.locked);
+        if (picked.length === 0) {
+          quickPick.hide(); // nothing checked: nothing to do, as when cancelled
+          return;
+        }
+        accepted = true;
+        resolve(picked.map((item) => item.entry!.data));
+        quickPick.hide();
+      }),
+      quickPick.onDidHide(() => {
+        disposables.forEach((d) => d.dispose());
+        quickPick.dispose();
+        if (!accepted) {
+          reject(new UserCancelledError('pickMany'));
+        }
+      }),
+    ];
+    quickPick.show();
+  });
+}
+
+export interface SearchPickOptions<T> {
+  title?: string;
+  placeholder: string;
+  /** Entries for a search text; `more` continues the same search. */
+  search(text: string, signal: AbortSignal): Promise<SearchPage<T>>;
+  debounceMs?: number;
+}
+
+export interface SearchPage<T> {
+  entries: PickEntry<T>[];
+  /** Fetches the next page's entries (appended); absent on the last page. */
+  more?: (signal: AbortSignal) => Promise<SearchPage<T>>;
+}
+
+/**
+ * A single-select that searches as the user types (debounced; older searches are aborted), with a "Load more..." entry
+ * (recognised by `isLoadMore`) that appends the next page. Resolves with the accepted entry, locked ones included, so
+ * the caller can say why a locked one needs nothing done.
+ */
+export function pickWithSearch<T>(options: SearchPickOptions<T>, isLoadMore: (data: T) => boolean): Promise<PickItem<T>> {
+  const quickPick = vscode.window.createQuickPick<VsItem<T>>();
+  quickPick.title = options.title;
+  quickPick.placeholder = options.placeholder;
+  const debounceMs = options.debounceMs ?? 300;
+  let controller: AbortController | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let entries: PickEntry<T>[] = [];
+  let more: SearchPage<T>['more'];
+
+  const show = (page: SearchPage<T>, append: boolean) => {
+    const withoutLoadMore = entries.filter((entry) => isSeparator(entry) || !isLoadMore(entry.data));
+    entries = append ? [...withoutLoadMore, ...page.entries] : page.entries;
+    more = page.more;
+    // Graph already filtered the results (and "Load more..." matches no text): VS Code must not hide any of them.
+    quickPick.items = entries.map((entry) => ({ ...toQuickPickItem(entry), alwaysShow: true }));
+  };
+  const run = (load: (signal: AbortSignal) => Promise<SearchPage<T>>, append: boolean) => {
+    controller?.abort();
+    const current = new AbortController();
+    controller = current;
+    quickPick.busy = true;
+    load(current.signal).then(
+      (page) => {
+        if (controller === current) {
+          show(page, append);
+        }
+      },
+      (error: unknown) => {
+        if (controller === current) {
+          entries = [];
+          more = undefined;
+          quickPick.items = [{ label: `$(error) ${describeError(error)}`, alwaysShow: true }];
+        }
+      },
+    ).finally(() => {
+      if (controller === current) {
+        quickPick.busy = false;
+      }
+    });
+  };
+
+  return new Promise<PickItem<T>>((resolve, reject) => {
+    let accepted = false;
+    const disposables = [
+      quickPick.onDidChangeValue((text) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => run((signal) => options.search(text.trim(), signal), false), debounceMs);
+      }),
+      quickPick.onDidAccept(() => {
+        const item = quickPick.selectedItems[0] ?? quickPick.activeItems[0];
+        const entry = item?.entry;
+        if (!entry) {
+          return;
+        }
+        if (isLoadMore(entry.data)) {
+          if (more) {
+            const next = more;
+            run((signal) => next(signal), true);
+          }
+          return;
+        }
+        accepted = true;
+        resolve(entry);
+        quickPick.hide();
+      }),
+      quickPick.onDidHide(() => {
+        clearTimeout(timer);
+        controller?.abort();
+        disposables.forEach((d) => d.dispose());
+        quickPick.dispose();
+        if (!accepted) {
+          reject(new UserCancelledError('pickWithSearch'));
+        }
+      }),
+    ];
+    quickPick.show();
+    run((signal) => options.search('', signal), false);
+  });
+}
