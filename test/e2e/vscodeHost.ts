@@ -144,8 +144,8 @@ export class CodeServer {
     runQuiet(install.node, [install.entry, '--config', path.join(profile.root, 'code-server.yaml'), '--extensions-dir', profile.extensionsDir, '--user-data-dir', profile.userDataDir, '--install-extension', vsix]);
   }
 
-  static async start(install: CodeServerInstall, profile: Profile, env: NodeJS.ProcessEnv, logFile: string): Promise<CodeServer> {
-    const port = await freePort();
+  static async start(install: CodeServerInstall, profile: Profile, env: NodeJS.ProcessEnv, logFile: string, port?: number): Promise<CodeServer> {
+    port ??= await freePort();
     fs.mkdirSync(path.dirname(logFile), { recursive: true });
     const log = fs.openSync(logFile, 'w');
     const child = spawn(
