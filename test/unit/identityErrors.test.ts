@@ -1,0 +1,179 @@
+// ARM and Graph errors, in the shapes the SDKs throw them, become messages that name the missing role or resource.
+import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { IdentityError, roleForAction, toIdentityError } from '../../src/identity/errors';
+
+const SUB = 'c0ffee00-0000-4000-8000-000000000001';
+const VM_ID = `/subscriptions/${SUB}/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/vm-web-01`;
+const UAI_ID = `/subscriptions/${SUB}/resourceGroups/rg-web/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-backend`;
+
+/** A RestError as core-client / core-rest-pipeline throw it: code and message from the body, headers kept. */
+function restError(status: number, code: string, message: string, headers: Record<string, string> = {}): RestError {
+  const request = createPipelineRequest({ url: 'https://management.azure.com/x', method: 'PATCH' });
+  return new RestError(message, {
+    code,
+    statusCode: status,
+    request,
+    response: {
+      status,
+      request,
+      headers: createHttpHeaders(headers),
+      bodyAsText: JSON.stringify({ error: { code, message } }),
+    },
+  });
+}
+
+describe('toIdentityError: ARM', () => {
+  it('AuthorizationFailed on virtualMachines/write names Virtual Machine Contributor and the VM, keeps the request id', () => {
+    const error = toIdentityError(
+      restError(
+        403,
+        'AuthorizationFailed',
+        `The client '5d2c6b5e-0000-4000-8000-00000000beef' with object id 'abc' does not have authorization to perform action 'Microsoft.Compute/virtualMachines/write' over scope '${VM_ID}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+        { 'x-ms-request-id': 'req-123' },
+      ),
+      { vmName: 'vm-web-01' },
+    );
+    assert.equal(error.kind, 'authorization');
+    assert.equal(error.missingRole, 'Virtual Machine Contributor');
+    assert.equal(error.action, 'Microsoft.Compute/virtualMachines/write');
+    assert.equal(error.requestId, 'req-123');
+    assert.match(error.message, /^You need the Virtual Machine Contributor role on vm-web-01 \(Microsoft\.Compute\/virtualMachines\/write was refused\)/);
+    assert.match(error.toLogLine(), /req-123/);
+  });
+
+  it('AuthorizationFailed at a resource group or subscription scope says so', () => {
+    const atGroup = toIdentityError(
+      restError(403, 'AuthorizationFailed', `The client 'x' with object id 'y' does not have authorization to perform action 'Microsoft.ManagedIdentity/userAssignedIdentities/write' over scope '/subscriptions/${SUB}/resourceGroups/rg-web/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-new' or the scope is invalid.`),
+    );
+    assert.equal(atGroup.missingRole, 'Managed Identity Contributor');
+    assert.match(atGroup.message, /Managed Identity Contributor role on id-new/);
+    const atSubscription = toIdentityError(
+      restError(403, 'AuthorizationFailed', `The client 'x' with object id 'y' does not have authorization to perform action 'Microsoft.Compute/virtualMachines/read' over scope '/subscriptions/${SUB}' or the scope is invalid.`),
+    );
+    assert.match(atSubscription.message, /Reader role on subscription c0ffee00/);
+  });
+
+  it('LinkedAuthorizationFailed names Managed Identity Operator and the identity', () => {
+    const error = toIdentityError(
+      restError(
+        403,
+        'LinkedAuthorizationFailed',
+        `The client 'x' with object id 'y' has permission to perform action 'Microsoft.Compute/virtualMachines/write' on scope '${VM_ID}'; however, it does not have permission to perform action 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action' on the linked scope(s) '${UAI_ID}' or the linked scope(s) are invalid.`,
+      ),
+      { vmName: 'vm-web-01', identityIds: [UAI_ID] },
+    );
+    assert.equal(error.kind, 'linkedAuthorization');
+    assert.equal(error.missingRole, 'Managed Identity Operator');
+    assert.match(error.message, /^You need the Managed Identity Operator role on id-backend/);
+    assert.match(error.message, /vm-web-01/);
+  });
+
+  it('a failed long-running operation (core-lro\'s plain Error) for a missing identity names it', () => {
+    const missing = UAI_ID.replace('id-backend', 'id-ghost');
+    const error = toIdentityError(
+      new Error(`The long-running operation has failed. FailedIdentityOperation. Identity operation for resource '${VM_ID}' failed with error 'Failed to perform resource identity operation. Status: 'BadRequest'. Response: '{"error":{"code":"BadRequest","message":"Resource '${missing}' was not found."}}'.'.`),
+      { vmName: 'vm-web-01' },
+    );
+    assert.equal(error.kind, 'notFound');
+    assert.equal(error.code, 'FailedIdentityOperation');
+    assert.match(error.message, /^The user-assigned identity 'id-ghost' was not found/);
+  });
+
+  it('FailedIdentityOperation thrown at once (400) maps the same way', () => {
+    const missing = UAI_ID.replace('id-backend', 'id-ghost');
+    const error = toIdentityError(restError(400, 'FailedIdentityOperation', `Resource '${missing}' was not found.`));
+    assert.equal(error.kind, 'notFound');
+    assert.match(error.message, /'id-ghost'/);
+  });
+
+  it('a missing VM names the VM', () => {
+    const error = toIdentityError(
+      restError(404, 'ResourceNotFound', `The Resource 'Microsoft.Compute/virtualMachines/vm-gone' under resource group 'rg-web' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`),
+      { vmName: 'vm-gone' },
+    );
+    assert.equal(error.kind, 'notFound');
+    assert.match(error.message, /virtual machine 'vm-gone' was not found/);
+  });
+
+  it('409 and 412 are conflicts that name the VM', () => {
+    for (const [status, code] of [[409, 'ConflictingConcurrentWriteNotAllowed'], [412, 'PreconditionFailed']] as const) {
+      const error = toIdentityError(restError(status, code, 'conflict'), { vmName: 'vm-web-01' });
+      assert.equal(error.kind, 'conflict');
+      assert.match(error.message, /'vm-web-01' is being changed by someone else/);
+    }
+  });
+
+  it('429 is throttling, with the wait when Azure gives one', () => {
+    const error = toIdentityError(restError(429, 'TooManyRequests', 'slow down', { 'retry-after': '7' }));
+    assert.equal(error.kind, 'throttled');
+    assert.match(error.message, /7 seconds/);
+  });
+
+  it('cancellation becomes kind cancelled', () => {
+    const abort = new Error('The operation was aborted.');
+    abort.name = 'AbortError';
+    assert.equal(toIdentityError(abort).kind, 'cancelled');
+  });
+
+  it('an IdentityError passes through unchanged', () => {
+    const original = new IdentityError('x', { kind: 'invalid' });
+    assert.equal(toIdentityError(original), original);
+  });
+
+  it('never carries a token from a message into the IdentityError', () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQifQ.c2lnbmF0dXJlc2lnbmF0dXJl';
+    const error = toIdentityError(restError(400, 'BadRequest', `echo: Authorization: Bearer ${jwt}`));
+    assert.ok(!error.message.includes(jwt), error.message);
+    assert.ok(!error.toLogLine().includes(jwt), error.toLogLine());
+    assert.ok(!(error.serviceMessage ?? '').includes('eyJhbGci'));
+  });
+});
+
+describe('toIdentityError: Microsoft Graph', () => {
+  it('Authorization_RequestDenied explains the permission and gives the az command', () => {
+    const error = toIdentityError(
+      restError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.', { 'request-id': 'graph-req-9' }),
+      { vmName: 'vm-web-02', groupId: 'g-1', groupName: 'sg-app-readers', principalId: 'p-1' },
+    );
+    assert.equal(error.kind, 'graphPermission');
+    assert.equal(error.requestId, 'graph-req-9');
+    assert.match(error.message, /Microsoft Graph refused/);
+    assert.match(error.message, /GroupMember\.ReadWrite\.All/);
+    assert.match(error.message, /ownership/);
+    assert.match(error.message, /Azure CLI/);
+    assert.equal(error.suggestedCommand, 'az ad group member add --group g-1 --member-id p-1');
+    assert.ok(error.message.includes(error.suggestedCommand!));
+  });
+
+  it('"already exist" means already a member', () => {
+    const error = toIdentityError(
+      restError(400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'members'."),
+      { vmName: 'vm-web-02', groupName: 'sg-keyvault-readers' },
+    );
+    assert.equal(error.kind, 'alreadyMember');
+    assert.match(error.message, /already a member of 'sg-keyvault-readers'/);
+  });
+
+  it('Request_ResourceNotFound names the group and the VM', () => {
+    const error = toIdentityError(restError(404, 'Request_ResourceNotFound', "Resource 'x' does not exist"), { vmName: 'vm-web-02', groupName: 'sg-x' });
+    assert.equal(error.kind, 'notFound');
+    assert.match(error.message, /'sg-x'/);
+    assert.match(error.message, /'vm-web-02'/);
+  });
+});
+
+describe('roleForAction', () => {
+  const cases: [string, string | undefined][] = [
+    ['Microsoft.Compute/virtualMachines/write', 'Virtual Machine Contributor'],
+    ['Microsoft.Compute/virtualMachines/start/action', 'Virtual Machine Contributor'],
+    ['Microsoft.ManagedIdentity/userAssignedIdentities/assign/action', 'Managed Identity Operator'],
+    ['Microsoft.ManagedIdentity/userAssignedIdentities/write', 'Managed Identity Contributor'],
+    ['Microsoft.Resources/subscriptions/resourceGroups/read', 'Reader'],
+    ['Microsoft.Storage/storageAccounts/write', undefined],
+  ];
+  for (const [action, role] of cases) {
+    it(`${action} -> ${role ?? '(none)'}`, () => assert.equal(roleForAction(action), role));
+  }
+});
