@@ -275,10 +275,13 @@ const powerStatusText = { running: 'VM running', stopped: 'VM stopped', dealloca
 function instanceViewBody(vm: StateVirtualMachine) {
   const provisioning = vm.provisioningState.toLowerCase();
   return {
+    platformUpdateDomain: 0,
+    platformFaultDomain: 0,
     computerName: vm.name,
     osName: vm.osType === 'Windows' ? 'Windows Server 2022 Datacenter' : 'ubuntu',
     osVersion: vm.osType === 'Windows' ? 'Microsoft Windows NT 10.0.20348.0' : '22.04',
     hyperVGeneration: 'V2',
+    isVMInStandbyPool: false,
     statuses: [
       {
         code: `ProvisioningState/${provisioning}`,
@@ -291,7 +294,53 @@ function instanceViewBody(vm: StateVirtualMachine) {
   };
 }
 
+/** Keys a VM write may not set: ARM computes them. */
+const readOnlyVmProperties = ['vmId', 'provisioningState', 'instanceView', 'timeCreated'];
+
+/** Merges `patch` into `target` as ARM merges a PATCH: objects key by key, anything else replaced; null removes. */
+function mergeProperties(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...target };
+  for (const [key, value] of Object.entries(patch)) {
+    const current = merged[key];
+    if (value === null) delete merged[key];
+    else if (value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)) {
+      merged[key] = mergeProperties(current as Record<string, unknown>, value as Record<string, unknown>);
+    } else merged[key] = structuredClone(value);
+  }
+  return merged;
+}
+
+/** The unmodelled properties of a VM write, kept for echoing: without read-only keys and never the password. */
+function storableVmProperties(properties: unknown): Record<string, unknown> {
+  if (!properties || typeof properties !== 'object' || Array.isArray(properties)) return {};
+  const kept = structuredClone(properties) as Record<string, unknown>;
+  for (const key of readOnlyVmProperties) delete kept[key];
+  const osProfile = kept['osProfile'] as Record<string, unknown> | undefined;
+  if (osProfile) {
+    delete osProfile['adminPassword'];
+    delete osProfile['customData'];
+  }
+  return kept;
+}
+
+const defaultImages = {
+  Linux: { publisher: 'Canonical', offer: '0001-com-ubuntu-server-jammy', sku: '22_04-lts-gen2', version: 'latest', exactVersion: '22.04.202401100' },
+  Windows: { publisher: 'MicrosoftWindowsServer', offer: 'WindowsServer', sku: '2022-datacenter-azure-edition', version: 'latest', exactVersion: '20348.2227.240104' },
+} as const;
+
 function vmBody(vm: StateVirtualMachine, withInstanceView = false) {
+  const body = modelledVmBody(vm, withInstanceView);
+  if (!vm.extraProperties) return body;
+  // What the caller sent wins over the fake's defaults, except what the fake models or computes.
+  const properties = mergeProperties(body.properties, vm.extraProperties);
+  for (const key of [...readOnlyVmProperties, 'hardwareProfile']) {
+    const modelled = (body.properties as Record<string, unknown>)[key];
+    if (modelled !== undefined) properties[key] = key === 'hardwareProfile' ? { ...(properties[key] as object), vmSize: vm.vmSize } : modelled;
+  }
+  return { ...body, properties };
+}
+
+function modelledVmBody(vm: StateVirtualMachine, withInstanceView: boolean) {
   const identity = vmIdentityBody(vm);
   const osDiskName = `${vm.name}_OsDisk_1`;
   return {
@@ -306,6 +355,7 @@ function vmBody(vm: StateVirtualMachine, withInstanceView = false) {
       vmId: stableGuid(`vmId:${vm.id.toLowerCase()}`),
       hardwareProfile: { vmSize: vm.vmSize },
       storageProfile: {
+        imageReference: { ...defaultImages[vm.osType] },
         osDisk: {
           osType: vm.osType,
           name: osDiskName,
@@ -583,6 +633,8 @@ function patchVirtualMachine(req: FakeRequest, ctx: ArmContext, params: string[]
   if (body['tags'] && typeof body['tags'] === 'object') vm.tags = body['tags'] as Record<string, string>;
   const size = (body['properties'] as { hardwareProfile?: { vmSize?: unknown } } | undefined)?.hardwareProfile?.vmSize;
   if (typeof size === 'string') vm.vmSize = size;
+  const patched = storableVmProperties(body['properties']);
+  if (Object.keys(patched).length > 0) vm.extraProperties = mergeProperties(vm.extraProperties ?? {}, patched);
   bumpEtag(vm);
   return startLro(req, ctx, vm, 200, 'Updating');
 }
@@ -620,7 +672,11 @@ function putVirtualMachine(req: FakeRequest, ctx: ArmContext, params: string[]):
     tags: {},
   };
   vm.vmSize = properties.hardwareProfile?.vmSize ?? vm.vmSize;
-  vm.osType = properties.storageProfile?.osDisk?.osType ?? vm.osType;
+  // Without an explicit osType Azure takes it from the image; Windows images come from Windows publishers.
+  const publisher = (properties.storageProfile as { imageReference?: { publisher?: unknown } } | undefined)?.imageReference?.publisher;
+  const imageOsType = typeof publisher === 'string' && /windows/i.test(publisher) ? 'Windows' : undefined;
+  vm.osType = properties.storageProfile?.osDisk?.osType ?? imageOsType ?? vm.osType;
+  vm.extraProperties = storableVmProperties(body['properties']);
   vm.tags = tags;
   if (!existing) ctx.state.virtualMachines.push(vm);
   applyIdentity(ctx.state, vm, outcome);

@@ -172,6 +172,9 @@ export interface StateVirtualMachine {
   etag: string;
   identity: StateVmIdentity;
   tags: Record<string, string>;
+  /** VM properties the fake does not model (imageReference, osProfile, securityProfile...), kept as PUT/PATCH
+   *  sent them (minus secrets and read-only keys) and echoed back, as ARM does. */
+  extraProperties?: Record<string, unknown>;
 }
 
 export interface StateUserAssignedIdentity {
