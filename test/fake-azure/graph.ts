@@ -81,8 +81,8 @@ const methodNotAllowed = () =>
 
 function responseHeaders(req: FakeRequest, requestId: string): Record<string, string> {
   const clientRequestId = req.headers['client-request-id'];
+  // The server sets Content-Type for JSON bodies.
   return {
-    'content-type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8',
     'odata-version': '4.0',
     'request-id': requestId,
     'client-request-id': typeof clientRequestId === 'string' ? clientRequestId : requestId,
@@ -111,9 +111,7 @@ function errorResponse(req: FakeRequest, failure: GraphFailure): FakeResponse {
 }
 
 function okResponse(req: FakeRequest, status: number, body?: unknown): FakeResponse {
-  const headers = responseHeaders(req, randomUUID());
-  if (body === undefined) delete headers['content-type'];
-  return { status, headers, body };
+  return { status, headers: responseHeaders(req, randomUUID()), body };
 }
 
 export function handleGraphRequest(req: FakeRequest, state: FakeState, options: GraphOptions): FakeResponse {
@@ -588,7 +586,7 @@ function listMemberOf(
   const exists =
     kind === 'group' ? findGroup(state, id) : kind === 'servicePrincipal' ? findServicePrincipal(state, id) : findDirectoryObject(state, id);
   if (!exists) throw notFound(id);
-  const query = readListQuery(req, 'Group', ['@odata.type', ...GROUP_PROPERTIES], GROUP_FILTERABLE);
+  const query = readListQuery(req, 'Group', GROUP_PROPERTIES, GROUP_FILTERABLE);
   const groups = groupsContaining(state, id, transitive).map((group) => directoryObjectJson({ type: 'group', group }));
   return pagedCollection(req, options, query, groups, 'directoryObjects');
 }

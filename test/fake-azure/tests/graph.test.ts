@@ -203,6 +203,7 @@ describe('fake Graph through the Azure SDK pipeline', () => {
   });
 
   it('lists memberOf (direct) and transitiveMemberOf (nested) as #microsoft.graph.group items, paged', async () => {
+    let pages = 0;
     const collect = async (path: string) => {
       const items: any[] = [];
       let url: string | undefined = `${fake.info.graphEndpoint}/v1.0${path}`;
@@ -211,15 +212,25 @@ describe('fake Graph through the Azure SDK pipeline', () => {
         assert.equal(res.status, 200);
         items.push(...res.body.value);
         url = res.body['@odata.nextLink'];
+        pages++;
       }
       return items;
     };
     const direct = await collect(`/servicePrincipals/${VM_DATA_01_PRINCIPAL}/memberOf`);
     assert.deepEqual(direct.map((g) => g.id), [SG_SQL_ADMINS]);
     assert.ok(direct.every((g) => g['@odata.type'] === '#microsoft.graph.group'));
+    // A third membership makes the transitive list longer than one page (page size 2).
+    const added = await admin('POST', `/groups/${SG_MONITORING}/members/$ref`, {
+      body: { '@odata.id': `${fake.info.graphEndpoint}/v1.0/directoryObjects/${VM_DATA_01_PRINCIPAL}` },
+    });
+    assert.equal(added.status, 204);
+    pages = 0;
     const transitive = await collect(`/servicePrincipals/${VM_DATA_01_PRINCIPAL}/transitiveMemberOf`);
-    assert.deepEqual(transitive.map((g) => g.id).sort(), [SG_APP_READERS, SG_SQL_ADMINS].sort());
+    assert.equal(pages, 2);
+    assert.deepEqual(transitive.map((g) => g.id).sort(), [SG_APP_READERS, SG_SQL_ADMINS, SG_MONITORING].sort());
     assert.ok(transitive.every((g) => g['@odata.type'] === '#microsoft.graph.group'));
+    const directAfter = await collect(`/servicePrincipals/${VM_DATA_01_PRINCIPAL}/memberOf`);
+    assert.deepEqual(directAfter.map((g) => g.id).sort(), [SG_SQL_ADMINS, SG_MONITORING].sort());
   });
 
   it("drops the memberships when the VM's system identity is disabled through ARM", async () => {
