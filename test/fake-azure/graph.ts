@@ -125,7 +125,12 @@ export function handleGraphRequest(req: FakeRequest, state: FakeState, options: 
 }
 
 function route(req: FakeRequest, state: FakeState, options: GraphOptions): FakeResponse {
-  const segments = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+  let segments: string[];
+  try {
+    segments = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw badRequest(`Invalid URL: '${req.path}'.`);
+  }
   const [version, collection, id, navigation, ...rest] = segments;
   if (version !== VERSION) throw badRequest(`Invalid version: ${version ?? ''}`);
   if (collection === undefined) throw notEmulated(req);

@@ -349,6 +349,7 @@ describe('Graph handler: service principals and routing', () => {
     assertGraphError(call(state, 'PATCH', `/v1.0/servicePrincipals/${VM_PRINCIPAL}`), 405, 'Request_BadRequest');
     assertGraphError(call(state, 'GET', `/v1.0/groups/${G_SQL}/owners`), 400, 'BadRequest');
     assertGraphError(call(state, 'DELETE', `/v1.0/groups/${G_SQL}/members/${VM_PRINCIPAL}`), 400, 'BadRequest');
+    assertGraphError(call(state, 'GET', '/v1.0/groups/%E0%A4%A'), 400, 'Request_BadRequest');
     assert.deepEqual(state.groups.find((g) => g.id === G_SQL)!.members, [VM_PRINCIPAL]);
   });
 
