@@ -10,6 +10,15 @@ export interface RoleDefinition {
 
 // From the built-in roles reference (learn.microsoft.com/azure/role-based-access-control/built-in-roles);
 // actions of providers this fake does not serve (networking, storage, support...) are left out.
+/** Actions the narrow built-in roles share: reading authorization, resource groups, deployments and support. */
+const managementActions = [
+  'Microsoft.Authorization/*/read',
+  'Microsoft.Insights/alertRules/*',
+  'Microsoft.Resources/subscriptions/resourceGroups/read',
+  'Microsoft.Resources/deployments/*',
+  'Microsoft.Support/*',
+];
+
 export const builtInRoles: Record<string, RoleDefinition> = {
   Owner: { id: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635', actions: ['*'], notActions: [] },
   Contributor: {
@@ -55,11 +64,7 @@ export const builtInRoles: Record<string, RoleDefinition> = {
     actions: [
       'Microsoft.ManagedIdentity/userAssignedIdentities/*/read',
       'Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action',
-      'Microsoft.Authorization/*/read',
-      'Microsoft.Insights/alertRules/*',
-      'Microsoft.Resources/subscriptions/resourceGroups/read',
-      'Microsoft.Resources/deployments/*',
-      'Microsoft.Support/*',
+      ...managementActions,
     ],
     notActions: [],
   },
@@ -73,11 +78,7 @@ export const builtInRoles: Record<string, RoleDefinition> = {
       'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write',
       'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/delete',
       'Microsoft.ManagedIdentity/userAssignedIdentities/revokeTokens/action',
-      'Microsoft.Authorization/*/read',
-      'Microsoft.Insights/alertRules/*',
-      'Microsoft.Resources/subscriptions/resourceGroups/read',
-      'Microsoft.Resources/deployments/*',
-      'Microsoft.Support/*',
+      ...managementActions,
     ],
     notActions: [],
   },

@@ -1,99 +1,90 @@
 // Long-running VM writes, concurrency (409, ETag/412), fault injection, latency and the control routes.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeAzureForTests } from '../testing';
-import type { RunningFakeAzure } from '../server';
-import { armToken, clientsFor, demo, rawFetch, rejection } from './sdk';
+import { armToken, clientsFor, demo, rawFetch, rejection, useFakeAzure } from './sdk';
 
 const vmPath = (name: string, group = 'rg-web') => `/subscriptions/${demo.production}/resourceGroups/${group}/providers/Microsoft.Compute/virtualMachines/${name}`;
 const apiVersion = 'api-version=2025-04-01';
 
 describe('fake Azure long-running operations', () => {
-  let fake: RunningFakeAzure;
+  const fake = useFakeAzure({ lroPolls: 2 });
   let token: string;
   before(async () => {
-    fake = await startFakeAzureForTests({ lroPolls: 2 });
-    token = await armToken(fake);
+    token = await armToken(fake());
   });
-  beforeEach(() => fake.reset());
-  after(() => fake.stop());
 
   it('answers a PATCH with Azure-AsyncOperation and Retry-After; the operation is InProgress for lroPolls polls; 409 meanwhile', async () => {
-    const first = await rawFetch(fake, `${vmPath('vm-web-01')}?${apiVersion}`, { method: 'PATCH', token, body: { identity: { type: 'SystemAssigned' } } });
+    const first = await rawFetch(fake(), `${vmPath('vm-web-01')}?${apiVersion}`, { method: 'PATCH', token, body: { identity: { type: 'SystemAssigned' } } });
     assert.equal(first.status, 200);
     assert.equal(first.body.properties.provisioningState, 'Updating');
     assert.equal(first.headers.get('retry-after'), '1');
     const operationUrl = first.headers.get('azure-asyncoperation') ?? '';
-    assert.match(operationUrl, new RegExp(`^${fake.info.url}/subscriptions/${demo.production}/providers/Microsoft\\.Compute/locations/eastus/operations/[0-9a-f-]{36}\\?`));
-    assert.equal((await rawFetch(fake, `${vmPath('vm-web-01')}?${apiVersion}`, { token })).body.properties.provisioningState, 'Updating');
-    const second = await rawFetch(fake, `${vmPath('vm-web-01')}?${apiVersion}`, { method: 'PATCH', token, body: { identity: { type: 'None' } } });
+    assert.match(operationUrl, new RegExp(`^${fake().info.url}/subscriptions/${demo.production}/providers/Microsoft\\.Compute/locations/eastus/operations/[0-9a-f-]{36}\\?`));
+    assert.equal((await rawFetch(fake(), `${vmPath('vm-web-01')}?${apiVersion}`, { token })).body.properties.provisioningState, 'Updating');
+    const second = await rawFetch(fake(), `${vmPath('vm-web-01')}?${apiVersion}`, { method: 'PATCH', token, body: { identity: { type: 'None' } } });
     assert.equal(second.status, 409);
-    const operationPath = operationUrl.slice(fake.info.url.length);
+    const operationPath = operationUrl.slice(fake().info.url.length);
     const statuses: string[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await rawFetch(fake, operationPath, { token })).body.status);
+    for (let i = 0; i < 3; i++) statuses.push((await rawFetch(fake(), operationPath, { token })).body.status);
     assert.deepEqual(statuses, ['InProgress', 'InProgress', 'Succeeded']);
-    const done = await rawFetch(fake, operationPath, { token });
+    const done = await rawFetch(fake(), operationPath, { token });
     assert.ok(done.body.startTime && done.body.endTime && done.body.name);
-    assert.equal((await rawFetch(fake, `${vmPath('vm-web-01')}?${apiVersion}`, { token })).body.properties.provisioningState, 'Succeeded');
-    assert.equal(fake.getState().virtualMachines.find((v) => v.name === 'vm-web-01')!.identity.type, 'SystemAssigned');
+    assert.equal((await rawFetch(fake(), `${vmPath('vm-web-01')}?${apiVersion}`, { token })).body.properties.provisioningState, 'Succeeded');
+    assert.equal(fake().getState().virtualMachines.find((v) => v.name === 'vm-web-01')!.identity.type, 'SystemAssigned');
   });
 
   it('honours If-Match: 412 on a stale ETag, success on the current one, and a new ETag after', async () => {
-    const { compute } = clientsFor(fake);
+    const { compute } = clientsFor(fake());
     const vm = await compute.virtualMachines.get('rg-web', 'vm-web-01');
-    const before = fake.getState();
+    const before = fake().getState();
     const stale = await rejection(compute.virtualMachines.update('rg-web', 'vm-web-01', { identity: { type: 'SystemAssigned' } }, { ifMatch: '"999"' }));
     assert.equal(stale.statusCode, 412);
-    assert.deepEqual(fake.getState(), before);
+    assert.deepEqual(fake().getState(), before);
     const updated = await compute.virtualMachines.update('rg-web', 'vm-web-01', { identity: { type: 'SystemAssigned' } }, { ifMatch: vm.etag! });
     assert.equal(updated.identity?.type, 'SystemAssigned');
     assert.notEqual(updated.etag, vm.etag);
   });
 
   it('ends an operation Failed by the lroFailed fault, leaving the VM Failed', async () => {
-    fake.addFaults([{ kind: 'lroFailed', method: 'PATCH', path: '/virtualMachines/vm-web-01$', errorCode: 'AllocationFailed', errorMessage: 'Allocation failed.' }]);
-    const error = await rejection(clientsFor(fake).compute.virtualMachines.update('rg-web', 'vm-web-01', { identity: { type: 'SystemAssigned' } }));
+    fake().addFaults([{ kind: 'lroFailed', method: 'PATCH', path: '/virtualMachines/vm-web-01$', errorCode: 'AllocationFailed', errorMessage: 'Allocation failed.' }]);
+    const error = await rejection(clientsFor(fake()).compute.virtualMachines.update('rg-web', 'vm-web-01', { identity: { type: 'SystemAssigned' } }));
     assert.match(`${error.code} ${error.message}`, /AllocationFailed|Allocation failed/);
-    assert.equal(fake.getState().virtualMachines.find((v) => v.name === 'vm-web-01')!.provisioningState, 'Failed');
+    assert.equal(fake().getState().virtualMachines.find((v) => v.name === 'vm-web-01')!.provisioningState, 'Failed');
     // The fault applied once: the next write succeeds.
-    const vm = await clientsFor(fake).compute.virtualMachines.update('rg-web', 'vm-web-01', { identity: { type: 'None' } });
+    const vm = await clientsFor(fake()).compute.virtualMachines.update('rg-web', 'vm-web-01', { identity: { type: 'None' } });
     assert.equal(vm.provisioningState, 'Succeeded');
   });
 
   it('keeps an operation InProgress forever with the lroNeverEnds fault', async () => {
-    fake.addFaults([{ kind: 'lroNeverEnds', path: '/virtualMachines/vm-web-02$' }]);
-    const started = await rawFetch(fake, `${vmPath('vm-web-02')}?${apiVersion}`, { method: 'PATCH', token, body: { identity: { type: 'None' } } });
-    const operationPath = (started.headers.get('azure-asyncoperation') ?? '').slice(fake.info.url.length);
-    for (let i = 0; i < 5; i++) assert.equal((await rawFetch(fake, operationPath, { token })).body.status, 'InProgress');
-    const again = await rawFetch(fake, `${vmPath('vm-web-02')}?${apiVersion}`, { method: 'PATCH', token, body: { identity: { type: 'SystemAssigned' } } });
+    fake().addFaults([{ kind: 'lroNeverEnds', path: '/virtualMachines/vm-web-02$' }]);
+    const started = await rawFetch(fake(), `${vmPath('vm-web-02')}?${apiVersion}`, { method: 'PATCH', token, body: { identity: { type: 'None' } } });
+    const operationPath = (started.headers.get('azure-asyncoperation') ?? '').slice(fake().info.url.length);
+    for (let i = 0; i < 5; i++) assert.equal((await rawFetch(fake(), operationPath, { token })).body.status, 'InProgress');
+    const again = await rawFetch(fake(), `${vmPath('vm-web-02')}?${apiVersion}`, { method: 'PATCH', token, body: { identity: { type: 'SystemAssigned' } } });
     assert.equal(again.status, 409);
   });
 });
 
 describe('fake Azure faults, latency and control routes', () => {
-  let fake: RunningFakeAzure;
-  before(async () => {
-    fake = await startFakeAzureForTests();
-  });
-  beforeEach(() => fake.reset());
-  after(() => fake.stop());
+  const fake = useFakeAzure();
 
   it('answers 429 with Retry-After, which the SDK waits out and retries', async () => {
-    fake.addFaults([{ kind: 'status', status: 429, retryAfterSeconds: 1, method: 'GET', path: '/virtualMachines/vm-web-01$' }]);
-    const vm = await clientsFor(fake).compute.virtualMachines.get('rg-web', 'vm-web-01');
+    fake().addFaults([{ kind: 'status', status: 429, retryAfterSeconds: 1, method: 'GET', path: '/virtualMachines/vm-web-01$' }]);
+    const vm = await clientsFor(fake()).compute.virtualMachines.get('rg-web', 'vm-web-01');
     assert.equal(vm.name, 'vm-web-01');
-    const statuses = fake.requests().filter((r) => r.path === vmPath('vm-web-01')).map((r) => r.status);
+    const statuses = fake().requests().filter((r) => r.path === vmPath('vm-web-01')).map((r) => r.status);
     assert.deepEqual(statuses, [429, 200]);
   });
 
   it('answers 500 and 503 in the ARM error shape, as many times as asked', async () => {
-    const token = await armToken(fake);
-    fake.addFaults([
+    const token = await armToken(fake());
+    fake().addFaults([
       { kind: 'status', status: 500, path: '^/subscriptions$', times: 2 },
       { kind: 'status', status: 503, retryAfterSeconds: 2, path: '^/subscriptions$', errorCode: 'ServerBusy' },
     ]);
     const results = [];
-    for (let i = 0; i < 4; i++) results.push(await rawFetch(fake, '/subscriptions?api-version=2022-12-01', { token }));
+    for (let i = 0; i < 4; i++) results.push(await rawFetch(fake(), '/subscriptions?api-version=2022-12-01', { token }));
     assert.deepEqual(results.map((r) => r.status), [500, 500, 503, 200]);
     assert.equal(results[0]!.body.error.code, 'InternalServerError');
     assert.equal(results[2]!.body.error.code, 'ServerBusy');
@@ -101,18 +92,18 @@ describe('fake Azure faults, latency and control routes', () => {
   });
 
   it('drops a connection, which raw fetch sees as a network error and the SDK retries', async () => {
-    fake.addFaults([{ kind: 'drop', path: '/virtualMachines/vm-web-03$' }]);
-    await assert.rejects(rawFetch(fake, `${vmPath('vm-web-03')}?${apiVersion}`, { token: await armToken(fake) }));
-    fake.addFaults([{ kind: 'drop', path: '/virtualMachines/vm-web-03$' }]);
-    const vm = await clientsFor(fake).compute.virtualMachines.get('rg-web', 'vm-web-03');
+    fake().addFaults([{ kind: 'drop', path: '/virtualMachines/vm-web-03$' }]);
+    await assert.rejects(rawFetch(fake(), `${vmPath('vm-web-03')}?${apiVersion}`, { token: await armToken(fake()) }));
+    fake().addFaults([{ kind: 'drop', path: '/virtualMachines/vm-web-03$' }]);
+    const vm = await clientsFor(fake()).compute.virtualMachines.get('rg-web', 'vm-web-03');
     assert.equal(vm.name, 'vm-web-03');
   });
 
   it('delays a matching answer by delayMs, and every answer by latencyMs', async () => {
-    const token = await armToken(fake);
-    fake.addFaults([{ kind: 'delay', delayMs: 300, path: '^/subscriptions$' }]);
+    const token = await armToken(fake());
+    fake().addFaults([{ kind: 'delay', delayMs: 300, path: '^/subscriptions$' }]);
     let started = Date.now();
-    assert.equal((await rawFetch(fake, '/subscriptions?api-version=2022-12-01', { token })).status, 200);
+    assert.equal((await rawFetch(fake(), '/subscriptions?api-version=2022-12-01', { token })).status, 200);
     assert.ok(Date.now() - started >= 300, 'the delay fault held the answer back');
     const slow = await startFakeAzureForTests({ latencyMs: 200 });
     try {
@@ -125,23 +116,23 @@ describe('fake Azure faults, latency and control routes', () => {
   });
 
   it('serves the control routes: faults, requests, state and reset', async () => {
-    const token = await armToken(fake);
-    const added = await rawFetch(fake, '/_control/faults', { method: 'POST', body: { kind: 'status', status: 503, path: '^/subscriptions$', times: 0 } });
+    const token = await armToken(fake());
+    const added = await rawFetch(fake(), '/_control/faults', { method: 'POST', body: { kind: 'status', status: 503, path: '^/subscriptions$', times: 0 } });
     assert.equal(added.status, 204);
-    assert.equal((await rawFetch(fake, '/subscriptions?api-version=2022-12-01', { token })).status, 503);
-    assert.equal((await rawFetch(fake, '/subscriptions?api-version=2022-12-01', { token })).status, 503, 'times 0 means every time');
-    assert.equal((await rawFetch(fake, '/_control/faults', { method: 'DELETE' })).status, 204);
-    assert.equal((await rawFetch(fake, '/subscriptions?api-version=2022-12-01', { token })).status, 200);
-    const logged = await rawFetch(fake, '/_control/requests');
+    assert.equal((await rawFetch(fake(), '/subscriptions?api-version=2022-12-01', { token })).status, 503);
+    assert.equal((await rawFetch(fake(), '/subscriptions?api-version=2022-12-01', { token })).status, 503, 'times 0 means every time');
+    assert.equal((await rawFetch(fake(), '/_control/faults', { method: 'DELETE' })).status, 204);
+    assert.equal((await rawFetch(fake(), '/subscriptions?api-version=2022-12-01', { token })).status, 200);
+    const logged = await rawFetch(fake(), '/_control/requests');
     assert.deepEqual(logged.body.map((r: { status: number }) => r.status).slice(-3), [503, 503, 200]);
     assert.ok(logged.body.every((r: { path: string }) => !r.path.includes('?') && !r.path.startsWith('/_control')));
-    await clientsFor(fake).compute.virtualMachines.update('rg-web', 'vm-web-01', { identity: { type: 'SystemAssigned' } });
-    const changed = await rawFetch(fake, '/_control/state');
+    await clientsFor(fake()).compute.virtualMachines.update('rg-web', 'vm-web-01', { identity: { type: 'SystemAssigned' } });
+    const changed = await rawFetch(fake(), '/_control/state');
     assert.equal(changed.body.virtualMachines.find((v: { name: string }) => v.name === 'vm-web-01').identity.type, 'SystemAssigned');
-    assert.equal((await rawFetch(fake, '/_control/reset', { method: 'POST' })).status, 204);
-    const reset = await rawFetch(fake, '/_control/state');
+    assert.equal((await rawFetch(fake(), '/_control/reset', { method: 'POST' })).status, 204);
+    const reset = await rawFetch(fake(), '/_control/state');
     assert.equal(reset.body.virtualMachines.find((v: { name: string }) => v.name === 'vm-web-01').identity.type, 'None');
-    assert.deepEqual((await rawFetch(fake, '/_control/requests')).body, []);
-    assert.equal((await rawFetch(fake, '/_control/faults', { method: 'POST', body: { kind: 'explode' } })).status, 400);
+    assert.deepEqual((await rawFetch(fake(), '/_control/requests')).body, []);
+    assert.equal((await rawFetch(fake(), '/_control/faults', { method: 'POST', body: { kind: 'explode' } })).status, 400);
   });
 });

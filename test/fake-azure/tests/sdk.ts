@@ -1,11 +1,13 @@
 // Shared by the fake's tests: the demo seed's names, and real Azure SDK clients pointed at a running fake.
+import { after, before, beforeEach } from 'node:test';
 import { ClientSecretCredential } from '@azure/identity';
 import { ComputeManagementClient } from '@azure/arm-compute';
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
-import type { RunningFakeAzure } from '../server';
+import type { FakeAzureOptions, RunningFakeAzure } from '../server';
+import { startFakeAzureForTests } from '../testing';
 import { loadSeed } from '../state';
 import type { SeedPrincipal } from '../types';
 
@@ -87,4 +89,15 @@ export async function rejection(promise: PromiseLike<unknown>): Promise<{ status
     return e as { statusCode?: number; code?: string; message: string };
   }
   throw new Error('Expected the call to fail, but it succeeded.');
+}
+
+/** Starts one fake for the enclosing describe, resets it to the seed before each test and stops it after all. */
+export function useFakeAzure(options: FakeAzureOptions = {}): () => RunningFakeAzure {
+  let fake: RunningFakeAzure | undefined;
+  before(async () => {
+    fake = await startFakeAzureForTests(options);
+  });
+  beforeEach(() => fake!.reset());
+  after(() => fake?.stop());
+  return () => fake!;
 }

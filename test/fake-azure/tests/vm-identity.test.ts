@@ -1,12 +1,10 @@
 // VM identity writes through the real compute SDK: the PATCH/PUT semantics of azure-wire-facts.md section 1,
 // and the service principal lifecycle of the system-assigned identity, checked in the fake's state.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { VirtualMachineIdentity } from '@azure/arm-compute';
-import { startFakeAzureForTests } from '../testing';
-import type { RunningFakeAzure } from '../server';
 import type { FakeState } from '../types';
-import { clientsFor, demo, rejection, uaiId } from './sdk';
+import { clientsFor, demo, rejection, uaiId, useFakeAzure } from './sdk';
 
 const backend = uaiId(demo.production, 'rg-web', 'id-backend');
 const storage = uaiId(demo.production, 'rg-web', 'id-storage');
@@ -17,21 +15,16 @@ function stateVm(state: FakeState, name: string) {
 }
 
 describe('fake Azure VM identity writes', () => {
-  let fake: RunningFakeAzure;
-  before(async () => {
-    fake = await startFakeAzureForTests();
-  });
-  beforeEach(() => fake.reset());
-  after(() => fake.stop());
+  const fake = useFakeAzure();
 
   const patch = (resourceGroup: string, name: string, identity: VirtualMachineIdentity) =>
-    clientsFor(fake).compute.virtualMachines.update(resourceGroup, name, { identity });
+    clientsFor(fake()).compute.virtualMachines.update(resourceGroup, name, { identity });
 
   it('enables a system-assigned identity, creating its service principal with a new principalId', async () => {
     const vm = await patch('rg-web', 'vm-web-01', { type: 'SystemAssigned' });
     assert.equal(vm.identity?.type, 'SystemAssigned');
     assert.equal(vm.provisioningState, 'Succeeded');
-    const state = fake.getState();
+    const state = fake().getState();
     const principalId = stateVm(state, 'vm-web-01').identity.principalId!;
     assert.equal(vm.identity?.principalId, principalId);
     const sp = state.servicePrincipals.find((s) => s.id === principalId);
@@ -41,12 +34,12 @@ describe('fake Azure VM identity writes', () => {
   });
 
   it('disables a system-assigned identity, deleting its service principal and group memberships; re-enabling gives a new one', async () => {
-    const before = fake.getState();
+    const before = fake().getState();
     const oldId = stateVm(before, 'vm-web-02').identity.principalId!;
     assert.ok(before.groups.find((g) => g.displayName === 'sg-keyvault-readers')!.members.includes(oldId));
     const off = await patch('rg-web', 'vm-web-02', { type: 'None' });
     assert.equal(off.identity, undefined);
-    const afterOff = fake.getState();
+    const afterOff = fake().getState();
     assert.equal(stateVm(afterOff, 'vm-web-02').identity.type, 'None');
     assert.equal(stateVm(afterOff, 'vm-web-02').identity.principalId, undefined);
     assert.equal(afterOff.servicePrincipals.find((s) => s.id === oldId), undefined);
@@ -54,62 +47,62 @@ describe('fake Azure VM identity writes', () => {
     const on = await patch('rg-web', 'vm-web-02', { type: 'SystemAssigned' });
     assert.ok(on.identity?.principalId);
     assert.notEqual(on.identity?.principalId, oldId);
-    assert.ok(fake.getState().servicePrincipals.some((s) => s.id === on.identity?.principalId));
+    assert.ok(fake().getState().servicePrincipals.some((s) => s.id === on.identity?.principalId));
   });
 
   it('merges userAssignedIdentities: keys the PATCH does not name are kept', async () => {
     const vm = await patch('rg-web', 'vm-web-03', { type: 'UserAssigned', userAssignedIdentities: { [monitor]: {} } });
     assert.deepEqual(Object.keys(vm.identity?.userAssignedIdentities ?? {}).sort(), [backend, monitor, storage].sort());
-    assert.deepEqual(Object.keys(stateVm(fake.getState(), 'vm-web-03').identity.userAssignedIdentities).sort(), [backend, monitor, storage].sort());
+    assert.deepEqual(Object.keys(stateVm(fake().getState(), 'vm-web-03').identity.userAssignedIdentities).sort(), [backend, monitor, storage].sort());
   });
 
   it('adds a user-assigned identity beside the system one with "SystemAssigned, UserAssigned", keeping the principal', async () => {
-    const principalId = stateVm(fake.getState(), 'vm-web-02').identity.principalId;
+    const principalId = stateVm(fake().getState(), 'vm-web-02').identity.principalId;
     const vm = await patch('rg-web', 'vm-web-02', { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { [backend]: {} } });
     assert.equal(vm.identity?.type, 'SystemAssigned, UserAssigned');
     assert.equal(vm.identity?.principalId, principalId);
-    assert.deepEqual(Object.keys(stateVm(fake.getState(), 'vm-web-02').identity.userAssignedIdentities), [backend]);
+    assert.deepEqual(Object.keys(stateVm(fake().getState(), 'vm-web-02').identity.userAssignedIdentities), [backend]);
   });
 
   it('removes one identity with a null value, matching the id without regard to case and keeping the stored casing', async () => {
     const vm = await patch('rg-data', 'vm-data-01', { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { [storage.toLowerCase()]: null as never } });
     assert.deepEqual(Object.keys(vm.identity?.userAssignedIdentities ?? {}), [backend]);
-    const state = stateVm(fake.getState(), 'vm-data-01');
+    const state = stateVm(fake().getState(), 'vm-data-01');
     assert.deepEqual(Object.keys(state.identity.userAssignedIdentities), [backend]);
     assert.ok(state.identity.principalId, 'the system identity stays');
   });
 
   it('does not duplicate an identity named again in another casing', async () => {
     await patch('rg-web', 'vm-web-03', { type: 'UserAssigned', userAssignedIdentities: { [backend.toUpperCase()]: {} } });
-    assert.deepEqual(Object.keys(stateVm(fake.getState(), 'vm-web-03').identity.userAssignedIdentities).sort(), [backend, storage].sort());
+    assert.deepEqual(Object.keys(stateVm(fake().getState(), 'vm-web-03').identity.userAssignedIdentities).sort(), [backend, storage].sort());
   });
 
   it('keeps user-assigned identities when the type changes without the dictionary', async () => {
-    const vm = await clientsFor(fake, demo.admin, demo.development).compute.virtualMachines.update('rg-dev', 'vm-dev-03', { identity: { type: 'SystemAssigned, UserAssigned' } });
+    const vm = await clientsFor(fake(), demo.admin, demo.development).compute.virtualMachines.update('rg-dev', 'vm-dev-03', { identity: { type: 'SystemAssigned, UserAssigned' } });
     assert.equal(vm.identity?.type, 'SystemAssigned, UserAssigned');
-    const state = stateVm(fake.getState(), 'vm-dev-03');
+    const state = stateVm(fake().getState(), 'vm-dev-03');
     assert.deepEqual(Object.keys(state.identity.userAssignedIdentities), [uaiId(demo.development, 'rg-identities', 'id-deploy')]);
-    assert.ok(fake.getState().servicePrincipals.some((s) => s.id === state.identity.principalId));
+    assert.ok(fake().getState().servicePrincipals.some((s) => s.id === state.identity.principalId));
   });
 
   it('drops user-assigned identities when the type becomes SystemAssigned', async () => {
     const vm = await patch('rg-data', 'vm-data-02', { type: 'SystemAssigned' });
     assert.equal(vm.identity?.type, 'SystemAssigned');
     assert.equal(vm.identity?.userAssignedIdentities, undefined);
-    assert.deepEqual(stateVm(fake.getState(), 'vm-data-02').identity.userAssignedIdentities, {});
+    assert.deepEqual(stateVm(fake().getState(), 'vm-data-02').identity.userAssignedIdentities, {});
   });
 
   it('removes every identity with type None', async () => {
-    const principalId = stateVm(fake.getState(), 'vm-web-04').identity.principalId!;
+    const principalId = stateVm(fake().getState(), 'vm-web-04').identity.principalId!;
     await patch('rg-web', 'vm-web-04', { type: 'None' });
-    const state = fake.getState();
+    const state = fake().getState();
     assert.deepEqual(stateVm(state, 'vm-web-04').identity, { type: 'None', userAssignedIdentities: {} });
     assert.equal(state.servicePrincipals.find((s) => s.id === principalId), undefined);
     assert.ok(state.userAssignedIdentities.some((u) => u.id === backend), 'the user-assigned identity itself is not deleted');
   });
 
   it('refuses invalid combinations with 400 InvalidParameter and changes nothing', async () => {
-    const before = fake.getState();
+    const before = fake().getState();
     const cases: [string, string, VirtualMachineIdentity][] = [
       ['rg-data', 'vm-data-02', { type: 'UserAssigned', userAssignedIdentities: { [monitor]: null as never } }],
       ['rg-web', 'vm-web-04', { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { [backend]: null as never } }],
@@ -123,17 +116,17 @@ describe('fake Azure VM identity writes', () => {
       assert.equal(error.statusCode, 400, JSON.stringify(identity));
       assert.equal(error.code, 'InvalidParameter', JSON.stringify(identity));
     }
-    assert.deepEqual(fake.getState(), before);
+    assert.deepEqual(fake().getState(), before);
   });
 
   it('refuses an identity id that does not exist with 400 FailedIdentityOperation and changes nothing', async () => {
-    const before = fake.getState();
+    const before = fake().getState();
     const ghost = uaiId(demo.production, 'rg-web', 'id-ghost');
     const error = await rejection(patch('rg-web', 'vm-web-01', { type: 'UserAssigned', userAssignedIdentities: { [ghost]: {} } }));
     assert.equal(error.statusCode, 400);
     assert.equal(error.code, 'FailedIdentityOperation');
     assert.ok(error.message.includes(`Resource '${ghost}' was not found.`));
-    assert.deepEqual(fake.getState(), before);
+    assert.deepEqual(fake().getState(), before);
   });
 
   it('answers a PATCH of a missing VM with 404 PatchResourceNotFound, and of a missing group with ResourceGroupNotFound', async () => {
@@ -145,21 +138,22 @@ describe('fake Azure VM identity writes', () => {
   });
 
   it('creates a VM with identities by PUT (201, Creating, then Succeeded)', async () => {
-    const { compute } = clientsFor(fake);
+    const { compute } = clientsFor(fake());
     const vm = await compute.virtualMachines.createOrUpdate('rg-web', 'vm-web-05', {
       location: 'eastus',
-      properties: { hardwareProfile: { vmSize: 'Standard_B1s' } },
+      hardwareProfile: { vmSize: 'Standard_B1s' },
       identity: { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { [storage]: {} } },
     });
     assert.equal(vm.provisioningState, 'Succeeded');
-    const created = stateVm(fake.getState(), 'vm-web-05');
+    const created = stateVm(fake().getState(), 'vm-web-05');
+    assert.equal(created.vmSize, 'Standard_B1s');
     assert.equal(created.identity.type, 'SystemAssigned, UserAssigned');
     assert.deepEqual(Object.keys(created.identity.userAssignedIdentities), [storage]);
-    assert.ok(fake.getState().servicePrincipals.some((s) => s.id === created.identity.principalId && s.displayName === 'vm-web-05'));
-    assert.ok(fake.requests().some((r) => r.method === 'PUT' && r.status === 201 && r.path.endsWith('/vm-web-05')));
+    assert.ok(fake().getState().servicePrincipals.some((s) => s.id === created.identity.principalId && s.displayName === 'vm-web-05'));
+    assert.ok(fake().requests().some((r) => r.method === 'PUT' && r.status === 201 && r.path.endsWith('/vm-web-05')));
     // A PUT replaces the dictionary instead of merging it.
     await compute.virtualMachines.createOrUpdate('rg-web', 'vm-web-05', { location: 'eastus', identity: { type: 'UserAssigned', userAssignedIdentities: { [backend]: {} } } });
-    const replaced = stateVm(fake.getState(), 'vm-web-05');
+    const replaced = stateVm(fake().getState(), 'vm-web-05');
     assert.deepEqual(Object.keys(replaced.identity.userAssignedIdentities), [backend]);
     assert.equal(replaced.identity.principalId, undefined);
   });
