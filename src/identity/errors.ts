@@ -130,8 +130,9 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
   const message = parsed.message;
 
   if (code === 'LinkedAuthorizationFailed') {
-    const linked = /perform action '([^']+)' on the linked scope\(s\) '([^']+)'/i.exec(message);
-    const action = linked?.[1];
+    // Azure writes "action(s) '<a>[,<b>]' on the linked scope(s) '<id>[,<id>]' (respectively)".
+    const linked = /perform action(?:\(s\))? '([^']+)' on the linked scope\(s\) '([^']+)'/i.exec(message);
+    const action = linked?.[1].split(/\s*,\s*/)[0];
     const role = action ? roleForAction(action) : undefined;
     const names = linked ? linked[2].split(/\s*,\s*/).map(resourceNameFromId).join(', ') : describeIdentities(context);
     return new IdentityError(

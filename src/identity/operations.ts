@@ -167,6 +167,7 @@ export class IdentityOperations {
     const progress = options?.onProgress ?? (() => {});
     const signal = options?.signal;
     try {
+      throwIfAborted(signal);
       const clients = await this.clientsFor(vm);
       for (let attempt = 1; ; attempt++) {
         throwIfAborted(signal);

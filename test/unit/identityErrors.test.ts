@@ -70,6 +70,19 @@ describe('toIdentityError: ARM', () => {
     assert.match(error.message, /vm-web-01/);
   });
 
+  it("LinkedAuthorizationFailed in Azure's 'action(s) … (respectively)' wording, with two identities", () => {
+    const storage = UAI_ID.replace('id-backend', 'id-storage');
+    const error = toIdentityError(
+      restError(
+        403,
+        'LinkedAuthorizationFailed',
+        `The client 'x' with object id 'y' has permission to perform action 'Microsoft.Compute/virtualMachines/write' on scope '${VM_ID}'; however, it does not have permission to perform action(s) 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action' on the linked scope(s) '${UAI_ID},${storage}' (respectively) or the linked scope(s) are invalid.`,
+      ),
+    );
+    assert.equal(error.missingRole, 'Managed Identity Operator');
+    assert.match(error.message, /Managed Identity Operator role on id-backend, id-storage/);
+  });
+
   it('a failed long-running operation (core-lro\'s plain Error) for a missing identity names it', () => {
     const missing = UAI_ID.replace('id-backend', 'id-ghost');
     const error = toIdentityError(

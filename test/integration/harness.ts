@@ -1,0 +1,100 @@
+// Shared by the integration tests: a fake Azure, and the extension's own sign-in, clients and operations module
+// pointed at it exactly as a user would configure them (service principal from the environment, endpoints from
+// AZURE_RESOURCE_MANAGER_ENDPOINT / AZURE_GRAPH_ENDPOINT / AZURE_AUTHORITY_HOST).
+import { createServicePrincipalAccount, type AzureAccount } from '../../src/azure/account';
+import type { Logger } from '../../src/azure/logger';
+import { resolveCloud, type ServicePrincipalEnvironment } from '../../src/azure/settings';
+import { IdentityOperations, type IdentityOperationsSettings } from '../../src/identity/operations';
+import type { VmRef } from '../../src/identity/model';
+import { virtualMachineId } from '../../src/identity/names';
+import type { FakeAzureOptions, RunningFakeAzure } from '../fake-azure/server';
+import { loadSeed } from '../fake-azure/state';
+import { startFakeAzureForTests } from '../fake-azure/testing';
+import type { SeedPrincipal } from '../fake-azure/types';
+
+const seed = loadSeed(undefined);
+
+function principal(displayName: string): SeedPrincipal {
+  const found = seed.principals.find((p) => p.displayName === displayName);
+  if (!found?.appId || !found.secret) throw new Error(`The demo seed has no service principal ${displayName}.`);
+  return found;
+}
+
+export const demo = {
+  tenantId: '8f3e1a2b-4c5d-4e6f-9a0b-1c2d3e4f5a6b',
+  production: 'c0ffee00-0000-4000-8000-000000000001',
+  development: 'c0ffee00-0000-4000-8000-000000000002',
+  admin: principal('sp-identity-admin'),
+  reader: principal('sp-reader'),
+  vmContributor: principal('sp-vm-contributor'),
+};
+
+/** A VM of the demo seed by name. */
+export function vm(name: string): VmRef {
+  const found = seed.virtualMachines.find((v) => v.name === name);
+  if (!found) throw new Error(`The demo seed has no VM ${name}.`);
+  return { subscriptionId: found.subscriptionId, resourceGroup: found.resourceGroup, name, id: virtualMachineId(found.subscriptionId, found.resourceGroup, name) };
+}
+
+export function uaiId(subscriptionId: string, resourceGroup: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
+}
+
+export const ids = {
+  backend: uaiId(demo.production, 'rg-web', 'id-backend'),
+  storage: uaiId(demo.production, 'rg-web', 'id-storage'),
+  monitor: uaiId(demo.production, 'rg-data', 'id-monitor'),
+  deploy: uaiId(demo.development, 'rg-identities', 'id-deploy'),
+};
+
+/** A logger that keeps every line, to check what reaches the log. */
+export function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const add = (level: string) => (message: string) => lines.push(`${level}: ${message}`);
+  return { lines, trace: add('trace'), debug: add('debug'), info: add('info'), warn: add('warn'), error: add('error') };
+}
+
+/** The environment a user would set to sign in as a seed principal against this fake. */
+export function environmentFor(fake: RunningFakeAzure, who: SeedPrincipal = demo.admin): ServicePrincipalEnvironment {
+  return {
+    AZURE_TENANT_ID: who.tenantId,
+    AZURE_CLIENT_ID: who.appId,
+    AZURE_CLIENT_SECRET: who.secret,
+    AZURE_AUTHORITY_HOST: fake.info.authorityHost,
+    AZURE_RESOURCE_MANAGER_ENDPOINT: fake.info.resourceManagerEndpoint,
+    AZURE_GRAPH_ENDPOINT: fake.info.graphEndpoint,
+  };
+}
+
+export interface SignedIn {
+  account: AzureAccount;
+  ops: IdentityOperations;
+  logger: Logger & { lines: string[] };
+}
+
+/** Signs in through the extension's own code path (settings -> cloud -> service principal account). */
+export function signInAs(fake: RunningFakeAzure, who: SeedPrincipal = demo.admin, settings: IdentityOperationsSettings = { retryDelayMs: () => 50 }): SignedIn {
+  const logger = recordingLogger();
+  const env = environmentFor(fake, who);
+  const { cloud } = resolveCloud({ method: 'servicePrincipal', warnings: [] }, env);
+  const account = createServicePrincipalAccount(env, cloud, logger);
+  return { account, ops: new IdentityOperations(account.clients, settings), logger };
+}
+
+/** A fake for these tests. Long-running operations answer Retry-After: 1, and the SDK's poller waits what the
+ *  server says (it ignores 0 and then waits its default 2 s), so each identity write takes about a second. */
+export async function startFake(options: FakeAzureOptions = {}): Promise<RunningFakeAzure> {
+  return startFakeAzureForTests(options);
+}
+
+/** The fake's live VM by name. */
+export function stateVm(fake: RunningFakeAzure, name: string) {
+  const found = fake.getState().virtualMachines.find((v) => v.name === name);
+  if (!found) throw new Error(`No VM ${name} in the fake's state.`);
+  return found;
+}
+
+/** Requests that changed something (anything but GET), ignoring the token service. */
+export function writes(fake: RunningFakeAzure) {
+  return fake.requests().filter((r) => r.method !== 'GET' && !r.path.startsWith('/login'));
+}

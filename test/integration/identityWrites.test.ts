@@ -1,0 +1,377 @@
+// Every identity operation through the real SDK clients against the fake Azure, signed in as a seed service
+// principal through the fake's token endpoint. Each test checks the fake's state afterwards, not only a message.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { AzureClientProvider, VirtualMachinesClient } from '../../src/azure/clients';
+import { IdentityError } from '../../src/identity/errors';
+import { IdentityOperations } from '../../src/identity/operations';
+import type { RunningFakeAzure } from '../fake-azure/server';
+import { demo, ids, signInAs, startFake, stateVm, vm, writes } from './harness';
+
+let fake: RunningFakeAzure;
+before(async () => {
+  fake = await startFake();
+});
+after(async () => fake.stop());
+beforeEach(() => fake.reset());
+
+const lower = (keys: string[]) => keys.map((k) => k.toLowerCase()).sort();
+
+async function rejectsWith(promise: Promise<unknown>, check: (error: IdentityError) => void): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof IdentityError, `expected an IdentityError, got ${String(error)}`);
+    check(error);
+    return true;
+  });
+}
+
+describe('reads', () => {
+  it('lists subscriptions, all VMs (per subscription), resource groups and user-assigned identities', async () => {
+    const { ops } = signInAs(fake);
+    const all = await ops.listAllVirtualMachines();
+    assert.deepEqual(all.map((s) => s.subscription.displayName), ['Contoso Development', 'Contoso Production']);
+    assert.deepEqual(all.map((s) => s.virtualMachines.length), [3, 7]);
+    const web04 = all[1].virtualMachines.find((v) => v.name === 'vm-web-04')!;
+    assert.equal(web04.identity.type, 'SystemAssigned, UserAssigned');
+    assert.equal(web04.resourceGroup.toLowerCase(), 'rg-web');
+    assert.ok(web04.etag);
+    assert.deepEqual((await ops.listResourceGroups(demo.production)).map((g) => g.name), ['rg-data', 'rg-web']);
+    assert.deepEqual((await ops.listUserAssignedIdentities(demo.production)).map((i) => i.name), ['id-backend', 'id-monitor', 'id-storage']);
+  });
+
+  it('getIdentityJson: type, principalId, tenantId and each user-assigned identity with name, clientId, principalId', async () => {
+    const { ops } = signInAs(fake);
+    const json = await ops.getIdentityJson(vm('vm-data-01'));
+    const state = stateVm(fake, 'vm-data-01');
+    assert.equal(json.type, 'SystemAssigned, UserAssigned');
+    assert.deepEqual(json.systemAssigned, { principalId: state.identity.principalId, tenantId: demo.tenantId });
+    assert.deepEqual(
+      json.userAssigned.map((u) => [u.name, u.clientId, u.principalId]).sort(),
+      Object.entries(state.identity.userAssignedIdentities).map(([id, v]) => [id.split('/').pop(), v.clientId, v.principalId]).sort(),
+    );
+    assert.equal((await ops.getIdentityJson(vm('vm-web-01'))).systemAssigned, null);
+  });
+});
+
+describe('identity writes', () => {
+  it('enables the system-assigned identity on a VM without one', async () => {
+    const { ops } = signInAs(fake);
+    const progress: string[] = [];
+    const identity = await ops.enableSystemAssigned(vm('vm-web-01'), { onProgress: (m) => progress.push(m) });
+    const state = stateVm(fake, 'vm-web-01');
+    assert.equal(state.identity.type, 'SystemAssigned');
+    assert.ok(state.identity.principalId);
+    assert.equal(identity.principalId, state.identity.principalId);
+    assert.ok(fake.getState().servicePrincipals.some((sp) => sp.id === state.identity.principalId && sp.servicePrincipalType === 'ManagedIdentity'));
+    assert.ok(progress.some((m) => /Waiting for Azure/.test(m)), progress.join(' | '));
+    assert.deepEqual(writes(fake).map((r) => `${r.method} ${r.status}`), ['PATCH 200']);
+  });
+
+  it('enabling system on a UserAssigned VM keeps its user-assigned identities', async () => {
+    const { ops } = signInAs(fake);
+    const before = Object.keys(stateVm(fake, 'vm-web-03').identity.userAssignedIdentities);
+    await ops.enableSystemAssigned(vm('vm-web-03'));
+    const state = stateVm(fake, 'vm-web-03');
+    assert.equal(state.identity.type, 'SystemAssigned, UserAssigned');
+    assert.deepEqual(lower(Object.keys(state.identity.userAssignedIdentities)), lower(before));
+    assert.equal(before.length, 2);
+  });
+
+  it('enabling an enabled identity sends nothing and says so', async () => {
+    const { ops } = signInAs(fake);
+    const principalBefore = stateVm(fake, 'vm-web-02').identity.principalId;
+    const result = await ops.changeIdentity(vm('vm-web-02'), { kind: 'enableSystemAssigned' });
+    assert.equal(result.status, 'unchanged');
+    assert.match(result.message, /already enabled/);
+    assert.deepEqual(writes(fake), []);
+    assert.equal(stateVm(fake, 'vm-web-02').identity.principalId, principalBefore);
+  });
+
+  it('disables the system-assigned identity keeping the user-assigned ones', async () => {
+    const { ops } = signInAs(fake);
+    const oldPrincipal = stateVm(fake, 'vm-web-04').identity.principalId!;
+    const identity = await ops.disableSystemAssigned(vm('vm-web-04'));
+    const state = stateVm(fake, 'vm-web-04');
+    assert.equal(state.identity.type, 'UserAssigned');
+    assert.equal(identity.type, 'UserAssigned');
+    assert.equal(state.identity.principalId, undefined);
+    assert.deepEqual(lower(Object.keys(state.identity.userAssignedIdentities)), lower([ids.backend]));
+    assert.ok(!fake.getState().servicePrincipals.some((sp) => sp.id === oldPrincipal), 'the service principal goes with the identity');
+  });
+
+  it('disabling deletes the service principal and with it its group memberships', async () => {
+    const { ops } = signInAs(fake);
+    const principal = stateVm(fake, 'vm-web-02').identity.principalId!;
+    assert.ok(fake.getState().groups.find((g) => g.displayName === 'sg-keyvault-readers')!.members.includes(principal));
+    await ops.disableSystemAssigned(vm('vm-web-02'));
+    assert.equal(stateVm(fake, 'vm-web-02').identity.type, 'None');
+    assert.ok(!fake.getState().groups.find((g) => g.displayName === 'sg-keyvault-readers')!.members.includes(principal));
+  });
+
+  it('assigns a user-assigned identity keeping those already there', async () => {
+    const { ops } = signInAs(fake);
+    await ops.assignUserAssigned(vm('vm-web-03'), [ids.monitor]);
+    const state = stateVm(fake, 'vm-web-03');
+    assert.equal(state.identity.type, 'UserAssigned');
+    assert.deepEqual(lower(Object.keys(state.identity.userAssignedIdentities)), lower([ids.backend, ids.storage, ids.monitor]));
+    const monitor = fake.getState().userAssignedIdentities.find((u) => u.name === 'id-monitor')!;
+    const attached = Object.entries(state.identity.userAssignedIdentities).find(([id]) => id.toLowerCase() === ids.monitor.toLowerCase())![1];
+    assert.equal(attached.clientId, monitor.clientId);
+  });
+
+  it('assigning to a SystemAssigned VM keeps its system identity (same principal)', async () => {
+    const { ops } = signInAs(fake);
+    const principal = stateVm(fake, 'vm-web-02').identity.principalId;
+    const identity = await ops.assignUserAssigned(vm('vm-web-02'), [ids.backend, ids.storage]);
+    const state = stateVm(fake, 'vm-web-02');
+    assert.equal(state.identity.type, 'SystemAssigned, UserAssigned');
+    assert.equal(state.identity.principalId, principal);
+    assert.equal(identity.principalId, principal);
+    assert.equal(Object.keys(state.identity.userAssignedIdentities).length, 2);
+  });
+
+  it('assigning an identity already there in another casing sends nothing', async () => {
+    const { ops } = signInAs(fake);
+    const result = await ops.changeIdentity(vm('vm-web-04'), { kind: 'assignUserAssigned', ids: [ids.backend.toUpperCase()] });
+    assert.equal(result.status, 'unchanged');
+    assert.deepEqual(writes(fake), []);
+  });
+
+  it('removes one user-assigned identity (asked in another casing), keeping the rest and the system identity', async () => {
+    const { ops } = signInAs(fake);
+    const principal = stateVm(fake, 'vm-data-01').identity.principalId;
+    await ops.removeUserAssigned(vm('vm-data-01'), [ids.storage.toLowerCase()]);
+    const state = stateVm(fake, 'vm-data-01');
+    assert.equal(state.identity.type, 'SystemAssigned, UserAssigned');
+    assert.equal(state.identity.principalId, principal);
+    assert.deepEqual(lower(Object.keys(state.identity.userAssignedIdentities)), lower([ids.backend]));
+  });
+
+  it('removing the last user-assigned identity of a UserAssigned VM leaves None', async () => {
+    const { ops } = signInAs(fake);
+    const identity = await ops.removeUserAssigned(vm('vm-data-02'), [ids.monitor]);
+    assert.equal(identity.type, 'None');
+    assert.equal(stateVm(fake, 'vm-data-02').identity.type, 'None');
+    assert.deepEqual(stateVm(fake, 'vm-data-02').identity.userAssignedIdentities, {});
+  });
+
+  it('removes all user-assigned identities, keeping the system identity', async () => {
+    const { ops } = signInAs(fake);
+    const principal = stateVm(fake, 'vm-data-01').identity.principalId;
+    await ops.removeAllUserAssigned(vm('vm-data-01'));
+    const state = stateVm(fake, 'vm-data-01');
+    assert.equal(state.identity.type, 'SystemAssigned');
+    assert.equal(state.identity.principalId, principal);
+    assert.deepEqual(state.identity.userAssignedIdentities, {});
+  });
+
+  it('removing an identity that is not on the VM is refused before any request', async () => {
+    const { ops } = signInAs(fake);
+    await rejectsWith(ops.removeUserAssigned(vm('vm-web-03'), [ids.monitor]), (error) => {
+      assert.equal(error.kind, 'invalid');
+      assert.equal(error.message, `'${ids.monitor}' are not associated with 'vm-web-03'`);
+    });
+    assert.deepEqual(writes(fake), []);
+    assert.equal(Object.keys(stateVm(fake, 'vm-web-03').identity.userAssignedIdentities).length, 2);
+  });
+
+  it('creates a user-assigned identity', async () => {
+    const { ops } = signInAs(fake);
+    const created = await ops.createUserAssignedIdentity({ subscriptionId: demo.production, resourceGroup: 'rg-web', name: 'id-new_01', location: 'eastus', tags: { team: 'web' } });
+    const stored = fake.getState().userAssignedIdentities.find((u) => u.name === 'id-new_01');
+    assert.ok(stored);
+    assert.equal(created.id.toLowerCase(), stored.id.toLowerCase());
+    assert.equal(created.clientId, stored.clientId);
+    assert.equal(created.principalId, stored.principalId);
+    assert.equal(created.resourceGroup.toLowerCase(), 'rg-web');
+    assert.deepEqual(stored.tags, { team: 'web' });
+    // ...and it can be assigned at once.
+    await ops.assignUserAssigned(vm('vm-web-01'), [created.id]);
+    assert.equal(stateVm(fake, 'vm-web-01').identity.type, 'UserAssigned');
+  });
+
+  it('an invalid name is refused before any request', async () => {
+    const { ops } = signInAs(fake);
+    for (const name of ['ab', 'bad name', '-starts-with-hyphen', 'x'.repeat(129)]) {
+      await rejectsWith(ops.createUserAssignedIdentity({ subscriptionId: demo.production, resourceGroup: 'rg-web', name, location: 'eastus' }), (error) => {
+        assert.equal(error.kind, 'invalid');
+      });
+    }
+    assert.deepEqual(fake.requests(), [], 'not even a token request');
+    assert.equal(fake.getState().userAssignedIdentities.length, 4);
+  });
+
+  it('creating in a missing resource group names it', async () => {
+    const { ops } = signInAs(fake);
+    await rejectsWith(ops.createUserAssignedIdentity({ subscriptionId: demo.production, resourceGroup: 'rg-missing', name: 'id-x', location: 'eastus' }), (error) => {
+      assert.equal(error.kind, 'notFound');
+      assert.match(error.message, /rg-missing/);
+    });
+    assert.equal(fake.getState().userAssignedIdentities.length, 4);
+  });
+});
+
+describe('identity write errors', () => {
+  it('a reader gets a 403 naming Virtual Machine Contributor, and nothing changes', async () => {
+    const { ops } = signInAs(fake, demo.reader);
+    const before = stateVm(fake, 'vm-web-01');
+    await rejectsWith(ops.enableSystemAssigned(vm('vm-web-01')), (error) => {
+      assert.equal(error.kind, 'authorization');
+      assert.equal(error.statusCode, 403);
+      assert.equal(error.missingRole, 'Virtual Machine Contributor');
+      assert.match(error.message, /Virtual Machine Contributor role on vm-web-01/);
+      assert.ok(error.requestId, 'the request id is kept for the log');
+    });
+    assert.deepEqual(stateVm(fake, 'vm-web-01'), before);
+  });
+
+  it('a VM contributor without Managed Identity Operator gets LinkedAuthorizationFailed naming the role and id-backend', async () => {
+    const { ops } = signInAs(fake, demo.vmContributor);
+    const before = stateVm(fake, 'vm-web-01');
+    await rejectsWith(ops.assignUserAssigned(vm('vm-web-01'), [ids.backend]), (error) => {
+      assert.equal(error.kind, 'linkedAuthorization');
+      assert.equal(error.missingRole, 'Managed Identity Operator');
+      assert.match(error.message, /Managed Identity Operator role on id-backend/);
+    });
+    assert.deepEqual(stateVm(fake, 'vm-web-01'), before);
+  });
+
+  it('...while the same VM contributor may enable the system-assigned identity', async () => {
+    const { ops } = signInAs(fake, demo.vmContributor);
+    await ops.enableSystemAssigned(vm('vm-web-01'));
+    assert.equal(stateVm(fake, 'vm-web-01').identity.type, 'SystemAssigned');
+  });
+
+  it('an identity that does not exist is named, and nothing changes', async () => {
+    const { ops } = signInAs(fake);
+    const ghost = ids.backend.replace('id-backend', 'id-ghost');
+    const before = stateVm(fake, 'vm-web-03');
+    await rejectsWith(ops.assignUserAssigned(vm('vm-web-03'), [ghost]), (error) => {
+      assert.equal(error.kind, 'notFound');
+      assert.match(error.message, /user-assigned identity 'id-ghost' was not found/);
+    });
+    assert.deepEqual(stateVm(fake, 'vm-web-03'), before);
+  });
+
+  it('a VM that does not exist is named', async () => {
+    const { ops } = signInAs(fake);
+    await rejectsWith(ops.enableSystemAssigned({ ...vm('vm-web-01'), name: 'vm-gone' }), (error) => {
+      assert.equal(error.kind, 'notFound');
+      assert.match(error.message, /vm-gone/);
+    });
+  });
+
+  it('409 while another operation runs on the VM: retried, then a clear message; our change is not made', async () => {
+    const { ops } = signInAs(fake, demo.admin, { maxWriteAttempts: 3, retryDelayMs: () => 50 });
+    const other = signInAs(fake);
+    // Another client's write whose long-running operation never ends keeps the VM busy.
+    fake.addFaults([{ method: 'PATCH', path: '/virtualMachines/vm-web-03$', kind: 'lroNeverEnds' }]);
+    const abort = new AbortController();
+    const started = new Promise<void>((resolve) => {
+      other.ops.enableSystemAssigned(vm('vm-web-03'), { signal: abort.signal, onProgress: (m) => /Waiting/.test(m) && resolve() }).catch(() => {});
+    });
+    await started;
+    const progress: string[] = [];
+    await rejectsWith(ops.assignUserAssigned(vm('vm-web-03'), [ids.monitor], { onProgress: (m) => progress.push(m) }), (error) => {
+      assert.equal(error.kind, 'conflict');
+      assert.equal(error.statusCode, 409);
+      assert.match(error.message, /'vm-web-03' is being changed by someone else/);
+    });
+    abort.abort();
+    assert.equal(progress.filter((m) => /reading it again/.test(m)).length, 2);
+    assert.deepEqual(writes(fake).map((r) => `${r.method} ${r.status}`), ['PATCH 200', 'PATCH 409', 'PATCH 409', 'PATCH 409']);
+    assert.ok(!Object.keys(stateVm(fake, 'vm-web-03').identity.userAssignedIdentities).some((id) => id.toLowerCase() === ids.monitor.toLowerCase()));
+  });
+
+  it('409 while another operation runs: succeeds once that operation ends, keeping its change', async () => {
+    const { ops } = signInAs(fake, demo.admin, { maxWriteAttempts: 10, retryDelayMs: () => 700 });
+    const other = signInAs(fake);
+    let otherDone!: Promise<unknown>;
+    await new Promise<void>((resolve) => {
+      otherDone = other.ops.enableSystemAssigned(vm('vm-web-03'), { onProgress: (m) => /Waiting/.test(m) && resolve() });
+    });
+    await ops.assignUserAssigned(vm('vm-web-03'), [ids.monitor]);
+    await otherDone;
+    const state = stateVm(fake, 'vm-web-03');
+    assert.equal(state.identity.type, 'SystemAssigned, UserAssigned', "the other client's change survives");
+    assert.equal(Object.keys(state.identity.userAssignedIdentities).length, 3);
+    assert.ok(writes(fake).some((r) => r.status === 409), 'a 409 was met on the way');
+  });
+
+  it('412 If-Match race: the VM changes between our read and our write; we re-read, re-plan and keep both changes', async () => {
+    const base = signInAs(fake);
+    const competitor = signInAs(fake);
+    let raced = false;
+    // The real clients, with a competing write slipped in right after our first read.
+    const racingProvider: AzureClientProvider = {
+      listSubscriptions: (o) => base.account.clients.listSubscriptions(o),
+      async forSubscription(id) {
+        const clients = await base.account.clients.forSubscription(id);
+        const virtualMachines: VirtualMachinesClient = {
+          list: (o) => clients.virtualMachines.list(o),
+          updateIdentity: (v, p, o) => clients.virtualMachines.updateIdentity(v, p, o),
+          async get(v, o) {
+            const read = await clients.virtualMachines.get(v, o);
+            if (!raced) {
+              raced = true;
+              await competitor.ops.assignUserAssigned(v, [ids.monitor]);
+            }
+            return read;
+          },
+        };
+        return { ...clients, virtualMachines };
+      },
+    };
+    const ops = new IdentityOperations(racingProvider, { retryDelayMs: () => 10 });
+    const identity = await ops.removeUserAssigned(vm('vm-web-03'), [ids.storage]);
+    const state = stateVm(fake, 'vm-web-03');
+    assert.deepEqual(lower(Object.keys(state.identity.userAssignedIdentities)), lower([ids.backend, ids.monitor]));
+    assert.equal(Object.keys(identity.userAssignedIdentities).length, 2);
+    assert.deepEqual(writes(fake).map((r) => `${r.method} ${r.status}`), ['PATCH 200', 'PATCH 412', 'PATCH 200']);
+  });
+
+  it('429 with Retry-After is retried by the pipeline and the change is made', async () => {
+    const { ops, logger } = signInAs(fake);
+    fake.addFaults([{ method: 'PATCH', path: '/virtualMachines/vm-web-01$', kind: 'status', status: 429, retryAfterSeconds: 1, times: 1 }]);
+    await ops.enableSystemAssigned(vm('vm-web-01'));
+    assert.equal(stateVm(fake, 'vm-web-01').identity.type, 'SystemAssigned');
+    assert.deepEqual(writes(fake).map((r) => `${r.method} ${r.status}`), ['PATCH 429', 'PATCH 200']);
+    assert.ok(logger.lines.some((l) => /^warn: PATCH .* -> 429/.test(l)), 'the throttled attempt is logged');
+  });
+
+  it('a failed long-running operation becomes an error with Azure\'s message', async () => {
+    const { ops } = signInAs(fake);
+    fake.addFaults([{ method: 'PATCH', path: '/virtualMachines/vm-web-01$', kind: 'lroFailed', errorCode: 'InternalExecutionError', errorMessage: 'Something broke inside.' }]);
+    await rejectsWith(ops.enableSystemAssigned(vm('vm-web-01')), (error) => {
+      assert.equal(error.code, 'InternalExecutionError');
+      assert.match(error.message, /Something broke inside/);
+    });
+  });
+
+  it('cancellation before the call sends nothing', async () => {
+    const { ops } = signInAs(fake);
+    const abort = new AbortController();
+    abort.abort();
+    await rejectsWith(ops.enableSystemAssigned(vm('vm-web-01'), { signal: abort.signal }), (error) => assert.equal(error.kind, 'cancelled'));
+    await rejectsWith(ops.listAllVirtualMachines({ signal: abort.signal }), (error) => assert.equal(error.kind, 'cancelled'));
+    assert.deepEqual(fake.requests(), []);
+    assert.equal(stateVm(fake, 'vm-web-01').identity.type, 'None');
+  });
+
+  it('cancellation while waiting for a long-running operation stops waiting at once', async () => {
+    const { ops } = signInAs(fake);
+    fake.addFaults([{ method: 'PATCH', path: '/virtualMachines/vm-web-01$', kind: 'lroNeverEnds' }]);
+    const abort = new AbortController();
+    const write = ops.enableSystemAssigned(vm('vm-web-01'), { signal: abort.signal, onProgress: (m) => /Waiting/.test(m) && abort.abort() });
+    await rejectsWith(write, (error) => assert.equal(error.kind, 'cancelled'));
+  });
+
+  it('cancellation while reading stops the read', async () => {
+    const { ops } = signInAs(fake);
+    fake.addFaults([{ method: 'GET', path: '/virtualMachines/vm-web-01$', kind: 'delay', delayMs: 30_000 }]);
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 200);
+    await rejectsWith(ops.enableSystemAssigned(vm('vm-web-01'), { signal: abort.signal }), (error) => assert.equal(error.kind, 'cancelled'));
+    assert.deepEqual(writes(fake), []);
+  });
+});
