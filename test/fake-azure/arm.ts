@@ -94,8 +94,13 @@ export function handleArmRequest(req: FakeRequest, ctx: ArmContext): FakeRespons
   for (const route of routes) {
     const match = route.pattern.exec(path);
     if (!match) continue;
-    const params = match.slice(1);
-    const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1];
+    let params: string[];
+    try {
+      params = match.slice(1).map((segment) => decodeURIComponent(segment));
+    } catch {
+      return armError(400, 'InvalidRequestUri', `The request URI '${path}' is not valid: it has a malformed percent-encoding.`);
+    }
+    const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(path) ? params[0] : undefined;
     if (subscriptionId && route.pattern.source !== routes[0]!.pattern.source) {
       const subscriptionProblem = checkSubscription(ctx.state, req.caller, subscriptionId);
       if (subscriptionProblem) return subscriptionProblem;

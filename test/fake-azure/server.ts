@@ -237,8 +237,9 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       const started = Date.now();
       const method = (req.method ?? 'GET').toUpperCase();
       const parsed = new URL(req.url ?? '/', url);
-      // Double slashes come from clients joining an endpoint that ends in '/' with a path that starts with one.
-      const path = decodeURIComponent(parsed.pathname).replace(/\/{2,}/g, '/');
+      // Kept percent-encoded: each face decodes its own segments once. Double slashes come from clients joining
+      // an endpoint that ends in '/' with a path that starts with one.
+      const path = parsed.pathname.replace(/\/{2,}/g, '/');
       const requestId = randomUUID();
       const rawBody = await readBody(req);
       if (path.startsWith('/_control/')) {
