@@ -98,6 +98,8 @@ export interface ErrorContext {
   groupName?: string;
   /** The VM identity's principal (object) id, for Graph calls. */
   principalId?: string;
+  /** Which Graph call was refused, for a message that names the right permission. */
+  graphAction?: 'addMember' | 'removeMember' | 'readMemberships';
   /** What was being done, e.g. "assign identities to vm-web-01" (for unknown errors). */
   operation?: string;
 }
@@ -155,17 +157,7 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
     );
   }
   if (code === 'Authorization_RequestDenied' || (parsed.statusCode === 403 && isGraphErrorCode(code))) {
-    const command =
-      context.groupId && context.principalId
-        ? `az ad group member add --group ${context.groupId} --member-id ${context.principalId}`
-        : undefined;
-    return new IdentityError(
-      `Microsoft Graph refused to change ${context.groupName ? `the members of '${context.groupName}'` : 'the group'}: ` +
-        'it needs the GroupMember.ReadWrite.All permission or ownership of the group. ' +
-        "VS Code's own sign-in has narrow Graph permissions; sign in with Azure CLI (setting azureVmIdentities.signInMethod) " +
-        `${command ? `or run: ${command}` : 'or use Azure CLI'}.`,
-      { kind: 'graphPermission', missingRole: 'GroupMember.ReadWrite.All', suggestedCommand: command, ...base },
-    );
+    return graphPermissionError(context, base);
   }
   if (/already exist/i.test(message) && (code === 'Request_BadRequest' || isGraphErrorCode(code))) {
     return new IdentityError(
@@ -208,6 +200,30 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
   return new IdentityError(
     `${context.operation ? `Could not ${context.operation}: ` : ''}${message}`,
     { kind: 'unknown', ...base },
+  );
+}
+
+const SIGN_IN_HINT =
+  "VS Code's own sign-in has narrow Microsoft Graph permissions; sign in with Azure CLI instead (setting azureVmIdentities.signInMethod)";
+
+function graphPermissionError(context: ErrorContext, base: Omit<IdentityErrorDetails, 'kind'>): IdentityError {
+  const group = context.groupName ? `'${context.groupName}'` : 'the group';
+  if (context.graphAction === 'readMemberships') {
+    return new IdentityError(
+      `Microsoft Graph refused to list the groups of ${context.vmName ? `'${context.vmName}'` : 'the VM'}: reading a service ` +
+        `principal's memberships needs the Application.Read.All or Directory.Read.All permission. ${SIGN_IN_HINT}.`,
+      { kind: 'graphPermission', missingRole: 'Application.Read.All', ...base },
+    );
+  }
+  const verb = context.graphAction === 'removeMember' ? 'remove' : 'add';
+  const command =
+    context.groupId && context.principalId
+      ? `az ad group member ${verb} --group ${context.groupId} --member-id ${context.principalId}`
+      : undefined;
+  return new IdentityError(
+    `Microsoft Graph refused to change the members of ${group}: it needs the GroupMember.ReadWrite.All permission or ` +
+      `ownership of the group. ${SIGN_IN_HINT}${command ? `, or run: ${command}` : ''}.`,
+    { kind: 'graphPermission', missingRole: 'GroupMember.ReadWrite.All', suggestedCommand: command, ...base },
   );
 }
 

@@ -236,7 +236,7 @@ export class IdentityOperations {
 
   /** The groups the VM's system-assigned identity is a direct member of. */
   async listGroupMemberships(vm: VmRef, options?: OperationOptions): Promise<EntraGroup[]> {
-    return this.run({ vmName: vm.name, operation: `list the groups of '${vm.name}'` }, options, async () => {
+    return this.run({ vmName: vm.name, graphAction: 'readMemberships', operation: `list the groups of '${vm.name}'` }, options, async () => {
       const { clients, principalId } = await this.systemPrincipal(vm, options);
       return sortByDisplayName(await clients.graph.listMemberOf(principalId, { signal: options?.signal }));
     });
@@ -262,7 +262,13 @@ export class IdentityOperations {
     verb: 'add' | 'remove',
     change: (clients: SubscriptionClients, principalId: string) => Promise<void>,
   ): Promise<void> {
-    const context: ErrorContext = { vmName: vm.name, groupId, groupName: options?.groupName, operation: `${verb} '${vm.name}' ${verb === 'add' ? 'to' : 'from'} the group` };
+    const context: ErrorContext = {
+      vmName: vm.name,
+      groupId,
+      groupName: options?.groupName,
+      graphAction: verb === 'add' ? 'addMember' : 'removeMember',
+      operation: `${verb} '${vm.name}' ${verb === 'add' ? 'to' : 'from'} the group`,
+    };
     return this.run(context, options, async () => {
       const { clients, principalId } = await this.systemPrincipal(vm, options);
       context.principalId = principalId;

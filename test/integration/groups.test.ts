@@ -1,0 +1,166 @@
+// Microsoft Entra group operations for a VM's system-assigned identity, through the Graph client against the fake.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { IdentityError } from '../../src/identity/errors';
+import type { RunningFakeAzure } from '../fake-azure/server';
+import { loadSeed } from '../fake-azure/state';
+import { demo, signInAs, startFake, stateVm, vm } from './harness';
+
+let fake: RunningFakeAzure;
+before(async () => {
+  // Reading a service principal's memberOf needs Application.Read.All (Graph's permission table; the fake enforces
+  // it). The demo's admin lacks it, so here it gets it, as an app registration made for this tool would have;
+  // sp-reader keeps only Group.Read.All. A small page size exercises search paging.
+  const seed = structuredClone(loadSeed(undefined));
+  seed.principals.find((p) => p.displayName === 'sp-identity-admin')!.graphPermissions!.push('Application.Read.All');
+  fake = await startFake({ pageSize: 2, seed });
+});
+after(async () => fake.stop());
+beforeEach(() => fake.reset());
+
+const group = (displayName: string) => {
+  const found = fake.getState().groups.find((g) => g.displayName === displayName);
+  if (!found) throw new Error(`no group ${displayName}`);
+  return found;
+};
+const graphCalls = () => fake.requests().filter((r) => r.path.startsWith('/graph'));
+
+async function rejectsWith(promise: Promise<unknown>, check: (error: IdentityError) => void): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof IdentityError, `expected an IdentityError, got ${String(error)}`);
+    check(error);
+    return true;
+  });
+}
+
+describe('group search', () => {
+  it('type-ahead search pages through every match with @odata.nextLink', async () => {
+    const { ops } = signInAs(fake);
+    let page = await ops.searchGroups(demo.production, 'sg');
+    const names = page.groups.map((g) => g.displayName);
+    assert.equal(page.groups.length, 2);
+    assert.ok(page.nextPageLink, 'a second page is offered');
+    while (page.nextPageLink) {
+      page = await ops.nextGroupPage(demo.production, page.nextPageLink);
+      names.push(...page.groups.map((g) => g.displayName));
+    }
+    assert.deepEqual(names.sort(), ['sg-app-readers', 'sg-keyvault-readers', 'sg-monitoring', 'sg-sql-admins', 'sg-storage-contributors']);
+    // Every page went out with ConsistencyLevel (the fake answers 400 Request_UnsupportedQuery without it).
+    assert.ok(graphCalls().every((r) => r.status === 200));
+    assert.ok(graphCalls().length >= 3);
+  });
+
+  it('finds a name with a quote in it', async () => {
+    const { ops } = signInAs(fake);
+    const page = await ops.searchGroups(demo.production, "O'Brien");
+    assert.deepEqual(page.groups.map((g) => g.displayName), ["O'Brien Ops"]);
+  });
+
+  it('an empty search lists groups by name', async () => {
+    const { ops } = signInAs(fake);
+    const page = await ops.searchGroups(demo.production, '  ');
+    assert.equal(page.groups.length, 2);
+    assert.ok(page.nextPageLink);
+  });
+});
+
+describe('group membership of the VM identity', () => {
+  it('lists the direct groups of the VM identity', async () => {
+    const { ops } = signInAs(fake);
+    assert.deepEqual((await ops.listGroupMemberships(vm('vm-web-02'))).map((g) => g.displayName), ['sg-keyvault-readers']);
+    // Direct only: vm-data-01 is in sg-sql-admins, which is in sg-app-readers.
+    assert.deepEqual((await ops.listGroupMemberships(vm('vm-data-01'))).map((g) => g.displayName), ['sg-sql-admins']);
+  });
+
+  it('adds the VM identity to a group', async () => {
+    const { ops } = signInAs(fake);
+    const principal = stateVm(fake, 'vm-web-02').identity.principalId!;
+    const progress: string[] = [];
+    await ops.addToGroup(vm('vm-web-02'), group('sg-app-readers').id, { groupName: 'sg-app-readers', onProgress: (m) => progress.push(m) });
+    assert.ok(group('sg-app-readers').members.includes(principal));
+    assert.ok(progress.some((m) => /Adding 'vm-web-02' to 'sg-app-readers'/.test(m)));
+    assert.deepEqual((await ops.listGroupMemberships(vm('vm-web-02'))).map((g) => g.displayName), ['sg-app-readers', 'sg-keyvault-readers']);
+  });
+
+  it('a newly enabled identity can be added at once', async () => {
+    const { ops } = signInAs(fake);
+    const identity = await ops.enableSystemAssigned(vm('vm-web-01'));
+    await ops.addToGroup(vm('vm-web-01'), group('sg-monitoring').id);
+    assert.deepEqual(group('sg-monitoring').members, [identity.principalId]);
+  });
+
+  it('already a member: a clear message, nothing changes', async () => {
+    const { ops } = signInAs(fake);
+    const before = group('sg-keyvault-readers').members;
+    await rejectsWith(ops.addToGroup(vm('vm-web-02'), group('sg-keyvault-readers').id, { groupName: 'sg-keyvault-readers' }), (error) => {
+      assert.equal(error.kind, 'alreadyMember');
+      assert.match(error.message, /'vm-web-02' is already a member of 'sg-keyvault-readers'/);
+    });
+    assert.deepEqual(group('sg-keyvault-readers').members, before);
+  });
+
+  it('removes the VM identity from a group (the membership, not the object)', async () => {
+    const { ops } = signInAs(fake);
+    const principal = stateVm(fake, 'vm-web-02').identity.principalId!;
+    await ops.removeFromGroup(vm('vm-web-02'), group('sg-keyvault-readers').id);
+    assert.ok(!group('sg-keyvault-readers').members.includes(principal));
+    assert.ok(fake.getState().servicePrincipals.some((sp) => sp.id === principal), 'the service principal itself remains');
+    assert.equal(stateVm(fake, 'vm-web-02').identity.type, 'SystemAssigned');
+  });
+
+  it('a VM without a system-assigned identity is refused clearly, without calling Graph', async () => {
+    const { ops } = signInAs(fake);
+    for (const name of ['vm-web-01', 'vm-web-03']) {
+      await rejectsWith(ops.addToGroup(vm(name), group('sg-app-readers').id), (error) => {
+        assert.equal(error.kind, 'invalid');
+        assert.match(error.message, new RegExp(`'${name}' has no system-assigned identity.*Enable its system-assigned identity first`));
+      });
+      await rejectsWith(ops.listGroupMemberships(vm(name)), (error) => assert.equal(error.kind, 'invalid'));
+    }
+    assert.deepEqual(graphCalls(), []);
+    assert.deepEqual(group('sg-app-readers').members, ['e6000000-0000-4000-8000-000000000004']);
+  });
+
+  it('without GroupMember.ReadWrite.All Graph refuses; the message says so and gives the az command', async () => {
+    const { ops } = signInAs(fake, demo.reader);
+    const principal = stateVm(fake, 'vm-web-02').identity.principalId!;
+    const groupId = group('sg-app-readers').id;
+    await rejectsWith(ops.addToGroup(vm('vm-web-02'), groupId, { groupName: 'sg-app-readers' }), (error) => {
+      assert.equal(error.kind, 'graphPermission');
+      assert.equal(error.statusCode, 403);
+      assert.match(error.message, /Microsoft Graph refused to change the members of 'sg-app-readers'/);
+      assert.match(error.message, /GroupMember\.ReadWrite\.All/);
+      assert.equal(error.suggestedCommand, `az ad group member add --group ${groupId} --member-id ${principal}`);
+      assert.ok(error.requestId, 'Graph request id kept');
+    });
+    assert.ok(!group('sg-app-readers').members.includes(principal));
+  });
+
+  it('removing without the permission gives the az remove command, and nothing changes', async () => {
+    const { ops } = signInAs(fake, demo.reader);
+    const principal = stateVm(fake, 'vm-web-02').identity.principalId!;
+    const groupId = group('sg-keyvault-readers').id;
+    await rejectsWith(ops.removeFromGroup(vm('vm-web-02'), groupId), (error) => {
+      assert.equal(error.kind, 'graphPermission');
+      assert.equal(error.suggestedCommand, `az ad group member remove --group ${groupId} --member-id ${principal}`);
+    });
+    assert.ok(group('sg-keyvault-readers').members.includes(principal));
+  });
+
+  it('listing memberships without Application.Read.All names that permission', async () => {
+    const { ops } = signInAs(fake, demo.reader);
+    await rejectsWith(ops.listGroupMemberships(vm('vm-web-02')), (error) => {
+      assert.equal(error.kind, 'graphPermission');
+      assert.equal(error.missingRole, 'Application.Read.All');
+      assert.match(error.message, /refused to list the groups of 'vm-web-02'.*Application\.Read\.All or Directory\.Read\.All/);
+    });
+  });
+
+  it('a group that does not exist is reported as not found', async () => {
+    const { ops } = signInAs(fake);
+    await rejectsWith(ops.addToGroup(vm('vm-web-02'), 'e6000000-0000-4000-8000-0000000000ff', { groupName: 'sg-gone' }), (error) => {
+      assert.equal(error.kind, 'notFound');
+      assert.match(error.message, /sg-gone/);
+    });
+  });
+});
