@@ -106,6 +106,19 @@ describe('fake Azure ARM reads', () => {
     assert.equal(missing.code, 'ResourceNotFound');
   });
 
+  it('answers 404 SubscriptionNotFound for an unknown subscription and refuses $expand=instanceView on list-all', async () => {
+    const unknown = 'c0ffee00-0000-4000-8000-00000000dead';
+    const error = await rejection(clientsFor(fake, demo.admin, unknown).compute.virtualMachines.get('rg-web', 'vm-web-01'));
+    assert.equal(error.statusCode, 404);
+    assert.equal(error.code, 'SubscriptionNotFound');
+    const token = await armToken(fake);
+    const expanded = await rawFetch(fake, `/subscriptions/${demo.production}/providers/Microsoft.Compute/virtualMachines?api-version=2025-04-01&$expand=instanceView`, { token });
+    assert.equal(expanded.status, 400);
+    const perGroup = await rawFetch(fake, `/subscriptions/${demo.production}/resourceGroups/rg-data/providers/Microsoft.Compute/virtualMachines?api-version=2025-04-01&$expand=instanceView`, { token });
+    assert.equal(perGroup.status, 200);
+    assert.ok(perGroup.body.value.every((vm: { properties: { instanceView?: unknown } }) => vm.properties.instanceView));
+  });
+
   it('answers with request ids and rate-limit headers', async () => {
     const { headers } = await rawFetch(fake, `/subscriptions?api-version=2022-12-01`, { token: await armToken(fake) });
     assert.match(headers.get('x-ms-request-id') ?? '', /^[0-9a-f-]{36}$/);

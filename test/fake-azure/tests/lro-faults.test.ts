@@ -46,6 +46,14 @@ describe('fake Azure long-running operations', () => {
     assert.notEqual(updated.etag, vm.etag);
   });
 
+  it('honours If-None-Match: * on PUT, refusing to overwrite an existing VM with 412', async () => {
+    const error = await rejection(clientsFor(fake()).compute.virtualMachines.createOrUpdate('rg-web', 'vm-web-01', { location: 'eastus' }, { ifNoneMatch: '*' }));
+    assert.equal(error.statusCode, 412);
+    assert.equal(error.code, 'PreconditionFailed');
+    const created = await clientsFor(fake()).compute.virtualMachines.createOrUpdate('rg-web', 'vm-web-09', { location: 'eastus' }, { ifNoneMatch: '*' });
+    assert.equal(created.provisioningState, 'Succeeded');
+  });
+
   it('ends an operation Failed by the lroFailed fault, leaving the VM Failed', async () => {
     fake().addFaults([{ kind: 'lroFailed', method: 'PATCH', path: '/virtualMachines/vm-web-01$', errorCode: 'AllocationFailed', errorMessage: 'Allocation failed.' }]);
     const error = await rejection(clientsFor(fake()).compute.virtualMachines.update('rg-web', 'vm-web-01', { identity: { type: 'SystemAssigned' } }));
