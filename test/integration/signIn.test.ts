@@ -1,0 +1,110 @@
+// Sign-in through the extension's own code (service principal from the environment, Azure CLI), permissions, and
+// the promise that tokens and secrets never reach the log.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { createAzureCliAccount, createServicePrincipalAccount } from '../../src/azure/account';
+import { resolveCloud } from '../../src/azure/settings';
+import { IdentityError } from '../../src/identity/errors';
+import { isAllowed } from '../../src/identity/operations';
+import type { RunningFakeAzure } from '../fake-azure/server';
+import { demo, environmentFor, ids, recordingLogger, signInAs, startFake, vm } from './harness';
+
+let fake: RunningFakeAzure;
+before(async () => {
+  fake = await startFake();
+});
+after(async () => fake.stop());
+beforeEach(() => fake.reset());
+
+describe('service principal from the environment', () => {
+  it('signs in through the fake token endpoint without instance discovery', async () => {
+    const { account } = signInAs(fake);
+    assert.equal(account.signInMethod, 'servicePrincipal');
+    assert.ok(await account.isSignedIn());
+    assert.match(account.description, new RegExp(demo.admin.appId!));
+    const changes: number[] = [];
+    account.onDidChange(() => changes.push(1));
+    assert.equal(await account.signIn(), true);
+    // MSAL read the fake's own metadata and token endpoint; nothing else was needed (it would fail offline).
+    const login = fake.requests().filter((r) => r.path.startsWith('/login'));
+    assert.ok(login.some((r) => r.path.endsWith('/.well-known/openid-configuration') && r.status === 200));
+    assert.ok(login.some((r) => r.path.endsWith('/oauth2/v2.0/token') && r.status === 200));
+    assert.ok(!login.some((r) => r.status >= 400));
+  });
+
+  it('the cloud comes from AZURE_RESOURCE_MANAGER_ENDPOINT / AZURE_GRAPH_ENDPOINT / AZURE_AUTHORITY_HOST', () => {
+    const { cloud } = resolveCloud({ method: 'servicePrincipal', warnings: [] }, environmentFor(fake));
+    assert.equal(cloud.resourceManagerScope, `${fake.info.url}/.default`);
+    assert.equal(cloud.graphScope, `${fake.info.url}/graph/.default`);
+    assert.equal(cloud.authorityHost, fake.info.authorityHost);
+  });
+
+  it('a wrong secret: not signed in, and signIn says what to check without echoing the secret', async () => {
+    const logger = recordingLogger();
+    const env = { ...environmentFor(fake), AZURE_CLIENT_SECRET: 'definitely-wrong-secret-value' };
+    const { cloud } = resolveCloud({ method: 'servicePrincipal', warnings: [] }, env);
+    const account = createServicePrincipalAccount(env, cloud, logger);
+    assert.equal(await account.isSignedIn(), false);
+    await assert.rejects(account.signIn(), (error: unknown) => {
+      assert.ok(error instanceof IdentityError);
+      assert.equal(error.kind, 'authentication');
+      assert.match(error.message, /AZURE_CLIENT_SECRET/);
+      assert.ok(!error.message.includes('definitely-wrong-secret-value'));
+      return true;
+    });
+    assert.ok(!logger.lines.join('\n').includes('definitely-wrong-secret-value'));
+  });
+
+  it('missing variables are named (never their values), before any request', () => {
+    const { cloud } = resolveCloud({ method: 'servicePrincipal', warnings: [] }, {});
+    assert.throws(
+      () => createServicePrincipalAccount({ AZURE_TENANT_ID: demo.tenantId, AZURE_CLIENT_ID: 'abc' }, cloud, recordingLogger()),
+      (error: unknown) => error instanceof IdentityError && error.kind === 'authentication' && /variable AZURE_CLIENT_SECRET\b/.test(error.message),
+    );
+    assert.deepEqual(fake.requests(), []);
+  });
+});
+
+describe('Azure CLI sign-in', () => {
+  it('without a signed-in Azure CLI, signIn says to run az login', async () => {
+    const account = createAzureCliAccount(resolveCloud({ method: 'azureCli', warnings: [] }, {}).cloud, recordingLogger());
+    assert.equal(account.signInMethod, 'azureCli');
+    assert.equal(await account.isSignedIn(), false);
+    await assert.rejects(account.signIn(), (error: unknown) => error instanceof IdentityError && error.kind === 'authentication' && /az login/.test(error.message));
+  });
+});
+
+describe('permissions', () => {
+  it('lists what the caller may do at a VM, so the UI can check before a change', async () => {
+    const web01 = vm('vm-web-01');
+    const admin = await signInAs(fake).ops.listPermissions(demo.production, web01.id);
+    const reader = await signInAs(fake, demo.reader).ops.listPermissions(demo.production, web01.id);
+    const contributor = await signInAs(fake, demo.vmContributor).ops.listPermissions(demo.production, web01.id);
+    assert.ok(isAllowed(admin, 'Microsoft.Compute/virtualMachines/write'));
+    assert.ok(!isAllowed(reader, 'Microsoft.Compute/virtualMachines/write'));
+    assert.ok(isAllowed(reader, 'Microsoft.Compute/virtualMachines/read'));
+    assert.ok(isAllowed(contributor, 'Microsoft.Compute/virtualMachines/write'));
+    const onIdentity = await signInAs(fake, demo.vmContributor).ops.listPermissions(demo.production, ids.backend);
+    assert.ok(!isAllowed(onIdentity, 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action'));
+  });
+});
+
+describe('the log', () => {
+  it('holds method, URL, status and request id of every call, and no token or secret', async () => {
+    const { ops, logger } = signInAs(fake);
+    await ops.listAllVirtualMachines();
+    await ops.enableSystemAssigned(vm('vm-web-01'));
+    await ops.addToGroup(vm('vm-web-01'), 'e6000000-0000-4000-8000-000000000003');
+    await ops.searchGroups(demo.production, 'sg');
+    const reader = signInAs(fake, demo.reader);
+    await assert.rejects(reader.ops.enableSystemAssigned(vm('vm-web-03')));
+    const lines = [...logger.lines, ...reader.logger.lines];
+    assert.ok(lines.some((l) => /^debug: PATCH https:\/\/127\.0\.0\.1:\d+\/subscriptions\/.*vm-web-01\?api-version=[\d-]+ -> 200 \(\d+ ms, request id [0-9a-f-]{36}\)$/.test(l)));
+    assert.ok(lines.some((l) => /^debug: POST .*\/graph\/v1\.0\/groups\/.*\/members\/\$ref -> 204/.test(l)));
+    assert.ok(reader.logger.lines.some((l) => /^warn: PATCH .* -> 403 .*AuthorizationFailed$/.test(l)));
+    const all = lines.join('\n');
+    for (const forbidden of [/eyJ[A-Za-z0-9_-]{10,}/, /Bearer /i, /authorization\s*[:=]/i, new RegExp(demo.admin.secret!), new RegExp(demo.reader.secret!)]) {
+      assert.ok(!forbidden.test(all), `the log matched ${forbidden}`);
+    }
+  });
+});
