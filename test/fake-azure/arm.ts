@@ -534,9 +534,9 @@ function runningOperation(ctx: ArmContext, vm: StateVirtualMachine): LroOperatio
   return [...ctx.operations.values()].find((op) => sameId(op.vmId, vm.id) && op.status === 'InProgress');
 }
 
-function conflict(vm: StateVirtualMachine): FakeResponse {
-  return armError(409, 'OperationNotAllowed',
-    `Operation 'PATCH/PUT' is not allowed on VM '${vm.name}' since the VM is marked for an operation in progress ('provisioningState' is '${vm.provisioningState}'). Wait for the running operation to complete and retry.`);
+/** What ARM answers a VM write while another one runs (seen in bosh-azure-cpi-release#762, microsoft/lisa#4623). */
+function conflict(): FakeResponse {
+  return armError(409, 'ConflictingConcurrentWriteNotAllowed', 'The operation was interrupted by a conflicting concurrent write on the same entity. Please retry later.');
 }
 
 function failedIdentityOperation(vmId: string, uaiId: string): FakeResponse {
@@ -551,7 +551,7 @@ function checkVmWrite(req: FakeRequest, ctx: ArmContext, vmId: string, vm: State
   if (unassignable.length > 0) return linkedAuthorizationFailed(req.caller, vmWrite, vmId, assignAction, unassignable);
   if (vm) {
     const running = runningOperation(ctx, vm);
-    if (running) return conflict(vm);
+    if (running) return conflict();
   }
   const precondition = checkConditions(req, vm);
   if (precondition) return precondition;

@@ -24,6 +24,7 @@ describe('fake Azure long-running operations', () => {
     assert.equal((await rawFetch(fake(), `${vmPath('vm-web-01')}?${apiVersion}`, { token })).body.properties.provisioningState, 'Updating');
     const second = await rawFetch(fake(), `${vmPath('vm-web-01')}?${apiVersion}`, { method: 'PATCH', token, body: { identity: { type: 'None' } } });
     assert.equal(second.status, 409);
+    assert.equal(second.body.error.code, 'ConflictingConcurrentWriteNotAllowed');
     const operationPath = operationUrl.slice(fake().info.url.length);
     const statuses: string[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await rawFetch(fake(), operationPath, { token })).body.status);
