@@ -540,9 +540,10 @@ function conflict(): FakeResponse {
 }
 
 function failedIdentityOperation(vmId: string, uaiId: string): FakeResponse {
-  const inner = JSON.stringify({ error: { code: 'ResourceNotFound', message: `Resource '${uaiId}' was not found.` } });
+  // Worded as reported in Azure/azure-policy#1311.
+  const inner = JSON.stringify({ error: { code: 'BadRequest', message: `Resource '${uaiId}' was not found.` } });
   return armError(400, 'FailedIdentityOperation',
-    `Identity operation for resource '${vmId}' failed with error 'Failed to perform resource identity operation. Status: 'NotFound'. Response: '${inner}'.'.`);
+    `Identity operation for resource '${vmId}' failed with error 'Failed to perform resource identity operation. Status: 'BadRequest'. Response: '${inner}'.'.`);
 }
 
 /** Checks shared by PUT and PATCH after the VM (or its absence) is known; undefined when the write may go on. */
