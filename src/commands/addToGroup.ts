@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { isIdentityError } from '../identity/errors';
 import type { EntraGroup, GroupPage, VirtualMachine } from '../identity/model';
 import type { IActionContext } from '../ui/azext';
+import { describeError } from '../ui/errors';
 import { runVmWrite, showResult } from '../ui/identityWrite';
 import { resolveVm } from '../ui/pickVm';
 import { pickWithSearch, type SearchPage } from '../ui/quickPick';
@@ -15,10 +16,15 @@ const t = vscode.l10n.t;
 /** Type-ahead search of Microsoft Entra groups (debounced, paged); groups the identity is in are shown as such. */
 export async function addToGroup(context: IActionContext, services: Services, node?: unknown): Promise<void> {
   const { vm, subscription } = await resolveVm(context, services, node, systemAssignedOn);
-  const memberships = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: t('Loading group memberships...') },
-    () => services.operations.listGroupMemberships(vm),
-  );
+  // Marking current groups is a help, not a must: a sign-in that may not read memberships can still add.
+  const memberships = await vscode.window
+    .withProgress({ location: vscode.ProgressLocation.Window, title: t('Loading group memberships...') }, () =>
+      services.operations.listGroupMemberships(vm),
+    )
+    .then(undefined, (error: unknown) => {
+      services.log.warn(`Could not list the groups of ${vm.name}; continuing without marking them: ${describeError(error)}`);
+      return [];
+    });
   const subscriptionId = subscription.subscriptionId;
   const toPage = (page: GroupPage): SearchPage<GroupPick> => ({
     entries: groupEntries(page.groups, memberships, page.nextPageLink !== undefined, t),

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { validateUserAssignedIdentityName } from '../../identity/names';
 import { AzureWizardPromptStep } from '../../ui/azext';
 import type { CreateIdentityWizardContext } from './CreateIdentityWizardContext';
+import { identityNameTakenProblem } from './validation';
 
 /** The name, checked against ARM's rules on every keystroke, and against the subscription's identities on Enter. */
 export class IdentityNameStep extends AzureWizardPromptStep<CreateIdentityWizardContext> {
@@ -12,12 +13,7 @@ export class IdentityNameStep extends AzureWizardPromptStep<CreateIdentityWizard
       prompt: vscode.l10n.t('Enter a name for the new user-assigned identity'),
       placeHolder: vscode.l10n.t('For example id-{0}', context.vm?.name ?? 'backend'),
       validateInput: (value) => validateUserAssignedIdentityName(value),
-      asyncValidationTask: async (value) => {
-        const taken = (await existing).find((identity) => identity.name.toLowerCase() === value.toLowerCase());
-        return taken
-          ? vscode.l10n.t("An identity named '{0}' already exists in resource group '{1}'. Choose another name.", taken.name, taken.resourceGroup)
-          : undefined;
-      },
+      asyncValidationTask: async (value) => identityNameTakenProblem(value, await existing, vscode.l10n.t),
       stepName: 'identityName',
     });
   }

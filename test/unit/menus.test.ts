@@ -1,0 +1,181 @@
+// The manifest and the code agree: for each state a tree item can be in, the contextValue the code computes, fed
+// through package.json's real `when` clauses, shows exactly the actions that make sense.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import type { VmIdentity } from '../../src/identity/model';
+import {
+  errorContextValue,
+  groupContextValue,
+  infoContextValue,
+  subscriptionContextValue,
+  systemIdentityContextValue,
+  userIdentitiesContextValue,
+  userIdentityContextValue,
+  vmContextValue,
+} from '../../src/tree/contextValues';
+import { evaluateWhen } from './support/whenClause';
+
+const root = path.resolve(__dirname, '..', '..');
+const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const nls: Record<string, string> = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8'));
+const VIEW = 'azureVmIdentities.vms';
+const P = 'azureVmIdentities.';
+
+interface MenuEntry {
+  command: string;
+  when?: string;
+  group?: string;
+}
+
+function itemMenu(viewItem: string, inline: boolean, view = VIEW): string[] {
+  const entries: MenuEntry[] = manifest.contributes.menus['view/item/context'];
+  return entries
+    .filter((entry) => (entry.group?.startsWith('inline') ?? false) === inline)
+    .filter((entry) => evaluateWhen(entry.when, { view, viewItem }))
+    .map((entry) => entry.command.slice(P.length))
+    .sort();
+}
+
+const uai = (name: string) => `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
+const identities: Record<string, VmIdentity> = {
+  none: { type: 'None', userAssignedIdentities: {} },
+  system: { type: 'SystemAssigned', principalId: 'p', tenantId: 't', userAssignedIdentities: {} },
+  user2: { type: 'UserAssigned', userAssignedIdentities: { [uai('a')]: {}, [uai('b')]: {} } },
+  both1: { type: 'SystemAssigned, UserAssigned', principalId: 'p', tenantId: 't', userAssignedIdentities: { [uai('a')]: {} } },
+};
+
+const sorted = (...names: string[]) => [...names].sort();
+
+describe('context menus of the tree (package.json when clauses x contextValues)', () => {
+  const cases: [string, string, string[]][] = [
+    ['VM without identity', vmContextValue(identities.none, 'idle'),
+      sorted('enableSystemAssigned', 'assignUserAssigned', 'createUserAssigned', 'showIdentityJson', 'copyResourceId', 'refresh')],
+    ['VM with system only', vmContextValue(identities.system, 'idle'),
+      sorted('disableSystemAssigned', 'assignUserAssigned', 'createUserAssigned', 'addToGroup', 'showIdentityJson', 'copyPrincipalId', 'copyResourceId', 'refresh')],
+    ['VM with 2 user-assigned', vmContextValue(identities.user2, 'idle'),
+      sorted('enableSystemAssigned', 'assignUserAssigned', 'removeUserAssigned', 'createUserAssigned', 'showIdentityJson', 'copyResourceId', 'refresh')],
+    ['VM with system + 1 user-assigned', vmContextValue(identities.both1, 'idle'),
+      sorted('disableSystemAssigned', 'assignUserAssigned', 'removeUserAssigned', 'createUserAssigned', 'addToGroup', 'showIdentityJson', 'copyPrincipalId', 'copyResourceId', 'refresh')],
+    ['VM being updated: no writes', vmContextValue(identities.both1, 'updating'),
+      sorted('showIdentityJson', 'copyPrincipalId', 'copyResourceId', 'refresh')],
+    ['system identity off', systemIdentityContextValue(identities.user2, undefined, 'idle'), sorted('enableSystemAssigned')],
+    ['system identity on, groups not known', systemIdentityContextValue(identities.system, undefined, 'idle'),
+      sorted('disableSystemAssigned', 'addToGroup', 'copyPrincipalId')],
+    ['system identity on, in no group', systemIdentityContextValue(identities.system, 0, 'idle'),
+      sorted('disableSystemAssigned', 'addToGroup', 'copyPrincipalId')],
+    ['system identity on, in 2 groups', systemIdentityContextValue(identities.both1, 2, 'idle'),
+      sorted('disableSystemAssigned', 'addToGroup', 'removeFromGroup', 'copyPrincipalId')],
+    ['system identity on, VM being updated', systemIdentityContextValue(identities.both1, 2, 'updating'), sorted('copyPrincipalId')],
+    ['user-assigned folder, none', userIdentitiesContextValue(identities.system, 'idle'), sorted('assignUserAssigned', 'createUserAssigned')],
+    ['user-assigned folder, 2', userIdentitiesContextValue(identities.user2, 'idle'),
+      sorted('assignUserAssigned', 'removeUserAssigned', 'createUserAssigned')],
+    ['user-assigned folder, VM being updated', userIdentitiesContextValue(identities.user2, 'updating'), []],
+    ['one user-assigned identity', userIdentityContextValue('idle'),
+      sorted('removeUserAssigned', 'copyPrincipalId', 'copyClientId', 'copyResourceId')],
+    ['one user-assigned identity, VM being updated', userIdentityContextValue('updating'),
+      sorted('copyPrincipalId', 'copyClientId', 'copyResourceId')],
+    ['group membership', groupContextValue('idle'), sorted('removeFromGroup')],
+    ['group membership, VM being updated', groupContextValue('updating'), []],
+    ['subscription', subscriptionContextValue(), sorted('createUserAssigned', 'refresh')],
+    ['error node', errorContextValue(), sorted('retry')],
+    ['info node', infoContextValue(), []],
+  ];
+  for (const [name, contextValue, expected] of cases) {
+    it(`${name} (${contextValue})`, () => {
+      assert.deepEqual(itemMenu(contextValue, false), expected);
+    });
+  }
+
+  it('inline actions: Show Identity JSON on VMs, Retry on errors, nothing else', () => {
+    assert.deepEqual(itemMenu(vmContextValue(identities.none, 'idle'), true), ['showIdentityJson']);
+    assert.deepEqual(itemMenu(vmContextValue(identities.both1, 'updating'), true), ['showIdentityJson']);
+    assert.deepEqual(itemMenu(errorContextValue(), true), ['retry']);
+    assert.deepEqual(itemMenu(userIdentityContextValue('idle'), true), []);
+  });
+
+  it('no action of ours appears in another view', () => {
+    assert.deepEqual(itemMenu(vmContextValue(identities.both1, 'idle'), false, 'explorer'), []);
+  });
+});
+
+describe('manifest consistency', () => {
+  const commands: { command: string; title: string; category?: string }[] = manifest.contributes.commands;
+  const declared = new Set(commands.map((c) => c.command));
+
+  it('every menu entry names a declared command', () => {
+    for (const [menu, entries] of Object.entries(manifest.contributes.menus as Record<string, MenuEntry[]>)) {
+      for (const entry of entries) {
+        assert.ok(declared.has(entry.command), `${menu}: ${entry.command} is not in contributes.commands`);
+      }
+    }
+  });
+
+  it('every command is registered by the code, and every registered command is declared', () => {
+    const source = fs.readFileSync(path.join(root, 'src', 'commands', 'registerCommands.ts'), 'utf8');
+    const table = /COMMANDS: Record<string, Command> = \{([\s\S]*?)\n\};/.exec(source)?.[1];
+    assert.ok(table, 'COMMANDS table not found in registerCommands.ts');
+    const registered = [...table.matchAll(/^\s{2}(\w+)[,:]/gm)].map((m) => P + m[1]).sort();
+    assert.deepEqual(registered, [...declared].sort());
+  });
+
+  it('titles and categories are localized through package.nls.json, in the "Managed Identities" category', () => {
+    for (const command of commands) {
+      assert.match(command.title, /^%.+%$/, `${command.command} title`);
+      assert.ok(nls[command.title.slice(1, -1)], `${command.title} missing from package.nls.json`);
+      assert.equal(command.category, '%azureVmIdentities.category%');
+    }
+    assert.equal(nls['azureVmIdentities.category'], 'Managed Identities');
+  });
+
+  it('every %placeholder% in package.json has a package.nls.json entry', () => {
+    const placeholders = [...JSON.stringify(manifest).matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]);
+    assert.ok(placeholders.length > 20);
+    for (const key of placeholders) assert.ok(key in nls, `${key} missing from package.nls.json`);
+  });
+
+  it('titles the end-to-end tests rely on', () => {
+    const title = (id: string) => nls[commands.find((c) => c.command === P + id)!.title.slice(1, -1)];
+    assert.equal(title('enableSystemAssigned'), 'Enable System-Assigned Identity');
+    assert.equal(title('disableSystemAssigned'), 'Disable System-Assigned Identity');
+    assert.equal(title('assignUserAssigned'), 'Assign User-Assigned Identities...');
+    assert.equal(title('removeUserAssigned'), 'Remove User-Assigned Identities...');
+    assert.equal(title('createUserAssigned'), 'Create User-Assigned Identity...');
+    assert.equal(title('addToGroup'), 'Add to Group...');
+    assert.equal(title('showIdentityJson'), 'Show Identity JSON');
+  });
+
+  it('settings that choose the sign-in or endpoints cannot be set by a workspace', () => {
+    const properties = manifest.contributes.configuration.properties;
+    for (const key of ['azureVmIdentities.signInMethod', 'azureVmIdentities.customCloud']) {
+      assert.ok(['machine', 'application'].includes(properties[key].scope), `${key} scope is ${properties[key].scope}`);
+    }
+  });
+
+  it('the activity bar container and its view exist, with an icon file in media/', () => {
+    const container = manifest.contributes.viewsContainers.activitybar.find((c: { id: string }) => c.id === 'azureVmIdentities');
+    assert.ok(container);
+    assert.equal(nls[container.title.slice(1, -1)], 'Managed Identities');
+    assert.ok(fs.existsSync(path.join(root, container.icon)));
+    assert.ok(manifest.contributes.views.azureVmIdentities.some((v: { id: string }) => v.id === VIEW));
+  });
+
+  it('signed-out welcome content offers Sign In', () => {
+    const welcome = manifest.contributes.viewsWelcome.find((w: { when: string }) => evaluateWhen(w.when, { 'azureVmIdentities.signInStatus': 'signedOut' }));
+    assert.ok(welcome, 'no welcome content for signedOut');
+    assert.match(nls[welcome.contents.slice(1, -1)], /\[Sign In\]\(command:azureVmIdentities\.signIn\)/);
+  });
+});
+
+describe('the when-clause evaluator itself', () => {
+  it('follows VS Code precedence and regex matching', () => {
+    assert.equal(evaluateWhen('a && b || c', { a: true, b: false, c: true }), true);
+    assert.equal(evaluateWhen('!a && b', { a: false, b: true }), true);
+    assert.equal(evaluateWhen('x =~ /^vm;/', { x: 'vm;system=on' }), true);
+    assert.equal(evaluateWhen('x =~ /^vm;/', {}), false);
+    assert.equal(evaluateWhen('x == signedOut', { x: 'signedOut' }), true);
+    assert.equal(evaluateWhen('x != signedOut', { x: 'signedOut' }), false);
+    assert.equal(evaluateWhen('(a || b) && c', { a: true, c: false }), false);
+  });
+});

@@ -1,0 +1,119 @@
+// What the tree and the notifications say: VM descriptions, identity summaries, what-changed messages, confirmations
+// and the Create wizard's inline validation.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { identityNameTakenProblem, locationProblem } from '../../src/commands/createUserAssignedIdentity/validation';
+import {
+  alreadyMemberMessage,
+  describeIdentityChange,
+  disableSystemConfirmation,
+  removeUserAssignedConfirmation,
+} from '../../src/commands/messages';
+import type { UserAssignedIdentity, VirtualMachine, VmIdentity } from '../../src/identity/model';
+import { validateUserAssignedIdentityName } from '../../src/identity/names';
+import { applySubscriptionFilter } from '../../src/tree/subscriptionFilter';
+import { identitySummary, systemIdentityDescription, userIdentitiesDescription, vmDescription, vmIcon } from '../../src/tree/descriptions';
+import { format } from './support/format';
+
+const id = (name: string) => `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
+const none: VmIdentity = { type: 'None', userAssignedIdentities: {} };
+const system: VmIdentity = { type: 'SystemAssigned', principalId: 'pid-1', tenantId: 't', userAssignedIdentities: {} };
+const user2: VmIdentity = { type: 'UserAssigned', userAssignedIdentities: { [id('id-a')]: {}, [id('id-b')]: {} } };
+const both2: VmIdentity = { ...user2, type: 'SystemAssigned, UserAssigned', principalId: 'pid-2', tenantId: 't' };
+
+describe('tree descriptions', () => {
+  it('summarizes the identity without expanding the VM', () => {
+    assert.equal(identitySummary(none, format), 'no identity');
+    assert.equal(identitySummary(system, format), 'system-assigned');
+    assert.equal(identitySummary(user2, format), '2 user-assigned');
+    assert.equal(identitySummary(both2, format), 'system + 2 user-assigned');
+  });
+
+  it('describes a VM by resource group, location and identity; "Updating..." while a write runs', () => {
+    const vm = { resourceGroup: 'rg-web', location: 'eastus', identity: both2 } as VirtualMachine;
+    assert.equal(vmDescription(vm, false, format), 'rg-web · eastus · system + 2 user-assigned');
+    assert.equal(vmDescription(vm, true, format), 'rg-web · eastus · Updating...');
+  });
+
+  it('gives each state its own icon, and a spinner while updating', () => {
+    const icons = [none, system, user2, both2].map((identity) => JSON.stringify(vmIcon(identity, false)));
+    assert.equal(new Set(icons).size, 4);
+    assert.equal(vmIcon(system, true).id, 'loading~spin');
+  });
+
+  it('shows the system identity On with its principal, or Off; the user-assigned count', () => {
+    assert.equal(systemIdentityDescription(system, format), 'On · pid-1');
+    assert.equal(systemIdentityDescription(user2, format), 'Off');
+    assert.equal(userIdentitiesDescription(user2, format), '2');
+    assert.equal(userIdentitiesDescription(system, format), 'none');
+  });
+});
+
+describe('what-changed notifications', () => {
+  it('names what was enabled, disabled, assigned and removed', () => {
+    assert.equal(describeIdentityChange(user2, both2, 'vm-1', format), "Enabled the system-assigned identity of 'vm-1' (principal ID pid-2).");
+    assert.equal(describeIdentityChange(both2, user2, 'vm-1', format), "Disabled the system-assigned identity of 'vm-1'.");
+    assert.equal(
+      describeIdentityChange(system, { ...both2, userAssignedIdentities: { [id('id-a')]: {} } }, 'vm-1', format),
+      "Assigned 'id-a' to 'vm-1'.",
+    );
+    assert.equal(describeIdentityChange(both2, system, 'vm-1', format), "Removed 'id-a', 'id-b' from 'vm-1'.");
+  });
+
+  it('ignores id casing, and says so when nothing changed', () => {
+    const upper: VmIdentity = { ...user2, userAssignedIdentities: { [id('id-a').toUpperCase()]: {}, [id('id-b')]: {} } };
+    assert.equal(describeIdentityChange(user2, upper, 'vm-1', format), "Nothing changed: 'vm-1' already had the identities asked for.");
+  });
+});
+
+describe('confirmations', () => {
+  it('disabling names what is lost', () => {
+    const text = disableSystemConfirmation('vm-1', format);
+    assert.match(text, /'vm-1'/);
+    assert.match(text, /service principal/);
+    assert.match(text, /role assignment/);
+    assert.match(text, /group membership/);
+  });
+
+  it('removing names the identities and the VM', () => {
+    assert.match(removeUserAssignedConfirmation(['id-a'], 'vm-1', false, format), /^Remove 'id-a' from 'vm-1'\?/);
+    assert.match(removeUserAssignedConfirmation(['id-a', 'id-b'], 'vm-1', true, format), /^Remove all user-assigned identities \('id-a', 'id-b'\) from 'vm-1'\?/);
+  });
+
+  it('already a member says nothing changed', () => {
+    assert.match(alreadyMemberMessage('vm-1', 'sg-x', format), /already a member of the group 'sg-x'\. Nothing changed\./);
+  });
+});
+
+describe('Create wizard validation', () => {
+  it('rejects bad names as they are typed (the domain rules), accepts good ones', () => {
+    assert.match(validateUserAssignedIdentityName('ab') ?? '', /3 to 128/);
+    assert.match(validateUserAssignedIdentityName('-abc') ?? '', /start with a letter or a digit/);
+    assert.match(validateUserAssignedIdentityName('id new') ?? '', /space/);
+    assert.equal(validateUserAssignedIdentityName('id-new_1'), undefined);
+  });
+
+  it('refuses a name already taken in the subscription, ignoring case', () => {
+    const existing = [{ name: 'id-backend', resourceGroup: 'rg-web' } as UserAssignedIdentity];
+    assert.equal(identityNameTakenProblem('ID-Backend', existing, format), "An identity named 'id-backend' already exists in resource group 'rg-web'. Choose another name.");
+    assert.equal(identityNameTakenProblem('id-new', existing, format), undefined);
+  });
+
+  it('wants a region name', () => {
+    assert.equal(locationProblem('eastus', format), undefined);
+    assert.match(locationProblem('east us', format) ?? '', /region name/);
+    assert.match(locationProblem('', format) ?? '', /region name/);
+  });
+});
+
+describe('Select Subscriptions filter', () => {
+  const subs = [
+    { subscriptionId: 'AAA', displayName: 'A', tenantId: 't' },
+    { subscriptionId: 'bbb', displayName: 'B', tenantId: 't' },
+  ];
+  it('shows all until the user chooses, then only the chosen (ids ignore case)', () => {
+    assert.deepEqual(applySubscriptionFilter(subs, undefined), subs);
+    assert.deepEqual(applySubscriptionFilter(subs, ['aaa']).map((s) => s.displayName), ['A']);
+    assert.deepEqual(applySubscriptionFilter(subs, []), []);
+  });
+});
