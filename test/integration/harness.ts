@@ -8,26 +8,13 @@ import { IdentityOperations, type IdentityOperationsSettings } from '../../src/i
 import type { VmRef } from '../../src/identity/model';
 import { virtualMachineId } from '../../src/identity/names';
 import type { FakeAzureOptions, RunningFakeAzure } from '../fake-azure/server';
-import { loadSeed } from '../fake-azure/state';
+import { demo, demoSeed } from '../fake-azure/demo';
 import { startFakeAzureForTests } from '../fake-azure/testing';
 import type { SeedPrincipal } from '../fake-azure/types';
 
-const seed = loadSeed(undefined);
+const seed = demoSeed;
 
-function principal(displayName: string): SeedPrincipal {
-  const found = seed.principals.find((p) => p.displayName === displayName);
-  if (!found?.appId || !found.secret) throw new Error(`The demo seed has no service principal ${displayName}.`);
-  return found;
-}
-
-export const demo = {
-  tenantId: '8f3e1a2b-4c5d-4e6f-9a0b-1c2d3e4f5a6b',
-  production: 'c0ffee00-0000-4000-8000-000000000001',
-  development: 'c0ffee00-0000-4000-8000-000000000002',
-  admin: principal('sp-identity-admin'),
-  reader: principal('sp-reader'),
-  vmContributor: principal('sp-vm-contributor'),
-};
+export { demo };
 
 /** A VM of the demo seed by name. */
 export function vm(name: string): VmRef {

@@ -8,26 +8,10 @@ import { ResourceManagementClient } from '@azure/arm-resources';
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import type { FakeAzureOptions, RunningFakeAzure } from '../server';
 import { startFakeAzureForTests } from '../testing';
-import { loadSeed } from '../state';
+import { demo } from '../demo';
 import type { SeedPrincipal } from '../types';
 
-const seed = loadSeed(undefined);
-
-function principal(displayName: string): SeedPrincipal {
-  const found = seed.principals.find((p) => p.displayName === displayName);
-  if (!found) throw new Error(`The demo seed has no principal ${displayName}.`);
-  return found;
-}
-
-export const demo = {
-  tenantId: '8f3e1a2b-4c5d-4e6f-9a0b-1c2d3e4f5a6b',
-  production: 'c0ffee00-0000-4000-8000-000000000001',
-  development: 'c0ffee00-0000-4000-8000-000000000002',
-  admin: principal('sp-identity-admin'),
-  reader: principal('sp-reader'),
-  vmContributor: principal('sp-vm-contributor'),
-  seed,
-};
+export { demo };
 
 export function uaiId(subscriptionId: string, resourceGroup: string, name: string): string {
   return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
