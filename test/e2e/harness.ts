@@ -1,6 +1,8 @@
 // End-to-end harness: the fake Azure in-process, the packaged VSIX installed into a fresh real VS Code, and
 // Chromium (or VS Code's own Electron window) driven through playwright-core as a person would.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before } from 'node:test';
 import { startFakeAzureForTests } from '../fake-azure/testing';
 import type { RunningFakeAzure } from '../fake-azure/server';
 import type { FakeState, FaultRule, StateVirtualMachine } from '../fake-azure/types';
@@ -15,6 +17,7 @@ import {
   startElectronHost,
   userSettings,
   type Host,
+  type Profile,
 } from './vscodeHost';
 import { Workbench } from './workbench';
 
@@ -35,6 +38,7 @@ export class E2ESession {
     private readonly host: Host,
     readonly workbench: Workbench,
     readonly name: string,
+    private readonly profile: Profile,
   ) {}
 
   static async start(options: SessionOptions): Promise<E2ESession> {
@@ -42,18 +46,21 @@ export class E2ESession {
     const vsix = packageVsix((line) => console.log(line));
     const fake = await startFakeAzureForTests({ seed: demoSeedPath });
     let host: Host | undefined;
+    let profile: Profile | undefined;
     try {
       const credentials = seedPrincipal(fake.getState(), options.principal ?? 'sp-identity-admin');
-      const profile = createProfile(options.name, userSettings(fake.info));
+      profile = createProfile(options.name, userSettings(fake.info));
       const env = extensionHostEnv(fake.info, credentials);
       host = process.env.E2E_VSCODE_HOST === 'electron' ? await startElectronHost(profile, env, vsix) : await startCodeServerHost(options.name, profile, env, vsix);
       const workbench = new Workbench(host.page, resultsDir);
       await workbench.waitForWorkbench();
       console.log(`[e2e] ${options.name}: VS Code ready in ${host.kind}`);
-      return new E2ESession(fake, host, workbench, options.name);
+      current = new E2ESession(fake, host, workbench, options.name, profile);
+      return current;
     } catch (error) {
       await host?.stop().catch(() => {});
       await fake.stop();
+      if (profile) keepLogsAndRemove(profile, options.name);
       throw error;
     }
   }
@@ -79,6 +86,22 @@ export class E2ESession {
       .sort();
   }
 
+  /** Requests that changed something (anything but GET), for "nothing changed" checks. */
+  writeRequests(): { method: string; path: string; status: number }[] {
+    return this.fake.requests().filter((request) => request.method !== 'GET' && !request.path.startsWith('/login/'));
+  }
+
+  /** Polls the fake's state until `check` holds (the UI may report before the tree refreshes, never the reverse). */
+  async waitForState(description: string, check: (state: FakeState) => boolean, timeoutMs = 30_000): Promise<FakeState> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const state = this.fake.getState();
+      if (check(state)) return state;
+      if (Date.now() > deadline) throw new Error(`fake Azure never reached: ${description}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
   addFaults(rules: FaultRule[]): void {
     this.fake.addFaults(rules);
   }
@@ -99,5 +122,52 @@ export class E2ESession {
   async stop(): Promise<void> {
     await this.host.stop().catch((error: unknown) => console.error(`[e2e] stopping VS Code: ${String(error)}`));
     await this.fake.stop();
+    keepLogsAndRemove(this.profile, this.name);
+    if (current === this) current = undefined;
   }
+}
+
+/** VS Code's logs (extension host, the extension's own log channel) go to test-results/<name>-logs; the rest is deleted. */
+function keepLogsAndRemove(profile: Profile, name: string): void {
+  const logs = path.join(profile.userDataDir, 'logs');
+  if (fs.existsSync(logs)) fs.cpSync(logs, path.join(resultsDir, `${name}-logs`), { recursive: true });
+  fs.rmSync(profile.root, { recursive: true, force: true });
+}
+
+let current: E2ESession | undefined;
+
+/**
+ * A scenario for node:test, run in the file's session: it starts from the seed with a freshly loaded window, keeps a
+ * screenshot of its end (test-results/<slug>.png), and on failure keeps <slug>-FAILED.png and adds what was on screen
+ * and what reached the fake Azure to the error, so a failure explains itself.
+ */
+export function scenario(slug: string, body: (session: E2ESession) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const session = current;
+    if (!session) throw new Error('no E2ESession started (start one in before())');
+    try {
+      await session.fresh();
+      await body(session);
+      await session.screenshot(slug);
+    } catch (error) {
+      await session.screenshot(`${slug}-FAILED`).catch(() => {});
+      const notifications = await session.workbench.notificationTexts().catch(() => []);
+      const writes = session.writeRequests().map((request) => `${request.method} ${request.path} -> ${request.status}`);
+      if (error instanceof Error) {
+        error.message += `\n  notifications: ${JSON.stringify(notifications)}\n  writes to the fake: ${JSON.stringify(writes)}`;
+      }
+      throw error;
+    }
+  };
+}
+
+/** Starts one session (fake Azure + VS Code) before a test file's scenarios and stops it after them. */
+export function useSession(options: SessionOptions): void {
+  let session: E2ESession | undefined;
+  before(async () => {
+    session = await E2ESession.start(options);
+  });
+  after(async () => {
+    await session?.stop();
+  });
 }

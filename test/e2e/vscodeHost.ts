@@ -74,6 +74,9 @@ export function userSettings(info: FakeAzureInfo): Record<string, unknown> {
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'git.enabled': false,
     'window.commandCenter': false,
+    // Hovers (tooltips of rows and quick-pick items) would cover what the next click aims at.
+    'workbench.hover.delay': 30000,
+    'editor.hover.delay': 30000,
   };
 }
 
@@ -126,8 +129,12 @@ export function createProfile(name: string, settings: Record<string, unknown>): 
     workspaceDir: path.join(root, 'workspace'),
   };
   for (const dir of [profile.userDataDir, profile.extensionsDir, profile.workspaceDir]) fs.mkdirSync(dir, { recursive: true });
-  fs.mkdirSync(path.join(profile.userDataDir, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(profile.userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  // User settings, and the same as Machine settings: in code-server the window is remote, and VS Code applies
+  // machine-scoped settings (the extension's sign-in and cloud settings are machine-scoped) only from there.
+  for (const scope of ['User', 'Machine']) {
+    fs.mkdirSync(path.join(profile.userDataDir, scope), { recursive: true });
+    fs.writeFileSync(path.join(profile.userDataDir, scope, 'settings.json'), JSON.stringify(settings, null, 2));
+  }
   fs.writeFileSync(path.join(profile.workspaceDir, 'README.txt'), 'Workspace of an end-to-end test.\n');
   return profile;
 }
@@ -212,6 +219,14 @@ export interface Host {
   stop(): Promise<void>;
 }
 
+/** The window's console (where VS Code reports extension activation errors) goes to a file under test-results/. */
+function recordConsole(page: Page, file: string): void {
+  const stream = fs.createWriteStream(file);
+  page.on('console', (message) => stream.write(`[${message.type()}] ${message.text()}\n`));
+  page.on('pageerror', (error) => stream.write(`[pageerror] ${error.message}\n`));
+  page.on('close', () => stream.end());
+}
+
 export async function startCodeServerHost(name: string, profile: Profile, env: NodeJS.ProcessEnv, vsix: string): Promise<Host> {
   const install = await ensureCodeServer((line) => console.log(line));
   CodeServer.installExtension(install, profile, vsix);
@@ -222,6 +237,7 @@ export async function startCodeServerHost(name: string, profile: Profile, env: N
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
     const page = await context.newPage();
+    recordConsole(page, path.join(resultsDir, `${name}.browser-console.log`));
     await page.goto(server.url);
     const openedBrowser = browser;
     return {
@@ -263,6 +279,7 @@ export async function startElectronHost(profile: Profile, env: NodeJS.ProcessEnv
     env: env as Record<string, string>,
   });
   const page = await app.firstWindow();
+  recordConsole(page, path.join(resultsDir, `${profile.root.split(path.sep).pop()}.window-console.log`));
   return {
     kind: 'vscode-electron',
     page,

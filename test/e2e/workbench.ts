@@ -40,12 +40,31 @@ export class Workbench {
   async openViewContainer(title: string): Promise<void> {
     const entry = this.activityBarEntry(title);
     await entry.waitFor({ state: 'visible', timeout: 60_000 });
-    if ((await entry.getAttribute('aria-expanded')) !== 'true') await entry.click();
-    await this.page.waitForFunction((element) => element?.getAttribute('aria-expanded') === 'true', await entry.elementHandle());
+    // The workbench may still be restoring its layout (which can open the container itself): click only while it
+    // is closed, and check again after each click.
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if ((await entry.getAttribute('aria-expanded')) === 'true') return;
+      await entry.click();
+      await this.page.waitForTimeout(750);
+    }
+    if ((await entry.getAttribute('aria-expanded')) !== 'true') throw new Error(`view container ${title} did not open`);
   }
 
   async openManagedIdentities(): Promise<void> {
     await this.openViewContainer('Managed Identities');
+    await this.widenSidebar(520);
+  }
+
+  /** Drags the side bar's edge so labels and descriptions are readable in screenshots. */
+  async widenSidebar(width: number): Promise<void> {
+    const box = await this.sidebar().boundingBox();
+    if (!box || box.width >= width - 5) return;
+    const edgeX = box.x + box.width;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(edgeX + 1, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width, y, { steps: 5 });
+    await this.page.mouse.up();
   }
 
   sidebar(): Locator {
@@ -85,6 +104,18 @@ export class Workbench {
     return ((await row.locator('.label-description').first().textContent().catch(() => '')) ?? '').trim();
   }
 
+  /** Waits until the row's description matches (the tree refreshes itself after a change). */
+  async waitForRowDescription(label: string, pattern: RegExp, timeout = 30_000): Promise<string> {
+    const deadline = Date.now() + timeout;
+    let description = '';
+    while (Date.now() < deadline) {
+      description = await this.rowDescription(this.treeRow(label));
+      if (pattern.test(description)) return description;
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`tree row ${label}: description '${description}' never matched ${pattern}; rows: ${JSON.stringify(await this.visibleTreeRows())}`);
+  }
+
   async expand(row: Locator): Promise<void> {
     await row.waitFor({ state: 'visible' });
     if ((await row.getAttribute('aria-expanded')) === 'false') {
@@ -114,22 +145,40 @@ export class Workbench {
     return row;
   }
 
-  /** Right-clicks a row and picks an item of its context menu. */
+  /**
+   * Right-clicks a row and picks an item of its context menu. The item is chosen with the keyboard, as VS Code's
+   * menu ignores a mouse-up that arrives right after it opened.
+   */
   async contextMenu(row: Locator, item: string): Promise<void> {
     await row.waitFor({ state: 'visible' });
     await row.click({ button: 'right' });
-    const menuItem = this.page.locator('.context-view .action-label, .monaco-menu .action-label').filter({ hasText: exactly(item) }).first();
-    await menuItem.waitFor({ state: 'visible' });
-    await menuItem.click();
+    const menu = this.page.locator('.monaco-menu').first();
+    await menu.waitFor({ state: 'visible' });
+    const labels = (await menu.locator('.action-item:not(.disabled) .action-label').allTextContents()).map((text) => text.trim());
+    if (!labels.includes(item)) {
+      await this.page.keyboard.press('Escape');
+      throw new Error(`context menu has no '${item}'; it has: ${JSON.stringify(labels)}`);
+    }
+    for (let step = 0; step <= labels.length; step++) {
+      await this.page.keyboard.press('ArrowDown');
+      const focused = ((await menu.locator('.action-item.focused .action-label').first().textContent().catch(() => '')) ?? '').trim();
+      if (focused === item) {
+        await this.page.keyboard.press('Enter');
+        await menu.waitFor({ state: 'hidden' });
+        return;
+      }
+    }
+    throw new Error(`could not focus '${item}' in the context menu`);
   }
 
   /** The labels of a row's context menu (the menu is closed again). */
   async contextMenuItems(row: Locator): Promise<string[]> {
     await row.click({ button: 'right' });
-    const items = this.page.locator('.context-view .action-label, .monaco-menu .action-label');
-    await items.first().waitFor({ state: 'visible' });
-    const labels = (await items.allTextContents()).map((text) => text.trim()).filter(Boolean);
+    const menu = this.page.locator('.monaco-menu').first();
+    await menu.waitFor({ state: 'visible' });
+    const labels = (await menu.locator('.action-item:not(.disabled) .action-label').allTextContents()).map((text) => text.trim()).filter(Boolean);
     await this.page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden' });
     return labels;
   }
 
