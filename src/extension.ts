@@ -21,8 +21,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerUIExtensionVariables({ context, outputChannel: log });
   const logger = redactingLogger(log);
 
-  const { account, warnings } = createAzureAccount(logger);
-  const session = new AccountSession(account);
+  // Settings warnings (e.g. a workspace trying to choose the sign-in) are shown each time the account is made.
+  const session = new AccountSession(() => {
+    const { account, warnings } = createAzureAccount(logger);
+    warnings.forEach((warning) => void vscode.window.showWarningMessage(warning));
+    return account;
+  });
   const operations = new IdentityOperations(session.clientProvider);
   const subscriptionFilter = new SubscriptionFilter(context.globalState);
   const tree = new VmTreeDataProvider(operations, session, subscriptionFilter);
@@ -39,9 +43,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     session.onDidChange(() => void tree.refresh()),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (affectsSignIn(event)) {
-        const rebuilt = createAzureAccount(logger);
-        rebuilt.warnings.forEach((warning) => void vscode.window.showWarningMessage(warning));
-        await session.replaceAccount(rebuilt.account);
+        await session.rebuild();
+        log.info(`Sign-in settings changed; now using ${session.description}.`);
       }
     }),
     registerOnActionStartHandler((actionContext) => {
@@ -73,7 +76,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   registerCommands(services);
 
-  warnings.forEach((warning) => void vscode.window.showWarningMessage(warning));
   log.info(`Signing in with ${session.description}.`);
   void session.checkSignedIn();
 }

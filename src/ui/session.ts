@@ -1,10 +1,12 @@
 // The signed-in state the tree and commands see, over the current AzureAccount of src/azure. The account is rebuilt
 // when the sign-in settings change; IdentityOperations keeps working through `clientProvider`, which always asks
-// the current account.
+// the current account. When no account can be made (e.g. service-principal variables missing), the view shows the
+// signed-out welcome, and Sign In says what is missing.
 import * as vscode from 'vscode';
 import type { AzureAccount } from '../azure/account';
 import type { AzureClientProvider } from '../azure/clients';
 import type { SessionLike, SignInStatus } from '../tree/session';
+import { describeError } from './errors';
 
 const STATUS_CONTEXT_KEY = 'azureVmIdentities.signInStatus';
 
@@ -12,32 +14,33 @@ export class AccountSession implements SessionLike, vscode.Disposable {
   private currentStatus: SignInStatus = 'signingIn';
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changeEmitter.event;
+  private account: AzureAccount | undefined;
+  private accountError: unknown;
   private accountListener: { dispose(): void } | undefined;
 
   /** Reaches Azure through whichever account is current. */
   readonly clientProvider: AzureClientProvider = {
-    listSubscriptions: (options) => this.account.clients.listSubscriptions(options),
-    forSubscription: (subscriptionId) => this.account.clients.forSubscription(subscriptionId),
+    listSubscriptions: (options) => this.current().clients.listSubscriptions(options),
+    forSubscription: (subscriptionId) => this.current().clients.forSubscription(subscriptionId),
   };
 
-  constructor(private account: AzureAccount) {
-    this.listen();
+  constructor(private readonly createAccount: () => AzureAccount) {
+    this.build();
   }
 
   get status(): SignInStatus {
     return this.currentStatus;
   }
 
+  /** For the log: which sign-in is used, or why there is none. */
   get description(): string {
-    return this.account.description;
+    return this.account ? this.account.description : describeError(this.accountError);
   }
 
-  /** Swaps in the account new settings ask for. */
-  async replaceAccount(account: AzureAccount): Promise<void> {
-    this.accountListener?.dispose();
-    this.account.dispose();
-    this.account = account;
-    this.listen();
+  /** Makes the account again (the sign-in settings changed). */
+  async rebuild(): Promise<void> {
+    this.disposeAccount();
+    this.build();
     await this.checkSignedIn();
   }
 
@@ -45,7 +48,7 @@ export class AccountSession implements SessionLike, vscode.Disposable {
   async checkSignedIn(): Promise<void> {
     let signedIn = false;
     try {
-      signedIn = await this.account.isSignedIn();
+      signedIn = this.account ? await this.account.isSignedIn() : false;
     } catch {
       signedIn = false;
     }
@@ -53,22 +56,42 @@ export class AccountSession implements SessionLike, vscode.Disposable {
   }
 
   async signIn(): Promise<void> {
+    const account = this.current();
     await this.setStatus('signingIn');
     try {
-      await this.account.signIn();
+      await account.signIn();
     } finally {
       await this.checkSignedIn();
     }
   }
 
   dispose(): void {
-    this.accountListener?.dispose();
-    this.account.dispose();
+    this.disposeAccount();
     this.changeEmitter.dispose();
   }
 
-  private listen(): void {
-    this.accountListener = this.account.onDidChange(() => void this.checkSignedIn());
+  private current(): AzureAccount {
+    if (!this.account) {
+      throw this.accountError;
+    }
+    return this.account;
+  }
+
+  private build(): void {
+    try {
+      this.account = this.createAccount();
+      this.accountError = undefined;
+      this.accountListener = this.account.onDidChange(() => void this.checkSignedIn());
+    } catch (error) {
+      this.account = undefined;
+      this.accountError = error;
+    }
+  }
+
+  private disposeAccount(): void {
+    this.accountListener?.dispose();
+    this.accountListener = undefined;
+    this.account?.dispose();
   }
 
   private async setStatus(status: SignInStatus): Promise<void> {

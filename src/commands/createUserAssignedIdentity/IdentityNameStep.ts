@@ -11,7 +11,7 @@ export class IdentityNameStep extends AzureWizardPromptStep<CreateIdentityWizard
     const existing = context.existingIdentities;
     context.newIdentityName = await context.ui.showInputBox({
       prompt: vscode.l10n.t('Enter a name for the new user-assigned identity'),
-      placeHolder: vscode.l10n.t('For example id-{0}', context.vm?.name ?? 'backend'),
+      placeHolder: vscode.l10n.t('Name of the new user-assigned identity, for example id-{0}', context.vm?.name ?? 'backend'),
       validateInput: (value) => validateUserAssignedIdentityName(value),
       asyncValidationTask: async (value) => identityNameTakenProblem(value, await existing, vscode.l10n.t),
       stepName: 'identityName',

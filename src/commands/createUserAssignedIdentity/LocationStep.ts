@@ -8,6 +8,7 @@ export class LocationStep extends AzureWizardPromptStep<CreateIdentityWizardCont
   async prompt(context: CreateIdentityWizardContext): Promise<void> {
     const location = await context.ui.showInputBox({
       prompt: vscode.l10n.t('Enter the location (Azure region) of the new identity'),
+      placeHolder: vscode.l10n.t('Location (Azure region) of the new identity, for example eastus'),
       value: context.vm?.location ?? context.resourceGroup?.location ?? '',
       validateInput: (value) => locationProblem(value, vscode.l10n.t),
       stepName: 'location',
