@@ -36,6 +36,15 @@ export function armClientOptions(cloud: CloudEndpoints, logger: Logger) {
   };
 }
 
+/** Every item of an SDK's paged list (it follows nextLink itself), mapped. */
+async function collect<T, R>(items: AsyncIterable<T>, map: (item: T) => R): Promise<R[]> {
+  const result: R[] = [];
+  for await (const item of items) {
+    result.push(map(item));
+  }
+  return result;
+}
+
 const IDENTITY_TYPES: IdentityType[] = ['None', 'SystemAssigned', 'UserAssigned', 'SystemAssigned, UserAssigned'];
 
 /** ARM's identity type in its canonical spelling (ARM has answered 'SystemAssigned,UserAssigned' and lower case). */
@@ -86,12 +95,8 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
     this.compute = new ComputeManagementClient(credential, subscriptionId, armClientOptions(cloud, logger));
   }
 
-  async list(options?: CallOptions): Promise<VirtualMachine[]> {
-    const result: VirtualMachine[] = [];
-    for await (const vm of this.compute.virtualMachines.listAll({ abortSignal: options?.signal })) {
-      result.push(toVirtualMachine(vm, this.subscriptionId));
-    }
-    return result;
+  list(options?: CallOptions): Promise<VirtualMachine[]> {
+    return collect(this.compute.virtualMachines.listAll({ abortSignal: options?.signal }), (vm) => toVirtualMachine(vm, this.subscriptionId));
   }
 
   async get(vm: VmRef, options?: CallOptions): Promise<VirtualMachine> {
@@ -135,12 +140,10 @@ export class ArmUserAssignedIdentitiesClient implements UserAssignedIdentitiesCl
     this.msi = new ManagedServiceIdentityClient(credential, subscriptionId, armClientOptions(cloud, logger));
   }
 
-  async list(options?: CallOptions): Promise<UserAssignedIdentity[]> {
-    const result: UserAssignedIdentity[] = [];
-    for await (const identity of this.msi.userAssignedIdentities.listBySubscription({ abortSignal: options?.signal })) {
-      result.push(toUserAssignedIdentity(identity, this.subscriptionId));
-    }
-    return result;
+  list(options?: CallOptions): Promise<UserAssignedIdentity[]> {
+    return collect(this.msi.userAssignedIdentities.listBySubscription({ abortSignal: options?.signal }), (identity) =>
+      toUserAssignedIdentity(identity, this.subscriptionId),
+    );
   }
 
   async get(resourceGroup: string, name: string, options?: CallOptions): Promise<UserAssignedIdentity> {
@@ -171,12 +174,12 @@ export class ArmResourceGroupsClient implements ResourceGroupsClient {
     this.resources = new ResourceManagementClient(credential, subscriptionId, armClientOptions(cloud, logger));
   }
 
-  async list(options?: CallOptions): Promise<ResourceGroup[]> {
-    const result: ResourceGroup[] = [];
-    for await (const group of this.resources.resourceGroups.list({ abortSignal: options?.signal })) {
-      result.push({ id: group.id ?? '', name: group.name ?? '', location: group.location });
-    }
-    return result;
+  list(options?: CallOptions): Promise<ResourceGroup[]> {
+    return collect(this.resources.resourceGroups.list({ abortSignal: options?.signal }), (group) => ({
+      id: group.id ?? '',
+      name: group.name ?? '',
+      location: group.location,
+    }));
   }
 }
 
@@ -206,15 +209,10 @@ export async function listSubscriptionsWith(
   options?: CallOptions,
 ): Promise<Subscription[]> {
   const client = new SubscriptionClient(credential, armClientOptions(cloud, logger));
-  const result: Subscription[] = [];
-  for await (const subscription of client.subscriptions.list({ abortSignal: options?.signal })) {
-    if (subscription.subscriptionId && (subscription.state === undefined || subscription.state === 'Enabled' || subscription.state === 'PastDue' || subscription.state === 'Warned')) {
-      result.push({
-        subscriptionId: subscription.subscriptionId,
-        displayName: subscription.displayName ?? subscription.subscriptionId,
-        tenantId: subscription.tenantId ?? '',
-      });
-    }
-  }
-  return result.sort((a, b) => a.displayName.localeCompare(b.displayName));
+  const all = await collect(client.subscriptions.list({ abortSignal: options?.signal }), (subscription) => subscription);
+  // Disabled and deleted subscriptions refuse every call; warned and past-due ones still work.
+  return all
+    .filter((s) => s.subscriptionId && (s.state === undefined || ['Enabled', 'PastDue', 'Warned'].includes(s.state)))
+    .map((s) => ({ subscriptionId: s.subscriptionId!, displayName: s.displayName ?? s.subscriptionId!, tenantId: s.tenantId ?? '' }))
+    .sort((a, b) => a.displayName.localeCompare(b.displayName));
 }

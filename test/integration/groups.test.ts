@@ -1,10 +1,9 @@
 // Microsoft Entra group operations for a VM's system-assigned identity, through the Graph client against the fake.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { IdentityError } from '../../src/identity/errors';
 import type { RunningFakeAzure } from '../fake-azure/server';
 import { loadSeed } from '../fake-azure/state';
-import { demo, signInAs, startFake, stateVm, vm } from './harness';
+import { demo, rejectsWith, signInAs, startFake, stateVm, vm } from './harness';
 
 let fake: RunningFakeAzure;
 before(async () => {
@@ -24,14 +23,6 @@ const group = (displayName: string) => {
   return found;
 };
 const graphCalls = () => fake.requests().filter((r) => r.path.startsWith('/graph'));
-
-async function rejectsWith(promise: Promise<unknown>, check: (error: IdentityError) => void): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof IdentityError, `expected an IdentityError, got ${String(error)}`);
-    check(error);
-    return true;
-  });
-}
 
 describe('group search', () => {
   it('type-ahead search pages through every match with @odata.nextLink', async () => {

@@ -1,9 +1,11 @@
 // Shared by the integration tests: a fake Azure, and the extension's own sign-in, clients and operations module
 // pointed at it exactly as a user would configure them (service principal from the environment, endpoints from
 // AZURE_RESOURCE_MANAGER_ENDPOINT / AZURE_GRAPH_ENDPOINT / AZURE_AUTHORITY_HOST).
+import assert from 'node:assert/strict';
 import { createServicePrincipalAccount, type AzureAccount } from '../../src/azure/account';
 import type { Logger } from '../../src/azure/logger';
 import { resolveCloud, type ServicePrincipalEnvironment } from '../../src/azure/settings';
+import { IdentityError } from '../../src/identity/errors';
 import { IdentityOperations, type IdentityOperationsSettings } from '../../src/identity/operations';
 import type { VmRef } from '../../src/identity/model';
 import { virtualMachineId } from '../../src/identity/names';
@@ -84,4 +86,13 @@ export function stateVm(fake: RunningFakeAzure, name: string) {
 /** Requests that changed something (anything but GET), ignoring the token service. */
 export function writes(fake: RunningFakeAzure) {
   return fake.requests().filter((r) => r.method !== 'GET' && !r.path.startsWith('/login'));
+}
+
+/** Asserts that the promise rejects with an IdentityError, then runs more checks on it. */
+export async function rejectsWith(promise: Promise<unknown>, check: (error: IdentityError) => void): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof IdentityError, `expected an IdentityError, got ${String(error)}`);
+    check(error);
+    return true;
+  });
 }

@@ -3,10 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { AzureClientProvider, VirtualMachinesClient } from '../../src/azure/clients';
-import { IdentityError } from '../../src/identity/errors';
 import { IdentityOperations } from '../../src/identity/operations';
 import type { RunningFakeAzure } from '../fake-azure/server';
-import { demo, ids, signInAs, startFake, stateVm, vm, writes } from './harness';
+import { demo, ids, rejectsWith, signInAs, startFake, stateVm, vm, writes } from './harness';
 
 let fake: RunningFakeAzure;
 before(async () => {
@@ -16,14 +15,6 @@ after(async () => fake.stop());
 beforeEach(() => fake.reset());
 
 const lower = (keys: string[]) => keys.map((k) => k.toLowerCase()).sort();
-
-async function rejectsWith(promise: Promise<unknown>, check: (error: IdentityError) => void): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof IdentityError, `expected an IdentityError, got ${String(error)}`);
-    check(error);
-    return true;
-  });
-}
 
 describe('reads', () => {
   it('lists subscriptions, all VMs (per subscription), resource groups and user-assigned identities', async () => {
