@@ -74,16 +74,20 @@ export class CachingClientProvider implements AzureClientProvider {
     return entries.map((entry) => entry.subscription);
   }
 
-  async forSubscription(subscriptionId: string): Promise<SubscriptionClients> {
+  async forSubscription(subscriptionId: string, options?: CallOptions): Promise<SubscriptionClients> {
     const key = subscriptionId.toLowerCase();
     const cached = this.clients.get(key);
     if (cached) {
       return cached;
     }
     if (!this.known.has(key)) {
-      // Concurrent first calls share one listing.
+      // Concurrent first calls share one listing; each caller's signal stops only its own wait.
       this.listing ??= this.listSubscriptions().finally(() => (this.listing = undefined));
-      await this.listing;
+      await untilAborted(this.listing, options?.signal);
+    }
+    const builtMeanwhile = this.clients.get(key);
+    if (builtMeanwhile) {
+      return builtMeanwhile;
     }
     const entry = this.known.get(key);
     if (!entry) {
@@ -99,4 +103,19 @@ export class CachingClientProvider implements AzureClientProvider {
     this.known.clear();
     this.clients.clear();
   }
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) {
+    return promise;
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new IdentityError('Cancelled.', { kind: 'cancelled' }));
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -91,7 +91,8 @@ export interface SubscriptionClients {
 /** What a signed-in account offers the operations module. */
 export interface AzureClientProvider {
   listSubscriptions(options?: CallOptions): Promise<Subscription[]>;
-  forSubscription(subscriptionId: string): Promise<SubscriptionClients>;
+  /** May list subscriptions first (to learn the subscription's tenant); `options.signal` cancels that. */
+  forSubscription(subscriptionId: string, options?: CallOptions): Promise<SubscriptionClients>;
 }
 
 /** A credential together with the cloud it signs in to. */

@@ -76,7 +76,7 @@ export class IdentityOperations {
 
   listVirtualMachines(subscriptionId: string, options?: OperationOptions): Promise<VirtualMachine[]> {
     return this.run({ operation: 'list virtual machines' }, options, async () =>
-      sortByName(await (await this.clients.forSubscription(subscriptionId)).virtualMachines.list({ signal: options?.signal })),
+      sortByName(await (await this.clientsFor(subscriptionId, options)).virtualMachines.list({ signal: options?.signal })),
     );
   }
 
@@ -102,18 +102,18 @@ export class IdentityOperations {
   }
 
   getVirtualMachine(vm: VmRef, options?: OperationOptions): Promise<VirtualMachine> {
-    return this.run({ vmName: vm.name }, options, async () => (await this.clientsFor(vm)).virtualMachines.get(vm, { signal: options?.signal }));
+    return this.run({ vmName: vm.name }, options, async () => (await this.clientsFor(vm.subscriptionId, options)).virtualMachines.get(vm, { signal: options?.signal }));
   }
 
   listResourceGroups(subscriptionId: string, options?: OperationOptions): Promise<ResourceGroup[]> {
     return this.run({ operation: 'list resource groups' }, options, async () =>
-      sortByName(await (await this.clients.forSubscription(subscriptionId)).resourceGroups.list({ signal: options?.signal })),
+      sortByName(await (await this.clientsFor(subscriptionId, options)).resourceGroups.list({ signal: options?.signal })),
     );
   }
 
   listUserAssignedIdentities(subscriptionId: string, options?: OperationOptions): Promise<UserAssignedIdentity[]> {
     return this.run({ operation: 'list user-assigned identities' }, options, async () =>
-      sortByName(await (await this.clients.forSubscription(subscriptionId)).userAssignedIdentities.list({ signal: options?.signal })),
+      sortByName(await (await this.clientsFor(subscriptionId, options)).userAssignedIdentities.list({ signal: options?.signal })),
     );
   }
 
@@ -128,7 +128,7 @@ export class IdentityOperations {
    */
   listPermissions(subscriptionId: string, scope: string, options?: OperationOptions): Promise<{ actions: string[]; notActions: string[] }[]> {
     return this.run({ operation: 'read your permissions' }, options, async () =>
-      (await this.clients.forSubscription(subscriptionId)).permissions.listActions(scope, { signal: options?.signal }),
+      (await this.clientsFor(subscriptionId, options)).permissions.listActions(scope, { signal: options?.signal }),
     );
   }
 
@@ -168,7 +168,7 @@ export class IdentityOperations {
     const signal = options?.signal;
     try {
       throwIfAborted(signal);
-      const clients = await this.clientsFor(vm);
+      const clients = await this.clientsFor(vm.subscriptionId, options);
       for (let attempt = 1; ; attempt++) {
         throwIfAborted(signal);
         progress(`Reading the identity of '${vm.name}'…`);
@@ -214,7 +214,7 @@ export class IdentityOperations {
       throw new IdentityError(problem, { kind: 'invalid' });
     }
     return this.run({ operation: `create the user-assigned identity '${request.name}'`, identityIds: [request.name] }, options, async () => {
-      const clients = await this.clients.forSubscription(request.subscriptionId);
+      const clients = await this.clientsFor(request.subscriptionId, options);
       options?.onProgress?.(`Creating '${request.name}' in '${request.resourceGroup}'…`);
       return clients.userAssignedIdentities.create(request.resourceGroup, request.name, request.location, request.tags, { signal: options?.signal });
     });
@@ -224,13 +224,13 @@ export class IdentityOperations {
 
   searchGroups(subscriptionId: string, text: string, options?: OperationOptions): Promise<GroupPage> {
     return this.run({ operation: 'search groups' }, options, async () =>
-      (await this.clients.forSubscription(subscriptionId)).graph.searchGroups(text, { signal: options?.signal }),
+      (await this.clientsFor(subscriptionId, options)).graph.searchGroups(text, { signal: options?.signal }),
     );
   }
 
   nextGroupPage(subscriptionId: string, nextPageLink: string, options?: OperationOptions): Promise<GroupPage> {
     return this.run({ operation: 'search groups' }, options, async () =>
-      (await this.clients.forSubscription(subscriptionId)).graph.nextGroupPage(nextPageLink, { signal: options?.signal }),
+      (await this.clientsFor(subscriptionId, options)).graph.nextGroupPage(nextPageLink, { signal: options?.signal }),
     );
   }
 
@@ -279,7 +279,7 @@ export class IdentityOperations {
   }
 
   private async systemPrincipal(vm: VmRef, options?: OperationOptions): Promise<{ clients: SubscriptionClients; principalId: string }> {
-    const clients = await this.clientsFor(vm);
+    const clients = await this.clientsFor(vm.subscriptionId, options);
     options?.onProgress?.(`Reading the identity of '${vm.name}'…`);
     const current = await clients.virtualMachines.get(vm, { signal: options?.signal });
     if (!hasSystemAssigned(current.identity.type) || !current.identity.principalId) {
@@ -291,8 +291,8 @@ export class IdentityOperations {
     return { clients, principalId: current.identity.principalId };
   }
 
-  private clientsFor(vm: VmRef): Promise<SubscriptionClients> {
-    return this.clients.forSubscription(vm.subscriptionId);
+  private clientsFor(subscriptionId: string, options?: OperationOptions): Promise<SubscriptionClients> {
+    return this.clients.forSubscription(subscriptionId, { signal: options?.signal });
   }
 
   /** Runs a call, honouring the signal before it starts and turning whatever it throws into an IdentityError. */

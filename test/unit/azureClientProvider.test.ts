@@ -1,0 +1,69 @@
+// The client provider: one listing shared by concurrent callers, clients kept per subscription, clear errors.
+import type { TokenCredential } from '@azure/core-auth';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CachingClientProvider, type SubscriptionWithCredential } from '../../src/azure/clientProvider';
+import { azurePublicCloud } from '../../src/azure/cloud';
+import { silentLogger } from '../../src/azure/logger';
+import { IdentityError } from '../../src/identity/errors';
+
+const credential: TokenCredential = { getToken: async () => null };
+const sub = (id: string, tenantId = 't1'): SubscriptionWithCredential => ({ subscription: { subscriptionId: id, displayName: id, tenantId }, credential });
+
+function source(entries: () => SubscriptionWithCredential[], delayMs = 20) {
+  let calls = 0;
+  return {
+    get calls() {
+      return calls;
+    },
+    list: async () => {
+      calls += 1;
+      await new Promise((r) => setTimeout(r, delayMs));
+      return entries();
+    },
+  };
+}
+
+describe('CachingClientProvider', () => {
+  it('concurrent first calls share one subscription listing, and clients are kept', async () => {
+    const src = source(() => [sub('a'), sub('b')]);
+    const provider = new CachingClientProvider(azurePublicCloud, src.list, silentLogger);
+    const [a1, b, a2] = await Promise.all([provider.forSubscription('a'), provider.forSubscription('b'), provider.forSubscription('A')]);
+    assert.equal(src.calls, 1);
+    assert.equal(a1, a2, 'subscription ids compare without case, and clients are reused');
+    assert.equal(b.subscription.subscriptionId, 'b');
+    assert.ok(a1.virtualMachines && a1.graph && a1.permissions && a1.userAssignedIdentities && a1.resourceGroups);
+    await provider.forSubscription('a');
+    assert.equal(src.calls, 1);
+  });
+
+  it('an unknown subscription is a notFound IdentityError', async () => {
+    const provider = new CachingClientProvider(azurePublicCloud, source(() => [sub('a')]).list, silentLogger);
+    await assert.rejects(provider.forSubscription('zzz'), (e: unknown) => e instanceof IdentityError && e.kind === 'notFound' && /zzz/.test(e.message));
+  });
+
+  it("one caller's cancellation does not cancel the others sharing the listing", async () => {
+    const provider = new CachingClientProvider(azurePublicCloud, source(() => [sub('a')], 100).list, silentLogger);
+    const abort = new AbortController();
+    const cancelled = provider.forSubscription('a', { signal: abort.signal });
+    const other = provider.forSubscription('a');
+    abort.abort();
+    await assert.rejects(cancelled, (e: unknown) => e instanceof IdentityError && e.kind === 'cancelled');
+    assert.equal((await other).subscription.subscriptionId, 'a');
+  });
+
+  it('clients are rebuilt when a subscription moves to another tenant, and clear() forgets everything', async () => {
+    let tenant = 't1';
+    const src = source(() => [sub('a', tenant)]);
+    const provider = new CachingClientProvider(azurePublicCloud, src.list, silentLogger);
+    const first = await provider.forSubscription('a');
+    tenant = 't2';
+    await provider.listSubscriptions();
+    const second = await provider.forSubscription('a');
+    assert.notEqual(first, second);
+    assert.equal(second.subscription.tenantId, 't2');
+    provider.clear();
+    await provider.forSubscription('a');
+    assert.equal(src.calls, 3);
+  });
+});
