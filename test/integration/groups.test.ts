@@ -8,10 +8,13 @@ import { demo, rejectsWith, signInAs, startFake, stateVm, vm } from './harness';
 let fake: RunningFakeAzure;
 before(async () => {
   // Reading a service principal's memberOf needs Application.Read.All (Graph's permission table; the fake enforces
-  // it). The demo's admin lacks it, so here it gets it, as an app registration made for this tool would have;
-  // sp-reader keeps only Group.Read.All. A small page size exercises search paging.
+  // it). Here the admin has it and sp-reader has only Group.Read.All, whatever the demo seed grants today.
+  // A small page size exercises search paging.
   const seed = structuredClone(loadSeed(undefined));
-  seed.principals.find((p) => p.displayName === 'sp-identity-admin')!.graphPermissions!.push('Application.Read.All');
+  const permissions = (name: string) => seed.principals.find((p) => p.displayName === name)!;
+  const admin = permissions('sp-identity-admin');
+  admin.graphPermissions = [...new Set([...(admin.graphPermissions ?? []), 'Application.Read.All'])];
+  permissions('sp-reader').graphPermissions = ['Group.Read.All'];
   fake = await startFake({ pageSize: 2, seed });
 });
 after(async () => fake.stop());
