@@ -11,10 +11,10 @@ before(async () => {
   // it). Here the admin has it and sp-reader has only Group.Read.All, whatever the demo seed grants today.
   // A small page size exercises search paging.
   const seed = structuredClone(loadSeed(undefined));
-  const permissions = (name: string) => seed.principals.find((p) => p.displayName === name)!;
-  const admin = permissions('sp-identity-admin');
+  const principal = (name: string) => seed.principals.find((p) => p.displayName === name)!;
+  const admin = principal('sp-identity-admin');
   admin.graphPermissions = [...new Set([...(admin.graphPermissions ?? []), 'Application.Read.All'])];
-  permissions('sp-reader').graphPermissions = ['Group.Read.All'];
+  principal('sp-reader').graphPermissions = ['Group.Read.All'];
   fake = await startFake({ pageSize: 2, seed });
 });
 after(async () => fake.stop());
