@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import type { IActionContext, IAzureQuickPickItem } from '../ui/azext';
+import type { IActionContext } from '../ui/azext';
 import { copyToClipboard } from '../ui/identityWrite';
 import { resolveVm } from '../ui/pickVm';
+import { pickOne } from '../ui/quickPick';
 import type { Services } from '../ui/services';
 import { principalItems } from './quickPickItems';
 import { hasPrincipal } from './vmRequirements';
@@ -18,15 +19,11 @@ export async function copyPrincipalId(context: IActionContext, services: Service
     principalId = resolved.vm.identity.principalId;
   }
   if (!principalId) {
-    const items = principalItems(resolved.vm, t).map((item): IAzureQuickPickItem<string> => ({ ...item }));
-    principalId = (
-      await context.ui.showQuickPick(items, {
-        placeHolder: t('Select the identity whose principal ID to copy'),
-        noPicksMessage: t("'{0}' has no managed identity", resolved.vm.name),
-        suppressPersistence: true,
-        stepName: 'principal',
-      })
-    ).data;
+    principalId = await pickOne(context, principalItems(resolved.vm, t), {
+      placeHolder: t('Select the identity whose principal ID to copy'),
+      noPicksMessage: t("'{0}' has no managed identity", resolved.vm.name),
+      stepName: 'principal',
+    });
   }
   await copyToClipboard(t('principal ID'), principalId);
 }

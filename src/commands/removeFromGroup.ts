@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { EntraGroup } from '../identity/model';
-import type { IActionContext, IAzureQuickPickItem } from '../ui/azext';
+import type { IActionContext } from '../ui/azext';
 import { runVmWrite, showResult } from '../ui/identityWrite';
 import { resolveVm } from '../ui/pickVm';
+import { pickOne } from '../ui/quickPick';
 import type { Services } from '../ui/services';
 import { removeFromGroupConfirmation } from './messages';
 import { membershipItems } from './quickPickItems';
@@ -18,18 +19,12 @@ export async function removeFromGroup(context: IActionContext, services: Service
   if (resolved.node?.kind === 'group') {
     group = resolved.node.group;
   } else {
-    const items = services.operations
-      .listGroupMemberships(vm)
-      .then((groups) => membershipItems(groups).map((item): IAzureQuickPickItem<EntraGroup> => ({ ...item })));
-    group = (
-      await context.ui.showQuickPick(items, {
-        placeHolder: t('Select the group to remove {0} from', vm.name),
-        loadingPlaceHolder: t('Loading group memberships...'),
-        noPicksMessage: t("The identity of '{0}' is not a member of any group", vm.name),
-        suppressPersistence: true,
-        stepName: 'group',
-      })
-    ).data;
+    group = await pickOne(context, services.operations.listGroupMemberships(vm).then(membershipItems), {
+      placeHolder: t('Select the group to remove {0} from', vm.name),
+      loadingPlaceHolder: t('Loading group memberships...'),
+      noPicksMessage: t("The identity of '{0}' is not a member of any group", vm.name),
+      stepName: 'group',
+    });
   }
   await context.ui.showWarningMessage(
     removeFromGroupConfirmation(group.displayName, vm.name, t),

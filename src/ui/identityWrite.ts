@@ -2,6 +2,7 @@
 // on the VM's tree item, the tree and the JSON tab refreshed afterwards (from Azure when the write failed), and a
 // result notification with follow-up actions.
 import * as vscode from 'vscode';
+import { isIdentityError } from '../identity/errors';
 import type { OperationOptions, VirtualMachine, VmIdentity, VmRef } from '../identity/model';
 import { describeIdentityChange } from '../commands/messages';
 import { principalItems } from '../commands/quickPickItems';
@@ -44,6 +45,11 @@ export async function runVmWrite<T>(
     // The write may have half-happened (cancelled, or the long-running operation failed): show what Azure has now.
     await services.tree.reloadVm(vm);
     services.identityJson.refresh(vm);
+    if (isIdentityError(error) && error.kind === 'cancelled') {
+      void vscode.window.showInformationMessage(
+        t("Stopped waiting for '{0}'. Azure may still finish the change; the tree shows the VM as it is now.", vm.name),
+      );
+    }
     throw error;
   } finally {
     services.tree.setUpdating(vm, undefined);

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { Subscription, VirtualMachine } from '../identity/model';
 import { subscriptionItems, vmItems } from '../commands/quickPickItems';
 import { isTreeNode, vmNodeOf, type TreeNode } from '../tree/nodes';
-import type { IActionContext, IAzureQuickPickItem } from './azext';
+import type { IActionContext } from './azext';
+import { pickOne } from './quickPick';
 import type { Services } from './services';
 
 const t = vscode.l10n.t;
@@ -22,16 +23,14 @@ export async function pickSubscription(context: IActionContext, services: Servic
   await ensureSignedIn(services);
   const loading = services.operations.listSubscriptions().then((all) => {
     const shown = services.subscriptionFilter.apply(all);
-    return subscriptionItems(shown.length > 0 ? shown : all).map((item): IAzureQuickPickItem<Subscription> => ({ ...item }));
+    return subscriptionItems(shown.length > 0 ? shown : all);
   });
-  const pick = await context.ui.showQuickPick(loading, {
+  return pickOne(context, loading, {
     placeHolder: t('Select a subscription'),
     loadingPlaceHolder: t('Loading subscriptions...'),
     noPicksMessage: t('No subscriptions found'),
-    suppressPersistence: true,
     stepName: 'subscription',
   });
-  return pick.data;
 }
 
 export interface VmRequirement {
@@ -60,15 +59,14 @@ export async function resolveVm(
     return { vm: vmNode.vm, subscription: vmNode.subscription, node };
   }
   const subscription = await pickSubscription(context, services);
-  const loading = services.operations.listVirtualMachines(subscription.subscriptionId).then((vms) =>
-    vmItems(vms.filter((vm) => requirement?.applies(vm) ?? true), t).map((item): IAzureQuickPickItem<VirtualMachine> => ({ ...item })),
-  );
-  const pick = await context.ui.showQuickPick(loading, {
+  const loading = services.operations
+    .listVirtualMachines(subscription.subscriptionId)
+    .then((vms) => vmItems(vms.filter((vm) => requirement?.applies(vm) ?? true), t));
+  const vm = await pickOne(context, loading, {
     placeHolder: t('Select a virtual machine'),
     loadingPlaceHolder: t('Loading virtual machines...'),
     noPicksMessage: requirement?.noneMessage(subscription.displayName) ?? t('No virtual machines in {0}', subscription.displayName),
-    suppressPersistence: true,
     stepName: 'virtualMachine',
   });
-  return { vm: pick.data, subscription };
+  return { vm, subscription };
 }

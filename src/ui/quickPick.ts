@@ -1,7 +1,7 @@
 // Quick picks that azext-utils' context.ui does not offer: multi-selects with locked (shown, never picked) entries, and
 // a type-ahead search with debounce and "Load more...". Cancelling throws UserCancelledError, as context.ui does.
 import * as vscode from 'vscode';
-import { UserCancelledError } from './azext';
+import { UserCancelledError, type IActionContext, type IAzureQuickPickItem } from './azext';
 import { describeError } from './errors';
 import { isSeparator, type PickEntry, type PickItem } from '../commands/quickPickItems';
 
@@ -162,4 +162,18 @@ export function pickWithSearch<T>(options: SearchPickOptions<T>, isLoadMore: (da
     quickPick.show();
     run((signal) => options.search('', signal), false);
   });
+}
+
+export interface PickOneOptions {
+  placeHolder: string;
+  loadingPlaceHolder?: string;
+  noPicksMessage?: string;
+  stepName: string;
+}
+
+/** A single pick through azext-utils' context.ui (cancel throws UserCancelledError); resolves with the item's data. */
+export async function pickOne<T>(context: IActionContext, items: PickItem<T>[] | Promise<PickItem<T>[]>, options: PickOneOptions): Promise<T> {
+  const picks = Promise.resolve(items).then((list) => list.map((item): IAzureQuickPickItem<T> => ({ ...item })));
+  // No "recently used" reordering: the same list in the same order every time.
+  return (await context.ui.showQuickPick(picks, { ...options, suppressPersistence: true })).data;
 }
