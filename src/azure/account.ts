@@ -84,8 +84,13 @@ export class CredentialAccount implements AzureAccount {
       await this.credential.getToken(this.cloud.resourceManagerScope);
     } catch (error) {
       this.signedIn = false;
-      const reason = toIdentityError(error).message;
-      throw new IdentityError(`Could not sign in with ${this.description}: ${reason} ${this.howToSignIn}`, { kind: 'authentication', cause: error });
+      const mapped = toIdentityError(error);
+      const reason = (mapped.serviceMessage ?? mapped.message).trim().replace(/([^.])$/, '$1.');
+      throw new IdentityError(`Could not sign in with ${this.description}: ${reason} ${this.howToSignIn}`, {
+        kind: 'authentication',
+        requestId: mapped.requestId,
+        cause: error,
+      });
     }
     this.signedIn = true;
     if (wasSignedIn !== true) {

@@ -170,7 +170,7 @@ export function resolveCloud(
       validateEndpoint('AZURE_AUTHORITY_HOST', endpoints.authorityHost),
     ].filter((p): p is string => p !== undefined);
     if (problems.length === 0) {
-      return { cloud: customCloud(endpoints, 'Environment'), source: 'environment variables', warnings };
+      return { cloud: customCloud(endpoints, 'custom cloud from the environment'), source: 'environment variables', warnings };
     }
     warnings.push(`The cloud endpoints in the environment are ignored: ${problems.join(' ')}`);
   }
