@@ -244,8 +244,10 @@ export class Workbench {
 
   /** The labels offered by the open quick pick. */
   async quickPickLabels(): Promise<string[]> {
-    const labels = await this.quickInput().locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
-    return labels.map((label) => label.trim());
+    // The first label of each row is the item's label; a detail line carries its own.
+    return this.quickInput()
+      .locator('.quick-input-list .monaco-list-row')
+      .evaluateAll((rows) => rows.map((row) => (row.querySelector('.label-name')?.textContent ?? '').trim()));
   }
 
   /** Rows with their description and detail, for checking how items are presented. */
@@ -293,11 +295,21 @@ export class Workbench {
     return this.quickInput().locator('.quick-input-box input').first().inputValue();
   }
 
-  /** The inline validation message under the input box ('' when there is none). */
+  /**
+   * The inline validation message under the input box, '' when there is none. (The same element shows the prompt
+   * when the value is valid; a validation message is the one shown with an error or warning decoration.)
+   */
   async quickInputMessage(): Promise<string> {
-    const message = this.quickInput().locator('.quick-input-message, .monaco-inputbox-message').first();
-    if (!(await message.isVisible().catch(() => false))) return '';
-    return ((await message.textContent()) ?? '').trim();
+    return this.quickInput().evaluate((widget) => {
+      const box = widget.querySelector('.quick-input-box .monaco-inputbox');
+      const decorated = !!box && (box.classList.contains('error') || box.classList.contains('warning'));
+      return decorated ? (widget.querySelector('.quick-input-message')?.textContent ?? '').trim() : '';
+    });
+  }
+
+  /** The quick input's title, e.g. "Create User-Assigned Identity (1/3)". */
+  async quickInputTitle(): Promise<string> {
+    return ((await this.quickInput().locator('.quick-input-title').first().textContent()) ?? '').trim();
   }
 
   async pressEnter(): Promise<void> {
@@ -374,7 +386,7 @@ export class Workbench {
     // Reading the selection through the clipboard keeps this independent of how many lines are rendered.
     await this.page.keyboard.press('ControlOrMeta+C');
     const text = await this.page.evaluate(async () => navigator.clipboard.readText());
-    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('ControlOrMeta+Home'); // drops the selection, so screenshots show plain text
     return text;
   }
 
