@@ -58,6 +58,14 @@ describe('identity writes', () => {
     assert.deepEqual(writes(fake).map((r) => `${r.method} ${r.status}`), ['PATCH 200']);
   });
 
+  it('works on a deallocated VM too', async () => {
+    const { ops } = signInAs(fake);
+    await ops.assignUserAssigned(vm('vm-data-03'), [ids.monitor]);
+    const state = stateVm(fake, 'vm-data-03');
+    assert.equal(state.powerState, 'deallocated');
+    assert.equal(state.identity.type, 'UserAssigned');
+  });
+
   it('enabling system on a UserAssigned VM keeps its user-assigned identities', async () => {
     const { ops } = signInAs(fake);
     const before = Object.keys(stateVm(fake, 'vm-web-03').identity.userAssignedIdentities);
