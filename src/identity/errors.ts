@@ -264,8 +264,13 @@ function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR');
 }
 
+/** @azure/identity's sign-in errors, and vscode-azext-azureauth's NotSignedInError (duck-typed as it asks). */
 function isCredentialError(error: unknown): boolean {
-  return error instanceof Error && /^(CredentialUnavailableError|AuthenticationError|AggregateAuthenticationError)$/.test(error.name);
+  return (
+    error instanceof Error &&
+    (/^(CredentialUnavailableError|AuthenticationError|AggregateAuthenticationError)$/.test(error.name) ||
+      (error as { isNotSignedInError?: boolean }).isNotSignedInError === true)
+  );
 }
 
 /** Reads status, code, message and request id from a RestError (core-client, core-rest-pipeline or ts-http-runtime),

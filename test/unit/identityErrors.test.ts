@@ -130,6 +130,16 @@ describe('toIdentityError: ARM', () => {
     assert.equal(toIdentityError(abort).kind, 'cancelled');
   });
 
+  it('sign-in errors (Azure CLI, VS Code account) become kind authentication', () => {
+    const cli = new Error("Azure CLI could not be found. Please run 'az login'.");
+    cli.name = 'CredentialUnavailableError';
+    assert.equal(toIdentityError(cli).kind, 'authentication');
+    const vscodeAccount = Object.assign(new Error('You are not signed in to an Azure account. Please sign in.'), { isNotSignedInError: true });
+    const mapped = toIdentityError(vscodeAccount);
+    assert.equal(mapped.kind, 'authentication');
+    assert.match(mapped.message, /not signed in/);
+  });
+
   it('an IdentityError passes through unchanged', () => {
     const original = new IdentityError('x', { kind: 'invalid' });
     assert.equal(toIdentityError(original), original);
