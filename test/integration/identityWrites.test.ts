@@ -283,7 +283,7 @@ describe('identity write errors', () => {
   });
 
   it('409 while another operation runs: succeeds once that operation ends, keeping its change', async () => {
-    const { ops } = signInAs(fake, demo.admin, { maxWriteAttempts: 10, retryDelayMs: () => 700 });
+    const { ops } = signInAs(fake, demo.admin, { maxWriteAttempts: 20, retryDelayMs: () => 700 });
     const other = signInAs(fake);
     let otherDone!: Promise<unknown>;
     await new Promise<void>((resolve) => {
