@@ -47,10 +47,29 @@ export class ChangeEmitter implements Disposable {
   }
 }
 
-/** An account made from one TokenCredential: Azure CLI or a service principal. */
-export class CredentialAccount implements AzureAccount {
-  readonly clients: CachingClientProvider;
+/** What every account shares: the clients it keeps, and the change event. */
+export abstract class AccountBase implements Disposable {
+  abstract readonly clients: CachingClientProvider;
   private readonly changes = new ChangeEmitter();
+
+  onDidChange(listener: () => void): Disposable {
+    return this.changes.event(listener);
+  }
+
+  /** The signed-in state or the accounts changed: forget the clients built for the old ones, and tell listeners. */
+  protected changed(): void {
+    this.clients.clear();
+    this.changes.fire();
+  }
+
+  dispose(): void {
+    this.changes.dispose();
+  }
+}
+
+/** An account made from one TokenCredential: Azure CLI or a service principal. */
+export class CredentialAccount extends AccountBase implements AzureAccount {
+  readonly clients: CachingClientProvider;
   private signedIn: boolean | undefined;
 
   constructor(
@@ -62,6 +81,7 @@ export class CredentialAccount implements AzureAccount {
     private readonly howToSignIn: string,
     credentialForTenant?: (tenantId: string) => TokenCredential,
   ) {
+    super();
     this.clients = new CachingClientProvider(cloud, credentialSubscriptionSource(cloud, credential, logger, credentialForTenant), logger);
   }
 
@@ -94,18 +114,9 @@ export class CredentialAccount implements AzureAccount {
     }
     this.signedIn = true;
     if (wasSignedIn !== true) {
-      this.clients.clear();
-      this.changes.fire();
+      this.changed();
     }
     return true;
-  }
-
-  onDidChange(listener: () => void): Disposable {
-    return this.changes.event(listener);
-  }
-
-  dispose(): void {
-    this.changes.dispose();
   }
 }
 

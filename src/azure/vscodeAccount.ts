@@ -4,7 +4,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { getSessionFromVSCode, VSCodeAzureSubscriptionProvider } from '@microsoft/vscode-azext-azureauth';
 import * as vscode from 'vscode';
 import { IdentityError } from '../identity/errors';
-import { ChangeEmitter, createAzureCliAccount, createServicePrincipalAccount, type AzureAccount, type Disposable } from './account';
+import { AccountBase, createAzureCliAccount, createServicePrincipalAccount, type AzureAccount, type Disposable } from './account';
 import type { CloudEndpoints } from './clients';
 import { CachingClientProvider } from './clientProvider';
 import type { Logger } from './logger';
@@ -69,15 +69,15 @@ export function createAzureAccount(logger: Logger, env: ServicePrincipalEnvironm
  * `microsoft-sovereign-cloud.environment` for sovereign clouds. Each subscription carries a credential for its own
  * tenant and account.
  */
-export class VSCodeAccount implements AzureAccount {
+export class VSCodeAccount extends AccountBase implements AzureAccount {
   readonly signInMethod = 'vscode' as const;
   readonly clients: CachingClientProvider;
   readonly description: string;
   private readonly provider: VSCodeAzureSubscriptionProvider;
-  private readonly changes = new ChangeEmitter();
   private readonly subscriptions: Disposable[] = [];
 
   constructor(readonly cloud: CloudEndpoints, logger: Logger, logChannel?: vscode.LogOutputChannel) {
+    super();
     this.description = `VS Code's Microsoft account (${cloud.name})`;
     this.provider = new VSCodeAzureSubscriptionProvider(logChannel);
     this.clients = new CachingClientProvider(
@@ -95,11 +95,7 @@ export class VSCodeAccount implements AzureAccount {
       },
       logger,
     );
-    const changed = () => {
-      this.clients.clear();
-      this.changes.fire();
-    };
-    this.subscriptions.push(this.provider.onDidSignIn(changed), this.provider.onDidSignOut(changed), this.provider);
+    this.subscriptions.push(this.provider.onDidSignIn(() => this.changed()), this.provider.onDidSignOut(() => this.changed()), this.provider);
   }
 
   isSignedIn(): Promise<boolean> {
@@ -109,19 +105,14 @@ export class VSCodeAccount implements AzureAccount {
   async signIn(tenantId?: string): Promise<boolean> {
     const signedIn = await this.provider.signIn(tenantId);
     if (signedIn) {
-      this.clients.clear();
-      this.changes.fire();
+      this.changed();
     }
     return signedIn;
   }
 
-  onDidChange(listener: () => void): Disposable {
-    return this.changes.event(listener);
-  }
-
-  dispose(): void {
+  override dispose(): void {
     this.subscriptions.forEach((d) => d.dispose());
-    this.changes.dispose();
+    super.dispose();
   }
 }
 

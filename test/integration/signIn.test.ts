@@ -25,6 +25,15 @@ describe('service principal from the environment', () => {
     const changes: number[] = [];
     account.onDidChange(() => changes.push(1));
     assert.equal(await account.signIn(), true);
+    assert.deepEqual(changes, [], 'already signed in: nothing changed');
+    const fresh = signInAs(fake).account;
+    const freshChanges: number[] = [];
+    const listener = fresh.onDidChange(() => freshChanges.push(1));
+    assert.equal(await fresh.signIn(), true);
+    assert.deepEqual(freshChanges, [1], 'signing in tells listeners once');
+    listener.dispose();
+    await fresh.signIn();
+    assert.deepEqual(freshChanges, [1]);
     // MSAL read the fake's own metadata and token endpoint; nothing else was needed (it would fail offline).
     const login = fake.requests().filter((r) => r.path.startsWith('/login'));
     assert.ok(login.some((r) => r.path.endsWith('/.well-known/openid-configuration') && r.status === 200));
