@@ -9,6 +9,7 @@ import { principalItems } from '../commands/quickPickItems';
 import type { Services } from './services';
 
 const t = vscode.l10n.t;
+const UPDATING_DELAY_MS = 250;
 
 /**
  * Runs `work` under a progress notification titled `title` (which names the VM and the operation), with the VM's item
@@ -20,7 +21,13 @@ export async function runVmWrite<T>(
   title: string,
   work: (options: OperationOptions) => Promise<T>,
 ): Promise<T> {
-  services.tree.setUpdating(vm, title);
+  // "Updating..." only for writes that take a moment: a quick one would just flicker, and VS Code batches tree
+  // refreshes (200 ms), so the item could still say "Updating..." after the result notification.
+  let markedUpdating = false;
+  const markUpdating = setTimeout(() => {
+    markedUpdating = true;
+    services.tree.setUpdating(vm, title);
+  }, UPDATING_DELAY_MS);
   services.log.info(`${title} (${vm.id})`);
   try {
     return await vscode.window.withProgress(
@@ -52,7 +59,10 @@ export async function runVmWrite<T>(
     }
     throw error;
   } finally {
-    services.tree.setUpdating(vm, undefined);
+    clearTimeout(markUpdating);
+    if (markedUpdating) {
+      services.tree.setUpdating(vm, undefined);
+    }
   }
 }
 
