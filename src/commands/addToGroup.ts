@@ -34,7 +34,7 @@ export async function addToGroup(context: IActionContext, services: Services, no
   });
   const pick = await pickWithSearch<GroupPick>(
     {
-      title: t("Add the identity of '{0}' to a Group", vm.name),
+      title: t("Add the System-Assigned Identity of '{0}' to a Group", vm.name),
       placeholder: t('Type to search Microsoft Entra groups by name'),
       search: (text, signal) => services.operations.searchGroups(subscriptionId, text, { signal }).then(toPage),
     },
