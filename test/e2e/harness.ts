@@ -106,6 +106,15 @@ export class E2ESession {
     this.fake.addFaults(rules);
   }
 
+  /** "Developer: Reload Window" (state is saved first, the extension starts again), without touching the fake. */
+  async reloadWindow(): Promise<void> {
+    const navigated = this.workbench.page.waitForEvent('framenavigated', { timeout: 30_000 });
+    await this.workbench.runCommand('Developer: Reload Window');
+    await navigated;
+    await this.workbench.waitForWorkbench();
+    await this.workbench.openManagedIdentities();
+  }
+
   /** Back to the seed, faults cleared, window reloaded and the Managed Identities view open. */
   async fresh(): Promise<void> {
     this.fake.clearFaults();
@@ -148,6 +157,7 @@ export function scenario(slug: string, body: (session: E2ESession) => Promise<vo
     try {
       await session.fresh();
       await body(session);
+      await session.workbench.page.waitForTimeout(800); // let notifications and quick inputs finish fading
       await session.screenshot(slug);
     } catch (error) {
       await session.screenshot(`${slug}-FAILED`).catch(() => {});

@@ -42,29 +42,29 @@ async function tryDownloadVsCode(): Promise<{ executable?: string; error?: strin
 async function chooseHost(): Promise<HostChoice> {
   const forced = process.env.E2E_VSCODE_HOST;
   if (forced && forced !== 'code-server' && forced !== 'electron') throw new Error(`E2E_VSCODE_HOST must be code-server or electron, not ${forced}`);
-  if (forced !== 'code-server') {
-    const linuxWithoutDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
-    if (linuxWithoutDisplay && !hasCommand('xvfb-run') && forced !== 'electron') {
-      return { host: 'code-server', reason: 'no display and no xvfb-run for desktop VS Code', env: {}, wrapper: [] };
-    }
-    console.log(`[e2e] trying to download VS Code with @vscode/test-electron (timeout ${downloadTimeoutMs / 1000} s) ...`);
-    const { executable, error } = await tryDownloadVsCode();
-    if (executable) {
-      return {
-        host: 'electron',
-        reason: `@vscode/test-electron provided ${executable}`,
-        env: { E2E_VSCODE_HOST: 'electron', E2E_VSCODE_EXECUTABLE: executable },
-        wrapper: linuxWithoutDisplay ? ['xvfb-run', '-a'] : [],
-      };
-    }
+  if (forced === 'code-server') return { host: 'code-server', reason: 'E2E_VSCODE_HOST=code-server', env: {}, wrapper: [] };
+
+  console.log(`[e2e] trying to download VS Code with @vscode/test-electron (timeout ${downloadTimeoutMs / 1000} s) ...`);
+  const { executable, error } = await tryDownloadVsCode();
+  if (!executable) {
     if (forced === 'electron') throw new Error(`E2E_VSCODE_HOST=electron, but VS Code could not be downloaded: ${error}`);
-    return { host: 'code-server', reason: `VS Code could not be downloaded (${error})`, env: {}, wrapper: [] };
+    return { host: 'code-server', reason: `VS Code could not be downloaded: ${error}`, env: {}, wrapper: [] };
   }
-  return { host: 'code-server', reason: 'E2E_VSCODE_HOST=code-server', env: {}, wrapper: [] };
+  // Desktop VS Code needs a display; on a headless Linux, xvfb-run provides one.
+  const linuxWithoutDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+  if (linuxWithoutDisplay && !hasCommand('xvfb-run')) {
+    if (forced === 'electron') throw new Error('E2E_VSCODE_HOST=electron, but there is no display and no xvfb-run');
+    return { host: 'code-server', reason: `VS Code was downloaded (${executable}) but there is no display and no xvfb-run`, env: {}, wrapper: [] };
+  }
+  return {
+    host: 'electron',
+    reason: `@vscode/test-electron provided ${executable}`,
+    env: { E2E_VSCODE_HOST: 'electron', E2E_VSCODE_EXECUTABLE: executable },
+    wrapper: linuxWithoutDisplay ? ['xvfb-run', '-a'] : [],
+  };
 }
 
 async function main(): Promise<number> {
-  const started = Date.now();
   const files = (process.argv.slice(2).length ? process.argv.slice(2) : fs.readdirSync(__dirname).filter((file) => file.endsWith('.e2e.ts')).sort().map((file) => path.join(__dirname, file)))
     .map((file) => path.relative(repoRoot, path.resolve(file)));
   if (files.length === 0) throw new Error('no end-to-end scenarios (test/e2e/*.e2e.ts) found');
@@ -86,7 +86,8 @@ async function main(): Promise<number> {
   const child = spawn(command, [...prefix, ...args], {
     cwd: repoRoot,
     stdio: 'inherit',
-    env: { ...process.env, ...choice.env, E2E_VSIX: vsix, E2E_STARTED_AT: String(started) },
+    // The scenarios talk to the fake Azure themselves too (state, and changes "behind the extension's back").
+    env: { ...process.env, ...choice.env, E2E_VSIX: vsix, NODE_EXTRA_CA_CERTS: path.join(repoRoot, 'test', 'fake-azure', 'certs', 'ca.pem') },
   });
   const code = await new Promise<number>((resolve) => child.on('close', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))));
   return code;

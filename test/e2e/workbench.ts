@@ -190,7 +190,8 @@ export class Workbench {
 
   async refreshTreeFromTitleBar(): Promise<void> {
     await this.sidebar().hover();
-    await this.sidebar().locator('.actions .action-label[aria-label^="Refresh"]').first().click();
+    // The view's title-bar action (rows carry a hidden Refresh of their own in their context actions).
+    await this.sidebar().locator('.title-actions .action-label[aria-label^="Refresh"]:visible, .pane-header .action-label[aria-label^="Refresh"]:visible').first().click();
   }
 
   // ---------- Command palette and quick input ----------
