@@ -124,8 +124,17 @@ export async function ensureCodeServer(log: (line: string) => void = (line) => c
         2,
       ) + '\n',
     );
-    // Drop the npm_* variables of an outer `npm run` (Node 20's user agent would fail code-server's version check).
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+    // Drop what an outer `npm run` exported about itself (Node 20's user agent would fail code-server's version
+    // check; its prefix and nodedir would redirect the install), keeping the user's own npm settings (cache,
+    // registry, proxy, cafile) that may have come through the environment.
+    const outerRunOnly = new Set(['user_agent', 'prefix', 'local_prefix', 'global_prefix', 'nodedir', 'npm_version', 'allow_scripts', 'loglevel', 'node_gyp']);
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => {
+        const lower = key.toLowerCase();
+        if (!lower.startsWith('npm_')) return true;
+        return lower.startsWith('npm_config_') && !outerRunOnly.has(lower.slice('npm_config_'.length));
+      }),
+    );
     const env: NodeJS.ProcessEnv = {
       ...inherited,
       PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
