@@ -107,7 +107,8 @@ export async function ensureCodeServer(log: (line: string) => void = (line) => c
   }
   const started = Date.now();
   log(`First run: installing code-server ${CODE_SERVER_VERSION} (a real VS Code for the browser) into ${cacheRoot}.`);
-  log('This happens once; it takes about 5-10 minutes on 2 cores (VS Code native modules are built). Later runs reuse the cache.');
+  log('This happens once and takes about 1.5 minutes on 2 cores (longer with a slow registry): it fetches Node 24 and');
+  log("code-server (~800 MB on disk together) and compiles VS Code's native modules. Later runs reuse the cache.");
   const node = await ensureNode24(log);
   if (!installed(dir)) {
     const codeServerStarted = Date.now();
