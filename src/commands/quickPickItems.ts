@@ -88,7 +88,8 @@ export function assignIdentityEntries(
   return entries;
 }
 
-export type RemovePick = { kind: 'identity'; id: string } | { kind: 'all' };
+/** "all" carries the ids the list showed, so the removal can refuse if the VM's set changed since. */
+export type RemovePick = { kind: 'identity'; id: string } | { kind: 'all'; ids: string[] };
 
 /** The identities on the VM, with "Remove all" first when there is more than one. */
 export function removeIdentityEntries(vm: VirtualMachine, t: Localize): PickEntry<RemovePick>[] {
@@ -101,7 +102,7 @@ export function removeIdentityEntries(vm: VirtualMachine, t: Localize): PickEntr
       label: t('Remove all user-assigned identities'),
       description: t('{0} identities', attached.length),
       iconId: 'clear-all',
-      data: { kind: 'all' },
+      data: { kind: 'all', ids: attached.map(([id]) => id) },
     });
     entries.push({ separator: true, label: t('Assigned to {0}', vm.name) });
   }
@@ -116,14 +117,19 @@ export function removeIdentityEntries(vm: VirtualMachine, t: Localize): PickEntr
   return entries;
 }
 
-/** What "Remove User-Assigned Identities..." does with the picks: remove all, or the chosen ids. */
-export function resolveRemovePicks(picks: RemovePick[], vm: VirtualMachine): { all: true } | { all: false; ids: string[] } {
-  const attached = Object.keys(vm.identity.userAssignedIdentities ?? {});
-  const ids = picks.flatMap((pick) => (pick.kind === 'identity' ? [pick.id] : []));
-  if (picks.some((pick) => pick.kind === 'all') || (attached.length > 0 && ids.length === attached.length)) {
-    return { all: true };
+/**
+ * What "Remove User-Assigned Identities..." does with the picks. Only the "Remove all" row removes all (and only if
+ * the VM still has exactly the ids it showed); checking every identity one by one removes exactly those ids, so an
+ * identity someone attached meanwhile stays.
+ */
+export type RemoveChoice = { kind: 'all'; expectedIds: string[] } | { kind: 'some'; ids: string[] };
+
+export function resolveRemovePicks(picks: RemovePick[]): RemoveChoice {
+  const all = picks.find((pick) => pick.kind === 'all');
+  if (all) {
+    return { kind: 'all', expectedIds: all.ids };
   }
-  return { all: false, ids };
+  return { kind: 'some', ids: picks.flatMap((pick) => (pick.kind === 'identity' ? [pick.id] : [])) };
 }
 
 export type GroupPick = { kind: 'group'; group: EntraGroup } | { kind: 'loadMore' };

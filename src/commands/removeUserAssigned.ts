@@ -6,7 +6,7 @@ import { resolveVm } from '../ui/pickVm';
 import { pickMany } from '../ui/quickPick';
 import type { Services } from '../ui/services';
 import { quoteList, removeUserAssignedConfirmation } from './messages';
-import { removeIdentityEntries, resolveRemovePicks } from './quickPickItems';
+import { removeIdentityEntries, resolveRemovePicks, type RemoveChoice } from './quickPickItems';
 import { hasUserAssigned } from './vmRequirements';
 
 const t = vscode.l10n.t;
@@ -15,26 +15,28 @@ const t = vscode.l10n.t;
 export async function removeUserAssigned(context: IActionContext, services: Services, node?: unknown): Promise<void> {
   const resolved = await resolveVm(context, services, node, hasUserAssigned);
   const vm = resolved.vm;
-  const choice =
+  const choice: RemoveChoice =
     resolved.node?.kind === 'userIdentity'
-      ? resolveRemovePicks([{ kind: 'identity', id: resolved.node.id }], vm)
+      ? { kind: 'some', ids: [resolved.node.id] }
       : resolveRemovePicks(
           await pickMany(removeIdentityEntries(vm, t), {
             title: t("Remove User-Assigned Identities from '{0}'", vm.name),
             placeholder: t('Select the user-assigned identities to remove from {0}', vm.name),
           }),
-          vm,
         );
-  const ids = choice.all ? Object.keys(vm.identity.userAssignedIdentities ?? {}) : choice.ids;
+  const ids = choice.kind === 'all' ? choice.expectedIds : choice.ids;
   const names = ids.map(resourceNameFromId);
   await context.ui.showWarningMessage(
-    removeUserAssignedConfirmation(names, vm.name, choice.all, t),
+    removeUserAssignedConfirmation(names, vm.name, choice.kind === 'all', t),
     { modal: true, stepName: 'confirmRemove' },
     { title: t('Remove') },
   );
-  await runIdentityWrite(services, vm, t("Removing {0} from '{1}'...", quoteList(names), vm.name), (options) =>
-    choice.all
-      ? services.operations.removeAllUserAssigned(vm, options)
-      : services.operations.removeUserAssigned(vm, ids, options),
-  );
+  await runIdentityWrite(services, vm, t("Removing {0} from '{1}'...", quoteList(names), vm.name), (options) => {
+    if (choice.kind === 'some') {
+      return services.operations.removeUserAssigned(vm, choice.ids, options);
+    }
+    // Refused (conflict) when the VM's identities are no longer the ones the confirmation listed.
+    const removeAllOptions = { ...options, expectedIds: choice.expectedIds };
+    return services.operations.removeAllUserAssigned(vm, removeAllOptions);
+  });
 }

@@ -101,10 +101,20 @@ describe('Remove User-Assigned Identities...', () => {
     assert.deepEqual(labels(removeIdentityEntries(one, format)), ['id-backend']);
   });
 
-  it('turns picks into "all" or the chosen ids', () => {
-    assert.deepEqual(resolveRemovePicks([{ kind: 'identity', id: backend.id }], two), { all: false, ids: [backend.id] });
-    assert.deepEqual(resolveRemovePicks([{ kind: 'all' }], two), { all: true });
-    assert.deepEqual(resolveRemovePicks([{ kind: 'identity', id: backend.id }, { kind: 'identity', id: storage.id }], two), { all: true });
+  it('only the "Remove all" row removes all, carrying the ids it showed', () => {
+    const allRow = items(removeIdentityEntries(two, format)).find((e) => e.label === 'Remove all user-assigned identities')!;
+    assert.deepEqual(resolveRemovePicks([allRow.data]), { kind: 'all', expectedIds: [backend.id, storage.id] });
+    // "Remove all" checked together with single rows is still "all".
+    assert.deepEqual(resolveRemovePicks([{ kind: 'identity', id: backend.id }, allRow.data]), { kind: 'all', expectedIds: [backend.id, storage.id] });
+  });
+
+  it('checking every identity one by one removes exactly those ids, not "all"', () => {
+    const rows = items(removeIdentityEntries(two, format)).filter((e) => e.data.kind === 'identity');
+    assert.equal(rows.length, 2);
+    assert.deepEqual(resolveRemovePicks(rows.map((row) => row.data)), { kind: 'some', ids: [backend.id, storage.id] });
+    assert.deepEqual(resolveRemovePicks([{ kind: 'identity', id: backend.id }]), { kind: 'some', ids: [backend.id] });
+    const one = vm({ type: 'UserAssigned', userAssignedIdentities: { [backend.id]: {} } });
+    assert.deepEqual(resolveRemovePicks(items(removeIdentityEntries(one, format)).map((row) => row.data)), { kind: 'some', ids: [backend.id] });
   });
 });
 
