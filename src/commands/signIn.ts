@@ -1,7 +1,7 @@
 import type { IActionContext } from '../ui/azext';
 import type { Services } from '../ui/services';
 
+/** The session publishes the new state when done, which reloads the tree (extension.ts). */
 export async function signIn(_context: IActionContext, services: Services): Promise<void> {
   await services.session.signIn();
-  await services.tree.refresh();
 }

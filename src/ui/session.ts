@@ -1,7 +1,9 @@
-// The signed-in state the tree and commands see, over the current AzureAccount of src/azure. The account is rebuilt
-// when the sign-in settings change; IdentityOperations keeps working through `clientProvider`, which always asks
-// the current account. When no account can be made (e.g. service-principal variables missing), the view shows the
-// signed-out welcome, and Sign In says what is missing.
+// The signed-in state the tree and commands see, over the current AzureAccount of src/azure (extension.ts rebuilds it
+// when the sign-in settings change). IdentityOperations keeps working through `clientProvider`, which always asks the
+// current account. onDidChange fires after every rebuild and every change the account reports (sign-in, sign-out,
+// another account or tenant), even when the status stays "signedIn": the subscriptions may differ all the same.
+// When no account can be made (e.g. service-principal variables missing), the view shows the signed-out welcome, and
+// Sign In says what is missing.
 import * as vscode from 'vscode';
 import type { AzureAccount } from '../azure/account';
 import type { AzureClientProvider } from '../azure/clients';
@@ -21,7 +23,7 @@ export class AccountSession implements SessionLike, vscode.Disposable {
   /** Reaches Azure through whichever account is current. */
   readonly clientProvider: AzureClientProvider = {
     listSubscriptions: (options) => this.current().clients.listSubscriptions(options),
-    forSubscription: (subscriptionId) => this.current().clients.forSubscription(subscriptionId),
+    forSubscription: (subscriptionId, options) => this.current().clients.forSubscription(subscriptionId, options),
   };
 
   constructor(private readonly createAccount: () => AzureAccount) {
@@ -41,18 +43,21 @@ export class AccountSession implements SessionLike, vscode.Disposable {
   async rebuild(): Promise<void> {
     this.disposeAccount();
     this.build();
-    await this.checkSignedIn();
+    await this.checkSignedIn({ alwaysNotify: true });
   }
 
-  /** Asks the account whether it is signed in (no prompt), and publishes the answer. */
-  async checkSignedIn(): Promise<void> {
+  /**
+   * Asks the account whether it is signed in (no prompt), and publishes the answer: onDidChange fires when the status
+   * changed, or always with `alwaysNotify` (the account or its accounts/tenants changed).
+   */
+  async checkSignedIn(options: { alwaysNotify?: boolean } = {}): Promise<void> {
     let signedIn = false;
     try {
       signedIn = this.account ? await this.account.isSignedIn() : false;
     } catch {
       signedIn = false;
     }
-    await this.setStatus(signedIn ? 'signedIn' : 'signedOut');
+    await this.setStatus(signedIn ? 'signedIn' : 'signedOut', options.alwaysNotify ?? false);
   }
 
   async signIn(): Promise<void> {
@@ -81,7 +86,7 @@ export class AccountSession implements SessionLike, vscode.Disposable {
     try {
       this.account = this.createAccount();
       this.accountError = undefined;
-      this.accountListener = this.account.onDidChange(() => void this.checkSignedIn());
+      this.accountListener = this.account.onDidChange(() => void this.checkSignedIn({ alwaysNotify: true }));
     } catch (error) {
       this.account = undefined;
       this.accountError = error;
@@ -94,11 +99,11 @@ export class AccountSession implements SessionLike, vscode.Disposable {
     this.account?.dispose();
   }
 
-  private async setStatus(status: SignInStatus): Promise<void> {
+  private async setStatus(status: SignInStatus, alwaysNotify = false): Promise<void> {
     const changed = status !== this.currentStatus;
     this.currentStatus = status;
     await vscode.commands.executeCommand('setContext', STATUS_CONTEXT_KEY, status);
-    if (changed) {
+    if (changed || alwaysNotify) {
       this.changeEmitter.fire();
     }
   }
