@@ -29,6 +29,8 @@ export interface LroOperation {
   outcome: 'Succeeded' | 'Failed' | 'never';
   error?: { code: string; message: string };
   status: 'InProgress' | 'Succeeded' | 'Failed';
+  /** Ends the operation on the server after lroPolls × retryAfterSeconds, polled or not; cleared by reset/stop. */
+  timer?: NodeJS.Timeout;
 }
 
 /** What a started fake keeps beside the state, shared by every ARM request. */
@@ -589,6 +591,11 @@ function startLro(req: FakeRequest, ctx: ArmContext, vm: StateVirtualMachine, st
     status: 'InProgress',
   };
   ctx.operations.set(op.id, op);
+  if (op.outcome !== 'never') {
+    // Azure finishes the write whether or not anyone polls; polling only observes it.
+    op.timer = setTimeout(() => finishOperation(ctx, op), ctx.lroPolls * ctx.retryAfterSeconds * 1000);
+    op.timer.unref();
+  }
   vm.provisioningState = provisioningState;
   const location = vm.location.replace(/\s+/g, '').toLowerCase();
   const apiVersion = req.query.get('api-version')!;
@@ -600,20 +607,25 @@ function startLro(req: FakeRequest, ctx: ArmContext, vm: StateVirtualMachine, st
   };
 }
 
+/** Ends a running operation with its planned outcome (after lroPolls polls or its timer, whichever comes first). */
+function finishOperation(ctx: ArmContext, op: LroOperation): void {
+  // A reset between start and timer drops the operation (and the state it belonged to).
+  if (op.status !== 'InProgress' || op.outcome === 'never' || ctx.operations.get(op.id) !== op) return;
+  clearTimeout(op.timer);
+  op.status = op.outcome;
+  op.endTime = new Date().toISOString();
+  const vm = ctx.state.virtualMachines.find((v) => sameId(v.id, op.vmId));
+  if (vm) vm.provisioningState = op.outcome;
+}
+
 function getOperation(req: FakeRequest, ctx: ArmContext, [subscriptionId, , operationId]: string[]): FakeResponse {
   const denied = deny(req, ctx, 'Microsoft.Compute/locations/operations/read', `/subscriptions/${subscriptionId}`);
   if (denied) return denied;
   const op = ctx.operations.get(operationId!);
   if (!op) return armError(404, 'NotFound', `The operation '${operationId}' could not be found.`);
   if (op.status === 'InProgress' && op.outcome !== 'never') {
-    if (op.polls < ctx.lroPolls) {
-      op.polls += 1;
-    } else {
-      op.status = op.outcome;
-      op.endTime = new Date().toISOString();
-      const vm = ctx.state.virtualMachines.find((v) => sameId(v.id, op.vmId));
-      if (vm) vm.provisioningState = op.outcome;
-    }
+    if (op.polls < ctx.lroPolls) op.polls += 1;
+    else finishOperation(ctx, op);
   }
   const body = {
     startTime: op.startTime,

@@ -141,9 +141,14 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
     clientSecret: defaultPrincipal.secret!,
   };
 
+  const clearOperations = () => {
+    for (const op of operations.values()) clearTimeout(op.timer);
+    operations.clear();
+  };
+
   const reset = () => {
     state = stateFromSeed(seed);
-    operations.clear();
+    clearOperations();
     faults = [];
     requestLog = [];
   };
@@ -292,6 +297,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
     info,
     stop: () =>
       new Promise<void>((resolve) => {
+        clearOperations();
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),

@@ -7,8 +7,11 @@ import { armToken, clientsFor, demo, rawFetch, rejection, useFakeAzure } from '.
 const vmPath = (name: string, group = 'rg-web') => `/subscriptions/${demo.production}/resourceGroups/${group}/providers/Microsoft.Compute/virtualMachines/${name}`;
 const apiVersion = 'api-version=2025-04-01';
 
+/** FAKE_AZURE_LRO_POLLS (the slow run's 3) wins; 2 otherwise, so that InProgress is seen more than once. */
+const lroPolls = Number(process.env['FAKE_AZURE_LRO_POLLS'] || 2);
+
 describe('fake Azure long-running operations', () => {
-  const fake = useFakeAzure({ lroPolls: 2 });
+  const fake = useFakeAzure({ lroPolls });
   let token: string;
   before(async () => {
     token = await armToken(fake());
@@ -27,12 +30,30 @@ describe('fake Azure long-running operations', () => {
     assert.equal(second.body.error.code, 'ConflictingConcurrentWriteNotAllowed');
     const operationPath = operationUrl.slice(fake().info.url.length);
     const statuses: string[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await rawFetch(fake(), operationPath, { token })).body.status);
-    assert.deepEqual(statuses, ['InProgress', 'InProgress', 'Succeeded']);
+    for (let i = 0; i <= lroPolls; i++) statuses.push((await rawFetch(fake(), operationPath, { token })).body.status);
+    assert.deepEqual(statuses, [...Array<string>(lroPolls).fill('InProgress'), 'Succeeded']);
     const done = await rawFetch(fake(), operationPath, { token });
     assert.ok(done.body.startTime && done.body.endTime && done.body.name);
     assert.equal((await rawFetch(fake(), `${vmPath('vm-web-01')}?${apiVersion}`, { token })).body.properties.provisioningState, 'Succeeded');
     assert.equal(fake().getState().virtualMachines.find((v) => v.name === 'vm-web-01')!.identity.type, 'SystemAssigned');
+  });
+
+  it('ends an operation nobody polls after about lroPolls × Retry-After seconds, so later writes are accepted', async () => {
+    const started = Date.now();
+    const first = await rawFetch(fake(), `${vmPath('vm-web-01')}?${apiVersion}`, { method: 'PATCH', token, body: { identity: { type: 'SystemAssigned' } } });
+    assert.equal(first.status, 200);
+    assert.equal(fake().getState().virtualMachines.find((v) => v.name === 'vm-web-01')!.provisioningState, 'Updating');
+    let state = 'Updating';
+    while (state === 'Updating' && Date.now() - started < (lroPolls + 3) * 1000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      state = (await rawFetch(fake(), `${vmPath('vm-web-01')}?${apiVersion}`, { token })).body.properties.provisioningState;
+    }
+    assert.equal(state, 'Succeeded', 'the operation ended on the server without a poll');
+    assert.ok(Date.now() - started >= lroPolls * 1000 - 100, 'not before lroPolls × Retry-After seconds');
+    assert.ok(!fake().requests().some((r) => r.path.includes('/operations/')), 'nobody polled the operation');
+    const second = await rawFetch(fake(), `${vmPath('vm-web-01')}?${apiVersion}`, { method: 'PATCH', token, body: { identity: { type: 'None' } } });
+    assert.equal(second.status, 200);
+    assert.equal(fake().getState().virtualMachines.find((v) => v.name === 'vm-web-01')!.identity.type, 'None');
   });
 
   it('honours If-Match: 412 on a stale ETag, success on the current one, and a new ETag after', async () => {
@@ -70,6 +91,9 @@ describe('fake Azure long-running operations', () => {
     const started = await rawFetch(fake(), `${vmPath('vm-web-02')}?${apiVersion}`, { method: 'PATCH', token, body: { identity: { type: 'None' } } });
     const operationPath = (started.headers.get('azure-asyncoperation') ?? '').slice(fake().info.url.length);
     for (let i = 0; i < 5; i++) assert.equal((await rawFetch(fake(), operationPath, { token })).body.status, 'InProgress');
+    // Nor does time end it.
+    await new Promise((resolve) => setTimeout(resolve, lroPolls * 1000 + 300));
+    assert.equal((await rawFetch(fake(), operationPath, { token })).body.status, 'InProgress');
     const again = await rawFetch(fake(), `${vmPath('vm-web-02')}?${apiVersion}`, { method: 'PATCH', token, body: { identity: { type: 'SystemAssigned' } } });
     assert.equal(again.status, 409);
   });
