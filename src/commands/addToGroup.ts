@@ -15,16 +15,11 @@ const t = vscode.l10n.t;
 
 /** Type-ahead search of Microsoft Entra groups (debounced, paged); groups the identity is in are shown as such. */
 export async function addToGroup(context: IActionContext, services: Services, node?: unknown): Promise<void> {
-  const { vm, subscription } = await resolveVm(context, services, node, systemAssignedOn);
-  // Marking current groups is a help, not a must: a sign-in that may not read memberships can still add.
-  const memberships = await vscode.window
-    .withProgress({ location: vscode.ProgressLocation.Window, title: t('Loading group memberships...') }, () =>
-      services.operations.listGroupMemberships(vm),
-    )
-    .then(undefined, (error: unknown) => {
-      services.log.warn(`Could not list the groups of ${vm.name}; continuing without marking them: ${describeError(error)}`);
-      return [];
-    });
+  const resolved = await resolveVm(context, services, node, systemAssignedOn);
+  const subscription = resolved.subscription;
+  // The VM with its identity (the tree's latest), so the operations module need not read it again.
+  const vm = services.tree.knownVm(resolved.vm) ?? resolved.vm;
+  const memberships = services.tree.knownMemberships(vm) ?? (await loadMemberships(services, vm));
   const subscriptionId = subscription.subscriptionId;
   const toPage = (page: GroupPage): SearchPage<GroupPick> => ({
     entries: groupEntries(page.groups, memberships, page.nextPageLink !== undefined, t),
@@ -50,6 +45,18 @@ export async function addToGroup(context: IActionContext, services: Services, no
   await addToChosenGroup(services, vm, pick.data.group);
 }
 
+/** Marking current groups is a help, not a must: a sign-in that may not read memberships can still add. */
+async function loadMemberships(services: Services, vm: VirtualMachine): Promise<EntraGroup[]> {
+  try {
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: t('Loading group memberships...') }, () =>
+      services.operations.listGroupMemberships(vm),
+    );
+  } catch (error) {
+    services.log.warn(`Could not list the groups of ${vm.name}; continuing without marking them: ${describeError(error)}`);
+    return [];
+  }
+}
+
 async function addToChosenGroup(services: Services, vm: VirtualMachine, group: EntraGroup): Promise<void> {
   try {
     await runVmWrite(services, vm, t("Adding the identity of '{0}' to '{1}'...", vm.name, group.displayName), (options) =>
@@ -58,13 +65,18 @@ async function addToChosenGroup(services: Services, vm: VirtualMachine, group: E
   } catch (error) {
     if (isIdentityError(error) && error.kind === 'alreadyMember') {
       void vscode.window.showInformationMessage(error.message);
-      services.tree.invalidateMemberships(vm);
+      services.tree.updateMemberships(vm, (groups) => withGroup(groups, group));
       return;
     }
+    services.tree.updateMemberships(vm); // unknown outcome: read them again when shown
     throw error;
   }
-  services.tree.invalidateMemberships(vm);
+  services.tree.updateMemberships(vm, (groups) => withGroup(groups, group));
   const message = t("Added the system-assigned identity of '{0}' to the group '{1}'.", vm.name, group.displayName);
   services.log.info(message);
   void showResult(services, vm, message);
+}
+
+function withGroup(groups: EntraGroup[], group: EntraGroup): EntraGroup[] {
+  return groups.some((known) => known.id.toLowerCase() === group.id.toLowerCase()) ? groups : [...groups, group];
 }

@@ -2,7 +2,7 @@
 // A plain TreeDataProvider (see README "Design notes"): it caches what it loaded, so a write refreshes only its VM.
 import * as vscode from 'vscode';
 import { hasSystemAssigned } from '../identity/identityChange';
-import type { Subscription, VirtualMachine, VmIdentity, VmRef } from '../identity/model';
+import type { EntraGroup, Subscription, VirtualMachine, VmIdentity, VmRef } from '../identity/model';
 import type { IdentityOperations } from '../identity/operations';
 import { resourceNameFromId } from '../identity/names';
 import { describeError } from '../ui/errors';
@@ -19,7 +19,7 @@ import {
   type Activity,
 } from './contextValues';
 import { systemIdentityDescription, userIdentitiesDescription, vmDescription, vmIcon } from './descriptions';
-import type { ErrorNode, SubscriptionNode, TreeNode, VmNode } from './nodes';
+import type { ErrorNode, SubscriptionNode, SystemIdentityNode, TreeNode, VmNode } from './nodes';
 import type { SessionLike } from './session';
 import type { SubscriptionFilter } from './subscriptionFilter';
 
@@ -66,8 +66,10 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   /** Retry for an error node: reloads what failed. */
   async retry(node: ErrorNode): Promise<void> {
-    if (node.retry?.kind === 'vm') {
-      node.retry.memberships = undefined;
+    if (node.retry?.kind === 'systemIdentity') {
+      // Retry is an explicit action: this time Microsoft Graph may ask for consent.
+      node.retry.vmNode.memberships = undefined;
+      node.retry.vmNode.allowSignInPrompt = true;
       this.changeEmitter.fire(node.retry);
       return;
     }
@@ -89,19 +91,29 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
   applyIdentity(vm: VmRef, identity: VmIdentity): void {
     const node = this.vmNodes.get(vm.id.toLowerCase());
     if (node) {
-      node.vm = { ...node.vm, identity };
-      node.memberships = undefined;
+      this.setVm(node, { ...node.vm, identity });
     }
     this.fireVm(vm);
   }
 
-  /** Group memberships changed: reload them when shown. */
-  invalidateMemberships(vm: VmRef): void {
+  /** The system identity's direct groups, when the tree has loaded them (undefined: not loaded, or Graph refused). */
+  knownMemberships(vm: VmRef): EntraGroup[] | undefined {
+    const memberships = this.vmNodes.get(vm.id.toLowerCase())?.memberships;
+    return memberships && 'groups' in memberships ? memberships.groups : undefined;
+  }
+
+  /**
+   * After a group write: `update` gives the new list from the loaded one (no Graph request); without `update`, or
+   * when nothing was loaded, the list is reloaded the next time it is shown.
+   */
+  updateMemberships(vm: VmRef, update?: (groups: EntraGroup[]) => EntraGroup[]): void {
     const node = this.vmNodes.get(vm.id.toLowerCase());
-    if (node) {
-      node.memberships = undefined;
+    if (!node) {
+      return;
     }
-    this.fireVm(vm);
+    const known = this.knownMemberships(vm);
+    node.memberships = update && known ? { groups: update(known) } : undefined;
+    this.fireSystemIdentity(node);
   }
 
   /** Re-reads one VM from Azure (after a failed or cancelled write, so the tree shows the true state). */
@@ -110,8 +122,7 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
     try {
       const fresh = await this.operations.getVirtualMachine(vm);
       if (node) {
-        node.vm = fresh;
-        node.memberships = undefined;
+        this.setVm(node, fresh);
       }
       this.fireVm(vm);
     } catch {
@@ -126,6 +137,18 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
   /** The latest state of a VM the tree has loaded. */
   knownVm(vm: VmRef): VirtualMachine | undefined {
     return this.vmNodes.get(vm.id.toLowerCase())?.vm;
+  }
+
+  /** A new state of the VM; its group memberships stay known unless its system identity's principal changed. */
+  private setVm(node: VmNode, vm: VirtualMachine): void {
+    if (node.vm.identity.principalId !== vm.identity.principalId || !hasSystemAssigned(vm.identity.type)) {
+      node.memberships = undefined;
+    }
+    node.vm = vm;
+  }
+
+  private fireSystemIdentity(node: VmNode): void {
+    this.changeEmitter.fire(node.children?.system ?? node);
   }
 
   private fireVm(vm: VmRef): void {
@@ -248,15 +271,17 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'subscription':
         return this.vmChildren(node);
       case 'vm':
-        await this.loadMemberships(node);
-        return [
-          { kind: 'systemIdentity', vmNode: node },
-          { kind: 'userIdentities', vmNode: node },
-        ];
+        // No request here: the groups load only when "System-assigned identity" is expanded.
+        node.children ??= { system: { kind: 'systemIdentity', vmNode: node }, user: { kind: 'userIdentities', vmNode: node } };
+        return [node.children.system, node.children.user];
       case 'systemIdentity': {
+        if (!hasSystemAssigned(node.vmNode.vm.identity.type)) {
+          return [];
+        }
+        await this.loadMemberships(node);
         const memberships = node.vmNode.memberships;
         const vmId = node.vmNode.vm.id.toLowerCase();
-        if (!hasSystemAssigned(node.vmNode.vm.identity.type) || !memberships) {
+        if (!memberships) {
           return [];
         }
         if ('error' in memberships) {
@@ -265,7 +290,7 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
               kind: 'error',
               id: `${vmId}/system/error`,
               message: t('Could not load group memberships: {0}', describeError(memberships.error)),
-              retry: node.vmNode,
+              retry: node,
             },
           ];
         }
@@ -333,8 +358,7 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
         .map((vm) => {
           const existing = this.vmNodes.get(vm.id.toLowerCase());
           const vmNode: VmNode = existing ?? { kind: 'vm', subscription: node.subscription, vm };
-          vmNode.vm = vm;
-          vmNode.memberships = undefined;
+          this.setVm(vmNode, vm);
           this.vmNodes.set(vm.id.toLowerCase(), vmNode);
           return vmNode;
         });
@@ -348,14 +372,26 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
   }
 
-  private async loadMemberships(node: VmNode): Promise<void> {
-    if (node.memberships || !hasSystemAssigned(node.vm.identity.type)) {
+  /** Loads the groups once; then refreshes the system identity's item, whose contextValue carries their count. */
+  private async loadMemberships(systemNode: SystemIdentityNode): Promise<void> {
+    const node = systemNode.vmNode;
+    if (node.memberships) {
       return;
     }
+    const vm = node.vm;
+    // Expanding an item stays silent (no consent prompt) unless the user asked for it with Retry.
+    const options = { signal: undefined, allowSignInPrompt: node.allowSignInPrompt ?? false };
+    node.allowSignInPrompt = undefined;
+    let memberships: VmNode['memberships'];
     try {
-      node.memberships = { groups: await this.operations.listGroupMemberships(node.vm) };
+      // The VM as listed, so the operations module can use its principal without reading the VM again.
+      memberships = { groups: await this.operations.listGroupMemberships(vm, options) };
     } catch (error) {
-      node.memberships = { error };
+      memberships = { error };
+    }
+    if (node.vm.identity.principalId === vm.identity.principalId) {
+      node.memberships = memberships;
+      this.changeEmitter.fire(systemNode);
     }
   }
 

@@ -10,8 +10,15 @@ export interface VmNode {
   kind: 'vm';
   subscription: Subscription;
   vm: VirtualMachine;
-  /** Group memberships of the system-assigned identity: loaded when the VM is expanded, cleared after a change. */
+  /**
+   * Direct group memberships of the system-assigned identity: loaded only when its "System-assigned identity" item is
+   * expanded (a Microsoft Graph call, which may ask for consent), kept while its principal stays the same.
+   */
   memberships?: { groups: EntraGroup[] } | { error: unknown };
+  /** Set by Retry: the next memberships load may show Microsoft Graph's consent prompt. */
+  allowSignInPrompt?: boolean;
+  /** The VM's two child items, made once so that the tree can refresh them by reference. */
+  children?: { system: SystemIdentityNode; user: UserIdentitiesNode };
 }
 
 export interface SystemIdentityNode {
@@ -44,7 +51,7 @@ export interface ErrorNode {
   kind: 'error';
   id: string;
   message: string;
-  retry: SubscriptionNode | VmNode | undefined;
+  retry: SubscriptionNode | SystemIdentityNode | undefined;
 }
 
 export interface InfoNode {

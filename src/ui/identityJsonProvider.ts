@@ -1,4 +1,6 @@
 // "Show Identity JSON": one read-only tab per VM, `azure-vm-identity:/<subscription>/<resource group>/<vm>.identity.json`.
+// ARM names ignore case and VS Code's document URIs do not: an open tab whose URI differs only in case is the VM's tab,
+// so a VM gets one tab however its id is spelt (and the tab keeps the VM's own casing in its title).
 // The content is read through IdentityOperations each time VS Code asks; refresh() after a change updates open tabs.
 import * as vscode from 'vscode';
 import type { VmRef } from '../identity/model';
@@ -52,15 +54,20 @@ export class IdentityJsonProvider implements vscode.TextDocumentContentProvider,
 
   /** Re-reads the VM's tab if it is open. */
   refresh(vm: VmRef): void {
-    const uri = identityJsonUri(vm);
-    if (vscode.workspace.textDocuments.some((doc) => doc.uri.toString() === uri.toString())) {
-      this.changeEmitter.fire(uri);
+    const open = this.openDocument(vm);
+    if (open) {
+      this.changeEmitter.fire(open.uri);
     }
   }
 
+  /** Opens the VM's tab, or shows it if open (writes from here keep it current): one GET at most. */
   async show(vm: VmRef): Promise<void> {
-    this.refresh(vm); // an open tab may be older than the VM
-    const document = await vscode.workspace.openTextDocument(identityJsonUri(vm));
+    const document = this.openDocument(vm) ?? (await vscode.workspace.openTextDocument(identityJsonUri(vm)));
     await vscode.window.showTextDocument(document, { preview: false });
+  }
+
+  private openDocument(vm: VmRef): vscode.TextDocument | undefined {
+    const key = identityJsonUri(vm).toString().toLowerCase();
+    return vscode.workspace.textDocuments.find((doc) => doc.uri.scheme === IDENTITY_JSON_SCHEME && doc.uri.toString().toLowerCase() === key);
   }
 }
