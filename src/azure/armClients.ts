@@ -9,19 +9,17 @@ import { ResourceManagementClient } from '@azure/arm-resources';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { TokenCredential } from '@azure/core-auth';
 import type { IdentityType, ResourceGroup, Subscription, UserAssignedIdentity, VirtualMachine, VmIdentity, VmRef } from '../identity/model';
-import { parseResourceId, resourceGroupFromId } from '../identity/names';
+import { parseResourceId, resourceGroupFromId, sortByDisplayName } from '../identity/names';
 import type {
   CallOptions,
   CloudEndpoints,
   IdentityPatch,
-  PermissionsClient,
   ResourceGroupsClient,
   UserAssignedIdentitiesClient,
   VirtualMachinesClient,
   WriteOptions,
 } from './clients';
 import { requestLogPolicy, type Logger } from './logger';
-import { createJsonPipeline, followPages } from './restPipeline';
 
 /** Options every SDK client gets: where ARM is, which token scope, and our request log. Both SDK generations
  *  (core-client `credentialScopes`/`$host`, and the newer `credentials.scopes`) are covered. */
@@ -146,8 +144,17 @@ export class ArmUserAssignedIdentitiesClient implements UserAssignedIdentitiesCl
     );
   }
 
-  async get(resourceGroup: string, name: string, options?: CallOptions): Promise<UserAssignedIdentity> {
-    return toUserAssignedIdentity(await this.msi.userAssignedIdentities.get(resourceGroup, name, { abortSignal: options?.signal }), this.subscriptionId);
+  async find(resourceGroup: string, name: string, options?: CallOptions): Promise<UserAssignedIdentity | undefined> {
+    try {
+      return toUserAssignedIdentity(await this.msi.userAssignedIdentities.get(resourceGroup, name, { abortSignal: options?.signal }), this.subscriptionId);
+    } catch (error) {
+      // 404 ResourceNotFound means "no such identity"; a missing resource group (or anything else) is an error.
+      const { statusCode, code } = error as { statusCode?: number; code?: string };
+      if (statusCode === 404 && code !== 'ResourceGroupNotFound') {
+        return undefined;
+      }
+      throw error;
+    }
   }
 
   async create(
@@ -183,25 +190,6 @@ export class ArmResourceGroupsClient implements ResourceGroupsClient {
   }
 }
 
-/**
- * Microsoft.Authorization/permissions through the REST call. The SDK (@azure/arm-authorization) wants the scope taken
- * apart into namespace, parent path and type, and builds `Microsoft.Compute//virtualMachines` for a top-level
- * resource; one GET on `{scope}/providers/Microsoft.Authorization/permissions` is simpler and exact.
- */
-export class ArmPermissionsClient implements PermissionsClient {
-  private readonly pipeline;
-
-  constructor(private readonly cloud: CloudEndpoints, credential: TokenCredential, logger: Logger) {
-    this.pipeline = createJsonPipeline({ credential, scope: cloud.resourceManagerScope, logger, allowedOrigin: cloud.resourceManagerEndpoint });
-  }
-
-  async listActions(scope: string, options?: CallOptions): Promise<{ actions: string[]; notActions: string[] }[]> {
-    const first = `${this.cloud.resourceManagerEndpoint}${scope.startsWith('/') ? '' : '/'}${scope}/providers/Microsoft.Authorization/permissions?api-version=2022-04-01`;
-    const items = await followPages<{ actions?: string[]; notActions?: string[] }>(this.pipeline, first, 'nextLink', { signal: options?.signal });
-    return items.map((p) => ({ actions: p.actions ?? [], notActions: p.notActions ?? [] }));
-  }
-}
-
 export async function listSubscriptionsWith(
   cloud: CloudEndpoints,
   credential: TokenCredential,
@@ -211,8 +199,9 @@ export async function listSubscriptionsWith(
   const client = new SubscriptionClient(credential, armClientOptions(cloud, logger));
   const all = await collect(client.subscriptions.list({ abortSignal: options?.signal }), (subscription) => subscription);
   // Disabled and deleted subscriptions refuse every call; warned and past-due ones still work.
-  return all
-    .filter((s) => s.subscriptionId && (s.state === undefined || ['Enabled', 'PastDue', 'Warned'].includes(s.state)))
-    .map((s) => ({ subscriptionId: s.subscriptionId!, displayName: s.displayName ?? s.subscriptionId!, tenantId: s.tenantId ?? '' }))
-    .sort((a, b) => a.displayName.localeCompare(b.displayName));
+  return sortByDisplayName(
+    all
+      .filter((s) => s.subscriptionId && (s.state === undefined || ['Enabled', 'PastDue', 'Warned'].includes(s.state)))
+      .map((s) => ({ subscriptionId: s.subscriptionId!, displayName: s.displayName ?? s.subscriptionId!, tenantId: s.tenantId ?? '' })),
+  );
 }

@@ -2,7 +2,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { IdentityError } from '../identity/errors';
 import type { Subscription } from '../identity/model';
-import { ArmPermissionsClient, ArmResourceGroupsClient, ArmUserAssignedIdentitiesClient, ArmVirtualMachinesClient, listSubscriptionsWith } from './armClients';
+import { ArmResourceGroupsClient, ArmUserAssignedIdentitiesClient, ArmVirtualMachinesClient, listSubscriptionsWith } from './armClients';
 import type { AzureClientProvider, CallOptions, CloudEndpoints, SubscriptionClients } from './clients';
 import { RestGraphClient } from './graphClient';
 import type { Logger } from './logger';
@@ -29,7 +29,6 @@ export function createSubscriptionClients(
     virtualMachines: new ArmVirtualMachinesClient(cloud, credential, subscriptionId, logger),
     userAssignedIdentities: new ArmUserAssignedIdentitiesClient(cloud, credential, subscriptionId, logger),
     resourceGroups: new ArmResourceGroupsClient(cloud, credential, subscriptionId, logger),
-    permissions: new ArmPermissionsClient(cloud, credential, logger),
     graph: new RestGraphClient(cloud, credential, logger),
   };
 }

@@ -26,6 +26,8 @@ export interface CloudEndpoints {
 /** Per-call options shared by the clients. */
 export interface CallOptions {
   signal?: AbortSignal;
+  /** Microsoft Graph calls only: the sign-in may ask the user (consent) when no token is at hand silently. */
+  allowSignInPrompt?: boolean;
 }
 
 export interface WriteOptions extends CallOptions {
@@ -50,7 +52,8 @@ export interface VirtualMachinesClient {
 
 export interface UserAssignedIdentitiesClient {
   list(options?: CallOptions): Promise<UserAssignedIdentity[]>;
-  get(resourceGroup: string, name: string, options?: CallOptions): Promise<UserAssignedIdentity>;
+  /** The identity of that name in the resource group, or undefined when there is none. */
+  find(resourceGroup: string, name: string, options?: CallOptions): Promise<UserAssignedIdentity | undefined>;
   create(
     resourceGroup: string,
     name: string,
@@ -64,15 +67,9 @@ export interface ResourceGroupsClient {
   list(options?: CallOptions): Promise<ResourceGroup[]>;
 }
 
-/** Microsoft.Authorization/permissions: what the caller may do at a scope. */
-export interface PermissionsClient {
-  listActions(scope: string, options?: CallOptions): Promise<{ actions: string[]; notActions: string[] }[]>;
-}
-
 export interface GraphClient {
   searchGroups(text: string, options?: CallOptions & { top?: number }): Promise<GroupPage>;
   nextGroupPage(nextPageLink: string, options?: CallOptions): Promise<GroupPage>;
-  getGroup(groupId: string, options?: CallOptions): Promise<EntraGroup>;
   listMemberOf(principalId: string, options?: CallOptions): Promise<EntraGroup[]>;
   addMember(groupId: string, principalId: string, options?: CallOptions): Promise<void>;
   removeMember(groupId: string, principalId: string, options?: CallOptions): Promise<void>;
@@ -84,7 +81,6 @@ export interface SubscriptionClients {
   virtualMachines: VirtualMachinesClient;
   userAssignedIdentities: UserAssignedIdentitiesClient;
   resourceGroups: ResourceGroupsClient;
-  permissions: PermissionsClient;
   graph: GraphClient;
 }
 

@@ -1,5 +1,6 @@
 // The clouds this extension can talk to. Every client is built from one CloudEndpoints value, so the same code
 // reaches Azure, a sovereign cloud, an Azure Stack-style custom cloud or the fake Azure without change.
+import { trimTrailingSlashes } from '../identity/names';
 import type { CloudEndpoints } from './clients';
 
 export interface CustomCloudEndpoints {
@@ -13,10 +14,6 @@ export interface CustomCloudEndpoints {
 /** A token scope for an endpoint: `${endpoint}/.default` with exactly one slash. */
 export function scopeFor(endpoint: string): string {
   return `${trimTrailingSlashes(endpoint)}/.default`;
-}
-
-export function trimTrailingSlashes(url: string): string {
-  return url.replace(/\/+$/, '');
 }
 
 function buildCloud(name: string, endpoints: CustomCloudEndpoints): CloudEndpoints {

@@ -2,6 +2,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { AzureCliCredential, ClientSecretCredential } from '@azure/identity';
 import { IdentityError } from '../identity/errors';
+import { trimTrailingSlashes } from '../identity/names';
 import type { CloudEndpoints } from './clients';
 import { isMicrosoftAuthorityHost } from './cloud';
 import type { ServicePrincipalEnvironment } from './settings';
@@ -31,7 +32,7 @@ export function servicePrincipalFromEnvironment(env: ServicePrincipalEnvironment
       { kind: 'authentication' },
     );
   }
-  const authorityHost = (env.AZURE_AUTHORITY_HOST || cloud.authorityHost).replace(/\/+$/, '');
+  const authorityHost = trimTrailingSlashes(env.AZURE_AUTHORITY_HOST || cloud.authorityHost);
   const credential = new ClientSecretCredential(env.AZURE_TENANT_ID!, env.AZURE_CLIENT_ID!, env.AZURE_CLIENT_SECRET!, {
     authorityHost,
     disableInstanceDiscovery: !isMicrosoftAuthorityHost(authorityHost),

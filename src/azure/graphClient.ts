@@ -44,11 +44,6 @@ export class RestGraphClient implements GraphClient {
     return this.groupPage(nextPageLink, options);
   }
 
-  async getGroup(groupId: string, options?: CallOptions): Promise<EntraGroup> {
-    const response = await this.pipeline.send('GET', `${this.root}/groups/${encodeURIComponent(groupId)}?$select=${GROUP_FIELDS}`, { signal: options?.signal });
-    return toGroup(response.body as GraphGroup);
-  }
-
   /** The groups the principal is a direct member of (other directory objects, e.g. roles, are left out). */
   async listMemberOf(principalId: string, options?: CallOptions): Promise<EntraGroup[]> {
     const items = await followPages<GraphGroup>(

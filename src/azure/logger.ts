@@ -2,7 +2,7 @@
 // Requests are logged as method, URL, status, duration and request id. Headers and bodies are not logged at all,
 // so Authorization headers and tokens cannot reach the log; redactSecrets() guards the rest.
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import { redactSecrets } from './redact';
+import { redactSecrets } from '../identity/redact';
 
 export interface Logger {
   trace(message: string): void;

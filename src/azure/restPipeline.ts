@@ -13,6 +13,7 @@ import {
   type HttpMethods,
   type Pipeline,
 } from '@azure/core-rest-pipeline';
+import { trimTrailingSlashes } from '../identity/names';
 import { requestLogPolicy, type Logger } from './logger';
 
 export interface JsonResponse {
@@ -46,7 +47,7 @@ export function createJsonPipeline(options: JsonPipelineOptions): JsonPipeline {
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: [options.scope] }));
   pipeline.addPolicy(requestLogPolicy(options.logger), { phase: 'Retry' });
   const httpClient = options.httpClient ?? createDefaultHttpClient();
-  const allowedPrefix = `${options.allowedOrigin.replace(/\/+$/, '')}/`.toLowerCase();
+  const allowedPrefix = `${trimTrailingSlashes(options.allowedOrigin)}/`.toLowerCase();
 
   return {
     async send(method, url, { headers, body, signal } = {}) {

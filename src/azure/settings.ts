@@ -5,6 +5,7 @@
 // able to set them, so they are declared with scope "application"/"machine" in package.json AND, as defence in
 // depth, only user/machine values (inspect().globalValue) and defaults are read here: workspace and folder values
 // are ignored and reported.
+import type { SignInMethod } from '../identity/model';
 import type { CloudEndpoints } from './clients';
 import {
   azurePublicCloud,
@@ -25,7 +26,7 @@ export const SOVEREIGN_CLOUD_SECTION = 'microsoft-sovereign-cloud';
 export const SOVEREIGN_ENVIRONMENT_SETTING = 'environment';
 export const SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING = 'customEnvironment';
 
-export type SignInMethod = 'vscode' | 'azureCli' | 'servicePrincipal';
+export type { SignInMethod };
 export const SIGN_IN_METHODS: readonly SignInMethod[] = ['vscode', 'azureCli', 'servicePrincipal'];
 
 /** The subset of vscode's `WorkspaceConfiguration.inspect()` result that matters here. */

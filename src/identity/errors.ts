@@ -1,7 +1,9 @@
 // What ARM and Microsoft Graph errors mean, told to a person: which role is missing on which resource, which
 // identity or group was not found, and what to do next. The request id is kept for the log; tokens never are.
-import { redactSecrets } from '../azure/redact';
-import { resourceNameFromId } from './names';
+import { defaultLocalize, type Localize } from './localize';
+import type { SignInMethod } from './model';
+import { resourceNameFromId, trimTrailingSlashes } from './names';
+import { redactSecrets } from './redact';
 
 export type IdentityErrorKind =
   /** ARM refused an action on a scope (403 AuthorizationFailed). */
@@ -38,8 +40,13 @@ export interface IdentityErrorDetails {
   suggestedCommand?: string;
   /** The service's own message, redacted, for the log. */
   serviceMessage?: string;
+  /** Something the UI can offer as a button, e.g. switching to Azure CLI sign-in after a Graph refusal. */
+  remedy?: IdentityErrorRemedy;
   cause?: unknown;
 }
+
+/** A fix the UI can offer with one click. */
+export type IdentityErrorRemedy = 'useAzureCliSignIn';
 
 export class IdentityError extends Error {
   readonly kind: IdentityErrorKind;
@@ -50,6 +57,7 @@ export class IdentityError extends Error {
   readonly action?: string;
   readonly suggestedCommand?: string;
   readonly serviceMessage?: string;
+  readonly remedy?: IdentityErrorRemedy;
 
   constructor(message: string, details: IdentityErrorDetails) {
     super(redactSecrets(message), details.cause !== undefined ? { cause: details.cause } : undefined);
@@ -62,6 +70,7 @@ export class IdentityError extends Error {
     this.action = details.action;
     this.suggestedCommand = details.suggestedCommand;
     this.serviceMessage = details.serviceMessage === undefined ? undefined : redactSecrets(details.serviceMessage);
+    this.remedy = details.remedy;
   }
 
   /** One line for the log: kind, code, status and request id, never a token. */
@@ -100,8 +109,12 @@ export interface ErrorContext {
   principalId?: string;
   /** Which Graph call was refused, for a message that names the right permission. */
   graphAction?: 'addMember' | 'removeMember' | 'readMemberships';
-  /** What was being done, e.g. "assign identities to vm-web-01" (for unknown errors). */
+  /** What was being done, e.g. "assign identities to vm-web-01" (for unknown errors), already localized. */
   operation?: string;
+  /** How the user signed in: a Graph refusal means something different for VS Code's own sign-in app. */
+  signInMethod?: SignInMethod;
+  /** Localizes the message (vscode.l10n.t in the extension); {@link defaultLocalize} otherwise. */
+  localize?: Localize;
 }
 
 interface ParsedServiceError {
@@ -112,13 +125,22 @@ interface ParsedServiceError {
   retryAfterSeconds?: number;
 }
 
+/** The one way to say an operation was cancelled. */
+export function cancelledError(localize: Localize = defaultLocalize, cause?: unknown): IdentityError {
+  return new IdentityError(localize('Cancelled.'), { kind: 'cancelled', cause });
+}
+
+/** ARM codes that mean "another write is running or won": re-read and try again. */
+const RETRYABLE_CONFLICT_CODES = /^(ConflictingConcurrentWriteNotAllowed|OperationPreempted|PreconditionFailed)$/i;
+
 /** Turns whatever an SDK call threw into an IdentityError with a message for a person. */
 export function toIdentityError(error: unknown, context: ErrorContext = {}): IdentityError {
   if (error instanceof IdentityError) {
     return error;
   }
+  const t = context.localize ?? defaultLocalize;
   if (isAbort(error)) {
-    return new IdentityError('Cancelled.', { kind: 'cancelled', cause: error });
+    return cancelledError(t, error);
   }
   const parsed = parseServiceError(error);
   const base = {
@@ -138,10 +160,10 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
     const role = action ? roleForAction(action) : undefined;
     const names = linked ? linked[2].split(/\s*,\s*/).map(resourceNameFromId).join(', ') : describeIdentities(context);
     return new IdentityError(
-      `You need the ${role ?? 'required'} role on ${names || 'the linked resource'}` +
-        `${action ? ` (${action} was refused)` : ''}` +
-        `${context.vmName ? `: you may change '${context.vmName}', but not attach that identity to it` : ''}. ` +
-        'Ask an owner of the identity to grant the role, then try again.',
+      t('You need the {0} role on {1}', role ?? t('required'), names || t('the linked resource')) +
+        (action ? t(' ({0} was refused)', action) : '') +
+        (context.vmName ? t(": you may change '{0}', but not attach that identity to it", context.vmName) : '') +
+        t('. Ask an owner of the identity to grant the role, then try again.'),
       { kind: 'linkedAuthorization', missingRole: role, action, ...base },
     );
   }
@@ -149,70 +171,102 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
     const refused = /perform action '([^']+)' over scope '([^']+)'/i.exec(message);
     const action = refused?.[1];
     const role = action ? roleForAction(action) : undefined;
-    const scopeName = refused ? describeScope(refused[2]) : context.vmName ? `'${context.vmName}'` : 'this resource';
+    const scopeName = refused ? describeScope(refused[2], t) : context.vmName ? `'${context.vmName}'` : t('this resource');
     return new IdentityError(
-      `You need the ${role ?? 'required'} role on ${scopeName}${action ? ` (${action} was refused)` : ''}. ` +
-        'If access was granted recently, sign in again.',
+      t('You need the {0} role on {1}', role ?? t('required'), scopeName) +
+        (action ? t(' ({0} was refused)', action) : '') +
+        t('. If access was granted recently, sign in again.'),
       { kind: 'authorization', missingRole: role, action, ...base },
     );
   }
   if (code === 'Authorization_RequestDenied' || (parsed.statusCode === 403 && isGraphErrorCode(code))) {
-    return graphPermissionError(context, base);
+    return graphPermissionError(context, t, base);
   }
   if (/already exist/i.test(message) && (code === 'Request_BadRequest' || isGraphErrorCode(code))) {
     return new IdentityError(
-      `The identity${context.vmName ? ` of '${context.vmName}'` : ''} is already a member of ${context.groupName ? `'${context.groupName}'` : 'the group'}.`,
+      context.vmName
+        ? t("The identity of '{0}' is already a member of {1}.", context.vmName, describeGroup(context, t))
+        : t('The identity is already a member of {0}.', describeGroup(context, t)),
       { kind: 'alreadyMember', ...base },
     );
   }
   if (code === 'FailedIdentityOperation' && /not found/i.test(message)) {
     const missingId = /Resource '([^']+)' was not found/i.exec(message)?.[1];
-    const name = missingId ? `'${resourceNameFromId(missingId)}'` : describeIdentities(context) || 'A user-assigned identity';
     return new IdentityError(
-      `The user-assigned identity ${name} was not found${missingId ? ` (${missingId})` : ''}. It may have been deleted; refresh and choose another.`,
+      missingId
+        ? t("The user-assigned identity '{0}' was not found ({1}). It may have been deleted; refresh and choose another.", resourceNameFromId(missingId), missingId)
+        : t('The user-assigned identity {0} was not found. It may have been deleted; refresh and choose another.', describeIdentities(context) || t('A user-assigned identity')),
       { kind: 'notFound', ...base },
     );
   }
   if (parsed.statusCode === 404 || /NotFound$/i.test(code)) {
-    return new IdentityError(notFoundMessage(code, message, context), { kind: 'notFound', ...base });
+    return new IdentityError(notFoundMessage(code, message, context, t), { kind: 'notFound', ...base });
   }
   if (parsed.statusCode === 401) {
-    return new IdentityError(`Azure did not accept the sign-in (${message}). Sign in again.`, { kind: 'authentication', ...base });
+    return new IdentityError(t('Azure did not accept the sign-in ({0}). Sign in again.', message), { kind: 'authentication', ...base });
   }
-  if (parsed.statusCode === 409 || parsed.statusCode === 412 || /^(ConflictingConcurrentWriteNotAllowed|OperationPreempted|PreconditionFailed|OperationNotAllowed)$/i.test(code)) {
+  if (parsed.statusCode === 412 || RETRYABLE_CONFLICT_CODES.test(code)) {
     return new IdentityError(
-      `${context.vmName ? `'${context.vmName}'` : 'The resource'} is being changed by someone else, and the change could not be made safely. Refresh and try again in a moment.`,
+      context.vmName
+        ? t("'{0}' is being changed by someone else, and the change could not be made safely. Refresh and try again in a moment.", context.vmName)
+        : t('The resource is being changed by someone else, and the change could not be made safely. Refresh and try again in a moment.'),
       { kind: 'conflict', ...base },
+    );
+  }
+  if (parsed.statusCode === 409) {
+    // Any other conflict (e.g. OperationNotAllowed: a quota, or a VM state that forbids the change) will not go away
+    // by retrying; Azure's own message says why.
+    return new IdentityError(
+      parsed.requestId ? t('Azure refused the request: {0} (request id {1})', message, parsed.requestId) : t('Azure refused the request: {0}', message),
+      { kind: 'invalid', ...base },
     );
   }
   if (parsed.statusCode === 429) {
     return new IdentityError(
-      `Azure is throttling requests${parsed.retryAfterSeconds !== undefined ? `; try again in ${parsed.retryAfterSeconds} seconds` : '; try again shortly'}.`,
+      parsed.retryAfterSeconds !== undefined
+        ? t('Azure is throttling requests; try again in {0} seconds.', parsed.retryAfterSeconds)
+        : t('Azure is throttling requests; try again shortly.'),
       { kind: 'throttled', ...base },
     );
   }
   if (parsed.statusCode === 400) {
-    return new IdentityError(`Azure refused the request: ${message}`, { kind: 'invalid', ...base });
+    return new IdentityError(t('Azure refused the request: {0}', message), { kind: 'invalid', ...base });
   }
   if (isCredentialError(error)) {
-    return new IdentityError(`Could not sign in: ${message}`, { kind: 'authentication', ...base });
+    return new IdentityError(t('Could not sign in: {0}', message), { kind: 'authentication', ...base });
   }
-  return new IdentityError(
-    `${context.operation ? `Could not ${context.operation}: ` : ''}${message}`,
-    { kind: 'unknown', ...base },
-  );
+  return new IdentityError(context.operation ? t('Could not {0}: {1}', context.operation, message) : message, { kind: 'unknown', ...base });
 }
 
-const SIGN_IN_HINT =
-  "VS Code's own sign-in has narrow Microsoft Graph permissions; sign in with Azure CLI instead (setting azureVmIdentities.signInMethod)";
+/** What to tell someone whose Graph call was refused depends on who they signed in as. */
+function graphSignInHint(context: ErrorContext, t: Localize, permission: string, ownerMayChange: boolean): { hint: string; remedy?: IdentityErrorRemedy } {
+  if (context.signInMethod === 'azureCli' || context.signInMethod === 'servicePrincipal') {
+    const who = context.signInMethod === 'azureCli' ? t('The account Azure CLI signed in with') : t('The service principal you signed in with');
+    return {
+      hint: ownerMayChange
+        ? t('{0} lacks the {1} permission and does not own the group; ask a directory administrator for either', who, permission)
+        : t('{0} lacks the {1} permission; ask a directory administrator to grant it', who, permission),
+    };
+  }
+  return {
+    hint:
+      context.signInMethod === 'vscode'
+        ? t("VS Code's sign-in app may lack the {0} permission in your directory; sign in with Azure CLI instead (setting azureVmIdentities.signInMethod)", permission)
+        : t("VS Code's own sign-in has narrow Microsoft Graph permissions; sign in with Azure CLI instead (setting azureVmIdentities.signInMethod)"),
+    remedy: 'useAzureCliSignIn',
+  };
+}
 
-function graphPermissionError(context: ErrorContext, base: Omit<IdentityErrorDetails, 'kind'>): IdentityError {
-  const group = context.groupName ? `'${context.groupName}'` : 'the group';
+function graphPermissionError(context: ErrorContext, t: Localize, base: Omit<IdentityErrorDetails, 'kind'>): IdentityError {
   if (context.graphAction === 'readMemberships') {
+    const { hint, remedy } = graphSignInHint(context, t, 'Application.Read.All', false);
     return new IdentityError(
-      `Microsoft Graph refused to list the groups of ${context.vmName ? `'${context.vmName}'` : 'the VM'}: reading a service ` +
-        `principal's memberships needs the Application.Read.All or Directory.Read.All permission. ${SIGN_IN_HINT}.`,
-      { kind: 'graphPermission', missingRole: 'Application.Read.All', ...base },
+      t(
+        "Microsoft Graph refused to list the groups of {0}: reading a service principal's memberships needs the Application.Read.All or Directory.Read.All permission. {1}.",
+        context.vmName ? `'${context.vmName}'` : t('the VM'),
+        hint,
+      ),
+      { kind: 'graphPermission', missingRole: 'Application.Read.All', remedy, ...base },
     );
   }
   const verb = context.graphAction === 'removeMember' ? 'remove' : 'add';
@@ -220,34 +274,50 @@ function graphPermissionError(context: ErrorContext, base: Omit<IdentityErrorDet
     context.groupId && context.principalId
       ? `az ad group member ${verb} --group ${context.groupId} --member-id ${context.principalId}`
       : undefined;
-  return new IdentityError(
-    `Microsoft Graph refused to change the members of ${group}: it needs the GroupMember.ReadWrite.All permission or ` +
-      `ownership of the group. ${SIGN_IN_HINT}${command ? `, or run: ${command}` : ''}.`,
-    { kind: 'graphPermission', missingRole: 'GroupMember.ReadWrite.All', suggestedCommand: command, ...base },
+  const { hint, remedy } = graphSignInHint(context, t, 'GroupMember.ReadWrite.All', true);
+  const refusal = t(
+    'Microsoft Graph refused to change the members of {0}: it needs the GroupMember.ReadWrite.All permission or ownership of the group. {1}',
+    describeGroup(context, t),
+    hint,
   );
+  return new IdentityError(command ? t('{0}, or run: {1}.', refusal, command) : `${refusal}.`, {
+    kind: 'graphPermission',
+    missingRole: 'GroupMember.ReadWrite.All',
+    suggestedCommand: command,
+    remedy,
+    ...base,
+  });
 }
 
-function notFoundMessage(code: string, message: string, context: ErrorContext): string {
+function describeGroup(context: ErrorContext, t: Localize): string {
+  return context.groupName ? `'${context.groupName}'` : t('the group');
+}
+
+function notFoundMessage(code: string, message: string, context: ErrorContext, t: Localize): string {
   if (code === 'ResourceGroupNotFound') {
     return message;
   }
   if (code === 'Request_ResourceNotFound') {
     // Graph: the group, or the VM identity's service principal (which replicates a little after it is created).
-    return `Microsoft Entra ID could not find ${context.groupName ? `the group '${context.groupName}' or ` : 'the group or '}the service principal of ${context.vmName ? `'${context.vmName}'` : 'the VM'}. If the identity was enabled just now, wait a minute and try again.`;
+    return t(
+      'Microsoft Entra ID could not find {0}the service principal of {1}. If the identity was enabled just now, wait a minute and try again.',
+      context.groupName ? t("the group '{0}' or ", context.groupName) : t('the group or '),
+      context.vmName ? `'${context.vmName}'` : t('the VM'),
+    );
   }
   if (context.vmName && new RegExp(`virtualMachines/${escapeRegExp(context.vmName)}\\b`, 'i').test(message)) {
-    return `The virtual machine '${context.vmName}' was not found. It may have been deleted; refresh the list.`;
+    return t("The virtual machine '{0}' was not found. It may have been deleted; refresh the list.", context.vmName);
   }
   return message;
 }
 
-function describeScope(scope: string): string {
-  const segments = scope.replace(/\/+$/, '').split('/');
+function describeScope(scope: string, t: Localize): string {
+  const segments = trimTrailingSlashes(scope).split('/');
   if (segments.length === 3 && /^subscriptions$/i.test(segments[1])) {
-    return `subscription ${segments[2]}`;
+    return t('subscription {0}', segments[2]);
   }
   if (segments.length === 5 && /^resourceGroups$/i.test(segments[3])) {
-    return `resource group ${segments[4]}`;
+    return t('resource group {0}', segments[4]);
   }
   return resourceNameFromId(scope);
 }

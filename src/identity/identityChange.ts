@@ -9,6 +9,7 @@
 // Nothing here ever drops an identity it was not asked to drop. Ids match without regard to case; ids already on
 // the VM keep the casing ARM stored.
 import type { IdentityPatch } from '../azure/clients';
+import { defaultLocalize, type Localize } from './localize';
 import type { IdentityChange, IdentityType, VmIdentity } from './model';
 import { parseUserAssignedIdentityId, resourceNameFromId, sameResourceId } from './names';
 
@@ -27,7 +28,7 @@ export type IdentityPlan =
   | { outcome: 'refused'; reason: RefusedReason; message: string };
 
 export type UnchangedReason = 'alreadyEnabled' | 'alreadyDisabled' | 'alreadyAssigned' | 'noUserAssigned';
-export type RefusedReason = 'notAssociated' | 'noIdentitiesGiven' | 'notAUserAssignedIdentityId';
+export type RefusedReason = 'notAssociated' | 'noIdentitiesGiven' | 'notAUserAssignedIdentityId' | 'changedSinceReviewed';
 
 export function hasSystemAssigned(type: IdentityType): boolean {
   return type === 'SystemAssigned' || type === 'SystemAssigned, UserAssigned';
@@ -41,7 +42,7 @@ export function identityTypeOf(systemAssigned: boolean, userAssignedCount: numbe
   return userAssignedCount > 0 ? 'UserAssigned' : 'None';
 }
 
-export function planIdentityChange(current: VmIdentity, change: IdentityChange, vmName: string): IdentityPlan {
+export function planIdentityChange(current: VmIdentity, change: IdentityChange, vmName: string, t: Localize = defaultLocalize): IdentityPlan {
   const system = hasSystemAssigned(current.type);
   const existing = Object.keys(current.userAssignedIdentities ?? {});
   const changeTo = (type: IdentityType, userAssignedIds: string[], message: string, dictionary?: IdentityPatch['userAssignedIdentities']): IdentityPlan => ({
@@ -54,20 +55,20 @@ export function planIdentityChange(current: VmIdentity, change: IdentityChange, 
   switch (change.kind) {
     case 'enableSystemAssigned': {
       if (system) {
-        return { outcome: 'unchanged', reason: 'alreadyEnabled', message: `The system-assigned identity of '${vmName}' is already enabled.` };
+        return { outcome: 'unchanged', reason: 'alreadyEnabled', message: t("The system-assigned identity of '{0}' is already enabled.", vmName) };
       }
       // Omitting the dictionary keeps the user-assigned identities (the type still includes UserAssigned).
-      return changeTo(identityTypeOf(true, existing.length), existing, `Enabled the system-assigned identity of '${vmName}'.`);
+      return changeTo(identityTypeOf(true, existing.length), existing, t("Enabled the system-assigned identity of '{0}'.", vmName));
     }
     case 'disableSystemAssigned': {
       if (!system) {
-        return { outcome: 'unchanged', reason: 'alreadyDisabled', message: `'${vmName}' has no system-assigned identity to disable.` };
+        return { outcome: 'unchanged', reason: 'alreadyDisabled', message: t("'{0}' has no system-assigned identity to disable.", vmName) };
       }
-      return changeTo(identityTypeOf(false, existing.length), existing, `Disabled the system-assigned identity of '${vmName}'.`);
+      return changeTo(identityTypeOf(false, existing.length), existing, t("Disabled the system-assigned identity of '{0}'.", vmName));
     }
     case 'assignUserAssigned': {
       const requested = uniqueIds(change.ids);
-      const refusal = refuseEmptyOrMalformed(requested, 'assign');
+      const refusal = refuseEmptyOrMalformed(requested, 'assign', t);
       if (refusal) {
         return refusal;
       }
@@ -76,43 +77,52 @@ export function planIdentityChange(current: VmIdentity, change: IdentityChange, 
         return {
           outcome: 'unchanged',
           reason: 'alreadyAssigned',
-          message: `${describeIds(requested)} ${requested.length === 1 ? 'is' : 'are'} already assigned to '${vmName}'.`,
+          message:
+            requested.length === 1
+              ? t("{0} is already assigned to '{1}'.", describeIds(requested), vmName)
+              : t("{0} are already assigned to '{1}'.", describeIds(requested), vmName),
         };
       }
       return changeTo(
         identityTypeOf(system, existing.length + added.length),
         [...existing, ...added],
-        `Assigned ${describeIds(added)} to '${vmName}'.`,
+        t("Assigned {0} to '{1}'.", describeIds(added), vmName),
         Object.fromEntries(added.map((id) => [id, {}])),
       );
     }
     case 'removeUserAssigned': {
       const requested = uniqueIds(change.ids);
-      const refusal = refuseEmptyOrMalformed(requested, 'remove');
+      const refusal = refuseEmptyOrMalformed(requested, 'remove', t);
       if (refusal) {
         return refusal;
       }
       const missing = requested.filter((id) => !existing.some((present) => sameResourceId(present, id)));
       if (missing.length > 0) {
         // Azure CLI's wording, refused before any request.
-        return { outcome: 'refused', reason: 'notAssociated', message: `'${missing.join(', ')}' are not associated with '${vmName}'` };
+        return { outcome: 'refused', reason: 'notAssociated', message: t("'{0}' are not associated with '{1}'", missing.join(', '), vmName) };
       }
       const removed = existing.filter((present) => requested.some((id) => sameResourceId(present, id)));
       const kept = existing.filter((present) => !removed.includes(present));
-      return planRemoval(system, kept, removed, vmName);
+      return planRemoval(system, kept, removed, vmName, t);
     }
     case 'removeAllUserAssigned': {
-      if (existing.length === 0) {
-        return { outcome: 'unchanged', reason: 'noUserAssigned', message: `'${vmName}' has no user-assigned identities to remove.` };
+      if (change.expectedIds) {
+        const changed = refuseChangedSinceReviewed(existing, change.expectedIds, vmName, t);
+        if (changed) {
+          return changed;
+        }
       }
-      return planRemoval(system, [], existing, vmName);
+      if (existing.length === 0) {
+        return { outcome: 'unchanged', reason: 'noUserAssigned', message: t("'{0}' has no user-assigned identities to remove.", vmName) };
+      }
+      return planRemoval(system, [], existing, vmName, t);
     }
   }
 }
 
-function planRemoval(system: boolean, kept: string[], removed: string[], vmName: string): IdentityPlan {
+function planRemoval(system: boolean, kept: string[], removed: string[], vmName: string, t: Localize): IdentityPlan {
   const type = identityTypeOf(system, kept.length);
-  const message = `Removed ${describeIds(removed)} from '${vmName}'.`;
+  const message = t("Removed {0} from '{1}'.", describeIds(removed), vmName);
   if (kept.length === 0) {
     // `SystemAssigned` / `None` drop all user-assigned identities, and UserAssigned with an empty dictionary is
     // refused by ARM; the type alone is the smallest body.
@@ -126,16 +136,41 @@ function planRemoval(system: boolean, kept: string[], removed: string[], vmName:
   };
 }
 
-function refuseEmptyOrMalformed(ids: string[], verb: 'assign' | 'remove'): IdentityPlan | undefined {
+/** "Remove all" removes what the user reviewed, never an identity that appeared (or vanished) since. */
+function refuseChangedSinceReviewed(existing: string[], expectedIds: string[], vmName: string, t: Localize): IdentityPlan | undefined {
+  const appeared = existing.filter((id) => !expectedIds.some((expected) => sameResourceId(expected, id)));
+  const disappeared = uniqueIds(expectedIds).filter((expected) => !existing.some((id) => sameResourceId(expected, id)));
+  if (appeared.length === 0 && disappeared.length === 0) {
+    return undefined;
+  }
+  const changes = [
+    ...(appeared.length > 0 ? [t('{0} appeared', describeIds(appeared))] : []),
+    ...(disappeared.length > 0 ? [t('{0} disappeared', describeIds(disappeared))] : []),
+  ].join('; ');
+  return {
+    outcome: 'refused',
+    reason: 'changedSinceReviewed',
+    message: t("The user-assigned identities of '{0}' changed since you reviewed them ({1}). Nothing was removed; review them again.", vmName, changes),
+  };
+}
+
+function refuseEmptyOrMalformed(ids: string[], verb: 'assign' | 'remove', t: Localize): IdentityPlan | undefined {
   if (ids.length === 0) {
-    return { outcome: 'refused', reason: 'noIdentitiesGiven', message: `Choose at least one user-assigned identity to ${verb}.` };
+    return {
+      outcome: 'refused',
+      reason: 'noIdentitiesGiven',
+      message: verb === 'assign' ? t('Choose at least one user-assigned identity to assign.') : t('Choose at least one user-assigned identity to remove.'),
+    };
   }
   const malformed = ids.filter((id) => !parseUserAssignedIdentityId(id));
   if (malformed.length > 0) {
     return {
       outcome: 'refused',
       reason: 'notAUserAssignedIdentityId',
-      message: `'${malformed.join(', ')}' ${malformed.length === 1 ? 'is' : 'are'} not the resource id of a user-assigned identity (/subscriptions/…/resourceGroups/…/providers/Microsoft.ManagedIdentity/userAssignedIdentities/…).`,
+      message:
+        malformed.length === 1
+          ? t("'{0}' is not the resource id of a user-assigned identity (/subscriptions/…/resourceGroups/…/providers/Microsoft.ManagedIdentity/userAssignedIdentities/…).", malformed[0])
+          : t("'{0}' are not the resource id of a user-assigned identity (/subscriptions/…/resourceGroups/…/providers/Microsoft.ManagedIdentity/userAssignedIdentities/…).", malformed.join(', ')),
     };
   }
   return undefined;

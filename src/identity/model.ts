@@ -74,7 +74,8 @@ export type IdentityChange =
   | { kind: 'disableSystemAssigned' }
   | { kind: 'assignUserAssigned'; ids: string[] }
   | { kind: 'removeUserAssigned'; ids: string[] }
-  | { kind: 'removeAllUserAssigned' };
+  /** `expectedIds`: the ids the user saw; when the VM's set differs, the plan is refused (nothing unseen is removed). */
+  | { kind: 'removeAllUserAssigned'; expectedIds?: string[] };
 
 /** The JSON shown in the editor tab for a VM. */
 export interface IdentityJson {
@@ -86,11 +87,19 @@ export interface IdentityJson {
   userAssigned: { id: string; name: string; clientId?: string; principalId?: string }[];
 }
 
+/** How the user signed in (setting azureVmIdentities.signInMethod). */
+export type SignInMethod = 'vscode' | 'azureCli' | 'servicePrincipal';
+
 /** Options every write takes. */
 export interface OperationOptions {
   signal?: AbortSignal;
   /** Called with short human-readable progress steps ("Waiting for Azure to finish..."). */
   onProgress?: (message: string) => void;
+  /**
+   * May the sign-in ask the user (VS Code's consent prompt for Microsoft Graph)? True for explicit actions, false for
+   * background loads such as expanding a tree item. Defaults: group search and changes true, group listing false.
+   */
+  allowSignInPrompt?: boolean;
 }
 
 /** A page of group search results. */

@@ -2,6 +2,8 @@
 // ARM ids are case-insensitive (Azure CLI lowercases them, ARM answers `resourcegroups`), so every
 // comparison here ignores case, while every id we send keeps the casing we were given or that ARM stored.
 
+import { defaultLocalize, type Localize } from './localize';
+
 const USER_ASSIGNED_IDENTITY_TYPE = 'Microsoft.ManagedIdentity/userAssignedIdentities';
 const VIRTUAL_MACHINE_TYPE = 'Microsoft.Compute/virtualMachines';
 
@@ -9,22 +11,36 @@ const VIRTUAL_MACHINE_TYPE = 'Microsoft.Compute/virtualMachines';
  * Checks a user-assigned identity name against ARM's rules: 3 to 128 characters of letters, digits, hyphen and
  * underscore, starting with a letter or digit. Returns a message for a person, or undefined when the name is valid.
  */
-export function validateUserAssignedIdentityName(name: string): string | undefined {
+export function validateUserAssignedIdentityName(name: string, t: Localize = defaultLocalize): string | undefined {
   if (name.length === 0) {
-    return 'Enter a name for the user-assigned identity.';
+    return t('Enter a name for the user-assigned identity.');
   }
   if (name.length < 3 || name.length > 128) {
-    return `The name must be 3 to 128 characters long ('${name}' has ${name.length}).`;
+    return t("The name must be 3 to 128 characters long ('{0}' has {1}).", name, name.length);
   }
   if (!/^[A-Za-z0-9]/.test(name)) {
-    return 'The name must start with a letter or a digit.';
+    return t('The name must start with a letter or a digit.');
   }
   const badCharacters = [...new Set(name.replace(/[A-Za-z0-9_-]/g, ''))];
   if (badCharacters.length > 0) {
-    const shown = badCharacters.map((c) => (c === ' ' ? 'space' : `'${c}'`)).join(', ');
-    return `The name may contain only letters, digits, hyphens and underscores (not ${shown}).`;
+    const shown = badCharacters.map((c) => (c === ' ' ? t('space') : `'${c}'`)).join(', ');
+    return t('The name may contain only letters, digits, hyphens and underscores (not {0}).', shown);
   }
   return undefined;
+}
+
+/**
+ * User-assigned identity names are unique within a resource group (ARM compares them without regard to case), and
+ * creating one with a taken name would overwrite it. `existingNamesInResourceGroup` are the names in `resourceGroup`.
+ */
+export function identityNameTakenProblem(
+  name: string,
+  resourceGroup: string,
+  existingNamesInResourceGroup: readonly string[],
+  t: Localize = defaultLocalize,
+): string | undefined {
+  const taken = existingNamesInResourceGroup.find((existing) => sameText(existing, name.trim()));
+  return taken === undefined ? undefined : t("An identity named '{0}' already exists in resource group '{1}'. Choose another name.", taken, resourceGroup);
 }
 
 /** The parts of an ARM resource id `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}`. */
@@ -70,7 +86,7 @@ export function virtualMachineId(subscriptionId: string, resourceGroup: string, 
 
 /** The last segment of an id (the resource's name), or the text itself when it has no slash. */
 export function resourceNameFromId(id: string): string {
-  const segments = id.replace(/\/+$/, '').split('/');
+  const segments = trimTrailingSlashes(id).split('/');
   return segments[segments.length - 1] || id;
 }
 
@@ -86,7 +102,26 @@ export function subscriptionIdFromId(id: string): string | undefined {
 
 /** ARM resource ids compare without regard to case. */
 export function sameResourceId(a: string, b: string): boolean {
-  return sameText(a.replace(/\/+$/, ''), b.replace(/\/+$/, ''));
+  return sameText(trimTrailingSlashes(a), trimTrailingSlashes(b));
+}
+
+export function trimTrailingSlashes(text: string): string {
+  return text.replace(/\/+$/, '');
+}
+
+/** A sorted copy, by the text `key` gives (locale order); the one sorting helper for names in lists. */
+export function sortByText<T>(items: readonly T[], key: (item: T) => string): T[] {
+  return [...items].sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+/** {@link sortByText} by `name`. */
+export function sortByName<T extends { name: string }>(items: readonly T[]): T[] {
+  return sortByText(items, (item) => item.name);
+}
+
+/** {@link sortByText} by `displayName` (subscriptions, groups). */
+export function sortByDisplayName<T extends { displayName: string }>(items: readonly T[]): T[] {
+  return sortByText(items, (item) => item.displayName);
 }
 
 function sameText(a: string, b: string): boolean {

@@ -3,8 +3,9 @@
 // body with If-Match, wait for the long-running operation, and return the identity as Azure reports it afterwards.
 // A 409/412 (someone else wrote first) re-reads and re-plans, a bounded number of times.
 import type { AzureClientProvider, SubscriptionClients } from '../azure/clients';
-import { IdentityError, toIdentityError, type ErrorContext } from './errors';
+import { cancelledError, IdentityError, toIdentityError, type ErrorContext } from './errors';
 import { hasSystemAssigned, planIdentityChange } from './identityChange';
+import { defaultLocalize, type Localize } from './localize';
 import type {
   EntraGroup,
   GroupPage,
@@ -12,13 +13,21 @@ import type {
   IdentityJson,
   OperationOptions,
   ResourceGroup,
+  SignInMethod,
   Subscription,
   UserAssignedIdentity,
   VirtualMachine,
   VmIdentity,
   VmRef,
 } from './model';
-import { parseUserAssignedIdentityId, resourceNameFromId, validateUserAssignedIdentityName } from './names';
+import {
+  identityNameTakenProblem,
+  parseUserAssignedIdentityId,
+  resourceNameFromId,
+  sortByDisplayName,
+  sortByName,
+  validateUserAssignedIdentityName,
+} from './names';
 
 export interface CreateUserAssignedIdentityRequest {
   subscriptionId: string;
@@ -37,67 +46,55 @@ export interface IdentityChangeResult {
   message: string;
 }
 
-/** One subscription's VMs, or why they could not be listed. */
-export interface SubscriptionVirtualMachines {
-  subscription: Subscription;
-  virtualMachines: VirtualMachine[];
-  error?: IdentityError;
-}
-
 /** Options for group operations; a group name makes messages friendlier. */
 export interface GroupOperationOptions extends OperationOptions {
   groupName?: string;
 }
 
-export interface IdentityOperationsSettings {
+export interface RemoveAllUserAssignedOptions extends OperationOptions {
+  /** The ids the user reviewed. When the VM's set differs at write time, nothing is sent: IdentityError 'conflict'. */
+  expectedIds?: string[];
+}
+
+export interface IdentityOperationsOptions {
   /** Attempts for a write that meets 409/412 (default 3). */
   maxWriteAttempts?: number;
   /** Wait before attempt n (n >= 2); default 500 ms × (n - 1). */
   retryDelayMs?: (attempt: number) => number;
+  /** Localizes every message (the extension passes vscode.l10n.t); default substitutes {0}, {1}… only. */
+  localize?: Localize;
+  /** How the user signed in, so a Microsoft Graph refusal can say what to do about it. */
+  signInMethod?: SignInMethod;
 }
+
+/** A VM given as a reference, or as already read (then its identity spares a GET where that is enough). */
+export type VmRefOrVirtualMachine = VmRef | VirtualMachine;
 
 export class IdentityOperations {
   private readonly maxWriteAttempts: number;
   private readonly retryDelayMs: (attempt: number) => number;
+  private readonly t: Localize;
+  private readonly signInMethod: SignInMethod | undefined;
 
   constructor(
     private readonly clients: AzureClientProvider,
-    settings: IdentityOperationsSettings = {},
+    options: IdentityOperationsOptions = {},
   ) {
-    this.maxWriteAttempts = Math.max(1, settings.maxWriteAttempts ?? 3);
-    this.retryDelayMs = settings.retryDelayMs ?? ((attempt) => 500 * (attempt - 1));
+    this.maxWriteAttempts = Math.max(1, options.maxWriteAttempts ?? 3);
+    this.retryDelayMs = options.retryDelayMs ?? ((attempt) => 500 * (attempt - 1));
+    this.t = options.localize ?? defaultLocalize;
+    this.signInMethod = options.signInMethod;
   }
 
   // ---------- Reads (used by the tree and the quick picks) ----------
 
   listSubscriptions(options?: OperationOptions): Promise<Subscription[]> {
-    return this.run({ operation: 'list subscriptions' }, options, () => this.clients.listSubscriptions({ signal: options?.signal }));
+    return this.run({ operation: this.t('list subscriptions') }, options, () => this.clients.listSubscriptions({ signal: options?.signal }));
   }
 
   listVirtualMachines(subscriptionId: string, options?: OperationOptions): Promise<VirtualMachine[]> {
-    return this.run({ operation: 'list virtual machines' }, options, async () =>
+    return this.run({ operation: this.t('list virtual machines') }, options, async () =>
       sortByName(await (await this.clientsFor(subscriptionId, options)).virtualMachines.list({ signal: options?.signal })),
-    );
-  }
-
-  /**
-   * Every subscription with its VMs, listed concurrently across subscriptions (the tree's whole load in the time of
-   * the slowest subscription, not the sum). A subscription that fails carries its error instead of failing the rest.
-   */
-  async listAllVirtualMachines(options?: OperationOptions): Promise<SubscriptionVirtualMachines[]> {
-    const subscriptions = await this.listSubscriptions(options);
-    return Promise.all(
-      subscriptions.map(async (subscription) => {
-        try {
-          return { subscription, virtualMachines: await this.listVirtualMachines(subscription.subscriptionId, options) };
-        } catch (error) {
-          const identityError = toIdentityError(error);
-          if (identityError.kind === 'cancelled') {
-            throw identityError;
-          }
-          return { subscription, virtualMachines: [], error: identityError };
-        }
-      }),
     );
   }
 
@@ -106,13 +103,13 @@ export class IdentityOperations {
   }
 
   listResourceGroups(subscriptionId: string, options?: OperationOptions): Promise<ResourceGroup[]> {
-    return this.run({ operation: 'list resource groups' }, options, async () =>
+    return this.run({ operation: this.t('list resource groups') }, options, async () =>
       sortByName(await (await this.clientsFor(subscriptionId, options)).resourceGroups.list({ signal: options?.signal })),
     );
   }
 
   listUserAssignedIdentities(subscriptionId: string, options?: OperationOptions): Promise<UserAssignedIdentity[]> {
-    return this.run({ operation: 'list user-assigned identities' }, options, async () =>
+    return this.run({ operation: this.t('list user-assigned identities') }, options, async () =>
       sortByName(await (await this.clientsFor(subscriptionId, options)).userAssignedIdentities.list({ signal: options?.signal })),
     );
   }
@@ -120,16 +117,6 @@ export class IdentityOperations {
   /** The identity as JSON for the editor tab, from one GET (ARM reports each user-assigned identity's ids). */
   async getIdentityJson(vm: VmRef, options?: OperationOptions): Promise<IdentityJson> {
     return toIdentityJson(await this.getVirtualMachine(vm, options));
-  }
-
-  /**
-   * Which actions the signed-in principal may perform at a scope (a VM, a resource group...), for checking before
-   * a change. `isAllowed` applies ARM's wildcard rules.
-   */
-  listPermissions(subscriptionId: string, scope: string, options?: OperationOptions): Promise<{ actions: string[]; notActions: string[] }[]> {
-    return this.run({ operation: 'read your permissions' }, options, async () =>
-      (await this.clientsFor(subscriptionId, options)).permissions.listActions(scope, { signal: options?.signal }),
-    );
   }
 
   // ---------- Identity writes: each waits for the long-running operation and returns the identity afterwards ----------
@@ -150,44 +137,50 @@ export class IdentityOperations {
     return (await this.changeIdentity(vm, { kind: 'removeUserAssigned', ids: identityIds }, options)).identity;
   }
 
-  async removeAllUserAssigned(vm: VmRef, options?: OperationOptions): Promise<VmIdentity> {
-    return (await this.changeIdentity(vm, { kind: 'removeAllUserAssigned' }, options)).identity;
+  /** Removes every user-assigned identity; with `expectedIds`, only if they are exactly the ones the user reviewed. */
+  async removeAllUserAssigned(vm: VmRef, options?: RemoveAllUserAssignedOptions): Promise<VmIdentity> {
+    const change: IdentityChange = { kind: 'removeAllUserAssigned', ...(options?.expectedIds ? { expectedIds: options.expectedIds } : {}) };
+    return (await this.changeIdentity(vm, change, options)).identity;
   }
 
   /**
    * Any identity change, telling whether anything was sent: `unchanged` (no request) when the VM already is as asked.
-   * Throws IdentityError: 'invalid' for a refused plan (nothing sent), or the mapped Azure error.
+   * Throws IdentityError: 'invalid' for a refused plan, 'conflict' when the VM changed since the user reviewed it
+   * (nothing sent either way), or the mapped Azure error.
    */
   async changeIdentity(vm: VmRef, change: IdentityChange, options?: OperationOptions): Promise<IdentityChangeResult> {
+    const t = this.t;
     const context: ErrorContext = {
+      ...this.errorContext(),
       vmName: vm.name,
       identityIds: 'ids' in change ? change.ids : undefined,
-      operation: `change the identity of '${vm.name}'`,
+      operation: t("change the identity of '{0}'", vm.name),
     };
     const progress = options?.onProgress ?? (() => {});
     const signal = options?.signal;
     try {
-      throwIfAborted(signal);
+      this.throwIfAborted(signal);
       const clients = await this.clientsFor(vm.subscriptionId, options);
       for (let attempt = 1; ; attempt++) {
-        throwIfAborted(signal);
-        progress(`Reading the identity of '${vm.name}'…`);
+        this.throwIfAborted(signal);
+        progress(t("Reading the identity of '{0}'…", vm.name));
         const current = await clients.virtualMachines.get(vm, { signal });
-        const plan = planIdentityChange(current.identity, change, vm.name);
+        const plan = planIdentityChange(current.identity, change, vm.name, t);
         if (plan.outcome === 'refused') {
-          throw new IdentityError(plan.message, { kind: 'invalid', code: plan.reason });
+          throw new IdentityError(plan.message, { kind: plan.reason === 'changedSinceReviewed' ? 'conflict' : 'invalid', code: plan.reason });
         }
         if (plan.outcome === 'unchanged') {
           progress(plan.message);
           return { status: 'unchanged', identity: current.identity, message: plan.message };
         }
-        progress(`Updating '${vm.name}'…`);
+        progress(t("Updating '{0}'…", vm.name));
         try {
           let polls = 0;
           const updated = await clients.virtualMachines.updateIdentity(vm, plan.patch, {
             ifMatch: current.etag,
             signal,
-            onPoll: () => progress(`Waiting for Azure to finish updating '${vm.name}'${++polls > 1 ? ` (${polls})` : ''}…`),
+            onPoll: () =>
+              progress(++polls > 1 ? t("Waiting for Azure to finish updating '{0}' ({1})…", vm.name, polls) : t("Waiting for Azure to finish updating '{0}'…", vm.name)),
           });
           return { status: 'changed', identity: updated.identity, message: plan.message };
         } catch (error) {
@@ -195,8 +188,8 @@ export class IdentityOperations {
           if (mapped.kind !== 'conflict' || attempt >= this.maxWriteAttempts) {
             throw mapped;
           }
-          progress(`'${vm.name}' was changed by another operation; reading it again (attempt ${attempt + 1} of ${this.maxWriteAttempts})…`);
-          await delay(this.retryDelayMs(attempt + 1), signal);
+          progress(t("'{0}' was changed by another operation; reading it again (attempt {1} of {2})…", vm.name, attempt + 1, this.maxWriteAttempts));
+          await this.delay(this.retryDelayMs(attempt + 1), signal);
         }
       }
     } catch (error) {
@@ -204,105 +197,162 @@ export class IdentityOperations {
     }
   }
 
-  /** Creates a user-assigned identity. The name is checked before any request. */
+  /**
+   * Creates a user-assigned identity. The name is checked before any request, and an identity of that name in the
+   * resource group is never overwritten (ARM's PUT would answer 200 and reset its tags): IdentityError 'invalid'.
+   */
   async createUserAssignedIdentity(request: CreateUserAssignedIdentityRequest, options?: OperationOptions): Promise<UserAssignedIdentity> {
+    const t = this.t;
     const problem =
-      validateUserAssignedIdentityName(request.name) ??
-      (request.resourceGroup.trim() ? undefined : 'Choose a resource group.') ??
-      (request.location.trim() ? undefined : 'Choose a location.');
+      validateUserAssignedIdentityName(request.name, t) ??
+      (request.resourceGroup.trim() ? undefined : t('Choose a resource group.')) ??
+      (request.location.trim() ? undefined : t('Choose a location.'));
     if (problem) {
       throw new IdentityError(problem, { kind: 'invalid' });
     }
-    return this.run({ operation: `create the user-assigned identity '${request.name}'`, identityIds: [request.name] }, options, async () => {
+    const context: ErrorContext = { operation: t("create the user-assigned identity '{0}'", request.name), identityIds: [request.name] };
+    return this.run(context, options, async () => {
       const clients = await this.clientsFor(request.subscriptionId, options);
-      options?.onProgress?.(`Creating '${request.name}' in '${request.resourceGroup}'…`);
-      return clients.userAssignedIdentities.create(request.resourceGroup, request.name, request.location, request.tags, { signal: options?.signal });
+      const signal = options?.signal;
+      // A GET first: arm-msi offers no If-None-Match. A create racing ours in the same second could still be
+      // overwritten; the window is one round trip instead of the wizard's whole duration.
+      const existing = await clients.userAssignedIdentities.find(request.resourceGroup, request.name, { signal });
+      const taken = identityNameTakenProblem(request.name, request.resourceGroup, existing ? [existing.name] : [], t);
+      if (taken) {
+        throw new IdentityError(taken, { kind: 'invalid', code: 'IdentityNameTaken' });
+      }
+      options?.onProgress?.(t("Creating '{0}' in '{1}'…", request.name, request.resourceGroup));
+      return clients.userAssignedIdentities.create(request.resourceGroup, request.name, request.location, request.tags, { signal });
     });
   }
 
   // ---------- Microsoft Entra groups, for the VM's system-assigned identity ----------
 
+  // Searching and changing groups are explicit actions, so VS Code may ask for Graph consent (allowSignInPrompt
+  // defaults to true); listing memberships also runs when a tree item expands, so it stays silent unless asked.
+
   searchGroups(subscriptionId: string, text: string, options?: OperationOptions): Promise<GroupPage> {
-    return this.run({ operation: 'search groups' }, options, async () =>
-      (await this.clientsFor(subscriptionId, options)).graph.searchGroups(text, { signal: options?.signal }),
+    return this.run({ operation: this.t('search groups') }, options, async () =>
+      (await this.clientsFor(subscriptionId, options)).graph.searchGroups(text, this.graphCallOptions(options, true)),
     );
   }
 
   nextGroupPage(subscriptionId: string, nextPageLink: string, options?: OperationOptions): Promise<GroupPage> {
-    return this.run({ operation: 'search groups' }, options, async () =>
-      (await this.clientsFor(subscriptionId, options)).graph.nextGroupPage(nextPageLink, { signal: options?.signal }),
+    return this.run({ operation: this.t('search groups') }, options, async () =>
+      (await this.clientsFor(subscriptionId, options)).graph.nextGroupPage(nextPageLink, this.graphCallOptions(options, true)),
     );
   }
 
-  /** The groups the VM's system-assigned identity is a direct member of. */
-  async listGroupMemberships(vm: VmRef, options?: OperationOptions): Promise<EntraGroup[]> {
-    return this.run({ vmName: vm.name, graphAction: 'readMemberships', operation: `list the groups of '${vm.name}'` }, options, async () => {
+  /** The groups the VM's system-assigned identity is a direct member of. A VirtualMachine with a known principal
+   *  id needs no GET. */
+  async listGroupMemberships(vm: VmRefOrVirtualMachine, options?: OperationOptions): Promise<EntraGroup[]> {
+    const context: ErrorContext = { vmName: vm.name, graphAction: 'readMemberships', operation: this.t("list the groups of '{0}'", vm.name) };
+    return this.run(context, options, async () => {
       const { clients, principalId } = await this.systemPrincipal(vm, options);
-      return sortByDisplayName(await clients.graph.listMemberOf(principalId, { signal: options?.signal }));
+      return sortByDisplayName(await clients.graph.listMemberOf(principalId, this.graphCallOptions(options, false)));
     });
   }
 
   /** Adds the VM's system-assigned identity to a group. Already a member: IdentityError kind 'alreadyMember'. */
-  async addToGroup(vm: VmRef, groupId: string, options?: GroupOperationOptions): Promise<void> {
+  async addToGroup(vm: VmRefOrVirtualMachine, groupId: string, options?: GroupOperationOptions): Promise<void> {
     return this.groupChange(vm, groupId, options, 'add', (clients, principalId) =>
-      clients.graph.addMember(groupId, principalId, { signal: options?.signal }),
+      clients.graph.addMember(groupId, principalId, this.graphCallOptions(options, true)),
     );
   }
 
-  async removeFromGroup(vm: VmRef, groupId: string, options?: GroupOperationOptions): Promise<void> {
+  async removeFromGroup(vm: VmRefOrVirtualMachine, groupId: string, options?: GroupOperationOptions): Promise<void> {
     return this.groupChange(vm, groupId, options, 'remove', (clients, principalId) =>
-      clients.graph.removeMember(groupId, principalId, { signal: options?.signal }),
+      clients.graph.removeMember(groupId, principalId, this.graphCallOptions(options, true)),
     );
   }
 
   private async groupChange(
-    vm: VmRef,
+    vm: VmRefOrVirtualMachine,
     groupId: string,
     options: GroupOperationOptions | undefined,
     verb: 'add' | 'remove',
     change: (clients: SubscriptionClients, principalId: string) => Promise<void>,
   ): Promise<void> {
+    const t = this.t;
+    const group = options?.groupName ? `'${options.groupName}'` : t('the group');
     const context: ErrorContext = {
       vmName: vm.name,
       groupId,
       groupName: options?.groupName,
       graphAction: verb === 'add' ? 'addMember' : 'removeMember',
-      operation: `${verb} '${vm.name}' ${verb === 'add' ? 'to' : 'from'} the group`,
+      operation: verb === 'add' ? t("add '{0}' to the group", vm.name) : t("remove '{0}' from the group", vm.name),
     };
     return this.run(context, options, async () => {
       const { clients, principalId } = await this.systemPrincipal(vm, options);
       context.principalId = principalId;
-      const group = options?.groupName ? `'${options.groupName}'` : 'the group';
-      options?.onProgress?.(verb === 'add' ? `Adding '${vm.name}' to ${group}…` : `Removing '${vm.name}' from ${group}…`);
+      options?.onProgress?.(verb === 'add' ? t("Adding '{0}' to {1}…", vm.name, group) : t("Removing '{0}' from {1}…", vm.name, group));
       await change(clients, principalId);
     });
   }
 
-  private async systemPrincipal(vm: VmRef, options?: OperationOptions): Promise<{ clients: SubscriptionClients; principalId: string }> {
+  /** The VM's system-assigned principal: from the VirtualMachine given when it carries one, else from a GET. */
+  private async systemPrincipal(vm: VmRefOrVirtualMachine, options?: OperationOptions): Promise<{ clients: SubscriptionClients; principalId: string }> {
     const clients = await this.clientsFor(vm.subscriptionId, options);
-    options?.onProgress?.(`Reading the identity of '${vm.name}'…`);
+    const known = 'identity' in vm && hasSystemAssigned(vm.identity.type) ? vm.identity.principalId : undefined;
+    if (known) {
+      return { clients, principalId: known };
+    }
+    options?.onProgress?.(this.t("Reading the identity of '{0}'…", vm.name));
     const current = await clients.virtualMachines.get(vm, { signal: options?.signal });
     if (!hasSystemAssigned(current.identity.type) || !current.identity.principalId) {
       throw new IdentityError(
-        `'${vm.name}' has no system-assigned identity, so it cannot be in a Microsoft Entra group. Enable its system-assigned identity first.`,
+        this.t("'{0}' has no system-assigned identity, so it cannot be in a Microsoft Entra group. Enable its system-assigned identity first.", vm.name),
         { kind: 'invalid', code: 'NoSystemAssignedIdentity' },
       );
     }
     return { clients, principalId: current.identity.principalId };
   }
 
+  private graphCallOptions(options: OperationOptions | undefined, promptByDefault: boolean) {
+    return { signal: options?.signal, allowSignInPrompt: options?.allowSignInPrompt ?? promptByDefault };
+  }
+
   private clientsFor(subscriptionId: string, options?: OperationOptions): Promise<SubscriptionClients> {
     return this.clients.forSubscription(subscriptionId, { signal: options?.signal });
+  }
+
+  /** What every error message needs whatever the call: the language and the sign-in. */
+  private errorContext(): ErrorContext {
+    return { localize: this.t, signInMethod: this.signInMethod };
   }
 
   /** Runs a call, honouring the signal before it starts and turning whatever it throws into an IdentityError. */
   private async run<T>(context: ErrorContext, options: OperationOptions | undefined, call: () => Promise<T>): Promise<T> {
     try {
-      throwIfAborted(options?.signal);
+      this.throwIfAborted(options?.signal);
       return await call();
     } catch (error) {
-      throw toIdentityError(error, context);
+      throw toIdentityError(error, { ...this.errorContext(), ...context });
     }
+  }
+
+  private throwIfAborted(signal: AbortSignal | undefined): void {
+    if (signal?.aborted) {
+      throw cancelledError(this.t);
+    }
+  }
+
+  private delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(cancelledError(this.t));
+        return;
+      }
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(cancelledError(this.t));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 }
 
@@ -324,46 +374,4 @@ export function toIdentityJson(vm: VirtualMachine): IdentityJson {
       principalId: value.principalId,
     })),
   };
-}
-
-/**
- * Whether ARM permissions allow an action (wildcards as in role definitions: `*`, `Microsoft.Compute/*`,
- * `*\/read`; notActions subtract within the same permission entry).
- */
-export function isAllowed(permissions: { actions: string[]; notActions: string[] }[], action: string): boolean {
-  const matches = (pattern: string) =>
-    new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`, 'i').test(action);
-  return permissions.some((p) => p.actions.some(matches) && !p.notActions.some(matches));
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new IdentityError('Cancelled.', { kind: 'cancelled' });
-  }
-}
-
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new IdentityError('Cancelled.', { kind: 'cancelled' }));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new IdentityError('Cancelled.', { kind: 'cancelled' }));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function sortByName<T extends { name: string }>(items: T[]): T[] {
-  return [...items].sort((a, b) => a.name.localeCompare(b.name));
-}
-
-function sortByDisplayName(groups: EntraGroup[]): EntraGroup[] {
-  return [...groups].sort((a, b) => a.displayName.localeCompare(b.displayName));
 }

@@ -1,5 +1,5 @@
 // One line for a person from anything thrown. IdentityError messages already name the missing role or resource.
-import { redactSecrets } from '../azure/redact';
+import { redactSecrets } from '../identity/redact';
 
 export function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

@@ -5,7 +5,7 @@
 //
 //   BENCH_LATENCY_MS=100 BENCH_PAGE_SIZE=3 npm run bench
 import { IdentityOperations } from '../../src/identity/operations';
-import { signInAs, startFake, vm } from './harness';
+import { loadTree, signInAs, startFake, vm } from './harness';
 
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 100);
 const pageSize = Number(process.env.BENCH_PAGE_SIZE ?? 3);
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     {
       const { ops } = signInAs(fake);
       fake.reset();
-      const [ms] = await time(() => ops.listAllVirtualMachines());
+      const [ms] = await time(() => loadTree(ops));
       const depth = 2 + 1 + Math.max(...pages);
       rows.push({ scenario: 'tree load, cold (sign-in + subscriptions + VMs, concurrent)', measuredMs: ms, boundMs: depth * latencyMs, requests: fake.requests().length, note: `depth ${depth}` });
     }
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     await ops.listSubscriptions();
     {
       fake.reset();
-      const [ms] = await time(() => ops.listAllVirtualMachines());
+      const [ms] = await time(() => loadTree(ops));
       const depth = 1 + Math.max(...pages);
       rows.push({ scenario: 'tree load, warm (concurrent across subscriptions)', measuredMs: ms, boundMs: depth * latencyMs, requests: fake.requests().length, note: `depth ${depth}: 1 + longest paging chain` });
     }

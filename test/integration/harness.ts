@@ -6,8 +6,8 @@ import { createServicePrincipalAccount, type AzureAccount } from '../../src/azur
 import type { Logger } from '../../src/azure/logger';
 import { resolveCloud, type ServicePrincipalEnvironment } from '../../src/azure/settings';
 import { IdentityError } from '../../src/identity/errors';
-import { IdentityOperations, type IdentityOperationsSettings } from '../../src/identity/operations';
-import type { VmRef } from '../../src/identity/model';
+import { IdentityOperations, type IdentityOperationsOptions } from '../../src/identity/operations';
+import type { OperationOptions, Subscription, VirtualMachine, VmRef } from '../../src/identity/model';
 import { virtualMachineId } from '../../src/identity/names';
 import type { FakeAzureOptions, RunningFakeAzure } from '../fake-azure/server';
 import { demo, demoSeed } from '../fake-azure/demo';
@@ -62,12 +62,18 @@ export interface SignedIn {
 }
 
 /** Signs in through the extension's own code path (settings -> cloud -> service principal account). */
-export function signInAs(fake: RunningFakeAzure, who: SeedPrincipal = demo.admin, settings: IdentityOperationsSettings = { retryDelayMs: () => 50 }): SignedIn {
+export function signInAs(fake: RunningFakeAzure, who: SeedPrincipal = demo.admin, settings: IdentityOperationsOptions = { retryDelayMs: () => 50 }): SignedIn {
   const logger = recordingLogger();
   const env = environmentFor(fake, who);
   const { cloud } = resolveCloud({ method: 'servicePrincipal', warnings: [] }, env);
   const account = createServicePrincipalAccount(env, cloud, logger);
   return { account, ops: new IdentityOperations(account.clients, settings), logger };
+}
+
+/** What the tree loads when every subscription is expanded: the subscriptions, then each one's VMs concurrently. */
+export async function loadTree(ops: IdentityOperations, options?: OperationOptions): Promise<{ subscription: Subscription; virtualMachines: VirtualMachine[] }[]> {
+  const subscriptions = await ops.listSubscriptions(options);
+  return Promise.all(subscriptions.map(async (subscription) => ({ subscription, virtualMachines: await ops.listVirtualMachines(subscription.subscriptionId, options) })));
 }
 
 /** A fake for these tests. Long-running operations answer Retry-After: 1, and the SDK's poller waits what the

@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { AzureClientProvider, VirtualMachinesClient } from '../../src/azure/clients';
 import { IdentityOperations } from '../../src/identity/operations';
 import type { RunningFakeAzure } from '../fake-azure/server';
-import { demo, ids, rejectsWith, signInAs, startFake, stateVm, vm, writes } from './harness';
+import { demo, ids, loadTree, rejectsWith, signInAs, startFake, stateVm, vm, writes } from './harness';
 
 let fake: RunningFakeAzure;
 before(async () => {
@@ -19,7 +19,7 @@ const lower = (keys: string[]) => keys.map((k) => k.toLowerCase()).sort();
 describe('reads', () => {
   it('lists subscriptions, all VMs (per subscription), resource groups and user-assigned identities', async () => {
     const { ops } = signInAs(fake);
-    const all = await ops.listAllVirtualMachines();
+    const all = await loadTree(ops);
     assert.deepEqual(all.map((s) => s.subscription.displayName), ['Contoso Development', 'Contoso Production']);
     assert.deepEqual(all.map((s) => s.virtualMachines.length), [3, 7]);
     const web04 = all[1].virtualMachines.find((v) => v.name === 'vm-web-04')!;
@@ -352,7 +352,7 @@ describe('identity write errors', () => {
     const abort = new AbortController();
     abort.abort();
     await rejectsWith(ops.enableSystemAssigned(vm('vm-web-01'), { signal: abort.signal }), (error) => assert.equal(error.kind, 'cancelled'));
-    await rejectsWith(ops.listAllVirtualMachines({ signal: abort.signal }), (error) => assert.equal(error.kind, 'cancelled'));
+    await rejectsWith(loadTree(ops, { signal: abort.signal }), (error) => assert.equal(error.kind, 'cancelled'));
     assert.deepEqual(fake.requests(), []);
     assert.equal(stateVm(fake, 'vm-web-01').identity.type, 'None');
   });

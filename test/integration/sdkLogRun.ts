@@ -4,12 +4,13 @@ import { createServicePrincipalAccount } from '../../src/azure/account';
 import { silentLogger } from '../../src/azure/logger';
 import { resolveCloud } from '../../src/azure/settings';
 import { IdentityOperations } from '../../src/identity/operations';
+import { loadTree } from './harness';
 
 async function main(): Promise<void> {
   const { cloud } = resolveCloud({ method: 'servicePrincipal', warnings: [] }, process.env);
   const account = createServicePrincipalAccount(process.env, cloud, silentLogger);
   const ops = new IdentityOperations(account.clients);
-  const all = await ops.listAllVirtualMachines();
+  const all = await loadTree(ops);
   await ops.searchGroups(all[0].subscription.subscriptionId, 'sg');
   process.stdout.write(`listed ${all.length} subscriptions\n`);
 }

@@ -32,7 +32,7 @@ describe('CachingClientProvider', () => {
     assert.equal(src.calls, 1);
     assert.equal(a1, a2, 'subscription ids compare without case, and clients are reused');
     assert.equal(b.subscription.subscriptionId, 'b');
-    assert.ok(a1.virtualMachines && a1.graph && a1.permissions && a1.userAssignedIdentities && a1.resourceGroups);
+    assert.ok(a1.virtualMachines && a1.graph && a1.userAssignedIdentities && a1.resourceGroups);
     await provider.forSubscription('a');
     assert.equal(src.calls, 1);
   });

@@ -6,9 +6,8 @@ import { describe, it } from 'node:test';
 import { normalizeIdentityType } from '../../src/azure/armClients';
 import { escapeSearchTerm } from '../../src/azure/graphClient';
 import type { Logger } from '../../src/azure/logger';
-import { redactSecrets } from '../../src/azure/redact';
+import { redactSecrets } from '../../src/identity/redact';
 import { createJsonPipeline, followPages } from '../../src/azure/restPipeline';
-import { isAllowed } from '../../src/identity/operations';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2dyYXBoIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
 const credential: TokenCredential = { getToken: async () => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3600_000 }) };
@@ -111,19 +110,5 @@ describe('small helpers', () => {
 
   it('escapeSearchTerm escapes quotes and backslashes for $search', () => {
     assert.equal(escapeSearchTerm(`say "hi" \\ o'brien`), `say \\"hi\\" \\\\ o'brien`);
-  });
-
-  it('isAllowed applies wildcards and notActions like ARM', () => {
-    const owner = [{ actions: ['*'], notActions: [] }];
-    const reader = [{ actions: ['*/read'], notActions: [] }];
-    const vmContributor = [{ actions: ['Microsoft.Compute/virtualMachines/*', 'Microsoft.Resources/subscriptions/resourceGroups/read'], notActions: [] }];
-    const contributor = [{ actions: ['*'], notActions: ['Microsoft.Authorization/*/Write'] }];
-    assert.ok(isAllowed(owner, 'Microsoft.Compute/virtualMachines/write'));
-    assert.ok(!isAllowed(reader, 'Microsoft.Compute/virtualMachines/write'));
-    assert.ok(isAllowed(reader, 'Microsoft.Compute/virtualMachines/read'));
-    assert.ok(isAllowed(vmContributor, 'Microsoft.Compute/virtualMachines/write'));
-    assert.ok(!isAllowed(vmContributor, 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action'));
-    assert.ok(!isAllowed(contributor, 'Microsoft.Authorization/roleAssignments/write'));
-    assert.ok(isAllowed(contributor, 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action'));
   });
 });
