@@ -10,6 +10,7 @@ import { isIdentityError } from './identity/errors';
 import { IdentityOperations } from './identity/operations';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
 import { VMS_VIEW_ID, VmTreeDataProvider } from './tree/VmTreeDataProvider';
+import { identityErrorButtons } from './ui/errorActions';
 import { describeError } from './ui/errors';
 import { IDENTITY_JSON_SCHEME, IdentityJsonProvider } from './ui/identityJsonProvider';
 import type { Services } from './ui/services';
@@ -60,13 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           return;
         }
         log.error(`${errorContext.callbackId}: ${error.toLogLine()}`);
-        if (error.suggestedCommand) {
-          const command = error.suggestedCommand;
-          errorContext.errorHandling.buttons = [
-            ...(errorContext.errorHandling.buttons ?? []),
-            { title: vscode.l10n.t('Copy Command'), callback: async () => vscode.env.clipboard.writeText(command) },
-          ];
-        }
+        errorContext.errorHandling.buttons = [...(errorContext.errorHandling.buttons ?? []), ...identityErrorButtons(error)];
         // A plain Error keeps azext-utils from rewriting the message (it unpacks `error`/`value` fields and JSON).
         errorContext.error = new Error(error.message);
       } else if (!(error instanceof UserCancelledError)) {
