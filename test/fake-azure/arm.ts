@@ -450,6 +450,17 @@ export interface IdentityOutcome {
   requestedIds: string[];
 }
 
+/** ARM's rule for a linked resource id: it starts with /subscriptions/{id} or /providers/{namespace}/. */
+function isFullyQualifiedResourceId(id: string): boolean {
+  return /^\/subscriptions\/[^/]+(\/|$)/i.test(id) || /^\/providers\/[^/]+\//i.test(id);
+}
+
+/** Worded as Azure/azure-cli#25401 and MicrosoftDocs/azure-docs#112377 report it (seen there for other resource types). */
+function linkedInvalidPropertyId(id: string): FakeResponse {
+  return armError(400, 'LinkedInvalidPropertyId',
+    `Property id '${id}' at path '' is invalid. Expect fully qualified resource Id that start with '/subscriptions/{subscriptionId}' or '/providers/{resourceProviderNamespace}/'.`);
+}
+
 function invalidIdentity(message: string): FakeResponse {
   return { status: 400, body: { error: { code: 'InvalidParameter', message, target: 'identity' } } };
 }
@@ -461,8 +472,8 @@ function invalidIdentity(message: string): FakeResponse {
 export function nextIdentity(state: FakeState, vm: StateVirtualMachine | undefined, requested: unknown, mode: 'PATCH' | 'PUT'): IdentityOutcome | FakeResponse {
   const current = vm?.identity ?? { type: 'None' as IdentityTypeName, userAssignedIdentities: {} };
   if (requested === undefined || (requested === null && mode === 'PATCH')) {
-    if (mode === 'PATCH') return { type: current.type, userAssignedIdentities: structuredClone(current.userAssignedIdentities), requestedIds: [] };
-    return { type: 'None', userAssignedIdentities: {}, requestedIds: [] };
+    // A PUT that leaves `identity` out keeps an existing VM's identity (README, "Where the sources were silent" 5).
+    return { type: current.type, userAssignedIdentities: structuredClone(current.userAssignedIdentities), requestedIds: [] };
   }
   if (requested === null || typeof requested !== 'object' || Array.isArray(requested)) return invalidIdentity("The value of parameter 'identity' is invalid: it must be an object.");
   const body = requested as { type?: unknown; userAssignedIdentities?: unknown };
@@ -479,6 +490,13 @@ export function nextIdentity(state: FakeState, vm: StateVirtualMachine | undefin
   const dictionary = body.userAssignedIdentities ?? {};
   if (typeof dictionary !== 'object' || Array.isArray(dictionary)) return invalidIdentity("The value of parameter 'identity.userAssignedIdentities' is invalid: it must be a dictionary keyed by resource id.");
   const entries = Object.entries(dictionary as Record<string, unknown>);
+  const malformed = entries.find(([id]) => !isFullyQualifiedResourceId(id));
+  if (malformed) return linkedInvalidPropertyId(malformed[0]);
+  const duplicate = entries.find(([id], i) => entries.findIndex(([other]) => sameId(other, id)) !== i);
+  if (duplicate) {
+    const first = entries.find(([id]) => sameId(id, duplicate[0]))![0];
+    return invalidIdentity(`The user-assigned identities '${first}' and '${duplicate[0]}' differ only by case and name the same identity; name each identity once.`);
+  }
   const added = entries.filter(([, v]) => v !== null);
   for (const [id, v] of added) {
     if (typeof v !== 'object' || Array.isArray(v)) return invalidIdentity(`The value for user-assigned identity '${id}' must be an empty object {} or null.`);
@@ -597,7 +615,7 @@ function startLro(req: FakeRequest, ctx: ArmContext, vm: StateVirtualMachine, st
     op.timer.unref();
   }
   vm.provisioningState = provisioningState;
-  const location = vm.location.replace(/\s+/g, '').toLowerCase();
+  const location = normalizedLocation(vm.location);
   const apiVersion = req.query.get('api-version')!;
   const operationUrl = `${req.baseUrl}/subscriptions/${vm.subscriptionId}/providers/Microsoft.Compute/locations/${location}/operations/${op.id}?p=${stableGuid(op.id)}&api-version=${encodeURIComponent(apiVersion)}`;
   return {
@@ -657,6 +675,16 @@ function patchVirtualMachine(req: FakeRequest, ctx: ArmContext, params: string[]
   return startLro(req, ctx, vm, 200, 'Updating');
 }
 
+/** ARM's generic resource name rule, applied to VM names (computer-name limits are the guest's, not ARM's). */
+function isValidArmResourceName(name: string): boolean {
+  return /^[A-Za-z0-9_.-]{1,64}$/.test(name) && !name.startsWith('_') && !/[.-]$/.test(name);
+}
+
+/** 'East US' and 'eastus' are one region. */
+function normalizedLocation(location: string): string {
+  return location.replace(/\s+/g, '').toLowerCase();
+}
+
 function putVirtualMachine(req: FakeRequest, ctx: ArmContext, params: string[]): FakeResponse {
   const [subscriptionId, resourceGroup, name] = params as [string, string, string];
   const vmId = vmResourceId(subscriptionId, resourceGroup, name);
@@ -667,8 +695,17 @@ function putVirtualMachine(req: FakeRequest, ctx: ArmContext, params: string[]):
   const read = readJsonObject(req.body);
   if (isResponse(read)) return read;
   const body = read.fields;
+  if (!isValidArmResourceName(name)) {
+    return armError(400, 'InvalidParameter',
+      `The resource name '${name}' is invalid. It must be 1 to 64 characters of letters, digits, hyphens, underscores and periods, must not start with an underscore and must not end with a period or hyphen.`);
+  }
   if (typeof body['location'] !== 'string' || !body['location']) return armError(400, 'LocationRequired', 'The location property is required for this definition.');
   const existing = findVirtualMachine(ctx.state, subscriptionId, resourceGroup, name);
+  if (existing && normalizedLocation(existing.location) !== normalizedLocation(body['location'])) {
+    // Worded as ARM answers it (MicrosoftDocs/azure-docs#70422, fortinetsolutions/Azure-Templates#8).
+    return armError(400, 'InvalidResourceLocation',
+      `The resource '${existing.name}' already exists in location '${existing.location}' in resource group '${existing.resourceGroup}'. A resource with the same name cannot be created in location '${body['location']}'. Please select a new resource name.`);
+  }
   const outcome = nextIdentity(ctx.state, existing, body['identity'], 'PUT');
   if (isResponse(outcome)) return outcome;
   const refused = checkVmWrite(req, ctx, vmId, existing, outcome);

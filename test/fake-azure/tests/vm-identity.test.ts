@@ -157,4 +157,62 @@ describe('fake Azure VM identity writes', () => {
     assert.deepEqual(Object.keys(replaced.identity.userAssignedIdentities), [backend]);
     assert.equal(replaced.identity.principalId, undefined);
   });
+
+  it('refuses a user-assigned identity key that is not a resource id with 400 LinkedInvalidPropertyId, before any assign check', async () => {
+    const before = fake().getState();
+    for (const who of [demo.admin, demo.vmContributor]) {
+      const error = await rejection(clientsFor(fake(), who).compute.virtualMachines.update('rg-web', 'vm-web-01', {
+        identity: { type: 'UserAssigned', userAssignedIdentities: { garbage: {} } },
+      }));
+      assert.equal(error.statusCode, 400, who.displayName);
+      assert.equal(error.code, 'LinkedInvalidPropertyId', who.displayName);
+      assert.match(error.message, /^Property id 'garbage' at path '' is invalid\. Expect fully qualified resource Id that start with '\/subscriptions\/\{subscriptionId\}' or '\/providers\/\{resourceProviderNamespace\}\/'\.$/);
+    }
+    assert.deepEqual(fake().getState(), before);
+  });
+
+  it('refuses two spellings of one identity in one request with 400 InvalidParameter, whatever their order', async () => {
+    const before = fake().getState();
+    for (const dictionary of [{ [storage]: {}, [storage.toUpperCase()]: null }, { [storage.toUpperCase()]: null, [storage]: {} }]) {
+      const error = await rejection(patch('rg-web', 'vm-web-03', { type: 'UserAssigned', userAssignedIdentities: dictionary as never }));
+      assert.equal(error.statusCode, 400);
+      assert.equal(error.code, 'InvalidParameter');
+      assert.match(error.message, /differ only by case/);
+    }
+    assert.deepEqual(fake().getState(), before);
+  });
+
+  it('keeps an existing VM\'s identity when a PUT leaves identity out', async () => {
+    const before = stateVm(fake().getState(), 'vm-web-04');
+    const vm = await clientsFor(fake()).compute.virtualMachines.createOrUpdate('rg-web', 'vm-web-04', { location: 'eastus', tags: { env: 'test' } });
+    assert.equal(vm.identity?.type, 'SystemAssigned, UserAssigned');
+    const after = stateVm(fake().getState(), 'vm-web-04');
+    assert.deepEqual(after.identity, before.identity);
+    assert.deepEqual(after.tags, { env: 'test' }, 'the rest of the PUT applied');
+    assert.ok(fake().getState().servicePrincipals.some((s) => s.id === before.identity.principalId), 'the system identity\'s service principal stays');
+  });
+
+  it('refuses a PUT that moves an existing VM to another region with 400 InvalidResourceLocation, and accepts another spelling of its region', async () => {
+    const before = fake().getState();
+    const { compute } = clientsFor(fake());
+    const error = await rejection(compute.virtualMachines.createOrUpdate('rg-web', 'vm-web-02', { location: 'westeurope' }));
+    assert.equal(error.statusCode, 400);
+    assert.equal(error.code, 'InvalidResourceLocation');
+    assert.match(error.message, /already exists in location 'eastus'.*cannot be created in location 'westeurope'/);
+    assert.deepEqual(fake().getState(), before);
+    await compute.virtualMachines.createOrUpdate('rg-web', 'vm-web-02', { location: 'East US' });
+    assert.equal(stateVm(fake().getState(), 'vm-web-02').location, 'eastus');
+  });
+
+  it('refuses VM names outside ARM\'s resource name rule on PUT with 400 InvalidParameter and creates nothing', async () => {
+    const { compute } = clientsFor(fake());
+    for (const name of ['_vm', 'vm-', 'vm.', 'vm!x', 'v'.repeat(65)]) {
+      const error = await rejection(compute.virtualMachines.createOrUpdate('rg-web', name, { location: 'eastus' }));
+      assert.equal(error.statusCode, 400, name);
+      assert.equal(error.code, 'InvalidParameter', name);
+    }
+    assert.equal(fake().getState().virtualMachines.length, demo.seed.virtualMachines.length);
+    const vm = await compute.virtualMachines.createOrUpdate('rg-web', `v_1.a-${'b'.repeat(58)}`, { location: 'eastus' });
+    assert.equal(vm.name?.length, 64);
+  });
 });
