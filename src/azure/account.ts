@@ -19,12 +19,23 @@ export interface AzureAccount extends Disposable {
   readonly clients: AzureClientProvider;
   /** For the log and the tree's sign-in item, e.g. "service principal 1c6e… (Contoso tenant 8f3e…)". */
   readonly description: string;
-  isSignedIn(): Promise<boolean>;
-  /** Signs in (VS Code may show its account picker). Resolves true when signed in; throws an IdentityError with
-   *  what to do when it cannot (e.g. "run az login"). */
+  /** Whether the sign-in works now, without asking the user. `refresh` asks the credential again at once. */
+  isSignedIn(options?: { refresh?: boolean }): Promise<boolean>;
+  /** Signs in (VS Code may show its account picker), to one tenant when given. Resolves true when signed in; throws
+   *  an IdentityError with what to do when it cannot (e.g. "run az login"). */
   signIn(tenantId?: string): Promise<boolean>;
+  /** Tenants the signed-in accounts belong to but have no session for, so their subscriptions are missing
+   *  (VS Code sign-in; the others sign in to every tenant at once and return []). */
+  listTenantsNeedingSignIn(): Promise<TenantNeedingSignIn[]>;
   /** Fires when the signed-in state or the set of accounts changes. */
   onDidChange(listener: () => void): Disposable;
+}
+
+export interface TenantNeedingSignIn {
+  tenantId: string;
+  displayName?: string;
+  /** e.g. the account's e-mail address, when several accounts are signed in. */
+  accountLabel?: string;
 }
 
 /** A minimal event emitter (vscode.EventEmitter is not available outside the extension host). */
@@ -67,10 +78,15 @@ export abstract class AccountBase implements Disposable {
   }
 }
 
+/** How long a "signed in" answer stands before isSignedIn asks the credential again (a token lasts longer; `az logout`
+ *  or a revoked secret shows within this time). */
+const SIGNED_IN_RECHECK_MS = 5 * 60_000;
+
 /** An account made from one TokenCredential: Azure CLI or a service principal. */
 export class CredentialAccount extends AccountBase implements AzureAccount {
   readonly clients: CachingClientProvider;
   private signedIn: boolean | undefined;
+  private checkedAt = 0;
 
   constructor(
     readonly signInMethod: SignInMethod,
@@ -85,21 +101,32 @@ export class CredentialAccount extends AccountBase implements AzureAccount {
     this.clients = new CachingClientProvider(cloud, credentialSubscriptionSource(cloud, credential, logger, credentialForTenant), logger);
   }
 
-  async isSignedIn(): Promise<boolean> {
-    if (this.signedIn === undefined) {
+  async isSignedIn(options?: { refresh?: boolean }): Promise<boolean> {
+    if (this.signedIn === undefined || options?.refresh || Date.now() - this.checkedAt > SIGNED_IN_RECHECK_MS) {
+      const wasSignedIn = this.signedIn;
       try {
+        // The credential answers from its token cache while the token is valid, so this is cheap.
         await this.credential.getToken(this.cloud.resourceManagerScope);
         this.signedIn = true;
       } catch (error) {
         this.logger.info(`Not signed in (${this.description}): ${toIdentityError(error).message}`);
         this.signedIn = false;
       }
+      this.checkedAt = Date.now();
+      if (wasSignedIn !== undefined && wasSignedIn !== this.signedIn) {
+        this.changed();
+      }
     }
     return this.signedIn;
   }
 
+  async listTenantsNeedingSignIn(): Promise<TenantNeedingSignIn[]> {
+    return [];
+  }
+
   async signIn(): Promise<boolean> {
     const wasSignedIn = this.signedIn;
+    this.checkedAt = Date.now();
     try {
       await this.credential.getToken(this.cloud.resourceManagerScope);
     } catch (error) {

@@ -1,6 +1,6 @@
 // Builds the clients for each subscription, with that subscription's tenant credential, and keeps them.
 import type { TokenCredential } from '@azure/core-auth';
-import { IdentityError } from '../identity/errors';
+import { cancelledError, IdentityError } from '../identity/errors';
 import type { Subscription } from '../identity/model';
 import { ArmResourceGroupsClient, ArmUserAssignedIdentitiesClient, ArmVirtualMachinesClient, listSubscriptionsWith } from './armClients';
 import type { AzureClientProvider, CallOptions, CloudEndpoints, SubscriptionClients } from './clients';
@@ -9,8 +9,10 @@ import type { Logger } from './logger';
 
 export interface SubscriptionWithCredential {
   subscription: Subscription;
-  /** A credential for the subscription's tenant. */
+  /** A credential for the subscription's tenant; it never asks the user anything. */
   credential: TokenCredential;
+  /** For Microsoft Graph calls allowed to ask the user (consent); absent when `credential` never needs to. */
+  promptingCredential?: TokenCredential;
 }
 
 /** Lists the subscriptions a sign-in can see, each with the credential to reach it. */
@@ -22,6 +24,7 @@ export function createSubscriptionClients(
   credential: TokenCredential,
   subscription: Subscription,
   logger: Logger,
+  promptingCredential?: TokenCredential,
 ): SubscriptionClients {
   const { subscriptionId } = subscription;
   return {
@@ -29,7 +32,7 @@ export function createSubscriptionClients(
     virtualMachines: new ArmVirtualMachinesClient(cloud, credential, subscriptionId, logger),
     userAssignedIdentities: new ArmUserAssignedIdentitiesClient(cloud, credential, subscriptionId, logger),
     resourceGroups: new ArmResourceGroupsClient(cloud, credential, subscriptionId, logger),
-    graph: new RestGraphClient(cloud, credential, logger),
+    graph: new RestGraphClient(cloud, credential, logger, promptingCredential),
   };
 }
 
@@ -54,6 +57,8 @@ export class CachingClientProvider implements AzureClientProvider {
   private known = new Map<string, SubscriptionWithCredential>();
   private clients = new Map<string, SubscriptionClients>();
   private listing: Promise<Subscription[]> | undefined;
+  /** Bumped by clear(), so a listing that was running for the old sign-in does not refill the caches. */
+  private generation = 0;
 
   constructor(
     private readonly cloud: CloudEndpoints,
@@ -62,7 +67,11 @@ export class CachingClientProvider implements AzureClientProvider {
   ) {}
 
   async listSubscriptions(options?: CallOptions): Promise<Subscription[]> {
+    const generation = this.generation;
     const entries = await this.source(options);
+    if (generation !== this.generation) {
+      return entries.map((entry) => entry.subscription);
+    }
     this.known = new Map(entries.map((entry) => [entry.subscription.subscriptionId.toLowerCase(), entry]));
     // Clients whose subscription is gone, or whose credential changed, are rebuilt on next use.
     for (const [id, clients] of this.clients) {
@@ -81,7 +90,14 @@ export class CachingClientProvider implements AzureClientProvider {
     }
     if (!this.known.has(key)) {
       // Concurrent first calls share one listing; each caller's signal stops only its own wait.
-      this.listing ??= this.listSubscriptions().finally(() => (this.listing = undefined));
+      if (!this.listing) {
+        const listing = this.listSubscriptions().finally(() => {
+          if (this.listing === listing) {
+            this.listing = undefined;
+          }
+        });
+        this.listing = listing;
+      }
       await untilAborted(this.listing, options?.signal);
     }
     const builtMeanwhile = this.clients.get(key);
@@ -92,15 +108,17 @@ export class CachingClientProvider implements AzureClientProvider {
     if (!entry) {
       throw new IdentityError(`Subscription ${subscriptionId} is not available to this sign-in.`, { kind: 'notFound' });
     }
-    const clients = createSubscriptionClients(this.cloud, entry.credential, entry.subscription, this.logger);
+    const clients = createSubscriptionClients(this.cloud, entry.credential, entry.subscription, this.logger, entry.promptingCredential);
     this.clients.set(key, clients);
     return clients;
   }
 
-  /** Forgets everything (after a sign-in change). */
+  /** Forgets everything (after a sign-in change); a listing still running for the old sign-in is not reused. */
   clear(): void {
     this.known.clear();
     this.clients.clear();
+    this.listing = undefined;
+    this.generation++;
   }
 }
 
@@ -109,7 +127,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
     return promise;
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new IdentityError('Cancelled.', { kind: 'cancelled' }));
+    const onAbort = () => reject(cancelledError());
     if (signal.aborted) {
       onAbort();
       return;

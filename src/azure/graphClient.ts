@@ -20,12 +20,20 @@ const GROUP_FIELDS = 'id,displayName,description';
 const ADVANCED_QUERY_HEADERS = { ConsistencyLevel: 'eventual' };
 
 export class RestGraphClient implements GraphClient {
-  private readonly pipeline: JsonPipeline;
+  private readonly silent: JsonPipeline;
+  private readonly prompting: JsonPipeline;
   private readonly root: string;
 
-  constructor(cloud: CloudEndpoints, credential: TokenCredential, logger: Logger) {
+  /** `promptingCredential` is used for calls with `allowSignInPrompt` (VS Code may ask for Graph consent). */
+  constructor(cloud: CloudEndpoints, credential: TokenCredential, logger: Logger, promptingCredential?: TokenCredential) {
     this.root = `${cloud.graphEndpoint}/v1.0`;
-    this.pipeline = createJsonPipeline({ credential, scope: cloud.graphScope, logger, allowedOrigin: cloud.graphEndpoint });
+    const pipelineFor = (c: TokenCredential) => createJsonPipeline({ credential: c, scope: cloud.graphScope, logger, allowedOrigin: cloud.graphEndpoint });
+    this.silent = pipelineFor(credential);
+    this.prompting = promptingCredential ? pipelineFor(promptingCredential) : this.silent;
+  }
+
+  private pipeline(options: CallOptions | undefined): JsonPipeline {
+    return options?.allowSignInPrompt ? this.prompting : this.silent;
   }
 
   /** Type-ahead search by display name (`$search="displayName:…"`, which matches words anywhere in the name). */
@@ -47,7 +55,7 @@ export class RestGraphClient implements GraphClient {
   /** The groups the principal is a direct member of (other directory objects, e.g. roles, are left out). */
   async listMemberOf(principalId: string, options?: CallOptions): Promise<EntraGroup[]> {
     const items = await followPages<GraphGroup>(
-      this.pipeline,
+      this.pipeline(options),
       `${this.root}/servicePrincipals/${encodeURIComponent(principalId)}/memberOf?$select=${GROUP_FIELDS}`,
       '@odata.nextLink',
       { signal: options?.signal },
@@ -56,7 +64,7 @@ export class RestGraphClient implements GraphClient {
   }
 
   async addMember(groupId: string, principalId: string, options?: CallOptions): Promise<void> {
-    await this.pipeline.send('POST', `${this.root}/groups/${encodeURIComponent(groupId)}/members/$ref`, {
+    await this.pipeline(options).send('POST', `${this.root}/groups/${encodeURIComponent(groupId)}/members/$ref`, {
       body: { '@odata.id': `${this.root}/directoryObjects/${principalId}` },
       signal: options?.signal,
     });
@@ -64,13 +72,13 @@ export class RestGraphClient implements GraphClient {
 
   async removeMember(groupId: string, principalId: string, options?: CallOptions): Promise<void> {
     // With /$ref this removes the membership; without it Graph would delete the object itself.
-    await this.pipeline.send('DELETE', `${this.root}/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(principalId)}/$ref`, {
+    await this.pipeline(options).send('DELETE', `${this.root}/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(principalId)}/$ref`, {
       signal: options?.signal,
     });
   }
 
   private async groupPage(url: string, options?: CallOptions): Promise<GroupPage> {
-    const response = await this.pipeline.send('GET', url, { headers: ADVANCED_QUERY_HEADERS, signal: options?.signal });
+    const response = await this.pipeline(options).send('GET', url, { headers: ADVANCED_QUERY_HEADERS, signal: options?.signal });
     const body = response.body as { value?: GraphGroup[]; '@odata.nextLink'?: string } | undefined;
     const page: GroupPage = { groups: (body?.value ?? []).filter(isGroup).map(toGroup) };
     if (body?.['@odata.nextLink']) {

@@ -101,6 +101,16 @@ export function resolveSignInSettings(
       warnings.push(`${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING} is ignored: ${problems.join(' ')}`);
     }
   }
+  if (chosenCloud && chosenMethod === 'vscode') {
+    // VS Code's Microsoft account signs in only to the cloud of microsoft-sovereign-cloud.*: its tokens would not be
+    // accepted by (and must not be sent to) other endpoints.
+    warnings.push(
+      `${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING} is ignored with ${SETTINGS_SECTION}.${SIGN_IN_METHOD_SETTING} 'vscode': VS Code's sign-in ` +
+        `follows only ${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_ENVIRONMENT_SETTING}. Choose 'azureCli' or 'servicePrincipal' to use a custom cloud, ` +
+        `or set ${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_ENVIRONMENT_SETTING}.`,
+    );
+    chosenCloud = undefined;
+  }
   return { method: chosenMethod, customCloud: chosenCloud, warnings };
 }
 

@@ -4,7 +4,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { getSessionFromVSCode, VSCodeAzureSubscriptionProvider } from '@microsoft/vscode-azext-azureauth';
 import * as vscode from 'vscode';
 import { IdentityError } from '../identity/errors';
-import { AccountBase, createAzureCliAccount, createServicePrincipalAccount, type AzureAccount, type Disposable } from './account';
+import { AccountBase, createAzureCliAccount, createServicePrincipalAccount, type AzureAccount, type Disposable, type TenantNeedingSignIn } from './account';
 import type { CloudEndpoints } from './clients';
 import { CachingClientProvider } from './clientProvider';
 import type { Logger } from './logger';
@@ -83,14 +83,16 @@ export class VSCodeAccount extends AccountBase implements AzureAccount {
     this.clients = new CachingClientProvider(
       cloud,
       async () => {
-        // `true`: honour the subscription filter shared by Azure extensions (azureResourceGroups.selectedSubscriptions).
-        const subscriptions = await this.provider.getSubscriptions(true);
+        // `false`: every subscription of every signed-in tenant. The Azure Resources extension's own filter
+        // (azureResourceGroups.selectedSubscriptions) would hide subscriptions that our own filter may want.
+        const subscriptions = await this.provider.getSubscriptions(false);
         const seen = new Set<string>();
         return subscriptions
           .filter((s) => !seen.has(s.subscriptionId) && seen.add(s.subscriptionId))
           .map((s) => ({
             subscription: { subscriptionId: s.subscriptionId, displayName: s.name, tenantId: s.tenantId },
-            credential: vscodeSessionCredential(cloud, s.tenantId, s.account),
+            credential: vscodeSessionCredential(cloud, s.tenantId, s.account, false),
+            promptingCredential: vscodeSessionCredential(cloud, s.tenantId, s.account, true),
           }));
       },
       logger,
@@ -98,8 +100,20 @@ export class VSCodeAccount extends AccountBase implements AzureAccount {
     this.subscriptions.push(this.provider.onDidSignIn(() => this.changed()), this.provider.onDidSignOut(() => this.changed()), this.provider);
   }
 
+  /** VS Code answers from its own session cache, so every call is a fresh, cheap check. */
   isSignedIn(): Promise<boolean> {
     return this.provider.isSignedIn();
+  }
+
+  async listTenantsNeedingSignIn(): Promise<TenantNeedingSignIn[]> {
+    const tenants = await this.provider.getTenants();
+    const needing: TenantNeedingSignIn[] = [];
+    for (const tenant of tenants) {
+      if (tenant.tenantId && !(await this.provider.isSignedIn(tenant.tenantId, tenant.account))) {
+        needing.push({ tenantId: tenant.tenantId, displayName: tenant.displayName, accountLabel: tenant.account.label });
+      }
+    }
+    return needing;
   }
 
   async signIn(tenantId?: string): Promise<boolean> {
@@ -119,18 +133,29 @@ export class VSCodeAccount extends AccountBase implements AzureAccount {
 /**
  * A TokenCredential over VS Code's sessions for one tenant and account. The library's own subscription credential
  * ignores the requested scopes (it always hands out the ARM token), which Microsoft Graph would refuse.
- * ARM tokens are asked for silently; a Graph token may need consent once, so VS Code may ask the user.
+ * Tokens are asked for silently. A Graph token may need consent once: only a `prompting` credential (used by explicit
+ * actions, never by a tree expanding) lets VS Code ask the user for it.
  */
-function vscodeSessionCredential(cloud: CloudEndpoints, tenantId: string, account: vscode.AuthenticationSessionAccountInformation): TokenCredential {
+function vscodeSessionCredential(
+  cloud: CloudEndpoints,
+  tenantId: string,
+  account: vscode.AuthenticationSessionAccountInformation,
+  prompting: boolean,
+): TokenCredential {
   return {
     async getToken(scopes) {
       const scopeList = Array.isArray(scopes) ? scopes : [scopes];
       const isArm = scopeList.every((scope) => scope === cloud.resourceManagerScope);
       const session =
         (await getSessionFromVSCode(scopeList, tenantId, { silent: true, account })) ??
-        (isArm ? undefined : await getSessionFromVSCode(scopeList, tenantId, { createIfNone: true, account }));
+        (isArm || !prompting ? undefined : await getSessionFromVSCode(scopeList, tenantId, { createIfNone: true, account }));
       if (!session) {
-        throw new IdentityError(`Sign in to tenant ${tenantId} to reach its subscriptions.`, { kind: 'authentication' });
+        throw new IdentityError(
+          isArm
+            ? vscode.l10n.t('Sign in to tenant {0} to reach its subscriptions.', tenantId)
+            : vscode.l10n.t('VS Code has no Microsoft Graph sign-in for tenant {0} yet; run Add to Group (or Remove from Group) to grant it.', tenantId),
+          { kind: 'authentication' },
+        );
       }
       // VS Code refreshes sessions itself and does not tell us when this one expires; asking again every few minutes
       // is cheap (it answers from its cache).

@@ -63,8 +63,9 @@ export interface IdentityOperationsOptions {
   retryDelayMs?: (attempt: number) => number;
   /** Localizes every message (the extension passes vscode.l10n.t); default substitutes {0}, {1}… only. */
   localize?: Localize;
-  /** How the user signed in, so a Microsoft Graph refusal can say what to do about it. */
-  signInMethod?: SignInMethod;
+  /** How the user signed in, so a Microsoft Graph refusal can say what to do about it; a function when the sign-in
+   *  can change while the operations module lives (settings changes rebuild the account). */
+  signInMethod?: SignInMethod | (() => SignInMethod | undefined);
 }
 
 /** A VM given as a reference, or as already read (then its identity spares a GET where that is enough). */
@@ -74,7 +75,7 @@ export class IdentityOperations {
   private readonly maxWriteAttempts: number;
   private readonly retryDelayMs: (attempt: number) => number;
   private readonly t: Localize;
-  private readonly signInMethod: SignInMethod | undefined;
+  private readonly signInMethod: () => SignInMethod | undefined;
 
   constructor(
     private readonly clients: AzureClientProvider,
@@ -83,7 +84,8 @@ export class IdentityOperations {
     this.maxWriteAttempts = Math.max(1, options.maxWriteAttempts ?? 3);
     this.retryDelayMs = options.retryDelayMs ?? ((attempt) => 500 * (attempt - 1));
     this.t = options.localize ?? defaultLocalize;
-    this.signInMethod = options.signInMethod;
+    const signInMethod = options.signInMethod;
+    this.signInMethod = typeof signInMethod === 'function' ? signInMethod : () => signInMethod;
   }
 
   // ---------- Reads (used by the tree and the quick picks) ----------
@@ -318,7 +320,7 @@ export class IdentityOperations {
 
   /** What every error message needs whatever the call: the language and the sign-in. */
   private errorContext(): ErrorContext {
-    return { localize: this.t, signInMethod: this.signInMethod };
+    return { localize: this.t, signInMethod: this.signInMethod() };
   }
 
   /** Runs a call, honouring the signal before it starts and turning whatever it throws into an IdentityError. */
