@@ -7,8 +7,8 @@ import { runVmWrite, showResult } from '../ui/identityWrite';
 import { resolveVm } from '../ui/pickVm';
 import { pickWithSearch, type SearchPage } from '../ui/quickPick';
 import type { Services } from '../ui/services';
-import { alreadyMemberMessage } from './messages';
-import { groupEntries, type GroupPick } from './quickPickItems';
+import { alreadyMemberMessage } from '../ui/messages';
+import { groupEntries, type GroupPick } from '../ui/quickPickItems';
 import { systemAssignedOn } from './vmRequirements';
 
 const t = vscode.l10n.t;

@@ -5,8 +5,8 @@ import { resolveVm } from '../ui/pickVm';
 import { pickMany } from '../ui/quickPick';
 import type { Services } from '../ui/services';
 import { runCreateIdentityWizard } from './createUserAssignedIdentity';
-import { quoteList } from './messages';
-import { assignIdentityEntries } from './quickPickItems';
+import { quoteList } from '../ui/messages';
+import { assignIdentityEntries } from '../ui/quickPickItems';
 import { resourceNameFromId } from '../identity/names';
 
 const t = vscode.l10n.t;

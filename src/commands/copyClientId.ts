@@ -4,7 +4,7 @@ import { copyToClipboard } from '../ui/identityWrite';
 import { resolveVm } from '../ui/pickVm';
 import { pickOne } from '../ui/quickPick';
 import type { Services } from '../ui/services';
-import { clientIdItems } from './quickPickItems';
+import { clientIdItems } from '../ui/quickPickItems';
 import { hasClientId } from './vmRequirements';
 
 const t = vscode.l10n.t;

@@ -3,7 +3,7 @@ import type { IActionContext } from '../ui/azext';
 import { runIdentityWrite } from '../ui/identityWrite';
 import { resolveVm } from '../ui/pickVm';
 import type { Services } from '../ui/services';
-import { disableSystemConfirmation } from './messages';
+import { disableSystemConfirmation } from '../ui/messages';
 import { systemAssignedOn } from './vmRequirements';
 
 export async function disableSystemAssigned(context: IActionContext, services: Services, node?: unknown): Promise<void> {

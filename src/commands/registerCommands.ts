@@ -17,6 +17,7 @@ import { removeUserAssigned } from './removeUserAssigned';
 import { selectSubscriptions } from './selectSubscriptions';
 import { showIdentityJson } from './showIdentityJson';
 import { signIn } from './signIn';
+import { signInToTenant } from './signInToTenant';
 
 type Command = (context: IActionContext, services: Services, node?: unknown) => Promise<void>;
 
@@ -35,6 +36,7 @@ export const COMMANDS: Record<string, Command> = {
   copyResourceId,
   refresh,
   signIn,
+  signInToTenant,
   selectSubscriptions,
   showLog: async (_context, services) => services.log.show(),
   retry: async (_context, services, node) => services.tree.retry(node as ErrorNode),

@@ -5,8 +5,8 @@ import { runVmWrite, showResult } from '../ui/identityWrite';
 import { resolveVm } from '../ui/pickVm';
 import { pickOne } from '../ui/quickPick';
 import type { Services } from '../ui/services';
-import { removeFromGroupConfirmation } from './messages';
-import { membershipItems } from './quickPickItems';
+import { removeFromGroupConfirmation } from '../ui/messages';
+import { membershipItems } from '../ui/quickPickItems';
 import { systemAssignedOn } from './vmRequirements';
 
 const t = vscode.l10n.t;

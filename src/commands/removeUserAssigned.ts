@@ -5,8 +5,8 @@ import { runIdentityWrite } from '../ui/identityWrite';
 import { resolveVm } from '../ui/pickVm';
 import { pickMany } from '../ui/quickPick';
 import type { Services } from '../ui/services';
-import { quoteList, removeUserAssignedConfirmation } from './messages';
-import { removeIdentityEntries, resolveRemovePicks, type RemoveChoice } from './quickPickItems';
+import { quoteList, removeUserAssignedConfirmation } from '../ui/messages';
+import { removeIdentityEntries, resolveRemovePicks, type RemoveChoice } from '../ui/quickPickItems';
 import { hasUserAssigned } from './vmRequirements';
 
 const t = vscode.l10n.t;

@@ -3,7 +3,7 @@ import type { Subscription } from '../identity/model';
 import type { IActionContext, IAzureQuickPickItem } from '../ui/azext';
 import { ensureSignedIn } from '../ui/pickVm';
 import type { Services } from '../ui/services';
-import { subscriptionItems } from './quickPickItems';
+import { subscriptionItems } from '../ui/quickPickItems';
 
 const t = vscode.l10n.t;
 

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { hasSystemAssigned } from '../identity/identityChange';
 import { userAssignedCount } from '../tree/contextValues';
 import type { VmRequirement } from '../ui/pickVm';
-import { clientIdItems, principalItems } from './quickPickItems';
+import { clientIdItems, principalItems } from '../ui/quickPickItems';
 
 const t = vscode.l10n.t;
 

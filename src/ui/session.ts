@@ -11,6 +11,20 @@ import type { SessionLike, SignInStatus } from '../tree/session';
 import { describeError } from './errors';
 
 const STATUS_CONTEXT_KEY = 'azureVmIdentities.signInStatus';
+/** The sign-in method of the current account; menus show "Sign in to Another Tenant..." only for 'vscode'. */
+const METHOD_CONTEXT_KEY = 'azureVmIdentities.signInMethod';
+
+/** A tenant of the signed-in accounts whose subscriptions cannot be listed until the user signs in to it. */
+export interface TenantToSignIn {
+  tenantId: string;
+  displayName?: string;
+  defaultDomain?: string;
+}
+
+/** What an account that spans several tenants (VS Code's) offers besides AzureAccount. */
+interface MultiTenantAccount {
+  listTenantsNeedingSignIn(): Promise<TenantToSignIn[]>;
+}
 
 export class AccountSession implements SessionLike, vscode.Disposable {
   private currentStatus: SignInStatus = 'signingIn';
@@ -60,14 +74,21 @@ export class AccountSession implements SessionLike, vscode.Disposable {
     await this.setStatus(signedIn ? 'signedIn' : 'signedOut', options.alwaysNotify ?? false);
   }
 
-  async signIn(): Promise<void> {
+  /** Signs in; with a tenant id, to that tenant (VS Code's account), keeping the tenants already signed in. */
+  async signIn(tenantId?: string): Promise<void> {
     const account = this.current();
     await this.setStatus('signingIn');
     try {
-      await account.signIn();
+      await account.signIn(tenantId);
     } finally {
       await this.checkSignedIn();
     }
+  }
+
+  /** Tenants of the signed-in accounts not signed in yet; empty for a sign-in that has one tenant only. */
+  async tenantsNeedingSignIn(): Promise<TenantToSignIn[]> {
+    const account = this.current() as AzureAccount & Partial<MultiTenantAccount>;
+    return account.listTenantsNeedingSignIn ? account.listTenantsNeedingSignIn() : [];
   }
 
   dispose(): void {
@@ -91,6 +112,7 @@ export class AccountSession implements SessionLike, vscode.Disposable {
       this.account = undefined;
       this.accountError = error;
     }
+    void vscode.commands.executeCommand('setContext', METHOD_CONTEXT_KEY, this.account?.signInMethod);
   }
 
   private disposeAccount(): void {

@@ -54,8 +54,8 @@ describe('context menus of the tree (package.json when clauses x contextValues)'
       sorted('enableSystemAssigned', 'assignUserAssigned', 'createUserAssigned', 'showIdentityJson', 'copyResourceId', 'refresh')],
     ['VM with system only', vmContextValue(identities.system, 'idle'),
       sorted('disableSystemAssigned', 'assignUserAssigned', 'createUserAssigned', 'addToGroup', 'showIdentityJson', 'copyPrincipalId', 'copyResourceId', 'refresh')],
-    ['VM with 2 user-assigned', vmContextValue(identities.user2, 'idle'),
-      sorted('enableSystemAssigned', 'assignUserAssigned', 'removeUserAssigned', 'createUserAssigned', 'showIdentityJson', 'copyResourceId', 'refresh')],
+    ['VM with 2 user-assigned (Copy Principal ID picks among them)', vmContextValue(identities.user2, 'idle'),
+      sorted('enableSystemAssigned', 'assignUserAssigned', 'removeUserAssigned', 'createUserAssigned', 'showIdentityJson', 'copyPrincipalId', 'copyResourceId', 'refresh')],
     ['VM with system + 1 user-assigned', vmContextValue(identities.both1, 'idle'),
       sorted('disableSystemAssigned', 'assignUserAssigned', 'removeUserAssigned', 'createUserAssigned', 'addToGroup', 'showIdentityJson', 'copyPrincipalId', 'copyResourceId', 'refresh')],
     ['VM being updated: no writes', vmContextValue(identities.both1, 'updating'),
@@ -93,6 +93,20 @@ describe('context menus of the tree (package.json when clauses x contextValues)'
     assert.deepEqual(itemMenu(vmContextValue(identities.both1, 'updating'), true), ['showIdentityJson']);
     assert.deepEqual(itemMenu(errorContextValue(), true), ['retry']);
     assert.deepEqual(itemMenu(userIdentityContextValue('idle'), true), []);
+  });
+
+  it('"Sign in to Another Tenant..." is in the view title\'s overflow and the palette only with VS Code sign-in', () => {
+    const titleMenu = (method: string | undefined) =>
+      (manifest.contributes.menus['view/title'] as MenuEntry[])
+        .filter((entry) => evaluateWhen(entry.when, { view: VIEW, 'azureVmIdentities.signInMethod': method }))
+        .map((entry) => [entry.command.slice(P.length), entry.group?.startsWith('navigation') ? 'bar' : 'overflow']);
+    assert.deepEqual(titleMenu('vscode').filter(([command]) => command === 'signInToTenant'), [['signInToTenant', 'overflow']]);
+    for (const method of ['azureCli', 'servicePrincipal', undefined]) {
+      assert.ok(!titleMenu(method).some(([command]) => command === 'signInToTenant'), `hidden for ${method}`);
+    }
+    const palette = (manifest.contributes.menus.commandPalette as MenuEntry[]).find((entry) => entry.command === P + 'signInToTenant');
+    assert.equal(evaluateWhen(palette?.when, { 'azureVmIdentities.signInMethod': 'vscode' }), true);
+    assert.equal(evaluateWhen(palette?.when, { 'azureVmIdentities.signInMethod': 'azureCli' }), false);
   });
 
   it('no action of ours appears in another view', () => {

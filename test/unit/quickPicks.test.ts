@@ -11,10 +11,11 @@ import {
   removeIdentityEntries,
   resolveRemovePicks,
   subscriptionItems,
+  tenantItems,
   vmItems,
   type PickEntry,
   type PickItem,
-} from '../../src/commands/quickPickItems';
+} from '../../src/ui/quickPickItems';
 import type { EntraGroup, UserAssignedIdentity, VirtualMachine } from '../../src/identity/model';
 import { format } from './support/format';
 
@@ -150,6 +151,14 @@ describe('pickers of subscriptions, VMs and ids', () => {
       { subscriptionId: 's1', displayName: 'Contoso Development', tenantId: 't' },
     ]);
     assert.deepEqual(picks.map((p) => [p.label, p.description]), [['Contoso Development', 's1'], ['Contoso Production', 's2']]);
+  });
+
+  it('tenants to sign in to by name (the id when the name is unknown), with domain and id', () => {
+    const picks = tenantItems([
+      { tenantId: 't-2', displayName: 'Fabrikam', defaultDomain: 'fabrikam.onmicrosoft.com' },
+      { tenantId: 'a-1' },
+    ]);
+    assert.deepEqual(picks.map((p) => [p.label, p.description, p.detail]), [['a-1', undefined, 'a-1'], ['Fabrikam', 'fabrikam.onmicrosoft.com', 't-2']]);
   });
 
   it('VMs by name, described by resource group, location and identity', () => {

@@ -8,7 +8,7 @@ import {
   describeIdentityChange,
   disableSystemConfirmation,
   removeUserAssignedConfirmation,
-} from '../../src/commands/messages';
+} from '../../src/ui/messages';
 import type { UserAssignedIdentity, VirtualMachine, VmIdentity } from '../../src/identity/model';
 import { validateUserAssignedIdentityName } from '../../src/identity/names';
 import { applySubscriptionFilter } from '../../src/tree/subscriptionFilter';

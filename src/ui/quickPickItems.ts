@@ -4,7 +4,8 @@ import { hasSystemAssigned } from '../identity/identityChange';
 import type { EntraGroup, Subscription, UserAssignedIdentity, VirtualMachine } from '../identity/model';
 import { resourceGroupFromId, resourceNameFromId, sameResourceId } from '../identity/names';
 import { vmDescription } from '../tree/descriptions';
-import type { Localize } from '../ui/localize';
+import type { Localize } from './localize';
+import type { TenantToSignIn } from './session';
 
 export interface PickItem<T> {
   label: string;
@@ -34,6 +35,13 @@ export function subscriptionItems(subscriptions: Subscription[]): PickItem<Subsc
   return [...subscriptions]
     .sort((a, b) => a.displayName.localeCompare(b.displayName))
     .map((s) => ({ label: s.displayName, description: s.subscriptionId, data: s }));
+}
+
+/** Tenants to sign in to, by name; the domain and id tell apart tenants with the same name. */
+export function tenantItems(tenants: TenantToSignIn[]): PickItem<TenantToSignIn>[] {
+  return [...tenants]
+    .map((tenant) => ({ label: tenant.displayName ?? tenant.tenantId, description: tenant.defaultDomain, detail: tenant.tenantId, data: tenant }))
+    .sort((a, b) => a.label.localeCompare(b.label));
 }
 
 export function vmItems(vms: VirtualMachine[], t: Localize): PickItem<VirtualMachine>[] {
