@@ -4,8 +4,8 @@
 import * as vscode from 'vscode';
 import { isIdentityError } from '../identity/errors';
 import type { OperationOptions, VirtualMachine, VmIdentity, VmRef } from '../identity/model';
-import { describeIdentityChange } from '../commands/messages';
-import { principalItems } from '../commands/quickPickItems';
+import { describeIdentityChange } from './messages';
+import { principalItems } from './quickPickItems';
 import type { Services } from './services';
 
 const t = vscode.l10n.t;

@@ -1,7 +1,7 @@
 // How a command finds its VM: the tree item it was run on, or (from the palette) a subscription pick then a VM pick.
 import * as vscode from 'vscode';
 import type { Subscription, VirtualMachine } from '../identity/model';
-import { subscriptionItems, vmItems } from '../commands/quickPickItems';
+import { subscriptionItems, vmItems } from './quickPickItems';
 import { isTreeNode, vmNodeOf, type TreeNode } from '../tree/nodes';
 import type { IActionContext } from './azext';
 import { pickOne } from './quickPick';

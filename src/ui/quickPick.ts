@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { UserCancelledError, type IActionContext, type IAzureQuickPickItem } from './azext';
 import { describeError } from './errors';
-import { isSeparator, type PickEntry, type PickItem } from '../commands/quickPickItems';
+import { isSeparator, type PickEntry, type PickItem } from './quickPickItems';
 
 type VsItem<T> = vscode.QuickPickItem & { entry?: PickItem<T> };
 
