@@ -1,11 +1,11 @@
 // The entries of the quick picks, as plain data: no `vscode` import, so test/unit checks them. src/ui/quickPick.ts
 // turns them into vscode.QuickPickItems ("locked" entries are shown but cannot be picked).
 import { hasSystemAssigned } from '../identity/identityChange';
+import type { TenantNeedingSignIn } from '../azure/account';
 import type { EntraGroup, Subscription, UserAssignedIdentity, VirtualMachine } from '../identity/model';
 import { resourceGroupFromId, resourceNameFromId, sameResourceId } from '../identity/names';
 import { vmDescription } from '../tree/descriptions';
 import type { Localize } from './localize';
-import type { TenantToSignIn } from './session';
 
 export interface PickItem<T> {
   label: string;
@@ -37,10 +37,10 @@ export function subscriptionItems(subscriptions: Subscription[]): PickItem<Subsc
     .map((s) => ({ label: s.displayName, description: s.subscriptionId, data: s }));
 }
 
-/** Tenants to sign in to, by name; the domain and id tell apart tenants with the same name. */
-export function tenantItems(tenants: TenantToSignIn[]): PickItem<TenantToSignIn>[] {
+/** Tenants to sign in to, by name; the account and the id tell apart tenants with the same name. */
+export function tenantItems(tenants: TenantNeedingSignIn[]): PickItem<TenantNeedingSignIn>[] {
   return [...tenants]
-    .map((tenant) => ({ label: tenant.displayName ?? tenant.tenantId, description: tenant.defaultDomain, detail: tenant.tenantId, data: tenant }))
+    .map((tenant) => ({ label: tenant.displayName ?? tenant.tenantId, description: tenant.accountLabel, detail: tenant.tenantId, data: tenant }))
     .sort((a, b) => a.label.localeCompare(b.label));
 }
 

@@ -5,7 +5,7 @@
 // When no account can be made (e.g. service-principal variables missing), the view shows the signed-out welcome, and
 // Sign In says what is missing.
 import * as vscode from 'vscode';
-import type { AzureAccount } from '../azure/account';
+import type { AzureAccount, TenantNeedingSignIn } from '../azure/account';
 import type { AzureClientProvider } from '../azure/clients';
 import type { SessionLike, SignInStatus } from '../tree/session';
 import { describeError } from './errors';
@@ -13,18 +13,6 @@ import { describeError } from './errors';
 const STATUS_CONTEXT_KEY = 'azureVmIdentities.signInStatus';
 /** The sign-in method of the current account; menus show "Sign in to Another Tenant..." only for 'vscode'. */
 const METHOD_CONTEXT_KEY = 'azureVmIdentities.signInMethod';
-
-/** A tenant of the signed-in accounts whose subscriptions cannot be listed until the user signs in to it. */
-export interface TenantToSignIn {
-  tenantId: string;
-  displayName?: string;
-  defaultDomain?: string;
-}
-
-/** What an account that spans several tenants (VS Code's) offers besides AzureAccount. */
-interface MultiTenantAccount {
-  listTenantsNeedingSignIn(): Promise<TenantToSignIn[]>;
-}
 
 export class AccountSession implements SessionLike, vscode.Disposable {
   private currentStatus: SignInStatus = 'signingIn';
@@ -86,9 +74,8 @@ export class AccountSession implements SessionLike, vscode.Disposable {
   }
 
   /** Tenants of the signed-in accounts not signed in yet; empty for a sign-in that has one tenant only. */
-  async tenantsNeedingSignIn(): Promise<TenantToSignIn[]> {
-    const account = this.current() as AzureAccount & Partial<MultiTenantAccount>;
-    return account.listTenantsNeedingSignIn ? account.listTenantsNeedingSignIn() : [];
+  tenantsNeedingSignIn(): Promise<TenantNeedingSignIn[]> {
+    return this.current().listTenantsNeedingSignIn();
   }
 
   dispose(): void {

@@ -153,12 +153,12 @@ describe('pickers of subscriptions, VMs and ids', () => {
     assert.deepEqual(picks.map((p) => [p.label, p.description]), [['Contoso Development', 's1'], ['Contoso Production', 's2']]);
   });
 
-  it('tenants to sign in to by name (the id when the name is unknown), with domain and id', () => {
+  it('tenants to sign in to by name (the id when the name is unknown), with account and id', () => {
     const picks = tenantItems([
-      { tenantId: 't-2', displayName: 'Fabrikam', defaultDomain: 'fabrikam.onmicrosoft.com' },
+      { tenantId: 't-2', displayName: 'Fabrikam', accountLabel: 'ada@fabrikam.com' },
       { tenantId: 'a-1' },
     ]);
-    assert.deepEqual(picks.map((p) => [p.label, p.description, p.detail]), [['a-1', undefined, 'a-1'], ['Fabrikam', 'fabrikam.onmicrosoft.com', 't-2']]);
+    assert.deepEqual(picks.map((p) => [p.label, p.description, p.detail]), [['a-1', undefined, 'a-1'], ['Fabrikam', 'ada@fabrikam.com', 't-2']]);
   });
 
   it('VMs by name, described by resource group, location and identity', () => {
