@@ -28,7 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     warnings.forEach((warning) => void vscode.window.showWarningMessage(warning));
     return account;
   });
-  const operations = new IdentityOperations(session.clientProvider);
+  const operations = new IdentityOperations(session.clientProvider, { localize: vscode.l10n.t, signInMethod: () => session.signInMethod });
   const subscriptionFilter = new SubscriptionFilter(context.globalState);
   const tree = new VmTreeDataProvider(operations, session, subscriptionFilter);
   const identityJson = new IdentityJsonProvider(operations);

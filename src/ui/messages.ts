@@ -2,7 +2,7 @@
 import { hasSystemAssigned } from '../identity/identityChange';
 import type { VmIdentity } from '../identity/model';
 import { resourceNameFromId, sameResourceId } from '../identity/names';
-import type { Localize } from './localize';
+import type { Localize } from '../identity/localize';
 
 export function quoteList(names: string[]): string {
   return names.map((name) => `'${name}'`).join(', ');

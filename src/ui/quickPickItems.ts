@@ -5,7 +5,7 @@ import type { TenantNeedingSignIn } from '../azure/account';
 import type { EntraGroup, Subscription, UserAssignedIdentity, VirtualMachine } from '../identity/model';
 import { resourceGroupFromId, resourceNameFromId, sameResourceId } from '../identity/names';
 import { vmDescription } from '../tree/descriptions';
-import type { Localize } from './localize';
+import type { Localize } from '../identity/localize';
 
 export interface PickItem<T> {
   label: string;

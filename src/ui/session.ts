@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { AzureAccount, TenantNeedingSignIn } from '../azure/account';
 import type { AzureClientProvider } from '../azure/clients';
+import type { SignInMethod } from '../identity/model';
 import type { SessionLike, SignInStatus } from '../tree/session';
 import { describeError } from './errors';
 
@@ -34,6 +35,11 @@ export class AccountSession implements SessionLike, vscode.Disposable {
 
   get status(): SignInStatus {
     return this.currentStatus;
+  }
+
+  /** The current account's sign-in method; undefined when no account could be made. */
+  get signInMethod(): SignInMethod | undefined {
+    return this.account?.signInMethod;
   }
 
   /** For the log: which sign-in is used, or why there is none. */

@@ -1,7 +1,7 @@
 // Inline checks of the Create wizard's inputs. No `vscode` import (unit-tested). The name rules themselves live in
 // src/identity/names.ts (validateUserAssignedIdentityName); this adds what only the UI knows: the names already taken and the region's shape.
 import type { UserAssignedIdentity } from '../../identity/model';
-import type { Localize } from '../../ui/localize';
+import type { Localize } from '../../identity/localize';
 
 /** Names are unique per resource group; refusing any name taken in the subscription keeps the choice unambiguous. */
 export function identityNameTakenProblem(name: string, existing: UserAssignedIdentity[], t: Localize): string | undefined {

@@ -1,0 +1,3 @@
+/** The bundle's text for the current sources. */
+export function exportBundle(): Promise<string>;
+export const bundleFile: string;
