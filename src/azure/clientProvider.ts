@@ -84,12 +84,24 @@ export class CachingClientProvider implements AzureClientProvider {
 
   async forSubscription(subscriptionId: string, options?: CallOptions): Promise<SubscriptionClients> {
     const key = subscriptionId.toLowerCase();
-    const cached = this.clients.get(key);
-    if (cached) {
-      return cached;
-    }
-    if (!this.known.has(key)) {
-      // Concurrent first calls share one listing; each caller's signal stops only its own wait.
+    let listedFor: number | undefined;
+    for (;;) {
+      const cached = this.clients.get(key);
+      if (cached) {
+        return cached;
+      }
+      const entry = this.known.get(key);
+      if (entry) {
+        const clients = createSubscriptionClients(this.cloud, entry.credential, entry.subscription, this.logger, entry.promptingCredential);
+        this.clients.set(key, clients);
+        return clients;
+      }
+      if (listedFor === this.generation) {
+        throw new IdentityError(`Subscription ${subscriptionId} is not available to this sign-in.`, { kind: 'notFound' });
+      }
+      // Concurrent first calls share one listing; each caller's signal stops only its own wait. When the sign-in
+      // changed meanwhile (clear()), the loop lists again for the new one.
+      listedFor = this.generation;
       if (!this.listing) {
         const listing = this.listSubscriptions().finally(() => {
           if (this.listing === listing) {
@@ -100,17 +112,6 @@ export class CachingClientProvider implements AzureClientProvider {
       }
       await untilAborted(this.listing, options?.signal);
     }
-    const builtMeanwhile = this.clients.get(key);
-    if (builtMeanwhile) {
-      return builtMeanwhile;
-    }
-    const entry = this.known.get(key);
-    if (!entry) {
-      throw new IdentityError(`Subscription ${subscriptionId} is not available to this sign-in.`, { kind: 'notFound' });
-    }
-    const clients = createSubscriptionClients(this.cloud, entry.credential, entry.subscription, this.logger, entry.promptingCredential);
-    this.clients.set(key, clients);
-    return clients;
   }
 
   /** Forgets everything (after a sign-in change); a listing still running for the old sign-in is not reused. */

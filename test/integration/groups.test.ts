@@ -76,6 +76,33 @@ describe('group membership of the VM identity', () => {
     assert.deepEqual((await ops.listGroupMemberships(vm('vm-web-02'))).map((g) => g.displayName), ['sg-app-readers', 'sg-keyvault-readers']);
   });
 
+  it('from a VirtualMachine already read (the tree\'s), adding sends only the Graph POST: no second read of the VM', async () => {
+    const { ops } = signInAs(fake);
+    const known = await ops.getVirtualMachine(vm('vm-web-02'));
+    await ops.searchGroups(demo.production, 'sg-app'); // the quick pick's search, which also fetched the Graph token
+    const seen = fake.requests().length;
+    await ops.addToGroup(known, group('sg-app-readers').id, { groupName: 'sg-app-readers' });
+    assert.deepEqual(
+      fake.requests().slice(seen).map((r) => `${r.method} ${r.path} ${r.status}`),
+      [`POST /graph/v1.0/groups/${group('sg-app-readers').id}/members/$ref 204`],
+    );
+    assert.ok(group('sg-app-readers').members.includes(known.identity.principalId!));
+    // Listing and removing from the same VirtualMachine read nothing from ARM either.
+    const beforeList = fake.requests().length;
+    assert.deepEqual((await ops.listGroupMemberships(known)).map((g) => g.displayName), ['sg-app-readers', 'sg-keyvault-readers']);
+    await ops.removeFromGroup(known, group('sg-app-readers').id);
+    assert.deepEqual(fake.requests().slice(beforeList).filter((r) => !r.path.startsWith('/graph')), []);
+    assert.ok(!group('sg-app-readers').members.includes(known.identity.principalId!));
+  });
+
+  it('a VirtualMachine without a known system principal is read again (its identity may have been enabled since)', async () => {
+    const { ops } = signInAs(fake);
+    const stale = await ops.getVirtualMachine(vm('vm-web-01'));
+    const identity = await ops.enableSystemAssigned(vm('vm-web-01'));
+    await ops.addToGroup(stale, group('sg-monitoring').id);
+    assert.deepEqual(group('sg-monitoring').members, [identity.principalId]);
+  });
+
   it('a newly enabled identity can be added at once', async () => {
     const { ops } = signInAs(fake);
     const identity = await ops.enableSystemAssigned(vm('vm-web-01'));
@@ -139,6 +166,22 @@ describe('group membership of the VM identity', () => {
       assert.equal(error.suggestedCommand, `az ad group member remove --group ${groupId} --member-id ${principal}`);
     });
     assert.ok(group('sg-keyvault-readers').members.includes(principal));
+  });
+
+  it('the Graph refusal speaks to the sign-in used: a service principal lacks the permission; VS Code\'s app is offered Azure CLI', async () => {
+    const groupId = group('sg-app-readers').id;
+    const asServicePrincipal = signInAs(fake, demo.reader, { signInMethod: 'servicePrincipal' });
+    await rejectsWith(asServicePrincipal.ops.addToGroup(vm('vm-web-02'), groupId, { groupName: 'sg-app-readers' }), (error) => {
+      assert.match(error.message, /The service principal you signed in with lacks the GroupMember\.ReadWrite\.All permission/);
+      assert.equal(error.remedy, undefined);
+      assert.ok(error.suggestedCommand);
+    });
+    const asVsCode = signInAs(fake, demo.reader, { signInMethod: () => 'vscode' });
+    await rejectsWith(asVsCode.ops.addToGroup(vm('vm-web-02'), groupId, { groupName: 'sg-app-readers' }), (error) => {
+      assert.match(error.message, /VS Code's sign-in app may lack the GroupMember\.ReadWrite\.All permission/);
+      assert.equal(error.remedy, 'useAzureCliSignIn');
+      assert.ok(error.suggestedCommand);
+    });
   });
 
   it('listing memberships without Application.Read.All names that permission', async () => {

@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { AzureClientProvider, VirtualMachinesClient } from '../../src/azure/clients';
 import { IdentityOperations } from '../../src/identity/operations';
+import type { VmRef } from '../../src/identity/model';
 import type { RunningFakeAzure } from '../fake-azure/server';
-import { demo, ids, loadTree, rejectsWith, signInAs, startFake, stateVm, vm, writes } from './harness';
+import { demo, ids, loadTree, rejectsWith, signInAs, startFake, stateVm, vm, writes, type SignedIn } from './harness';
 
 let fake: RunningFakeAzure;
 before(async () => {
@@ -15,6 +16,34 @@ after(async () => fake.stop());
 beforeEach(() => fake.reset());
 
 const lower = (keys: string[]) => keys.map((k) => k.toLowerCase()).sort();
+
+/** Operations over the real clients in which another session (`competitor`) changes the VM right after the
+ *  operation's first read of it, before its write. */
+function opsWithCompetitorAfterFirstRead(compete: (competitor: SignedIn, v: VmRef) => Promise<unknown>): IdentityOperations {
+  const base = signInAs(fake);
+  const competitor = signInAs(fake);
+  let raced = false;
+  const racingProvider: AzureClientProvider = {
+    listSubscriptions: (o) => base.account.clients.listSubscriptions(o),
+    async forSubscription(id) {
+      const clients = await base.account.clients.forSubscription(id);
+      const virtualMachines: VirtualMachinesClient = {
+        list: (o) => clients.virtualMachines.list(o),
+        updateIdentity: (v, p, o) => clients.virtualMachines.updateIdentity(v, p, o),
+        async get(v, o) {
+          const read = await clients.virtualMachines.get(v, o);
+          if (!raced) {
+            raced = true;
+            await compete(competitor, v);
+          }
+          return read;
+        },
+      };
+      return { ...clients, virtualMachines };
+    },
+  };
+  return new IdentityOperations(racingProvider, { retryDelayMs: () => 10 });
+}
 
 describe('reads', () => {
   it('lists subscriptions, all VMs (per subscription), resource groups and user-assigned identities', async () => {
@@ -164,6 +193,56 @@ describe('identity writes', () => {
     assert.deepEqual(state.identity.userAssignedIdentities, {});
   });
 
+  // Issue 3: "No operation ever drops an identity that it was not asked to drop." The command shows the VM's
+  // identities, the user confirms, and meanwhile someone else assigns id-monitor.
+  it('removing every identity the user saw, by id, keeps one assigned behind their back before the write', async () => {
+    const { ops } = signInAs(fake);
+    const seen = Object.keys((await ops.getVirtualMachine(vm('vm-web-03'))).identity.userAssignedIdentities);
+    await signInAs(fake).ops.assignUserAssigned(vm('vm-web-03'), [ids.monitor]);
+    await ops.removeUserAssigned(vm('vm-web-03'), seen);
+    const state = stateVm(fake, 'vm-web-03');
+    assert.equal(state.identity.type, 'UserAssigned');
+    assert.deepEqual(lower(Object.keys(state.identity.userAssignedIdentities)), lower([ids.monitor]));
+  });
+
+  it('...and one assigned between the operation\'s own read and its write (412, re-read, explicit ids again)', async () => {
+    const ops = opsWithCompetitorAfterFirstRead((competitor, v) => competitor.ops.assignUserAssigned(v, [ids.monitor]));
+    await ops.removeUserAssigned(vm('vm-web-03'), [ids.backend, ids.storage]);
+    const state = stateVm(fake, 'vm-web-03');
+    assert.deepEqual(lower(Object.keys(state.identity.userAssignedIdentities)), lower([ids.monitor]));
+    assert.deepEqual(writes(fake).map((r) => `${r.method} ${r.status}`), ['PATCH 200', 'PATCH 412', 'PATCH 200']);
+  });
+
+  it('remove all with the reviewed ids refuses, naming id-monitor, when it was assigned behind the user\'s back; nothing is sent', async () => {
+    const { ops } = signInAs(fake);
+    const seen = Object.keys((await ops.getVirtualMachine(vm('vm-web-03'))).identity.userAssignedIdentities);
+    await signInAs(fake).ops.assignUserAssigned(vm('vm-web-03'), [ids.monitor]);
+    await rejectsWith(ops.removeAllUserAssigned(vm('vm-web-03'), { expectedIds: seen }), (error) => {
+      assert.equal(error.kind, 'conflict');
+      assert.match(error.message, /'id-monitor' appeared/);
+      assert.match(error.message, /review them again/);
+    });
+    assert.deepEqual(writes(fake).map((r) => `${r.method} ${r.status}`), ['PATCH 200'], "only the other session's assignment was written");
+    assert.deepEqual(lower(Object.keys(stateVm(fake, 'vm-web-03').identity.userAssignedIdentities)), lower([ids.backend, ids.storage, ids.monitor]));
+  });
+
+  it('remove all with the reviewed ids refuses when the change lands between its read and its write', async () => {
+    const ops = opsWithCompetitorAfterFirstRead((competitor, v) => competitor.ops.assignUserAssigned(v, [ids.monitor]));
+    await rejectsWith(ops.removeAllUserAssigned(vm('vm-web-03'), { expectedIds: [ids.backend, ids.storage] }), (error) => {
+      assert.equal(error.kind, 'conflict');
+      assert.match(error.message, /'id-monitor' appeared/);
+    });
+    assert.deepEqual(writes(fake).map((r) => `${r.method} ${r.status}`), ['PATCH 200', 'PATCH 412']);
+    assert.equal(Object.keys(stateVm(fake, 'vm-web-03').identity.userAssignedIdentities).length, 3);
+  });
+
+  it('remove all with the reviewed ids (in another casing) removes them when nothing changed', async () => {
+    const { ops } = signInAs(fake);
+    await ops.removeAllUserAssigned(vm('vm-web-03'), { expectedIds: [ids.storage.toUpperCase(), ids.backend] });
+    assert.equal(stateVm(fake, 'vm-web-03').identity.type, 'None');
+    assert.deepEqual(writes(fake).map((r) => `${r.method} ${r.status}`), ['PATCH 200']);
+  });
+
   it('removing an identity that is not on the VM is refused before any request', async () => {
     const { ops } = signInAs(fake);
     await rejectsWith(ops.removeUserAssigned(vm('vm-web-03'), [ids.monitor]), (error) => {
@@ -187,6 +266,39 @@ describe('identity writes', () => {
     // ...and it can be assigned at once.
     await ops.assignUserAssigned(vm('vm-web-01'), [created.id]);
     assert.equal(stateVm(fake, 'vm-web-01').identity.type, 'UserAssigned');
+  });
+
+  it('creating a name taken in the resource group is refused and leaves that identity as it was', async () => {
+    const { ops } = signInAs(fake);
+    const before = fake.getState().userAssignedIdentities.find((u) => u.name === 'id-backend')!;
+    await rejectsWith(
+      ops.createUserAssignedIdentity({ subscriptionId: demo.production, resourceGroup: 'rg-web', name: 'ID-Backend', location: 'eastus', tags: { owner: 'someone-else' } }),
+      (error) => {
+        assert.equal(error.kind, 'invalid');
+        assert.equal(error.message, "An identity named 'id-backend' already exists in resource group 'rg-web'. Choose another name.");
+      },
+    );
+    assert.deepEqual(writes(fake), [], 'no PUT was sent');
+    const after = fake.getState().userAssignedIdentities.find((u) => u.name === 'id-backend')!;
+    assert.deepEqual(after, before, 'tags, clientId and principalId unchanged');
+  });
+
+  it('the same name in another resource group is created', async () => {
+    const { ops } = signInAs(fake);
+    const created = await ops.createUserAssignedIdentity({ subscriptionId: demo.production, resourceGroup: 'rg-data', name: 'id-backend', location: 'westeurope' });
+    const both = fake.getState().userAssignedIdentities.filter((u) => u.name === 'id-backend');
+    assert.deepEqual(both.map((u) => u.resourceGroup.toLowerCase()).sort(), ['rg-data', 'rg-web']);
+    assert.equal(created.resourceGroup.toLowerCase(), 'rg-data');
+    assert.deepEqual(writes(fake).map((r) => `${r.method} ${r.status}`), ['PUT 201']);
+  });
+
+  it('a missing resource group is named, not mistaken for a free name', async () => {
+    const { ops } = signInAs(fake);
+    await rejectsWith(ops.createUserAssignedIdentity({ subscriptionId: demo.production, resourceGroup: 'rg-nope', name: 'id-x', location: 'eastus' }), (error) => {
+      assert.equal(error.kind, 'notFound');
+      assert.match(error.message, /rg-nope/);
+    });
+    assert.deepEqual(writes(fake), []);
   });
 
   it('an invalid name is refused before any request', async () => {
@@ -282,6 +394,20 @@ describe('identity write errors', () => {
     assert.ok(!Object.keys(stateVm(fake, 'vm-web-03').identity.userAssignedIdentities).some((id) => id.toLowerCase() === ids.monitor.toLowerCase()));
   });
 
+  it("any other 409 (OperationNotAllowed) is not retried and shows Azure's own message with the request id", async () => {
+    const { ops } = signInAs(fake, demo.admin, { maxWriteAttempts: 3, retryDelayMs: () => 10 });
+    const azureSays = "Operation 'PATCH' is not allowed on VM 'vm-web-01' since the VM is marked for deletion.";
+    fake.addFaults([{ method: 'PATCH', path: '/virtualMachines/vm-web-01$', kind: 'status', status: 409, errorCode: 'OperationNotAllowed', errorMessage: azureSays }]);
+    await rejectsWith(ops.enableSystemAssigned(vm('vm-web-01')), (error) => {
+      assert.equal(error.kind, 'invalid');
+      assert.equal(error.code, 'OperationNotAllowed');
+      assert.ok(error.requestId, 'the request id is kept');
+      assert.equal(error.message, `Azure refused the request: ${azureSays} (request id ${error.requestId})`);
+    });
+    assert.deepEqual(writes(fake).map((r) => `${r.method} ${r.status}`), ['PATCH 409'], 'not retried');
+    assert.equal(stateVm(fake, 'vm-web-01').identity.type, 'None');
+  });
+
   it('409 while another operation runs: succeeds once that operation ends, keeping its change', async () => {
     const { ops } = signInAs(fake, demo.admin, { maxWriteAttempts: 20, retryDelayMs: () => 700 });
     const other = signInAs(fake);
@@ -298,30 +424,7 @@ describe('identity write errors', () => {
   });
 
   it('412 If-Match race: the VM changes between our read and our write; we re-read, re-plan and keep both changes', async () => {
-    const base = signInAs(fake);
-    const competitor = signInAs(fake);
-    let raced = false;
-    // The real clients, with a competing write slipped in right after our first read.
-    const racingProvider: AzureClientProvider = {
-      listSubscriptions: (o) => base.account.clients.listSubscriptions(o),
-      async forSubscription(id) {
-        const clients = await base.account.clients.forSubscription(id);
-        const virtualMachines: VirtualMachinesClient = {
-          list: (o) => clients.virtualMachines.list(o),
-          updateIdentity: (v, p, o) => clients.virtualMachines.updateIdentity(v, p, o),
-          async get(v, o) {
-            const read = await clients.virtualMachines.get(v, o);
-            if (!raced) {
-              raced = true;
-              await competitor.ops.assignUserAssigned(v, [ids.monitor]);
-            }
-            return read;
-          },
-        };
-        return { ...clients, virtualMachines };
-      },
-    };
-    const ops = new IdentityOperations(racingProvider, { retryDelayMs: () => 10 });
+    const ops = opsWithCompetitorAfterFirstRead((competitor, v) => competitor.ops.assignUserAssigned(v, [ids.monitor]));
     const identity = await ops.removeUserAssigned(vm('vm-web-03'), [ids.storage]);
     const state = stateVm(fake, 'vm-web-03');
     assert.deepEqual(lower(Object.keys(state.identity.userAssignedIdentities)), lower([ids.backend, ids.monitor]));

@@ -2,6 +2,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CredentialAccount } from '../../src/azure/account';
 import { CachingClientProvider, type SubscriptionWithCredential } from '../../src/azure/clientProvider';
 import { azurePublicCloud } from '../../src/azure/cloud';
 import { silentLogger } from '../../src/azure/logger';
@@ -65,5 +66,44 @@ describe('CachingClientProvider', () => {
     provider.clear();
     await provider.forSubscription('a');
     assert.equal(src.calls, 3);
+  });
+
+  it('clear() during a listing: the old listing neither answers new callers nor refills the cache', async () => {
+    let account = 'old';
+    const src = source(() => [sub('a', account === 'old' ? 't-old' : 't-new')], 30);
+    const provider = new CachingClientProvider(azurePublicCloud, src.list, silentLogger);
+    const before = provider.forSubscription('a');
+    await new Promise((r) => setTimeout(r, 5));
+    account = 'new';
+    provider.clear();
+    const after = await provider.forSubscription('a');
+    assert.equal(after.subscription.tenantId, 't-new', 'a caller after clear() waits for a listing of the new sign-in');
+    assert.equal(src.calls, 2);
+    await before;
+    assert.equal((await provider.forSubscription('a')).subscription.tenantId, 't-new', 'the old listing did not overwrite the new one');
+  });
+});
+
+describe('CredentialAccount.isSignedIn', () => {
+  it('does not keep "signed in" forever: refresh asks the credential again and reports the change', async () => {
+    let valid = true;
+    let asked = 0;
+    const credential: TokenCredential = {
+      getToken: async () => {
+        asked += 1;
+        if (!valid) throw Object.assign(new Error('Please run az login.'), { name: 'CredentialUnavailableError' });
+        return { token: 't', expiresOnTimestamp: Date.now() + 3_600_000 };
+      },
+    };
+    const account = new CredentialAccount('azureCli', azurePublicCloud, credential, 'Azure CLI', silentLogger, 'Run az login.');
+    let changes = 0;
+    account.onDidChange(() => changes++);
+    assert.equal(await account.isSignedIn(), true);
+    assert.equal(await account.isSignedIn(), true);
+    assert.equal(asked, 1, 'a recent answer stands');
+    valid = false;
+    assert.equal(await account.isSignedIn({ refresh: true }), false);
+    assert.equal(asked, 2);
+    assert.equal(changes, 1, 'going from signed in to signed out is reported');
   });
 });

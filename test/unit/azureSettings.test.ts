@@ -90,6 +90,14 @@ describe('resolveSignInSettings', () => {
     assert.deepEqual(settings.warnings, []);
   });
 
+  it("refuses a custom cloud together with VS Code's sign-in, which follows only microsoft-sovereign-cloud.*", () => {
+    const settings = resolveSignInSettings(inspect({ defaultValue: 'vscode' }), inspect({ defaultValue: null, globalValue: fake }));
+    assert.equal(settings.method, 'vscode');
+    assert.equal(settings.customCloud, undefined, 'VS Code tokens are never sent to the custom endpoints');
+    assert.equal(settings.warnings.length, 1);
+    assert.match(settings.warnings[0], /customCloud is ignored with azureVmIdentities\.signInMethod 'vscode'.*microsoft-sovereign-cloud\.environment/);
+  });
+
   it('refuses an unknown method and a custom cloud with http or missing endpoints', () => {
     const settings = resolveSignInSettings(
       inspect({ defaultValue: 'vscode', globalValue: 'password' }),

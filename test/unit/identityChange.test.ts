@@ -242,4 +242,40 @@ describe('planIdentityChange: details', () => {
     const removed = planIdentityChange(states['UserAssigned(2)'], { kind: 'removeAllUserAssigned' }, VM);
     assert.equal(removed.message, `Removed 'id-backend', 'id-storage' from 'vm-web-01'.`);
   });
+
+  it('remove all with the reviewed ids (any case) removes them', () => {
+    const plan = planIdentityChange(states['SystemAssigned, UserAssigned(2)'], { kind: 'removeAllUserAssigned', expectedIds: [B, A_OTHER_CASE] }, VM);
+    assert.equal(plan.outcome, 'change');
+    if (plan.outcome === 'change') assert.deepEqual(plan.patch, { type: 'SystemAssigned' });
+  });
+
+  it('remove all is refused, naming the identity, when one appeared since the user reviewed them', () => {
+    const plan = planIdentityChange(identity('UserAssigned', [A, B, C]), { kind: 'removeAllUserAssigned', expectedIds: [A, B] }, VM);
+    assert.equal(plan.outcome, 'refused');
+    if (plan.outcome === 'refused') {
+      assert.equal(plan.reason, 'changedSinceReviewed');
+      assert.equal(plan.message, "The user-assigned identities of 'vm-web-01' changed since you reviewed them ('id-monitor' appeared). Nothing was removed; review them again.");
+    }
+  });
+
+  it('remove all is refused when a reviewed identity disappeared, and names both kinds of change', () => {
+    const gone = planIdentityChange(states['UserAssigned(1)'], { kind: 'removeAllUserAssigned', expectedIds: [A, B] }, VM);
+    assert.equal(gone.outcome, 'refused');
+    assert.match(gone.message, /\('id-storage' disappeared\)/);
+    const both = planIdentityChange(identity('UserAssigned', [A, C]), { kind: 'removeAllUserAssigned', expectedIds: [A, B] }, VM);
+    assert.match(both.message, /\('id-monitor' appeared; 'id-storage' disappeared\)/);
+    const none = planIdentityChange(states.SystemAssigned, { kind: 'removeAllUserAssigned', expectedIds: [A] }, VM);
+    assert.equal(none.outcome, 'refused');
+  });
+
+  it('every message goes through the localize function given, with {n} placeholders', () => {
+    const calls: string[] = [];
+    const t = (message: string, ...args: Array<string | number | boolean>) => {
+      calls.push(message);
+      return `[${message}|${args.join('|')}]`;
+    };
+    const plan = planIdentityChange(states.None, { kind: 'assignUserAssigned', ids: [C] }, VM, t);
+    assert.equal(plan.message, "[Assigned {0} to '{1}'.|'id-monitor'|vm-web-01]");
+    assert.ok(calls.every((m) => !m.includes('vm-web-01')), 'values are arguments, not part of the message');
+  });
 });

@@ -110,12 +110,28 @@ describe('toIdentityError: ARM', () => {
     assert.match(error.message, /virtual machine 'vm-gone' was not found/);
   });
 
-  it('409 and 412 are conflicts that name the VM', () => {
-    for (const [status, code] of [[409, 'ConflictingConcurrentWriteNotAllowed'], [412, 'PreconditionFailed']] as const) {
+  it('412 and the 409s of a concurrent write are conflicts (retried) that name the VM', () => {
+    for (const [status, code] of [[409, 'ConflictingConcurrentWriteNotAllowed'], [409, 'OperationPreempted'], [412, 'PreconditionFailed']] as const) {
       const error = toIdentityError(restError(status, code, 'conflict'), { vmName: 'vm-web-01' });
-      assert.equal(error.kind, 'conflict');
+      assert.equal(error.kind, 'conflict', code);
       assert.match(error.message, /'vm-web-01' is being changed by someone else/);
     }
+  });
+
+  it("any other 409 shows Azure's own message and request id, and is not a conflict", () => {
+    const azureSays = "Operation 'update' is not allowed on VM 'vm-web-01' since the VM is marked for deletion.";
+    const error = toIdentityError(restError(409, 'OperationNotAllowed', azureSays, { 'x-ms-request-id': 'req-409' }), { vmName: 'vm-web-01' });
+    assert.equal(error.kind, 'invalid');
+    assert.equal(error.message, `Azure refused the request: ${azureSays} (request id req-409)`);
+    assert.doesNotMatch(error.message, /someone else/);
+  });
+
+  it('messages and their parts go through the localize function of the context', () => {
+    const t = (message: string, ...args: Array<string | number | boolean>) => `<${message.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]))}>`;
+    const error = toIdentityError(restError(412, 'PreconditionFailed', 'conflict'), { vmName: 'vm-web-01', localize: t });
+    assert.equal(error.message, "<'vm-web-01' is being changed by someone else, and the change could not be made safely. Refresh and try again in a moment.>");
+    const abort = Object.assign(new Error('aborted'), { name: 'AbortError' });
+    assert.equal(toIdentityError(abort, { localize: t }).message, '<Cancelled.>');
   });
 
   it('429 is throttling, with the wait when Azure gives one', () => {
@@ -168,6 +184,31 @@ describe('toIdentityError: Microsoft Graph', () => {
     assert.match(error.message, /Azure CLI/);
     assert.equal(error.suggestedCommand, 'az ad group member add --group g-1 --member-id p-1');
     assert.ok(error.message.includes(error.suggestedCommand!));
+  });
+
+  it("with VS Code's sign-in: its app may lack GroupMember.ReadWrite.All; offers Azure CLI sign-in and keeps the command", () => {
+    const error = toIdentityError(restError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'), {
+      vmName: 'vm-web-02', groupId: 'g-1', groupName: 'sg-app-readers', principalId: 'p-1', graphAction: 'removeMember', signInMethod: 'vscode',
+    });
+    assert.match(error.message, /VS Code's sign-in app may lack the GroupMember\.ReadWrite\.All permission/);
+    assert.match(error.message, /sign in with Azure CLI/);
+    assert.equal(error.remedy, 'useAzureCliSignIn');
+    assert.equal(error.suggestedCommand, 'az ad group member remove --group g-1 --member-id p-1');
+  });
+
+  it('with Azure CLI or a service principal: that identity lacks the permission or ownership; no Azure CLI remedy', () => {
+    for (const [signInMethod, who] of [['azureCli', /The account Azure CLI signed in with lacks/], ['servicePrincipal', /The service principal you signed in with lacks/]] as const) {
+      const error = toIdentityError(restError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'), {
+        groupId: 'g-1', principalId: 'p-1', signInMethod,
+      });
+      assert.match(error.message, who);
+      assert.match(error.message, /GroupMember\.ReadWrite\.All permission and does not own the group/);
+      assert.doesNotMatch(error.message, /VS Code/);
+      assert.equal(error.remedy, undefined);
+      assert.equal(error.suggestedCommand, 'az ad group member add --group g-1 --member-id p-1');
+    }
+    const reading = toIdentityError(restError(403, 'Authorization_RequestDenied', 'Insufficient privileges.'), { graphAction: 'readMemberships', signInMethod: 'servicePrincipal' });
+    assert.match(reading.message, /The service principal you signed in with lacks the Application\.Read\.All permission/);
   });
 
   it('"already exist" means already a member', () => {

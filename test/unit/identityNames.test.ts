@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  identityNameTakenProblem,
   parseResourceId,
   parseUserAssignedIdentityId,
   parseVirtualMachineId,
@@ -87,5 +88,19 @@ describe('resource ids', () => {
     assert.equal(resourceGroupFromId(uai.replace('resourceGroups', 'resourcegroups')), 'rg-web');
     assert.equal(subscriptionIdFromId(uai), sub);
     assert.equal(resourceGroupFromId(`/subscriptions/${sub}`), undefined);
+  });
+});
+
+describe('identityNameTakenProblem', () => {
+  it('refuses a name taken in the resource group, without regard to case, naming both', () => {
+    assert.equal(
+      identityNameTakenProblem('ID-Backend', 'rg-web', ['id-storage', 'id-backend']),
+      "An identity named 'id-backend' already exists in resource group 'rg-web'. Choose another name.",
+    );
+  });
+
+  it('accepts a name that is free in the resource group (names elsewhere are not passed)', () => {
+    assert.equal(identityNameTakenProblem('id-backend', 'rg-data', ['id-monitor']), undefined);
+    assert.equal(identityNameTakenProblem('id-new', 'rg-web', []), undefined);
   });
 });
