@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { RunningFakeAzure } from '../fake-azure/server';
 import { loadSeed } from '../fake-azure/state';
-import { demo, rejectsWith, signInAs, startFake, stateVm, vm } from './harness';
+import type { TokenCredential } from '@azure/core-auth';
+import { CachingClientProvider, credentialSubscriptionSource } from '../../src/azure/clientProvider';
+import { servicePrincipalFromEnvironment } from '../../src/azure/credentials';
+import { resolveCloud } from '../../src/azure/settings';
+import { IdentityError } from '../../src/identity/errors';
+import { IdentityOperations } from '../../src/identity/operations';
+import { demo, environmentFor, recordingLogger, rejectsWith, signInAs, startFake, stateVm, vm } from './harness';
 
 let fake: RunningFakeAzure;
 before(async () => {
@@ -199,5 +205,48 @@ describe('group membership of the VM identity', () => {
       assert.equal(error.kind, 'notFound');
       assert.match(error.message, /sg-gone/);
     });
+  });
+});
+
+describe('Graph sign-in prompts', () => {
+  // As with VS Code's sign-in: ARM tokens come silently, a Graph token only from the credential that may prompt.
+  function operationsWithPromptOnlyGraph() {
+    const env = environmentFor(fake);
+    const { cloud } = resolveCloud({ method: 'servicePrincipal', warnings: [] }, env);
+    const real = servicePrincipalFromEnvironment(env, cloud).credential;
+    const prompts: string[] = [];
+    const silent: TokenCredential = {
+      getToken: (scopes, options) => {
+        if ([scopes].flat().includes(cloud.graphScope)) throw new IdentityError('No Graph token without asking.', { kind: 'authentication' });
+        return real.getToken(scopes, options);
+      },
+    };
+    const prompting: TokenCredential = {
+      getToken: (scopes, options) => {
+        prompts.push([scopes].flat().join(' '));
+        return real.getToken(scopes, options);
+      },
+    };
+    const logger = recordingLogger();
+    const listed = credentialSubscriptionSource(cloud, silent, logger);
+    const provider = new CachingClientProvider(cloud, async (o) => (await listed(o)).map((entry) => ({ ...entry, promptingCredential: prompting })), logger);
+    return { ops: new IdentityOperations(provider), prompts };
+  }
+
+  it('listing memberships (a tree expanding) never prompts; an explicit action may', async () => {
+    const { ops, prompts } = operationsWithPromptOnlyGraph();
+    await rejectsWith(ops.listGroupMemberships(vm('vm-web-02')), (error) => assert.equal(error.kind, 'authentication'));
+    assert.deepEqual(prompts, []);
+    assert.deepEqual((await ops.listGroupMemberships(vm('vm-web-02'), { allowSignInPrompt: true })).map((g) => g.displayName), ['sg-keyvault-readers']);
+    assert.equal(prompts.length, 1);
+  });
+
+  it('search and add to group (explicit actions) may prompt by default, and not when told not to', async () => {
+    const { ops, prompts } = operationsWithPromptOnlyGraph();
+    await rejectsWith(ops.searchGroups(demo.production, 'sg', { allowSignInPrompt: false }), (error) => assert.equal(error.kind, 'authentication'));
+    assert.ok((await ops.searchGroups(demo.production, 'sg-app')).groups.length > 0);
+    await ops.addToGroup(vm('vm-web-02'), group('sg-app-readers').id);
+    assert.ok(group('sg-app-readers').members.includes(stateVm(fake, 'vm-web-02').identity.principalId!));
+    assert.ok(prompts.length >= 1);
   });
 });
