@@ -34,6 +34,6 @@ export async function assignUserAssigned(context: IActionContext, services: Serv
     services,
     current,
     t("Assigning {0} to '{1}'...", quoteList(ids.map(resourceNameFromId)), vm.name),
-    (options) => services.operations.assignUserAssigned(current, ids, options),
+    { kind: 'assignUserAssigned', ids },
   );
 }

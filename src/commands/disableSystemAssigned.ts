@@ -18,6 +18,6 @@ export async function disableSystemAssigned(context: IActionContext, services: S
     services,
     vm,
     vscode.l10n.t("Disabling the system-assigned identity of '{0}'...", vm.name),
-    (options) => services.operations.disableSystemAssigned(vm, options),
+    { kind: 'disableSystemAssigned' },
   );
 }

@@ -11,6 +11,6 @@ export async function enableSystemAssigned(context: IActionContext, services: Se
     services,
     vm,
     vscode.l10n.t("Enabling the system-assigned identity of '{0}'...", vm.name),
-    (options) => services.operations.enableSystemAssigned(vm, options),
+    { kind: 'enableSystemAssigned' },
   );
 }

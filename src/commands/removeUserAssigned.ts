@@ -31,12 +31,13 @@ export async function removeUserAssigned(context: IActionContext, services: Serv
     { modal: true, stepName: 'confirmRemove' },
     { title: t('Remove') },
   );
-  await runIdentityWrite(services, vm, t("Removing {0} from '{1}'...", quoteList(names), vm.name), (options) => {
-    if (choice.kind === 'some') {
-      return services.operations.removeUserAssigned(vm, choice.ids, options);
-    }
-    // Refused (conflict) when the VM's identities are no longer the ones the confirmation listed.
-    const removeAllOptions = { ...options, expectedIds: choice.expectedIds };
-    return services.operations.removeAllUserAssigned(vm, removeAllOptions);
-  });
+  await runIdentityWrite(
+    services,
+    vm,
+    t("Removing {0} from '{1}'...", quoteList(names), vm.name),
+    choice.kind === 'some'
+      ? { kind: 'removeUserAssigned', ids: choice.ids }
+      // Refused (nothing sent) when the VM's identities are no longer the ones the confirmation listed.
+      : { kind: 'removeAllUserAssigned', expectedIds: choice.expectedIds },
+  );
 }

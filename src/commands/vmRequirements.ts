@@ -1,7 +1,6 @@
 // Which VMs each palette command offers (the tree's menus apply the same rules through contextValues).
 import * as vscode from 'vscode';
-import { hasSystemAssigned } from '../identity/identityChange';
-import { userAssignedCount } from '../tree/contextValues';
+import { hasSystemAssigned, userAssignedCount } from '../identity/identityChange';
 import type { VmRequirement } from '../ui/pickVm';
 import { clientIdItems, principalItems } from '../ui/quickPickItems';
 

@@ -34,6 +34,10 @@ export function hasSystemAssigned(type: IdentityType): boolean {
   return type === 'SystemAssigned' || type === 'SystemAssigned, UserAssigned';
 }
 
+export function userAssignedCount(identity: VmIdentity): number {
+  return Object.keys(identity.userAssignedIdentities ?? {}).length;
+}
+
 /** The ARM type for a VM with (or without) a system-assigned identity and some number of user-assigned ones. */
 export function identityTypeOf(systemAssigned: boolean, userAssignedCount: number): IdentityType {
   if (systemAssigned) {

@@ -1,7 +1,7 @@
 // Subscriptions -> VMs -> system-assigned identity (-> group memberships) and user-assigned identities.
 // A plain TreeDataProvider (see README "Design notes"): it caches what it loaded, so a write refreshes only its VM.
 import * as vscode from 'vscode';
-import { hasSystemAssigned } from '../identity/identityChange';
+import { hasSystemAssigned, userAssignedCount } from '../identity/identityChange';
 import type { EntraGroup, Subscription, VirtualMachine, VmIdentity, VmRef } from '../identity/model';
 import type { IdentityOperations } from '../identity/operations';
 import { resourceNameFromId } from '../identity/names';
@@ -12,7 +12,6 @@ import {
   infoContextValue,
   subscriptionContextValue,
   systemIdentityContextValue,
-  userAssignedCount,
   userIdentitiesContextValue,
   userIdentityContextValue,
   vmContextValue,

@@ -1,7 +1,7 @@
 // contextValues of the tree's items. They encode state as `azureVmIdentities.<kind>;key=value;...;<idle|updating>`
 // so that package.json's `when` clauses (`viewItem =~ /.../`) show only actions that make sense for the item.
 // No `vscode` import: test/unit checks these values against package.json's menus.
-import { hasSystemAssigned } from '../identity/identityChange';
+import { hasSystemAssigned, userAssignedCount } from '../identity/identityChange';
 import type { VmIdentity } from '../identity/model';
 
 export const CONTEXT_PREFIX = 'azureVmIdentities';
@@ -25,10 +25,6 @@ function compose(kind: ItemKind, fields: (string | undefined)[], activity?: Acti
     parts.push(activity);
   }
   return parts.join(';');
-}
-
-export function userAssignedCount(identity: VmIdentity): number {
-  return Object.keys(identity.userAssignedIdentities ?? {}).length;
 }
 
 export function subscriptionContextValue(): string {

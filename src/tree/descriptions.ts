@@ -1,8 +1,7 @@
 // Labels and descriptions of tree items. No `vscode` import (unit-tested); text goes through the Localize passed in.
-import { hasSystemAssigned } from '../identity/identityChange';
+import { hasSystemAssigned, userAssignedCount } from '../identity/identityChange';
 import type { VirtualMachine, VmIdentity } from '../identity/model';
 import type { Localize } from '../identity/localize';
-import { userAssignedCount } from './contextValues';
 
 /** "system + 2 user-assigned", "system-assigned", "1 user-assigned" or "no identity". */
 export function identitySummary(identity: VmIdentity, t: Localize): string {

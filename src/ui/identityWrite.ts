@@ -3,8 +3,8 @@
 // result notification with follow-up actions.
 import * as vscode from 'vscode';
 import { isIdentityError } from '../identity/errors';
-import type { OperationOptions, VirtualMachine, VmIdentity, VmRef } from '../identity/model';
-import { describeIdentityChange } from './messages';
+import type { IdentityChange, OperationOptions, VirtualMachine, VmRef } from '../identity/model';
+import type { IdentityChangeResult } from '../identity/operations';
 import { principalItems } from './quickPickItems';
 import type { Services } from './services';
 
@@ -66,21 +66,19 @@ export async function runVmWrite<T>(
   }
 }
 
-/** Runs an identity write on a VM and reports what changed, offering "Show Identity JSON" and "Copy Principal ID". */
-export async function runIdentityWrite(
-  services: Services,
-  vm: VirtualMachine,
-  title: string,
-  work: (options: OperationOptions) => Promise<VmIdentity>,
-): Promise<VmIdentity> {
-  const before = vm.identity;
-  const after = await runVmWrite(services, vm, title, work);
-  services.tree.applyIdentity(vm, after);
-  services.identityJson.refresh(vm);
-  const message = describeIdentityChange(before, after, vm.name, t);
-  services.log.info(message);
-  void showResult(services, { ...vm, identity: after }, message);
-  return after;
+/**
+ * Runs an identity change on a VM through the operations module and reports it in the module's words ("Assigned
+ * 'id-a' to 'vm-1'.", "... is already enabled."), offering "Show Identity JSON" and "Copy Principal ID".
+ */
+export async function runIdentityWrite(services: Services, vm: VirtualMachine, title: string, change: IdentityChange): Promise<IdentityChangeResult> {
+  const result = await runVmWrite(services, vm, title, (options) => services.operations.changeIdentity(vm, change, options));
+  services.tree.applyIdentity(vm, result.identity);
+  if (result.status === 'changed') {
+    services.identityJson.refresh(vm);
+  }
+  services.log.info(result.message);
+  void showResult(services, { ...vm, identity: result.identity }, result.message);
+  return result;
 }
 
 /** The success notification; not awaited, so the command finishes while the notification stays. */

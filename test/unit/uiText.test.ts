@@ -1,15 +1,14 @@
-// What the tree and the notifications say: VM descriptions, identity summaries, what-changed messages, confirmations
-// and the Create wizard's inline validation.
+// What the tree and the notifications say: VM descriptions, identity summaries, confirmations and the Create wizard's
+// inline validation.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { identityNameTakenProblem, locationProblem } from '../../src/commands/createUserAssignedIdentity/validation';
+import { locationProblem } from '../../src/commands/createUserAssignedIdentity/validation';
 import {
   alreadyMemberMessage,
-  describeIdentityChange,
   disableSystemConfirmation,
   removeUserAssignedConfirmation,
 } from '../../src/ui/messages';
-import type { UserAssignedIdentity, VirtualMachine, VmIdentity } from '../../src/identity/model';
+import type { VirtualMachine, VmIdentity } from '../../src/identity/model';
 import { validateUserAssignedIdentityName } from '../../src/identity/names';
 import { applySubscriptionFilter } from '../../src/tree/subscriptionFilter';
 import { identitySummary, systemIdentityDescription, userIdentitiesDescription, vmDescription, vmIcon } from '../../src/tree/descriptions';
@@ -49,23 +48,6 @@ describe('tree descriptions', () => {
   });
 });
 
-describe('what-changed notifications', () => {
-  it('names what was enabled, disabled, assigned and removed', () => {
-    assert.equal(describeIdentityChange(user2, both2, 'vm-1', format), "Enabled the system-assigned identity of 'vm-1' (principal ID pid-2).");
-    assert.equal(describeIdentityChange(both2, user2, 'vm-1', format), "Disabled the system-assigned identity of 'vm-1'.");
-    assert.equal(
-      describeIdentityChange(system, { ...both2, userAssignedIdentities: { [id('id-a')]: {} } }, 'vm-1', format),
-      "Assigned 'id-a' to 'vm-1'.",
-    );
-    assert.equal(describeIdentityChange(both2, system, 'vm-1', format), "Removed 'id-a', 'id-b' from 'vm-1'.");
-  });
-
-  it('ignores id casing, and says so when nothing changed', () => {
-    const upper: VmIdentity = { ...user2, userAssignedIdentities: { [id('id-a').toUpperCase()]: {}, [id('id-b')]: {} } };
-    assert.equal(describeIdentityChange(user2, upper, 'vm-1', format), "Nothing changed: 'vm-1' already had the identities asked for.");
-  });
-});
-
 describe('confirmations', () => {
   it('disabling names what is lost', () => {
     const text = disableSystemConfirmation('vm-1', format);
@@ -91,12 +73,6 @@ describe('Create wizard validation', () => {
     assert.match(validateUserAssignedIdentityName('-abc') ?? '', /start with a letter or a digit/);
     assert.match(validateUserAssignedIdentityName('id new') ?? '', /space/);
     assert.equal(validateUserAssignedIdentityName('id-new_1'), undefined);
-  });
-
-  it('refuses a name already taken in the subscription, ignoring case', () => {
-    const existing = [{ name: 'id-backend', resourceGroup: 'rg-web' } as UserAssignedIdentity];
-    assert.equal(identityNameTakenProblem('ID-Backend', existing, format), "An identity named 'id-backend' already exists in resource group 'rg-web'. Choose another name.");
-    assert.equal(identityNameTakenProblem('id-new', existing, format), undefined);
   });
 
   it('wants a region name', () => {

@@ -1,31 +1,51 @@
 import * as vscode from 'vscode';
 import type { ResourceGroup } from '../../identity/model';
+import { identityNameTakenProblem } from '../../identity/names';
 import { AzureWizardPromptStep, type IAzureQuickPickItem } from '../../ui/azext';
 import type { CreateIdentityWizardContext } from './CreateIdentityWizardContext';
 
-/** The resource group, the VM's own first. */
+const t = vscode.l10n.t;
+
+/** The resource group, the VM's own first. A group that already has an identity of the chosen name is marked and refused. */
 export class ResourceGroupStep extends AzureWizardPromptStep<CreateIdentityWizardContext> {
   async prompt(context: CreateIdentityWizardContext): Promise<void> {
+    const name = context.newIdentityName ?? '';
     const vmGroup = context.vm?.resourceGroup.toLowerCase();
-    const items = context.operations.listResourceGroups(context.subscription.subscriptionId).then((groups) =>
-      [...groups]
-        .sort((a, b) => Number(b.name.toLowerCase() === vmGroup) - Number(a.name.toLowerCase() === vmGroup) || a.name.localeCompare(b.name))
-        .map((group): IAzureQuickPickItem<ResourceGroup> => ({
-          label: group.name,
-          description: group.name.toLowerCase() === vmGroup
-            ? vscode.l10n.t("{0} · resource group of '{1}'", group.location, context.vm?.name ?? '')
-            : group.location,
-          data: group,
-        })),
+    // Marking taken names is a help: the create call refuses a taken name in any case.
+    const existing = (context.existingIdentities ?? Promise.resolve([])).catch(() => []);
+    const takenProblem = async (group: ResourceGroup) =>
+      identityNameTakenProblem(
+        name,
+        group.name,
+        (await existing).filter((identity) => identity.resourceGroup.toLowerCase() === group.name.toLowerCase()).map((identity) => identity.name),
+        t,
+      );
+    const items = Promise.all([context.operations.listResourceGroups(context.subscription.subscriptionId), existing]).then(([groups]) =>
+      Promise.all(
+        [...groups]
+          .sort((a, b) => Number(b.name.toLowerCase() === vmGroup) - Number(a.name.toLowerCase() === vmGroup) || a.name.localeCompare(b.name))
+          .map(async (group): Promise<IAzureQuickPickItem<ResourceGroup>> => {
+            const taken = await takenProblem(group);
+            const description = group.name.toLowerCase() === vmGroup ? t("{0} · resource group of '{1}'", group.location, context.vm?.name ?? '') : group.location;
+            return { label: group.name, description: taken ? t("{0} · '{1}' already exists here", description, name) : description, data: group };
+          }),
+      ),
     );
-    const pick = await context.ui.showQuickPick(items, {
-      placeHolder: vscode.l10n.t('Select a resource group for the new identity'),
-      loadingPlaceHolder: vscode.l10n.t('Loading resource groups...'),
-      noPicksMessage: vscode.l10n.t('No resource groups in {0}', context.subscription.displayName),
-      suppressPersistence: true,
-      stepName: 'resourceGroup',
-    });
-    context.resourceGroup = pick.data;
+    for (;;) {
+      const pick = await context.ui.showQuickPick(items, {
+        placeHolder: t('Select a resource group for the new identity'),
+        loadingPlaceHolder: t('Loading resource groups...'),
+        noPicksMessage: t('No resource groups in {0}', context.subscription.displayName),
+        suppressPersistence: true,
+        stepName: 'resourceGroup',
+      });
+      const problem = await takenProblem(pick.data);
+      if (!problem) {
+        context.resourceGroup = pick.data;
+        return;
+      }
+      void vscode.window.showWarningMessage(problem);
+    }
   }
 
   shouldPrompt(context: CreateIdentityWizardContext): boolean {

@@ -59,9 +59,10 @@ export async function createUserAssignedIdentity(context: IActionContext, servic
         // A new action, with its own error handling: the create command has finished by now.
         await callWithTelemetryAndErrorHandling('azureVmIdentities.assignUserAssigned', async () => {
           const current = services.tree.knownVm(vm) ?? vm;
-          await runIdentityWrite(services, current, t("Assigning '{0}' to '{1}'...", created.name, vm.name), (options) =>
-            services.operations.assignUserAssigned(current, [created.id], options),
-          );
+          await runIdentityWrite(services, current, t("Assigning '{0}' to '{1}'...", created.name, vm.name), {
+            kind: 'assignUserAssigned',
+            ids: [created.id],
+          });
         });
       }
     });
