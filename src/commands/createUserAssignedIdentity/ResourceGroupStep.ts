@@ -6,7 +6,7 @@ import type { CreateIdentityWizardContext } from './CreateIdentityWizardContext'
 
 const t = vscode.l10n.t;
 
-/** The resource group, the VM's own first. A group that already has an identity of the chosen name is marked and refused. */
+/** The resource group, the VM's own first. Groups that already have an identity of the chosen name are marked and refused. */
 export class ResourceGroupStep extends AzureWizardPromptStep<CreateIdentityWizardContext> {
   async prompt(context: CreateIdentityWizardContext): Promise<void> {
     const name = context.newIdentityName ?? '';
@@ -31,20 +31,21 @@ export class ResourceGroupStep extends AzureWizardPromptStep<CreateIdentityWizar
           }),
       ),
     );
+    // A group where the name is taken is refused, and the pick shows again saying why (Back changes the name).
+    let problem: string | undefined;
     for (;;) {
       const pick = await context.ui.showQuickPick(items, {
-        placeHolder: t('Select a resource group for the new identity'),
+        placeHolder: problem ?? t('Select a resource group for the new identity'),
         loadingPlaceHolder: t('Loading resource groups...'),
         noPicksMessage: t('No resource groups in {0}', context.subscription.displayName),
         suppressPersistence: true,
         stepName: 'resourceGroup',
       });
-      const problem = await takenProblem(pick.data);
+      problem = await takenProblem(pick.data);
       if (!problem) {
         context.resourceGroup = pick.data;
         return;
       }
-      void vscode.window.showWarningMessage(problem);
     }
   }
 
