@@ -1,6 +1,6 @@
-// `npm run fake-azure -- [--port N] [--seed FILE] [--latency-ms N] [--lro-polls N] [--page-size N] [--faults FILE]
+// `npm run -s fake-azure -- [--port N] [--seed FILE] [--latency-ms N] [--lro-polls N] [--page-size N] [--faults FILE]
 //  [--retry-after N]`: prints one JSON line (FakeAzureInfo plus extras) on stdout, logs requests on stderr,
-// and serves until SIGINT or SIGTERM.
+// and serves until SIGINT or SIGTERM (to it or to `npm run`) or until its parent process ends.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -60,6 +60,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // `npm run` runs this under `sh -c`; a SIGTERM to npm reaches sh but not this process, which would then serve on as
+  // an orphan. So a changed parent (reparented to init or a subreaper) ends it too.
+  const parent = process.ppid;
+  // With npm gone its pipes may be too; a failed log line must not crash the stop.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+  setInterval(() => {
+    if (process.ppid !== parent) stop('parent process gone');
+  }, 250).unref();
 }
 
 main().catch((e: unknown) => {

@@ -1,29 +1,76 @@
-// `npm run fake-azure` as a new user runs it: one JSON line on stdout, a working HTTPS endpoint, a clean stop.
+// `npm run -s fake-azure` as the README tells a new user to run it: exactly one JSON line on stdout, a working HTTPS
+// endpoint, and a stop (port closed) when SIGTERM or SIGINT reaches the npm process.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import type { FakeAzureInfo } from '../types';
 
 const repoRoot = join(__dirname, '..', '..', '..');
+
+/** Starts the fake exactly as documented, with stdout and stderr captured. */
+function startByNpm(args: string[]) {
+  const child = spawn('npm', ['run', '-s', 'fake-azure', '--', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (d: Buffer) => (output.stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output.stderr += d.toString()));
+  return { child, output };
+}
+
+async function firstStdoutLine(output: { stdout: string }, child: ReturnType<typeof spawn>): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  while (!output.stdout.includes('\n')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the fake printed no line on stdout: ${JSON.stringify(output)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return output.stdout.split('\n')[0]!;
+}
+
+/** Fails instead of hanging when a signal does not end npm. */
+async function exitWithin(child: ReturnType<typeof spawn>, ms: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`npm did not exit within ${ms} ms of the signal`)), ms);
+  });
+  try {
+    await Promise.race([once(child, 'exit'), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function portAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Waits up to 5 s for the port to close: npm may exit before the server it ran has stopped. */
+async function portClosesSoon(port: number): Promise<boolean> {
+  for (const end = Date.now() + 5_000; Date.now() < end; ) {
+    if (!(await portAccepts(port))) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
 
 describe('fake Azure command line', () => {
   it('prints one JSON line, serves with the given page size and faults, and stops on SIGTERM', async () => {
     const faultsFile = join(mkdtempSync(join(tmpdir(), 'fake-azure-')), 'faults.json');
     writeFileSync(faultsFile, JSON.stringify([{ kind: 'status', status: 503, path: '^/subscriptions$', retryAfterSeconds: 1 }]));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fake-azure/cli.ts', '--port', '0', '--page-size', '1', '--faults', faultsFile], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const { child, output } = startByNpm(['--port', '0', '--page-size', '1', '--faults', faultsFile]);
     try {
-      const lines = createInterface({ input: child.stdout });
-      const [firstLine] = (await once(lines, 'line')) as [string];
+      const firstLine = await firstStdoutLine(output, child);
       const info = JSON.parse(firstLine) as FakeAzureInfo & { pageSize: number };
       assert.match(info.url, /^https:\/\/127\.0\.0\.1:\d+$/);
       for (const key of ['caFile', 'resourceManagerEndpoint', 'graphEndpoint', 'authorityHost', 'tenantId', 'clientId', 'clientSecret'] as const) assert.ok(info[key], key);
@@ -39,10 +86,25 @@ describe('fake Azure command line', () => {
       assert.equal(page.value.length, 1);
       assert.match(page.nextLink, /^https:\/\/127\.0\.0\.1:\d+\/subscriptions\?/);
       child.kill('SIGTERM');
-      const [code] = (await once(child, 'exit')) as [number];
-      assert.equal(code, 0);
-      assert.match(stderr, /GET \/subscriptions 503/);
-      assert.ok(!stderr.includes(token.slice(-20)) && !stderr.includes(info.clientSecret), 'no token or secret on stderr');
+      await exitWithin(child, 10_000);
+      assert.ok(await portClosesSoon(Number(new URL(info.url).port)), 'SIGTERM to npm stopped the server');
+      assert.deepEqual(output.stdout.split('\n').filter((line) => line !== ''), [firstLine], 'exactly one line on stdout');
+      assert.match(output.stderr, /GET \/subscriptions 503/);
+      assert.ok(!output.stderr.includes(token.slice(-20)) && !output.stderr.includes(info.clientSecret), 'no token or secret on stderr');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('stops the server when SIGINT reaches the npm process', async () => {
+    const { child, output } = startByNpm(['--port', '0']);
+    try {
+      const info = JSON.parse(await firstStdoutLine(output, child)) as FakeAzureInfo;
+      const port = Number(new URL(info.url).port);
+      assert.ok(await portAccepts(port), 'serving before the signal');
+      child.kill('SIGINT');
+      await exitWithin(child, 10_000);
+      assert.ok(await portClosesSoon(port), 'SIGINT to npm stopped the server');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
