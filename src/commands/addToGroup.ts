@@ -49,7 +49,8 @@ export async function addToGroup(context: IActionContext, services: Services, no
 async function loadMemberships(services: Services, vm: VirtualMachine): Promise<EntraGroup[]> {
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: t('Loading group memberships...') }, () =>
-      services.operations.listGroupMemberships(vm),
+      // An explicit action: Microsoft Graph may ask for consent here, before the search needs it anyway.
+      services.operations.listGroupMemberships(vm, { allowSignInPrompt: true }),
     );
   } catch (error) {
     services.log.warn(`Could not list the groups of ${vm.name}; continuing without marking them: ${describeError(error)}`);

@@ -21,7 +21,7 @@ export async function removeFromGroup(context: IActionContext, services: Service
     group = resolved.node.group;
   } else {
     const known = services.tree.knownMemberships(vm);
-    const memberships = known ? Promise.resolve(known) : services.operations.listGroupMemberships(vm);
+    const memberships = known ? Promise.resolve(known) : services.operations.listGroupMemberships(vm, { allowSignInPrompt: true });
     group = await pickOne(context, memberships.then(membershipItems), {
       placeHolder: t('Select the group to remove {0} from', vm.name),
       loadingPlaceHolder: t('Loading group memberships...'),

@@ -379,7 +379,7 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
     const vm = node.vm;
     // Expanding an item stays silent (no consent prompt) unless the user asked for it with Retry.
-    const options = { signal: undefined, allowSignInPrompt: node.allowSignInPrompt ?? false };
+    const options = { allowSignInPrompt: node.allowSignInPrompt ?? false };
     node.allowSignInPrompt = undefined;
     let memberships: VmNode['memberships'];
     try {
