@@ -43,10 +43,7 @@ test('a long-running operation that ends Failed: a clear error, and the tree sho
   session.addFaults([
     { method: 'PATCH', path: '/virtualMachines/vm-web-03$', kind: 'lroFailed', errorCode: 'AllocationFailed', errorMessage: 'Allocation failed. Please try again later.' },
   ]);
-  await wb.runCommand('Managed Identities: Enable System-Assigned Identity');
-  await wb.pick(production);
-  await wb.waitForQuickInput(/virtual machine/i);
-  await wb.pick('vm-web-03');
+  await wb.runOnVm('Managed Identities: Enable System-Assigned Identity', production, 'vm-web-03');
   const error = await wb.waitForNotification(/Allocation failed|AllocationFailed/);
   const text = ((await error.textContent()) ?? '').replace(/\s+/g, ' ');
   assert.match(text, /vm-web-03/, `the error names the VM: ${text}`);

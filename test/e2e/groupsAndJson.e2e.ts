@@ -94,16 +94,16 @@ test('add to a group found by typing part of its name (tree), then again: alread
 test('add to a group from the palette, matching a name with an apostrophe', { timeout }, scenario('groups-add-palette-vm-data-01', async (session) => {
   const wb = session.workbench;
   const principalId = session.vm('vm-data-01').identity.principalId!;
-  await wb.runCommand('Managed Identities: Add to Group...');
-  await wb.pick(production);
-  await wb.waitForQuickInput(/virtual machine/i);
-  await wb.pick('vm-data-01');
+  await wb.runOnVm('Managed Identities: Add to Group...', production, 'vm-data-01');
   await wb.waitForQuickInput(/group/i);
   await wb.typeInQuickInput("O'Bri");
   await wb.quickPickRow("O'Brien Ops").waitFor({ state: 'visible' });
   await wb.pick("O'Brien Ops");
   await wb.waitForNotification(/Added the system-assigned identity of 'vm-data-01' to the group 'O'Brien Ops'/);
   assert.deepEqual(groupsOf(session.state(), principalId), ["O'Brien Ops", 'sg-sql-admins']);
+  await wb.expandPath(production, 'vm-data-01', 'System-assigned identity');
+  await wb.treeRow("O'Brien Ops").waitFor({ state: 'visible' });
+  await wb.treeRow('sg-sql-admins').waitFor({ state: 'visible' });
 }));
 
 test('remove from a group from its tree item, confirmed', { timeout }, scenario('groups-remove-tree-vm-web-02', async (session) => {
@@ -121,10 +121,7 @@ test('remove from a group from its tree item, confirmed', { timeout }, scenario(
 test('remove from a group from the palette', { timeout }, scenario('groups-remove-palette-vm-data-01', async (session) => {
   const wb = session.workbench;
   const principalId = session.vm('vm-data-01').identity.principalId!;
-  await wb.runCommand('Managed Identities: Remove from Group');
-  await wb.pick(production);
-  await wb.waitForQuickInput(/virtual machine/i);
-  await wb.pick('vm-data-01');
+  await wb.runOnVm('Managed Identities: Remove from Group', production, 'vm-data-01');
   await wb.pick('sg-sql-admins');
   await wb.answerDialog('Remove');
   await wb.waitForNotification(/Removed the system-assigned identity of 'vm-data-01' from the group 'sg-sql-admins'/);
@@ -151,10 +148,7 @@ test('Show Identity JSON from the context menu matches the fake and updates afte
 
 test('Show Identity JSON from the palette and from the inline action', { timeout }, scenario('json-palette-vm-web-01', async (session) => {
   const wb = session.workbench;
-  await wb.runCommand('Managed Identities: Show Identity JSON');
-  await wb.pick(production);
-  await wb.waitForQuickInput(/virtual machine/i);
-  await wb.pick('vm-web-01');
+  await wb.runOnVm('Managed Identities: Show Identity JSON', production, 'vm-web-01');
   const shown = (await waitForJsonTab(session, 'vm-web-01')) as { type: string; systemAssigned: unknown };
   assert.equal(shown.type, 'None');
   assert.equal(shown.systemAssigned, null);

@@ -51,7 +51,7 @@ export class E2ESession {
       const credentials = seedPrincipal(fake.getState(), options.principal ?? 'sp-identity-admin');
       profile = createProfile(options.name, userSettings(fake.info));
       const env = extensionHostEnv(fake.info, credentials);
-      host = process.env.E2E_VSCODE_HOST === 'electron' ? await startElectronHost(profile, env, vsix) : await startCodeServerHost(options.name, profile, env, vsix);
+      host = process.env.E2E_VSCODE_HOST === 'electron' ? await startElectronHost(options.name, profile, env, vsix) : await startCodeServerHost(options.name, profile, env, vsix);
       const workbench = new Workbench(host.page, resultsDir);
       await workbench.waitForWorkbench();
       console.log(`[e2e] ${options.name}: VS Code ready in ${host.kind}`);

@@ -29,10 +29,7 @@ test('as sp-reader, adding to a group fails naming the missing Graph permission,
   const wb = session.workbench;
   const principalId = session.vm('vm-web-02').identity.principalId!;
   const membersBefore = session.state().groups.map((group) => [group.displayName, [...group.members].sort()]);
-  await wb.runCommand('Managed Identities: Add to Group...');
-  await wb.pick(production);
-  await wb.waitForQuickInput(/virtual machine/i);
-  await wb.pick('vm-web-02');
+  await wb.runOnVm('Managed Identities: Add to Group...', production, 'vm-web-02');
   await wb.waitForQuickInput(/group/i);
   await wb.typeInQuickInput('sg-mon');
   await wb.quickPickRow('sg-monitoring').waitFor({ state: 'visible' });

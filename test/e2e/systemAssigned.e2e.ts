@@ -44,6 +44,8 @@ test('enable from the palette: subscription, then VM (only VMs without one are o
   const vm = session.vm('vm-dev-01');
   assert.equal(vm.identity.type, 'SystemAssigned');
   assert.ok(vm.identity.principalId);
+  await wb.reveal(development, 'vm-dev-01');
+  await wb.waitForRowDescription('vm-dev-01', /eastus · system-assigned$/);
 }));
 
 test('disable from the context menu, cancelled: nothing changes', { timeout: 180_000 }, scenario('system-disable-cancelled-tree-vm-web-02', async (session) => {

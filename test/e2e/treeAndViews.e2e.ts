@@ -93,10 +93,7 @@ test('Copy Principal ID, Client ID and Resource ID from the context menu copy th
 test('Copy Principal ID, Client ID and Resource ID from the palette', { timeout }, scenario('palette-copy-ids', async (session) => {
   const wb = session.workbench;
   const vm = session.vm('vm-dev-02');
-  await wb.runCommand('Managed Identities: Copy Principal ID');
-  await wb.pick(development);
-  await wb.waitForQuickInput(/virtual machine/i);
-  await wb.pick('vm-dev-02');
+  await wb.runOnVm('Managed Identities: Copy Principal ID', development, 'vm-dev-02');
   await wb.waitForQuickInput(/principal ID/i);
   await wb.pick('System-assigned identity');
   await wb.waitForNotification(/Copied principal ID/);
@@ -112,10 +109,7 @@ test('Copy Principal ID, Client ID and Resource ID from the palette', { timeout 
   await wb.waitForNotification(/Copied client ID/);
   assert.equal(await clipboard(session), session.state().userAssignedIdentities.find((identity) => identity.name === 'id-deploy')!.clientId);
 
-  await wb.runCommand('Managed Identities: Copy Resource ID');
-  await wb.pick(development);
-  await wb.waitForQuickInput(/virtual machine/i);
-  await wb.pick('vm-dev-01');
+  await wb.runOnVm('Managed Identities: Copy Resource ID', development, 'vm-dev-01');
   await wb.waitForNotification(/Copied resource ID/i);
   assert.equal((await clipboard(session)).toLowerCase(), session.vm('vm-dev-01').id.toLowerCase());
 }));

@@ -34,15 +34,14 @@ test('assign from the context menu to a VM with one: both are there, the one the
 
 test('assign from the palette: subscription, VM, identity', { timeout }, scenario('user-assign-palette-vm-dev-01', async (session) => {
   const wb = session.workbench;
-  await wb.runCommand('Managed Identities: Assign User-Assigned Identities...');
-  await wb.pick(development);
-  await wb.waitForQuickInput(/virtual machine/i);
-  await wb.pick('vm-dev-01');
+  await wb.runOnVm('Managed Identities: Assign User-Assigned Identities...', development, 'vm-dev-01');
   await wb.waitForQuickInput(/assign/i);
   await wb.pickMany(['id-deploy']);
   await wb.waitForNotification(/Assigned 'id-deploy' to 'vm-dev-01'/);
   assert.equal(session.vm('vm-dev-01').identity.type, 'UserAssigned');
   assert.deepEqual(session.userAssignedNames('vm-dev-01'), ['id-deploy']);
+  await wb.reveal(development, 'vm-dev-01');
+  await wb.waitForRowDescription('vm-dev-01', /eastus · 1 user-assigned$/);
 }));
 
 test('remove one of two from the palette: the other stays', { timeout }, scenario('user-remove-one-palette-vm-web-03', async (session) => {
@@ -136,28 +135,27 @@ test('create from the context menu: an invalid name is refused inline, a valid o
   await wb.waitForRowDescription('vm-dev-03', /2 user-assigned/);
 }));
 
-test('create from the palette: subscription, name, resource group, location', { timeout }, scenario('user-create-palette', async (session) => {
+test('create from the palette: a resource group where the name is taken is refused, another is fine', { timeout }, scenario('user-create-palette', async (session) => {
   const wb = session.workbench;
   await wb.runCommand('Managed Identities: Create User-Assigned Identity...');
   await wb.pick(production);
   await wb.waitForQuickInput(/name/i);
   await wb.typeInQuickInput('id-backend');
   await wb.pressEnter();
-  // The name is taken in this subscription: said inline when accepted, the wizard stays on the name, nothing created.
-  await wb.page.waitForTimeout(1500);
-  assert.match(await wb.quickInputMessage(), /already exists/);
-  assert.match(await wb.quickInputTitle(), /\(1\/3\)/);
-  await wb.typeInQuickInput('id-e2e-reports');
-  await wb.pressEnter();
+  // Names are unique per resource group: rg-web, which has an id-backend, is marked, and picking it is refused.
   await wb.waitForQuickInput(/resource group/i);
+  const rows = await wb.quickPickRowsText();
+  assert.ok(rows.some((row) => /^rg-web.*already exists/.test(row)), `rg-web is marked: ${JSON.stringify(rows)}`);
+  assert.ok(rows.some((row) => /^rg-data/.test(row) && !/already exists/.test(row)), `rg-data is not: ${JSON.stringify(rows)}`);
+  await wb.pick('rg-web');
+  await wb.waitForQuickInput(/already exists/i);
+  assert.equal(session.state().userAssignedIdentities.filter((identity) => identity.name === 'id-backend').length, 1, 'nothing created');
+
   await wb.pick('rg-data');
   await wb.waitForQuickInput(/location|region/i);
-  await wb.typeInQuickInput('westeurope');
+  assert.equal(await wb.quickInputValue(), 'westeurope', "the location defaults to the resource group's");
   await wb.pressEnter();
-  await wb.waitForNotification(/Created user-assigned identity 'id-e2e-reports' in resource group 'rg-data' \(westeurope\)/);
-  const identity = session.state().userAssignedIdentities.find((candidate) => candidate.name === 'id-e2e-reports');
-  assert.ok(identity);
-  assert.equal(identity.resourceGroup, 'rg-data');
-  assert.equal(identity.location, 'westeurope');
-  assert.equal(session.state().userAssignedIdentities.filter((candidate) => candidate.name === 'id-backend').length, 1);
+  await wb.waitForNotification(/Created user-assigned identity 'id-backend' in resource group 'rg-data' \(westeurope\)/);
+  const created = session.state().userAssignedIdentities.filter((identity) => identity.name === 'id-backend').map((identity) => `${identity.resourceGroup}/${identity.location}`);
+  assert.deepEqual(created.sort(), ['rg-data/westeurope', 'rg-web/eastus']);
 }));

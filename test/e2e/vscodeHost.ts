@@ -258,7 +258,7 @@ export async function startCodeServerHost(name: string, profile: Profile, env: N
   }
 }
 
-export async function startElectronHost(profile: Profile, env: NodeJS.ProcessEnv, vsix: string): Promise<Host> {
+export async function startElectronHost(name: string, profile: Profile, env: NodeJS.ProcessEnv, vsix: string): Promise<Host> {
   const executable = process.env.E2E_VSCODE_EXECUTABLE;
   if (!executable) throw new Error('E2E_VSCODE_HOST=electron needs E2E_VSCODE_EXECUTABLE (set by run.ts)');
   const { resolveCliArgsFromVSCodeExecutablePath } = await import('@vscode/test-electron');
@@ -279,7 +279,7 @@ export async function startElectronHost(profile: Profile, env: NodeJS.ProcessEnv
     env: env as Record<string, string>,
   });
   const page = await app.firstWindow();
-  recordConsole(page, path.join(resultsDir, `${profile.root.split(path.sep).pop()}.window-console.log`));
+  recordConsole(page, path.join(resultsDir, `${name}.window-console.log`));
   return {
     kind: 'vscode-electron',
     page,

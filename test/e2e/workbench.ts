@@ -71,20 +71,17 @@ export class Workbench {
     return this.page.locator('.part.sidebar');
   }
 
-  /** A tree row in the side bar whose label is exactly `label`. */
-  treeRow(label: string): Locator {
-    return this.sidebar()
+  /** The first list row under `container` whose (first) label is exactly `label`. */
+  private rowLabelled(container: Locator, label: string): Locator {
+    return container
       .locator('.monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) })
       .first();
   }
 
-  /** A tree row whose label starts with `prefix` (labels that carry a count or state after the name). */
-  treeRowStartingWith(prefix: string): Locator {
-    return this.sidebar()
-      .locator('.monaco-list-row')
-      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(prefix)}`) }) })
-      .first();
+  /** A tree row in the side bar whose label is exactly `label`. */
+  treeRow(label: string): Locator {
+    return this.rowLabelled(this.sidebar(), label);
   }
 
   /** Every visible row's label and description, top to bottom (for assertions and failure messages). */
@@ -212,18 +209,16 @@ export class Workbench {
     await row.click();
   }
 
-  quickPickRow(label: string): Locator {
-    return this.quickInput()
-      .locator('.quick-input-list .monaco-list-row')
-      .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) })
-      .first();
+  /** A palette command that acts on a VM: run it, then pick the subscription and the VM as its quick picks ask. */
+  async runOnVm(title: string, subscription: string, vm: string): Promise<void> {
+    await this.runCommand(title);
+    await this.pick(subscription);
+    await this.waitForQuickInput(/virtual machine/i);
+    await this.pick(vm);
   }
 
-  quickPickRowStartingWith(prefix: string): Locator {
-    return this.quickInput()
-      .locator('.quick-input-list .monaco-list-row')
-      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(prefix)}`) }) })
-      .first();
+  quickPickRow(label: string): Locator {
+    return this.rowLabelled(this.quickInput().locator('.quick-input-list'), label);
   }
 
   /** Waits for a quick pick whose title or placeholder contains `text`. */
@@ -243,8 +238,14 @@ export class Workbench {
     }
   }
 
-  /** The labels offered by the open quick pick. */
+  /** Waits until the open quick pick shows items (lists load asynchronously behind a "Loading..." placeholder). */
+  async waitForQuickPickItems(): Promise<void> {
+    await this.quickInput().locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
+  }
+
+  /** The labels offered by the open quick pick, once it has loaded. */
   async quickPickLabels(): Promise<string[]> {
+    await this.waitForQuickPickItems();
     // The first label of each row is the item's label; a detail line carries its own.
     return this.quickInput()
       .locator('.quick-input-list .monaco-list-row')
@@ -253,6 +254,7 @@ export class Workbench {
 
   /** Rows with their description and detail, for checking how items are presented. */
   async quickPickRowsText(): Promise<string[]> {
+    await this.waitForQuickPickItems();
     return this.quickInput()
       .locator('.quick-input-list .monaco-list-row')
       .evaluateAll((rows) => rows.map((row) => (row.textContent ?? '').replace(/\s+/g, ' ').trim()));
@@ -315,10 +317,6 @@ export class Workbench {
 
   async pressEnter(): Promise<void> {
     await this.page.keyboard.press('Enter');
-  }
-
-  async escape(): Promise<void> {
-    await this.page.keyboard.press('Escape');
   }
 
   // ---------- Notifications and dialogs ----------
@@ -397,10 +395,6 @@ export class Workbench {
       .first()
       .textContent()
       .then((text) => (text ?? '').trim());
-  }
-
-  async closeAllEditors(): Promise<void> {
-    await this.runCommand('View: Close All Editors');
   }
 
   // ---------- Evidence ----------
