@@ -50,6 +50,7 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
   /** Reloads everything (no node), one subscription, or one VM. */
   async refresh(node?: TreeNode): Promise<void> {
     if (node?.kind === 'vm') {
+      node.memberships = undefined; // an explicit refresh reads the groups again too
       await this.reloadVm(node.vm);
       return;
     }
@@ -357,7 +358,8 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
         .map((vm) => {
           const existing = this.vmNodes.get(vm.id.toLowerCase());
           const vmNode: VmNode = existing ?? { kind: 'vm', subscription: node.subscription, vm };
-          this.setVm(vmNode, vm);
+          vmNode.vm = vm;
+          vmNode.memberships = undefined; // (re)loading a subscription is a refresh: the groups are read again when shown
           this.vmNodes.set(vm.id.toLowerCase(), vmNode);
           return vmNode;
         });
