@@ -146,7 +146,10 @@ function authorizedItems<T extends { id: string }>(req: FakeRequest, ctx: ArmCon
 
 /** One page of a list, with an absolute https nextLink back to this fake while more remain. */
 function page(req: FakeRequest, ctx: ArmContext, items: unknown[]): FakeResponse {
-  const skip = Math.max(0, Number.parseInt(req.query.get('$skiptoken') ?? '0', 10) || 0);
+  const token = req.query.get('$skiptoken') ?? '0';
+  // The token is the fake's own (an offset in a nextLink); anything else did not come from a nextLink.
+  if (!/^\d+$/.test(token)) return armError(400, 'InvalidParameter', `The value '${token}' of parameter '$skiptoken' is invalid: use the nextLink of the previous page.`);
+  const skip = Number(token);
   const value = items.slice(skip, skip + ctx.pageSize);
   const body: { value: unknown[]; nextLink?: string } = { value };
   if (skip + ctx.pageSize < items.length) {
@@ -174,6 +177,13 @@ function isResponse(x: unknown): x is FakeResponse {
 
 function listPermissions(req: FakeRequest, ctx: ArmContext, params: string[]): FakeResponse {
   const scope = params[0] || '/';
+  // The scope's subscription and resource group must exist, as for any other route under them.
+  const [, subscriptionId, resourceGroup] = /^\/subscriptions\/([^/]+)(?:\/resourceGroups\/([^/]+))?/i.exec(scope) ?? [];
+  if (subscriptionId) {
+    const subscriptionProblem = checkSubscription(ctx.state, req.caller, subscriptionId);
+    if (subscriptionProblem) return subscriptionProblem;
+    if (resourceGroup && !findResourceGroup(ctx.state, subscriptionId, resourceGroup)) return resourceGroupNotFound(resourceGroup);
+  }
   return { status: 200, body: { value: permissionsAt(ctx.state, req.caller.oid, scope) } };
 }
 
@@ -640,7 +650,8 @@ function getOperation(req: FakeRequest, ctx: ArmContext, [subscriptionId, , oper
   const denied = deny(req, ctx, 'Microsoft.Compute/locations/operations/read', `/subscriptions/${subscriptionId}`);
   if (denied) return denied;
   const op = ctx.operations.get(operationId!);
-  if (!op) return armError(404, 'NotFound', `The operation '${operationId}' could not be found.`);
+  // An operation is found only under the subscription of the VM it writes.
+  if (!op || !scopeContains(`/subscriptions/${subscriptionId}`, op.vmId)) return armError(404, 'NotFound', `The operation '${operationId}' could not be found.`);
   if (op.status === 'InProgress' && op.outcome !== 'never') {
     if (op.polls < ctx.lroPolls) op.polls += 1;
     else finishOperation(ctx, op);
@@ -787,7 +798,7 @@ export function isValidUserAssignedIdentityName(name: string): boolean {
 function putUserAssignedIdentity(req: FakeRequest, ctx: ArmContext, params: string[]): FakeResponse {
   const target = targetUai(req, ctx, params, `${uaiType}/write`);
   if (target.response) return target.response;
-  const { id, group, name } = target as Required<Omit<typeof target, 'response' | 'existing'>>;
+  const { group, name } = target as Required<Omit<typeof target, 'response' | 'existing'>>;
   const read = readJsonObject(req.body);
   if (isResponse(read)) return read;
   const body = read.fields;
@@ -814,7 +825,7 @@ function putUserAssignedIdentity(req: FakeRequest, ctx: ArmContext, params: stri
     tags,
   };
   ctx.state.userAssignedIdentities.push(created);
-  addManagedIdentityServicePrincipal(ctx.state, { id: created.principalId, appId: created.clientId, displayName: name, resourceId: id, tenantId, isExplicit: true });
+  addManagedIdentityServicePrincipal(ctx.state, { id: created.principalId, appId: created.clientId, displayName: name, resourceId: created.id, tenantId, isExplicit: true });
   return { status: 201, body: uaiBody(created) };
 }
 

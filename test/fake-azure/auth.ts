@@ -2,6 +2,7 @@
 // and the bearer-token check that ARM and Graph run on every request.
 import { createPrivateKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import type { Caller, FakeResponse, FakeState, SeedPrincipal } from './types';
+import { graphErrorBody } from './graph';
 import { sameId } from './state';
 
 const tokenLifetimeSeconds = 3599;
@@ -98,7 +99,8 @@ function base64url(text: string): string {
 
 // ---------- The token service's routes, below authorityHost ----------
 
-function entraError(status: number, error: string, code: number, description: string, correlationId: string): FakeResponse {
+/** Entra's error body (no error_uri: the real one would point at login.microsoftonline.com, away from the fake). */
+export function entraError(status: number, error: string, code: number, description: string, correlationId: string): FakeResponse {
   const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
   const traceId = randomUUID();
   return {
@@ -110,7 +112,6 @@ function entraError(status: number, error: string, code: number, description: st
       timestamp,
       trace_id: traceId,
       correlation_id: correlationId,
-      error_uri: `https://login.microsoftonline.com/error?code=${code}`,
     },
   };
 }
@@ -259,6 +260,6 @@ export function graphAuthenticationFailure(check: Exclude<TokenCheck, { caller: 
   return {
     status: 401,
     headers: { 'WWW-Authenticate': `Bearer realm="", authorization_uri="${authorityHost}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"` },
-    body: { error: { code: 'InvalidAuthenticationToken', message, innerError: { date: new Date().toISOString().replace(/\.\d+Z$/, ''), 'request-id': requestId, 'client-request-id': requestId } } },
+    body: graphErrorBody('InvalidAuthenticationToken', message, requestId, requestId),
   };
 }

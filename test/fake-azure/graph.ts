@@ -89,25 +89,22 @@ function responseHeaders(req: FakeRequest, requestId: string): Record<string, st
   };
 }
 
+/** Graph's error body, also used for token failures and injected faults on /graph. */
+export function graphErrorBody(code: string, message: string, requestId: string, clientRequestId: string) {
+  return {
+    error: {
+      code,
+      message,
+      // Graph writes the date without fraction or zone, e.g. 2021-05-20T07:32:32.
+      innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': requestId, 'client-request-id': clientRequestId },
+    },
+  };
+}
+
 function errorResponse(req: FakeRequest, failure: GraphFailure): FakeResponse {
   const requestId = randomUUID();
   const headers = responseHeaders(req, requestId);
-  return {
-    status: failure.status,
-    headers,
-    body: {
-      error: {
-        code: failure.code,
-        message: failure.message,
-        innerError: {
-          // Graph writes the date without fraction or zone, e.g. 2021-05-20T07:32:32.
-          date: new Date().toISOString().slice(0, 19),
-          'request-id': requestId,
-          'client-request-id': headers['client-request-id'],
-        },
-      },
-    },
-  };
+  return { status: failure.status, headers, body: graphErrorBody(failure.code, failure.message, requestId, headers['client-request-id']!) };
 }
 
 function okResponse(req: FakeRequest, status: number, body?: unknown): FakeResponse {

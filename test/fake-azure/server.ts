@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type { FakeAzureInfo, FakeRequest, FakeResponse, FakeState, FaultRule, Seed } from './types';
 import { loadSeed, stateFromSeed } from './state';
 import { armError, checkRoleAssignments, handleArmRequest, type ArmContext, type LroOperation } from './arm';
-import { armAuthenticationFailure, checkBearerToken, graphAuthenticationFailure, handleLoginRequest, TokenService, type TokenClaims } from './auth';
-import { handleGraphRequest } from './graph';
+import { armAuthenticationFailure, checkBearerToken, entraError, graphAuthenticationFailure, handleLoginRequest, TokenService, type TokenClaims } from './auth';
+import { graphErrorBody, handleGraphRequest } from './graph';
 
 export const certsDir = join(__dirname, 'certs');
 export const caFile = join(certsDir, 'ca.pem');
@@ -74,6 +74,60 @@ const defaultErrorCodes: Record<number, [string, string]> = {
   503: ['ServiceUnavailable', 'The service is temporarily unavailable. Please retry later.'],
 };
 
+const controlRoutes = ['GET /_control/state', 'POST /_control/reset', 'POST /_control/faults', 'DELETE /_control/faults', 'GET /_control/requests'];
+
+const faultKinds: readonly FaultRule['kind'][] = ['status', 'drop', 'delay', 'lroFailed', 'lroNeverEnds'];
+
+/** The rule's path as a regular expression, or an error that says what is wrong with the rule. */
+function checkFaultRule(rule: FaultRule): RegExp {
+  const problem = (why: string) => new Error(`Invalid fault rule ${JSON.stringify(rule)}: ${why}`);
+  if (!rule || typeof rule !== 'object' || Array.isArray(rule)) throw problem('it must be an object.');
+  if (!faultKinds.includes(rule.kind)) throw problem(`kind must be one of ${faultKinds.join(', ')}.`);
+  if (typeof rule.path !== 'string') throw problem('it needs a path (a regular expression).');
+  const wholeNumber = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+  if (rule.method !== undefined && (typeof rule.method !== 'string' || !/^[A-Za-z]+$/.test(rule.method))) throw problem('method must be an HTTP method.');
+  if (rule.status !== undefined && !(wholeNumber(rule.status) && rule.status >= 400 && rule.status <= 599)) throw problem('status must be a whole number from 400 to 599.');
+  if (rule.times !== undefined && !wholeNumber(rule.times)) throw problem('times must be a whole number (0 = every matching request).');
+  if (rule.retryAfterSeconds !== undefined && !wholeNumber(rule.retryAfterSeconds)) throw problem('retryAfterSeconds must be a whole number.');
+  if (rule.delayMs !== undefined && !wholeNumber(rule.delayMs)) throw problem('delayMs must be a whole number.');
+  for (const key of ['errorCode', 'errorMessage'] as const) {
+    if (rule[key] !== undefined && typeof rule[key] !== 'string') throw problem(`${key} must be a string.`);
+  }
+  try {
+    return new RegExp(rule.path, 'i');
+  } catch (e) {
+    throw problem(`path is not a regular expression (${(e as Error).message}).`);
+  }
+}
+
+/** A fault rule's `status` answer in the shape of the face it hits: Entra for /login, Graph for /graph, else ARM. */
+function faultAnswer(rule: FaultRule, path: string, requestId: string, clientRequestId: string): FakeResponse {
+  const status = rule.status ?? 503;
+  const headers: Record<string, string> = rule.retryAfterSeconds !== undefined ? { 'Retry-After': String(rule.retryAfterSeconds) } : {};
+  if (path === '/login' || path.startsWith('/login/')) {
+    const error = rule.errorCode ?? (status === 500 ? 'server_error' : 'temporarily_unavailable');
+    // AADSTS90033 is Entra's transient-error code.
+    return { ...entraError(status, error, 90033, rule.errorMessage ?? 'A transient error has occurred. Please try again.', requestId), headers };
+  }
+  if (path === '/graph' || path.startsWith('/graph/')) {
+    const [code, message] = graphFaultCodes[status] ?? ['generalException', `The fake Azure answered ${status} by a fault rule.`];
+    return { status, headers, body: graphErrorBody(rule.errorCode ?? code, rule.errorMessage ?? message, requestId, clientRequestId) };
+  }
+  const [code, message] = defaultErrorCodes[status] ?? ['FaultInjected', `The fake Azure answered ${status} by a fault rule.`];
+  return { status, headers, body: { error: { code: rule.errorCode ?? code, message: rule.errorMessage ?? message } } };
+}
+
+const graphFaultCodes: Record<number, [string, string]> = {
+  429: ['TooManyRequests', 'Too many requests.'],
+  500: ['generalException', 'An unspecified error has occurred.'],
+  503: ['serviceNotAvailable', 'The service is temporarily unavailable. Please try again later.'],
+};
+
+/** The live state as the control route shows it: principals' secrets replaced. */
+function redactedState(state: FakeState): FakeState {
+  return { ...state, principals: state.principals.map((p) => (p.secret === undefined ? p : { ...p, secret: '<redacted>' })) };
+}
+
 export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<RunningFakeAzure> {
   const seed = loadSeed(options.seed);
   let state = stateFromSeed(seed);
@@ -86,12 +140,9 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   const rateLimit = { reads: 12000, writes: 1200, windowStart: Date.now() };
 
   const addFaults = (rules: FaultRule[]) => {
-    for (const rule of rules) {
-      if (!rule || typeof rule.path !== 'string' || !['status', 'drop', 'delay', 'lroFailed', 'lroNeverEnds'].includes(rule.kind)) {
-        throw new Error(`Invalid fault rule ${JSON.stringify(rule)}: it needs a path (regular expression) and a kind.`);
-      }
-      faults.push({ rule, pattern: new RegExp(rule.path, 'i'), remaining: rule.times === 0 ? Infinity : (rule.times ?? 1) });
-    }
+    // All or nothing: one bad rule in a list adds none.
+    const checked = rules.map((rule) => ({ rule, pattern: checkFaultRule(rule) }));
+    for (const { rule, pattern } of checked) faults.push({ rule, pattern, remaining: rule.times === 0 ? Infinity : (rule.times ?? 1) });
   };
   addFaults(options.faults ?? []);
 
@@ -155,7 +206,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
 
   /** Answers for /_control/...; undefined when the path is not a control route. */
   async function control(method: string, path: string, rawBody: string): Promise<FakeResponse> {
-    if (method === 'GET' && path === '/_control/state') return { status: 200, body: state };
+    if (method === 'GET' && path === '/_control/state') return { status: 200, body: redactedState(state) };
     if (method === 'POST' && path === '/_control/reset') {
       reset();
       return { status: 204 };
@@ -174,7 +225,8 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       return { status: 204 };
     }
     if (method === 'GET' && path === '/_control/requests') return { status: 200, body: requestLog };
-    return { status: 404, body: { error: { code: 'NotFound', message: `No control route ${method} ${path}.` } } };
+    if (method === 'GET' && path === '/_control') return { status: 200, body: { routes: controlRoutes } };
+    return { status: 404, body: { error: { code: 'NotFound', message: `No control route ${method} ${path}. Routes: ${controlRoutes.join(', ')}.` } } };
   }
 
   async function answer(req: IncomingMessage, path: string, query: URLSearchParams, rawBody: string, requestId: string): Promise<FakeResponse> {
@@ -247,7 +299,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       const path = parsed.pathname.replace(/\/{2,}/g, '/');
       const requestId = randomUUID();
       const rawBody = await readBody(req);
-      if (path.startsWith('/_control/')) {
+      if (path === '/_control' || path.startsWith('/_control/')) {
         // Control routes change the fake itself: only this machine may use them, and they stay out of the request log.
         const response = loopbackAddresses.has(req.socket.remoteAddress ?? '')
           ? await control(method, path, rawBody)
@@ -266,13 +318,8 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       }
       if (fault?.kind === 'delay') await delay(fault.delayMs ?? 1000);
       if (fault?.kind === 'status') {
-        const status = fault.status ?? 503;
-        const [code, message] = defaultErrorCodes[status] ?? ['FaultInjected', `The fake Azure answered ${status} by a fault rule.`];
-        response = {
-          status,
-          headers: fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {},
-          body: { error: { code: fault.errorCode ?? code, message: fault.errorMessage ?? message } },
-        };
+        const clientRequestId = req.headers['client-request-id'];
+        response = faultAnswer(fault, path, requestId, typeof clientRequestId === 'string' ? clientRequestId : requestId);
       } else {
         try {
           response = await answer(req, path, parsed.searchParams, rawBody, requestId);

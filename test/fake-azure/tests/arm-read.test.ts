@@ -124,4 +124,36 @@ describe('fake Azure ARM reads', () => {
     assert.match(headers.get('x-ms-request-id') ?? '', /^[0-9a-f-]{36}$/);
     assert.match(headers.get('x-ms-ratelimit-remaining-subscription-reads') ?? '', /^\d+$/);
   });
+
+  it('refuses a $skiptoken that no nextLink gave with 400', async () => {
+    const token = await armToken(fake);
+    for (const skip of ['abc', '-1', '1e3']) {
+      const answer = await rawFetch(fake, `/subscriptions/${demo.production}/providers/Microsoft.Compute/virtualMachines?api-version=2025-04-01&$skiptoken=${skip}`, { token });
+      assert.equal(answer.status, 400, skip);
+      assert.equal(answer.body.error.code, 'InvalidParameter');
+    }
+  });
+
+  it('answers permissions at an unknown subscription or resource group with 404', async () => {
+    const { authorization } = clientsFor(fake);
+    const noGroup = await rejection(collect(authorization.permissions.listForResourceGroup('rg-ghost')));
+    assert.equal(noGroup.statusCode, 404);
+    assert.equal(noGroup.code, 'ResourceGroupNotFound');
+    const noSubscription = await rawFetch(fake, '/subscriptions/c0ffee00-0000-4000-8000-0000000000ff/providers/Microsoft.Authorization/permissions?api-version=2022-04-01', {
+      token: await armToken(fake),
+    });
+    assert.equal(noSubscription.status, 404);
+    assert.equal(noSubscription.body.error.code, 'SubscriptionNotFound');
+    assert.ok((await collect(authorization.permissions.listForResourceGroup('rg-web'))).length > 0, 'a known group still answers');
+  });
+
+  it('finds an operation only under the subscription of the VM it writes', async () => {
+    const token = await armToken(fake);
+    const vmPath = `/subscriptions/${demo.production}/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/vm-web-01`;
+    const started = await rawFetch(fake, `${vmPath}?api-version=2025-04-01`, { method: 'PATCH', token, body: { tags: { a: 'b' } } });
+    const operationPath = (started.headers.get('azure-asyncoperation') ?? '').slice(fake.info.url.length);
+    assert.equal((await rawFetch(fake, operationPath, { token })).status, 200);
+    const elsewhere = await rawFetch(fake, operationPath.replace(demo.production, demo.development), { token });
+    assert.equal(elsewhere.status, 404);
+  });
 });

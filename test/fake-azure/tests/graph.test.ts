@@ -21,6 +21,7 @@ const VM_WEB_02_PRINCIPAL = 'b5a00000-0000-4000-8000-000000000001';
 const VM_DATA_01_PRINCIPAL = 'b5a00000-0000-4000-8000-000000000003';
 const SG_APP_READERS = 'e6000000-0000-4000-8000-000000000001';
 const SG_KEYVAULT_READERS = 'e6000000-0000-4000-8000-000000000002';
+const SG_STORAGE_CONTRIBUTORS = 'e6000000-0000-4000-8000-000000000003';
 const SG_SQL_ADMINS = 'e6000000-0000-4000-8000-000000000004';
 const SG_MONITORING = 'e6000000-0000-4000-8000-000000000006';
 const MISSING = 'f0000000-0000-4000-8000-00000000dead';
@@ -35,6 +36,8 @@ function testSeed(): Seed {
     'sp-identity-admin': ['GroupMember.ReadWrite.All', 'Group.Read.All', 'Application.Read.All'],
     'sp-reader': ['Group.Read.All'],
   };
+  // sp-reader owns one group, to show that ownership alone lets it add members there.
+  seed.groups.find((g) => g.id === SG_STORAGE_CONTRIBUTORS)!.owners = [seed.principals.find((p) => p.displayName === 'sp-reader')!.id];
   for (const principal of seed.principals) {
     const pinned = permissions[principal.displayName];
     if (pinned) principal.graphPermissions = pinned;
@@ -191,6 +194,16 @@ describe('fake Graph through the Azure SDK pipeline', () => {
     assert.equal(res.body.error.code, 'Authorization_RequestDenied');
     assert.equal(res.body.error.message, 'Insufficient privileges to complete the operation.');
     assert.deepEqual(fake.getState().groups, before);
+  });
+
+  it('lets a group owner without GroupMember.ReadWrite.All add a member to that group (204), and only there', async () => {
+    const ref = { '@odata.id': `${fake.info.graphEndpoint}/v1.0/directoryObjects/${VM_WEB_02_PRINCIPAL}` };
+    const added = await reader('POST', `/groups/${SG_STORAGE_CONTRIBUTORS}/members/$ref`, { body: ref });
+    assert.equal(added.status, 204);
+    assert.deepEqual(membersOf(SG_STORAGE_CONTRIBUTORS), [VM_WEB_02_PRINCIPAL]);
+    const elsewhere = await reader('POST', `/groups/${SG_MONITORING}/members/$ref`, { body: ref });
+    assert.equal(elsewhere.status, 403);
+    assert.deepEqual(membersOf(SG_MONITORING), []);
   });
 
   it('removes a member with DELETE members/{id}/$ref (204), then 404', async () => {

@@ -168,4 +168,58 @@ describe('fake Azure faults, latency and control routes', () => {
     assert.deepEqual((await rawFetch(fake(), '/_control/requests')).body, []);
     assert.equal((await rawFetch(fake(), '/_control/faults', { method: 'POST', body: { kind: 'explode' } })).status, 400);
   });
+
+  it('refuses invalid fault rules with 400 and adds none of the list', async () => {
+    const bad = [
+      { kind: 'explode', path: '.' },
+      { kind: 'status', path: '.', status: 200 },
+      { kind: 'status', path: '.', status: 'busy' },
+      { kind: 'status', path: '.', times: -1 },
+      { kind: 'status', path: '.', times: 1.5 },
+      { kind: 'delay', path: '.', delayMs: -5 },
+      { kind: 'status', path: '(' },
+      { kind: 'status' },
+    ];
+    for (const rule of bad) {
+      const answer = await rawFetch(fake(), '/_control/faults', { method: 'POST', body: [{ kind: 'status', path: '^/subscriptions$', times: 0 }, rule] });
+      assert.equal(answer.status, 400, JSON.stringify(rule));
+      assert.equal(answer.body.error.code, 'InvalidFault');
+    }
+    assert.throws(() => fake().addFaults([{ kind: 'status', path: '.', status: 99 }]), /status must be/);
+    assert.equal((await rawFetch(fake(), '/subscriptions?api-version=2022-12-01', { token: await armToken(fake()) })).status, 200, 'no rule was added');
+  });
+
+  it('answers a status fault in the error shape of the face it hits: Entra on /login, Graph on /graph, ARM elsewhere', async () => {
+    fake().addFaults([
+      { kind: 'status', status: 503, path: '^/login/', retryAfterSeconds: 2 },
+      { kind: 'status', status: 429, path: '^/graph/', errorMessage: 'Slow down.' },
+    ]);
+    const login = await rawFetch(fake(), `/login/${demo.tenantId}/oauth2/v2.0/token`, { method: 'POST' });
+    assert.equal(login.status, 503);
+    assert.equal(login.headers.get('retry-after'), '2');
+    assert.deepEqual(Object.keys(login.body).sort(), ['correlation_id', 'error', 'error_codes', 'error_description', 'timestamp', 'trace_id']);
+    assert.equal(login.body.error, 'temporarily_unavailable');
+    assert.match(login.body.error_description, /^AADSTS90033: /);
+    const graph = await rawFetch(fake(), '/graph/v1.0/groups', { headers: { 'client-request-id': 'abc' } });
+    assert.equal(graph.status, 429);
+    assert.equal(graph.body.error.code, 'TooManyRequests');
+    assert.equal(graph.body.error.message, 'Slow down.');
+    assert.equal(graph.body.error.innerError['client-request-id'], 'abc');
+    assert.match(graph.body.error.innerError.date, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
+    assert.ok(graph.body.error.innerError['request-id']);
+  });
+
+  it('redacts principals\' secrets in /_control/state and answers /_control without a slash as a control route', async () => {
+    const state = await rawFetch(fake(), '/_control/state');
+    const secrets = demo.seed.principals.map((p) => p.secret).filter((x): x is string => !!x);
+    assert.ok(secrets.length > 0);
+    const text = JSON.stringify(state.body);
+    for (const secret of secrets) assert.ok(!text.includes(secret), 'a secret in /_control/state');
+    assert.ok(state.body.principals.every((p: { secret?: string }) => p.secret === undefined || p.secret === '<redacted>'));
+    assert.equal(fake().getState().principals.find((p) => p.id === demo.admin.id)!.secret, demo.admin.secret, 'getState() in-process keeps them');
+    const root = await rawFetch(fake(), '/_control');
+    assert.equal(root.status, 200);
+    assert.ok(root.body.routes.includes('GET /_control/state'));
+    assert.ok(!fake().requests().some((r) => r.path.startsWith('/_control')), 'control routes stay out of the request log');
+  });
 });

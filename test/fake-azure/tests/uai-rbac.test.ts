@@ -25,6 +25,17 @@ describe('fake Azure user-assigned identities and resource groups', () => {
     assert.deepEqual(fake().requests().filter((r) => r.method === 'PUT').map((r) => r.status), [201, 200]);
   });
 
+  it('names a new identity\'s service principal with the stored id casing, even when the path spells the group otherwise', async () => {
+    const { msi } = clientsFor(fake());
+    const created = await msi.userAssignedIdentities.createOrUpdate('RG-WEB', 'id-cased', { location: 'eastus' });
+    const stored = fake().getState().userAssignedIdentities.find((u) => u.name === 'id-cased')!;
+    assert.equal(stored.id, uaiId(demo.production, 'rg-web', 'id-cased'));
+    assert.equal(created.id, stored.id);
+    const sp = fake().getState().servicePrincipals.find((s) => s.id === created.principalId)!;
+    assert.ok(sp.alternativeNames.includes(stored.id), JSON.stringify(sp.alternativeNames));
+    assert.ok(!sp.alternativeNames.some((n) => n.includes('RG-WEB')));
+  });
+
   it('enforces the name rules with 400 and creates nothing', async () => {
     const { msi } = clientsFor(fake());
     const before = fake().getState();
