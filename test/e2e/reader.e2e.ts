@@ -23,6 +23,11 @@ test('as sp-reader, enabling the system identity fails naming Virtual Machine Co
   const writes = session.writeRequests();
   assert.ok(writes.every((request) => request.status === 403), `every write was refused: ${JSON.stringify(writes)}`);
   await wb.waitForRowDescription('vm-web-01', /eastus · no identity$/);
+
+  // The error offers the log, which records the refusal (and never a token).
+  await wb.clickNotificationButton(error, 'Show Log');
+  await wb.page.waitForFunction(() => /AuthorizationFailed/.test((document.querySelector('.part.panel')?.textContent ?? '').replace(/\u00a0/g, ' ')), undefined, { timeout: 15_000 });
+  assert.doesNotMatch((await wb.page.locator('.part.panel').textContent()) ?? '', /eyJ[A-Za-z0-9_-]{10,}\./, 'no token in the log');
 }));
 
 test('as sp-reader, adding to a group fails naming the missing Graph permission, and nothing changes', { timeout }, scenario('reader-group-denied-vm-web-02', async (session) => {
