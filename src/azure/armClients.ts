@@ -10,12 +10,14 @@ import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { TokenCredential } from '@azure/core-auth';
 import type { IdentityType, ResourceGroup, Subscription, UserAssignedIdentity, VirtualMachine, VmIdentity, VmRef } from '../identity/model';
 import { parseResourceId, resourceGroupFromId, sortByDisplayName } from '../identity/names';
+import type { VirtualMachineBody } from '../identity/newVirtualMachine';
 import type {
   CallOptions,
   CloudEndpoints,
   IdentityPatch,
   ResourceGroupsClient,
   UserAssignedIdentitiesClient,
+  VirtualMachineCreationClient,
   VirtualMachinesClient,
   WriteOptions,
 } from './clients';
@@ -113,6 +115,54 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
     poller.onProgress(() => options?.onPoll?.());
     const updated = await poller.pollUntilDone({ abortSignal: options?.signal });
     return toVirtualMachine(updated, this.subscriptionId);
+  }
+}
+
+/** ARM's wire body in the SDK's model, which flattens each `properties` (its serializer nests them again). */
+export function toSdkVirtualMachine(body: VirtualMachineBody): SdkVirtualMachine {
+  const { networkProfile, ...properties } = body.properties;
+  return {
+    location: body.location,
+    identity: body.identity,
+    ...properties,
+    networkProfile: {
+      networkApiVersion: networkProfile.networkApiVersion,
+      networkInterfaceConfigurations: networkProfile.networkInterfaceConfigurations.map((nic) => ({
+        name: nic.name,
+        ...nic.properties,
+        ipConfigurations: nic.properties.ipConfigurations.map((ip) => ({ name: ip.name, ...ip.properties })),
+      })),
+    },
+  } as SdkVirtualMachine;
+}
+
+export class ArmVirtualMachineCreationClient implements VirtualMachineCreationClient {
+  private readonly compute: ComputeManagementClient;
+
+  constructor(cloud: CloudEndpoints, credential: TokenCredential, private readonly subscriptionId: string, logger: Logger) {
+    this.compute = new ComputeManagementClient(credential, subscriptionId, armClientOptions(cloud, logger));
+  }
+
+  async find(resourceGroup: string, name: string, options?: CallOptions): Promise<VirtualMachine | undefined> {
+    try {
+      return toVirtualMachine(await this.compute.virtualMachines.get(resourceGroup, name, { abortSignal: options?.signal }), this.subscriptionId);
+    } catch (error) {
+      // 404 ResourceNotFound means "no such VM"; a missing resource group (or anything else) is an error.
+      const { statusCode, code } = error as { statusCode?: number; code?: string };
+      if (statusCode === 404 && code !== 'ResourceGroupNotFound') {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  async create(resourceGroup: string, name: string, body: VirtualMachineBody, options?: WriteOptions): Promise<VirtualMachine> {
+    const poller = this.compute.virtualMachines.createOrUpdate(resourceGroup, name, toSdkVirtualMachine(body), {
+      ifNoneMatch: '*',
+      abortSignal: options?.signal,
+    });
+    poller.onProgress(() => options?.onPoll?.());
+    return toVirtualMachine(await poller.pollUntilDone({ abortSignal: options?.signal }), this.subscriptionId);
   }
 }
 

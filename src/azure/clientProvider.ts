@@ -2,10 +2,17 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { cancelledError, IdentityError } from '../identity/errors';
 import type { Subscription } from '../identity/model';
-import { ArmResourceGroupsClient, ArmUserAssignedIdentitiesClient, ArmVirtualMachinesClient, listSubscriptionsWith } from './armClients';
+import {
+  ArmResourceGroupsClient,
+  ArmUserAssignedIdentitiesClient,
+  ArmVirtualMachineCreationClient,
+  ArmVirtualMachinesClient,
+  listSubscriptionsWith,
+} from './armClients';
 import type { AzureClientProvider, CallOptions, CloudEndpoints, SubscriptionClients } from './clients';
 import { RestGraphClient } from './graphClient';
 import type { Logger } from './logger';
+import { RestVirtualNetworksClient } from './networkClient';
 
 export interface SubscriptionWithCredential {
   subscription: Subscription;
@@ -30,6 +37,8 @@ export function createSubscriptionClients(
   return {
     subscription,
     virtualMachines: new ArmVirtualMachinesClient(cloud, credential, subscriptionId, logger),
+    virtualMachineCreation: new ArmVirtualMachineCreationClient(cloud, credential, subscriptionId, logger),
+    virtualNetworks: new RestVirtualNetworksClient(cloud, credential, subscriptionId, logger),
     userAssignedIdentities: new ArmUserAssignedIdentitiesClient(cloud, credential, subscriptionId, logger),
     resourceGroups: new ArmResourceGroupsClient(cloud, credential, subscriptionId, logger),
     graph: new RestGraphClient(cloud, credential, logger, promptingCredential),

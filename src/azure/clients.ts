@@ -8,8 +8,10 @@ import type {
   Subscription,
   UserAssignedIdentity,
   VirtualMachine,
+  VirtualNetwork,
   VmRef,
 } from '../identity/model';
+import type { VirtualMachineBody } from '../identity/newVirtualMachine';
 
 /** The endpoints of one cloud (Azure public, a sovereign cloud, or the fake Azure). */
 export interface CloudEndpoints {
@@ -50,6 +52,19 @@ export interface VirtualMachinesClient {
   updateIdentity(vm: VmRef, patch: IdentityPatch, options?: WriteOptions): Promise<VirtualMachine>;
 }
 
+/** Creating VMs (kept apart from VirtualMachinesClient, whose identity writes never create). */
+export interface VirtualMachineCreationClient {
+  /** The VM of that name in the resource group, or undefined when there is none. */
+  find(resourceGroup: string, name: string, options?: CallOptions): Promise<VirtualMachine | undefined>;
+  /** PUT the body with If-None-Match: * (never overwrites) and wait for the long-running operation. */
+  create(resourceGroup: string, name: string, body: VirtualMachineBody, options?: WriteOptions): Promise<VirtualMachine>;
+}
+
+export interface VirtualNetworksClient {
+  /** Every virtual network of the subscription, with its subnets. */
+  list(options?: CallOptions): Promise<VirtualNetwork[]>;
+}
+
 export interface UserAssignedIdentitiesClient {
   list(options?: CallOptions): Promise<UserAssignedIdentity[]>;
   /** The identity of that name in the resource group, or undefined when there is none. */
@@ -79,6 +94,8 @@ export interface GraphClient {
 export interface SubscriptionClients {
   subscription: Subscription;
   virtualMachines: VirtualMachinesClient;
+  virtualMachineCreation: VirtualMachineCreationClient;
+  virtualNetworks: VirtualNetworksClient;
   userAssignedIdentities: UserAssignedIdentitiesClient;
   resourceGroups: ResourceGroupsClient;
   graph: GraphClient;

@@ -90,6 +90,7 @@ const ROLE_FOR_ACTION: [RegExp, string][] = [
   [/^Microsoft\.ManagedIdentity\/userAssignedIdentities\/(write|delete)$/i, 'Managed Identity Contributor'],
   [/^Microsoft\.ManagedIdentity\/userAssignedIdentities\/read$/i, 'Managed Identity Operator'],
   [/^Microsoft\.Compute\/virtualMachines\/(write|delete|.*\/action)$/i, 'Virtual Machine Contributor'],
+  [/^Microsoft\.Network\/virtualNetworks\/subnets\/join\/action$/i, 'Network Contributor'],
   [/^Microsoft\.Authorization\//i, 'User Access Administrator'],
   [/\/read$/i, 'Reader'],
 ];

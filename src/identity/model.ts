@@ -108,3 +108,12 @@ export interface GroupPage {
   /** Pass back to get the next page; absent on the last page. */
   nextPageLink?: string;
 }
+
+/** A Microsoft.Network/virtualNetworks resource with its subnets (a new VM's NIC joins one of them). */
+export interface VirtualNetwork {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  location: string;
+  subnets: { id: string; name: string; addressPrefix?: string }[];
+}

@@ -17,6 +17,7 @@ import type {
   Subscription,
   UserAssignedIdentity,
   VirtualMachine,
+  VirtualNetwork,
   VmIdentity,
   VmRef,
 } from './model';
@@ -28,6 +29,7 @@ import {
   sortByName,
   validateUserAssignedIdentityName,
 } from './names';
+import { createVirtualMachineProblem, virtualMachineBody, type CreateVirtualMachineRequest } from './newVirtualMachine';
 
 export interface CreateUserAssignedIdentityRequest {
   subscriptionId: string;
@@ -113,6 +115,13 @@ export class IdentityOperations {
   listUserAssignedIdentities(subscriptionId: string, options?: OperationOptions): Promise<UserAssignedIdentity[]> {
     return this.run({ operation: this.t('list user-assigned identities') }, options, async () =>
       sortByName(await (await this.clientsFor(subscriptionId, options)).userAssignedIdentities.list({ signal: options?.signal })),
+    );
+  }
+
+  /** The subscription's virtual networks with their subnets (a new VM joins one in its own location). */
+  listVirtualNetworks(subscriptionId: string, options?: OperationOptions): Promise<VirtualNetwork[]> {
+    return this.run({ operation: this.t('list virtual networks') }, options, async () =>
+      (await this.clientsFor(subscriptionId, options)).virtualNetworks.list({ signal: options?.signal }),
     );
   }
 
@@ -225,6 +234,40 @@ export class IdentityOperations {
       }
       options?.onProgress?.(t("Creating '{0}' in '{1}'…", request.name, request.resourceGroup));
       return clients.userAssignedIdentities.create(request.resourceGroup, request.name, request.location, request.tags, { signal });
+    });
+  }
+
+  /**
+   * Creates a VM with the identities asked for. The request is checked before anything is sent, a VM of that name in
+   * the resource group is never overwritten (a GET first, and the PUT carries If-None-Match: *), and the call waits
+   * for the long-running operation. The body may hold a password: it is never logged nor put in a message.
+   */
+  async createVirtualMachine(request: CreateVirtualMachineRequest, options?: OperationOptions): Promise<VirtualMachine> {
+    const t = this.t;
+    const problem = createVirtualMachineProblem(request, t);
+    if (problem) {
+      throw new IdentityError(problem, { kind: 'invalid' });
+    }
+    const context: ErrorContext = { operation: t("create the virtual machine '{0}'", request.name), identityIds: request.userAssignedIdentityIds };
+    return this.run(context, options, async () => {
+      const clients = await this.clientsFor(request.subscriptionId, options);
+      const signal = options?.signal;
+      const progress = options?.onProgress ?? (() => {});
+      const existing = await clients.virtualMachineCreation.find(request.resourceGroup, request.name, { signal });
+      if (existing) {
+        throw new IdentityError(t("A virtual machine named '{0}' already exists in resource group '{1}'. Choose another name.", existing.name, request.resourceGroup), {
+          kind: 'invalid',
+          code: 'VirtualMachineNameTaken',
+        });
+      }
+      this.throwIfAborted(signal);
+      progress(t("Creating '{0}' in '{1}'…", request.name, request.resourceGroup));
+      let polls = 0;
+      return clients.virtualMachineCreation.create(request.resourceGroup, request.name, virtualMachineBody(request), {
+        signal,
+        onPoll: () =>
+          progress(++polls > 1 ? t("Waiting for Azure to finish creating '{0}' ({1})…", request.name, polls) : t("Waiting for Azure to finish creating '{0}'…", request.name)),
+      });
     });
   }
 

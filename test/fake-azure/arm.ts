@@ -18,6 +18,7 @@ import {
   deleteServicePrincipal,
 } from './state';
 import { authorizationFailed, isAllowed, linkedAuthorizationFailed, permissionsAt, roleDefinition, scopeContains } from './rbac';
+import { checkVmNetwork, networkRoutes } from './network';
 
 export interface LroOperation {
   id: string;
@@ -54,14 +55,14 @@ function resourceNotFound(type: string, name: string, resourceGroup: string): Fa
   return armError(404, 'ResourceNotFound', `The Resource '${type}/${name}' under resource group '${resourceGroup}' was not found. ${notFoundHelp}`);
 }
 
-function resourceGroupNotFound(name: string): FakeResponse {
+export function resourceGroupNotFound(name: string): FakeResponse {
   return armError(404, 'ResourceGroupNotFound', `Resource group '${name}' could not be found.`);
 }
 
 // ---------- Routing ----------
 
-type Handler = (req: FakeRequest, ctx: ArmContext, params: string[]) => FakeResponse;
-interface Route {
+export type Handler = (req: FakeRequest, ctx: ArmContext, params: string[]) => FakeResponse;
+export interface Route {
   pattern: RegExp;
   methods: Record<string, Handler>;
 }
@@ -88,6 +89,7 @@ const routes: Route[] = [
     pattern: new RegExp(`^${uaiPath}$`, 'i'),
     methods: { GET: getUserAssignedIdentity, PUT: putUserAssignedIdentity, PATCH: patchUserAssignedIdentity, DELETE: deleteUserAssignedIdentity },
   },
+  ...networkRoutes(),
 ];
 
 export function handleArmRequest(req: FakeRequest, ctx: ArmContext): FakeResponse {
@@ -126,7 +128,7 @@ function checkSubscription(state: FakeState, caller: Caller, subscriptionId: str
   return undefined;
 }
 
-function deny(req: FakeRequest, ctx: ArmContext, action: string, scope: string): FakeResponse | undefined {
+export function deny(req: FakeRequest, ctx: ArmContext, action: string, scope: string): FakeResponse | undefined {
   return isAllowed(ctx.state, req.caller.oid, action, scope) ? undefined : authorizationFailed(req.caller, action, scope);
 }
 
@@ -134,7 +136,7 @@ function deny(req: FakeRequest, ctx: ArmContext, action: string, scope: string):
  * Lists at a scope: everything when the action is allowed there; when it is allowed only below (a role on a
  * resource group), just the items it is allowed on; otherwise 403.
  */
-function authorizedItems<T extends { id: string }>(req: FakeRequest, ctx: ArmContext, action: string, scope: string, items: T[]): T[] | FakeResponse {
+export function authorizedItems<T extends { id: string }>(req: FakeRequest, ctx: ArmContext, action: string, scope: string, items: T[]): T[] | FakeResponse {
   if (isAllowed(ctx.state, req.caller.oid, action, scope)) return items;
   const grantedBelow = ctx.state.roleAssignments.some(
     (ra) => sameId(ra.principalId, req.caller.oid) && scopeContains(scope, ra.scope) &&
@@ -145,7 +147,7 @@ function authorizedItems<T extends { id: string }>(req: FakeRequest, ctx: ArmCon
 }
 
 /** One page of a list, with an absolute https nextLink back to this fake while more remain. */
-function page(req: FakeRequest, ctx: ArmContext, items: unknown[]): FakeResponse {
+export function page(req: FakeRequest, ctx: ArmContext, items: unknown[]): FakeResponse {
   const token = req.query.get('$skiptoken') ?? '0';
   // The token is the fake's own (an offset in a nextLink); anything else did not come from a nextLink.
   if (!/^\d+$/.test(token)) return armError(400, 'InvalidParameter', `The value '${token}' of parameter '$skiptoken' is invalid: use the nextLink of the previous page.`);
@@ -169,7 +171,7 @@ function readJsonObject(body: unknown): { fields: Record<string, unknown> } | Fa
 }
 
 /** Tells an answer from the other results of the helpers here (items, VMs, wrapped bodies, identity outcomes). */
-function isResponse(x: unknown): x is FakeResponse {
+export function isResponse(x: unknown): x is FakeResponse {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as { status?: unknown }).status === 'number' && !('fields' in x) && !('id' in x);
 }
 
@@ -220,7 +222,7 @@ function getSubscription(req: FakeRequest, ctx: ArmContext, [subscriptionId]: st
   return { status: 200, body: subscriptionBody(s) };
 }
 
-function findResourceGroup(state: FakeState, subscriptionId: string, name: string) {
+export function findResourceGroup(state: FakeState, subscriptionId: string, name: string) {
   return state.resourceGroups.find((g) => sameId(g.subscriptionId, subscriptionId) && sameId(g.name, name));
 }
 
@@ -719,7 +721,7 @@ function putVirtualMachine(req: FakeRequest, ctx: ArmContext, params: string[]):
   }
   const outcome = nextIdentity(ctx.state, existing, body['identity'], 'PUT');
   if (isResponse(outcome)) return outcome;
-  const refused = checkVmWrite(req, ctx, vmId, existing, outcome);
+  const refused = checkVmWrite(req, ctx, vmId, existing, outcome) ?? checkVmNetwork(req, ctx, vmId, body['location'], body['properties']);
   if (refused) return refused;
   const properties = (body['properties'] ?? {}) as { hardwareProfile?: { vmSize?: string }; storageProfile?: { osDisk?: { osType?: 'Linux' | 'Windows' } } };
   const tags = (body['tags'] ?? {}) as Record<string, string>;

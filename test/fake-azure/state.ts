@@ -143,6 +143,15 @@ export function stateFromSeed(seed: Seed): FakeState {
     resourceGroups: structuredClone(seed.resourceGroups),
     userAssignedIdentities: [],
     virtualMachines: [],
+    virtualNetworks: (seed.virtualNetworks ?? []).map((n) => ({
+      id: `/subscriptions/${n.subscriptionId}/resourceGroups/${n.resourceGroup}/providers/Microsoft.Network/virtualNetworks/${n.name}`,
+      subscriptionId: n.subscriptionId,
+      resourceGroup: n.resourceGroup,
+      name: n.name,
+      location: n.location,
+      addressPrefixes: [...(n.addressPrefixes ?? ['10.0.0.0/16'])],
+      subnets: n.subnets.map((s) => ({ ...s })),
+    })),
     servicePrincipals: [],
     groups: seed.groups.map((g) => ({
       id: g.id,

@@ -11,6 +11,8 @@ export interface Seed {
   resourceGroups: SeedResourceGroup[];
   userAssignedIdentities: SeedUserAssignedIdentity[];
   virtualMachines: SeedVirtualMachine[];
+  /** Optional: seeds without networks have none (a VM PUT naming a subnet then fails as in Azure). */
+  virtualNetworks?: SeedVirtualNetwork[];
   groups: SeedGroup[];
   roleAssignments: SeedRoleAssignment[];
 }
@@ -75,6 +77,16 @@ export interface SeedVirtualMachine {
     /** Full resource ids of user-assigned identities from `userAssignedIdentities`. */
     userAssignedIdentities?: string[];
   };
+}
+
+export interface SeedVirtualNetwork {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  /** Default ['10.0.0.0/16']. */
+  addressPrefixes?: string[];
+  subnets: { name: string; addressPrefix: string }[];
 }
 
 export interface SeedGroup {
@@ -177,6 +189,16 @@ export interface StateVirtualMachine {
   extraProperties?: Record<string, unknown>;
 }
 
+export interface StateVirtualNetwork {
+  id: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  addressPrefixes: string[];
+  subnets: { name: string; addressPrefix: string }[];
+}
+
 export interface StateUserAssignedIdentity {
   id: string;
   subscriptionId: string;
@@ -215,6 +237,8 @@ export interface FakeState {
   resourceGroups: SeedResourceGroup[];
   userAssignedIdentities: StateUserAssignedIdentity[];
   virtualMachines: StateVirtualMachine[];
+  /** Optional so hand-built states of other faces' tests stay valid; stateFromSeed always sets it. */
+  virtualNetworks?: StateVirtualNetwork[];
   servicePrincipals: StateServicePrincipal[];
   groups: StateGroup[];
   roleAssignments: SeedRoleAssignment[];

@@ -1,0 +1,128 @@
+// Creating a VM with managed identities through the operations module and the real SDK clients against the fake
+// Azure. Each test checks the fake's state (and its request log) afterwards.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { VM_IMAGES, type CreateVirtualMachineRequest } from '../../src/identity/newVirtualMachine';
+import type { RunningFakeAzure } from '../fake-azure/server';
+import { demo, ids, rejectsWith, signInAs, startFake, stateVm, writes } from './harness';
+
+let fake: RunningFakeAzure;
+before(async () => {
+  fake = await startFake();
+});
+after(async () => fake.stop());
+beforeEach(() => fake.reset());
+
+const subnetWeb = `/subscriptions/${demo.production}/resourceGroups/rg-web/providers/Microsoft.Network/virtualNetworks/vnet-web/subnets/backend`;
+const password = 'Integr4tion-Secret!';
+
+function request(overrides: Partial<CreateVirtualMachineRequest> = {}): CreateVirtualMachineRequest {
+  return {
+    subscriptionId: demo.production,
+    resourceGroup: 'rg-web',
+    name: 'vm-new-01',
+    location: 'eastus',
+    image: VM_IMAGES[0]!,
+    vmSize: 'Standard_B2s',
+    adminUsername: 'azureuser',
+    credential: { kind: 'sshPublicKey', publicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHk2bW9ja2tleWZvcnRlc3Rz me@laptop' },
+    subnetId: subnetWeb,
+    systemAssigned: true,
+    userAssignedIdentityIds: [ids.backend],
+    ...overrides,
+  };
+}
+
+describe('create a virtual machine with managed identities', () => {
+  it('lists the virtual networks with their subnets', async () => {
+    const { ops } = signInAs(fake, demo.reader);
+    const networks = await ops.listVirtualNetworks(demo.production);
+    assert.deepEqual(
+      networks.map((n) => [n.name, n.resourceGroup, n.location, n.subnets.map((s) => s.name)]),
+      [
+        ['vnet-data', 'rg-data', 'westeurope', ['default']],
+        ['vnet-web', 'rg-web', 'eastus', ['backend', 'default']],
+      ],
+    );
+  });
+
+  it('creates a VM with a system-assigned identity and id-backend: state, service principal, NIC on the subnet', async () => {
+    const { ops } = signInAs(fake);
+    const progress: string[] = [];
+    const created = await ops.createVirtualMachine(request(), { onProgress: (m) => progress.push(m) });
+    assert.equal(created.identity.type, 'SystemAssigned, UserAssigned');
+    assert.deepEqual(Object.keys(created.identity.userAssignedIdentities).map((k) => k.toLowerCase()), [ids.backend.toLowerCase()]);
+    const stored = stateVm(fake, 'vm-new-01');
+    assert.equal(stored.identity.type, 'SystemAssigned, UserAssigned');
+    assert.ok(stored.identity.principalId);
+    assert.equal(created.identity.principalId, stored.identity.principalId);
+    assert.deepEqual(Object.keys(stored.identity.userAssignedIdentities), [ids.backend]);
+    const sp = fake.getState().servicePrincipals.find((s) => s.id === stored.identity.principalId);
+    assert.equal(sp?.servicePrincipalType, 'ManagedIdentity');
+    assert.equal(stored.osType, 'Linux');
+    const nic = (stored.extraProperties?.['networkProfile'] as any)?.networkInterfaceConfigurations?.[0];
+    assert.equal(nic?.name, 'vm-new-01-nic');
+    assert.equal(nic?.properties?.ipConfigurations?.[0]?.properties?.subnet?.id, subnetWeb);
+    assert.deepEqual(writes(fake).map((w) => `${w.method} ${w.status}`), ['PUT 201']);
+    assert.ok(progress.some((m) => m.includes("Creating 'vm-new-01' in 'rg-web'")), progress.join('|'));
+  });
+
+  it('never stores, logs or reports a Windows password', async () => {
+    const { ops, logger } = signInAs(fake);
+    await ops.createVirtualMachine(request({ name: 'vm-win-01', image: VM_IMAGES[2]!, adminUsername: 'azureadmin', credential: { kind: 'password', password } }));
+    assert.equal(stateVm(fake, 'vm-win-01').osType, 'Windows');
+    assert.ok(!JSON.stringify(fake.getState()).includes(password));
+    assert.ok(!logger.lines.join('\n').includes(password));
+    const raw = await fetch(`${fake.info.url}/_control/state`).then((r) => r.text());
+    assert.ok(!raw.includes(password));
+  });
+
+  it('a VM contributor creating with a user-assigned identity gets LinkedAuthorizationFailed naming Managed Identity Operator; no VM', async () => {
+    const { ops } = signInAs(fake, demo.vmContributor);
+    await rejectsWith(ops.createVirtualMachine(request({ systemAssigned: false })), (error) => {
+      assert.equal(error.kind, 'linkedAuthorization');
+      assert.equal(error.missingRole, 'Managed Identity Operator');
+      assert.match(error.message, /Managed Identity Operator role on id-backend/);
+    });
+    assert.ok(!fake.getState().virtualMachines.some((v) => v.name === 'vm-new-01'));
+  });
+
+  it('refuses a name taken in the resource group with no PUT', async () => {
+    const { ops } = signInAs(fake);
+    await rejectsWith(ops.createVirtualMachine(request({ name: 'vm-web-01' })), (error) => {
+      assert.equal(error.kind, 'invalid');
+      assert.equal(error.code, 'VirtualMachineNameTaken');
+      assert.match(error.message, /'vm-web-01' already exists in resource group 'rg-web'/);
+    });
+    assert.deepEqual(writes(fake), []);
+    assert.equal(stateVm(fake, 'vm-web-01').identity.type, 'None');
+  });
+
+  it('refuses an invalid request before any request', async () => {
+    const { ops } = signInAs(fake);
+    await rejectsWith(ops.createVirtualMachine(request({ name: 'vm_bad-' })), (error) => assert.equal(error.kind, 'invalid'));
+    await rejectsWith(ops.createVirtualMachine(request({ systemAssigned: false, userAssignedIdentityIds: [] })), (error) =>
+      assert.match(error.message, /at least one identity/),
+    );
+    assert.deepEqual(fake.requests().filter((r) => !r.path.startsWith('/login')), []);
+  });
+
+  it('a subnet in another region is refused by Azure with its reason, and nothing is created', async () => {
+    const { ops } = signInAs(fake);
+    const dataSubnet = `/subscriptions/${demo.production}/resourceGroups/rg-data/providers/Microsoft.Network/virtualNetworks/vnet-data/subnets/default`;
+    await rejectsWith(ops.createVirtualMachine(request({ subnetId: dataSubnet })), (error) => {
+      assert.equal(error.kind, 'invalid');
+      assert.equal(error.code, 'InvalidResourceReference');
+      assert.match(error.message, /referenced by resource .* was not found.*same region/);
+    });
+    assert.ok(!fake.getState().virtualMachines.some((v) => v.name === 'vm-new-01'));
+  });
+
+  it('cancelling before the PUT sends nothing', async () => {
+    const { ops } = signInAs(fake);
+    const controller = new AbortController();
+    controller.abort();
+    await rejectsWith(ops.createVirtualMachine(request(), { signal: controller.signal }), (error) => assert.equal(error.kind, 'cancelled'));
+    assert.deepEqual(writes(fake), []);
+  });
+});
