@@ -48,7 +48,7 @@ export class E2ESession {
     let host: Host | undefined;
     let profile: Profile | undefined;
     try {
-      const credentials = seedPrincipal(fake.getState(), options.principal ?? 'sp-identity-admin');
+      const credentials = seedPrincipal(demoSeedPath, options.principal ?? 'sp-identity-admin');
       profile = createProfile(options.name, userSettings(fake.info));
       const env = extensionHostEnv(fake.info, credentials);
       host = process.env.E2E_VSCODE_HOST === 'electron' ? await startElectronHost(options.name, profile, env, vsix) : await startCodeServerHost(options.name, profile, env, vsix);

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(workDir, { recursive: true });
 
   console.log('1/4 Building the extension (npm run package) ...');
-  const vsix = packageVsix((line) => console.log(`    ${line}`));
+  const vsix = packageVsix();
 
   console.log('2/4 Starting the fake Azure with the demo seed (test/fake-azure/seeds/demo.json) ...');
   const fakeLog = fs.createWriteStream(path.join(workDir, 'fake-azure.log'));
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
 
   try {
-    const credentials = seedPrincipal(fake.getState(), principalName);
+    const credentials = seedPrincipal(demoSeedPath, principalName);
     console.log(`    Fake Azure at ${fake.info.url} (requests logged to ${path.relative(process.cwd(), path.join(workDir, 'fake-azure.log'))}).`);
 
     console.log('3/4 Getting code-server (installed into .cache/code-server on first use) ...');
@@ -100,7 +100,11 @@ async function main(): Promise<void> {
     console.log('');
     console.log('Then click "Managed Identities" in the activity bar: two subscriptions, ten VMs, every command on their');
     console.log('context menus and in the command palette (F1, "Managed Identities: ..."). Nothing leaves this machine.');
-    console.log(`Signed in as ${principalName}; try --as sp-reader to see authorization errors.`);
+    console.log(
+      principalName === 'sp-identity-admin'
+        ? 'Signed in as sp-identity-admin (Owner); run with -- --as sp-reader to see authorization errors.'
+        : `Signed in as ${principalName}.`,
+    );
     console.log(`Reset the fake Azure to the seed: curl --cacert test/fake-azure/certs/ca.pem -X POST ${fake.info.url}/_control/reset`);
     console.log('code-server listens on 127.0.0.1 only, without a password. Press Ctrl+C to stop everything.');
   } catch (error) {

@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, _electron, type Browser, type ElectronApplication, type Page } from 'playwright-core';
-import type { FakeAzureInfo, FakeState } from '../fake-azure/types';
+import type { FakeAzureInfo, Seed } from '../fake-azure/types';
 import { ensureCodeServer, repoRoot, type CodeServerInstall } from './codeServer';
 
 export const resultsDir = path.join(repoRoot, 'test-results');
@@ -32,10 +32,14 @@ export interface Credentials {
   clientSecret: string;
 }
 
-/** The seed's service principal with this display name (sp-identity-admin, sp-reader, sp-vm-contributor). */
-export function seedPrincipal(state: FakeState, displayName: string): Credentials {
-  const principal = state.principals.find((p) => p.displayName === displayName);
-  if (!principal?.appId || !principal.secret) throw new Error(`seed has no service principal ${displayName} with a secret`);
+/**
+ * A service principal of the seed file by display name (sp-identity-admin, sp-reader, sp-vm-contributor). Read from
+ * the seed itself: the fake's state is not where secrets are meant to be read back from.
+ */
+export function seedPrincipal(seedFile: string, displayName: string): Credentials {
+  const seed = JSON.parse(fs.readFileSync(seedFile, 'utf8')) as Seed;
+  const principal = seed.principals.find((p) => p.displayName === displayName);
+  if (!principal?.appId || !principal.secret) throw new Error(`${seedFile} has no service principal ${displayName} with a secret`);
   return { tenantId: principal.tenantId, clientId: principal.appId, clientSecret: principal.secret };
 }
 
