@@ -9,6 +9,7 @@ import { copyClientId } from './copyClientId';
 import { copyPrincipalId } from './copyPrincipalId';
 import { copyResourceId } from './copyResourceId';
 import { createUserAssignedIdentity } from './createUserAssignedIdentity';
+import { createVirtualMachine } from './createVirtualMachine';
 import { disableSystemAssigned } from './disableSystemAssigned';
 import { enableSystemAssigned } from './enableSystemAssigned';
 import { refresh } from './refresh';
@@ -28,6 +29,7 @@ export const COMMANDS: Record<string, Command> = {
   assignUserAssigned,
   removeUserAssigned,
   createUserAssigned: createUserAssignedIdentity,
+  createVirtualMachine,
   addToGroup,
   removeFromGroup,
   showIdentityJson,

@@ -78,7 +78,7 @@ describe('context menus of the tree (package.json when clauses x contextValues)'
       sorted('copyPrincipalId', 'copyClientId', 'copyResourceId')],
     ['group membership', groupContextValue('idle'), sorted('removeFromGroup')],
     ['group membership, VM being updated', groupContextValue('updating'), []],
-    ['subscription', subscriptionContextValue(), sorted('createUserAssigned', 'refresh')],
+    ['subscription', subscriptionContextValue(), sorted('createUserAssigned', 'createVirtualMachine', 'refresh')],
     ['error node', errorContextValue(), sorted('retry')],
     ['info node', infoContextValue(), []],
   ];

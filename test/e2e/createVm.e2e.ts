@@ -1,0 +1,78 @@
+// Create Virtual Machine with Managed Identity... from the palette: every wizard step as a person answers it (an
+// invalid name first), then the fake Azure's state (identity, service principal, NIC on the subnet) and the tree.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { scenario, useSession } from './harness';
+
+const production = 'Contoso Production';
+const timeout = 240_000;
+const publicKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHk2bW9ja2tleWZvcnRlc3RzMTIzNDU2Nzg5MA== e2e@test';
+
+useSession({ name: 'create-vm' });
+
+test('create a Linux VM with a system-assigned identity and id-backend from the palette', { timeout }, scenario('create-vm-palette-system-and-backend', async (session) => {
+  const wb = session.workbench;
+  await wb.runCommand('Managed Identities: Create Virtual Machine with Managed Identity...');
+  await wb.pick(production);
+  await wb.waitForQuickInput(/resource group/i);
+  await wb.pick('rg-web');
+  await wb.waitForQuickInput(/image/i);
+  await wb.pick('Ubuntu Server 24.04 LTS');
+
+  await wb.waitForQuickInput(/name/i);
+  await wb.typeInQuickInput('vm_web');
+  assert.match(await waitForMessage(wb), /underscore/);
+  await wb.typeInQuickInput('vm-web-01');
+  assert.match(await waitForMessage(wb), /'vm-web-01' already exists in resource group 'rg-web'/);
+  await wb.typeInQuickInput('vm-e2e-01');
+  assert.equal(await wb.quickInputMessage(), '');
+  await wb.pressEnter();
+
+  await wb.waitForQuickInput(/size/i);
+  await wb.pick('Standard_B2s');
+  await wb.waitForQuickInput(/administrator user name/i);
+  assert.equal(await wb.quickInputValue(), 'azureuser');
+  await wb.pressEnter();
+  await wb.waitForQuickInput(/SSH public key/i);
+  await wb.pick('Paste a public key...');
+  await wb.waitForQuickInput(/OpenSSH public key/i);
+  await wb.typeInQuickInput(publicKey);
+  await wb.pressEnter();
+
+  await wb.waitForQuickInput(/subnet/i);
+  const subnets = await wb.quickPickLabels();
+  assert.deepEqual(subnets, ['vnet-web/backend', 'vnet-web/default'], 'only subnets in eastus (vnet-data is in westeurope)');
+  await wb.pick('vnet-web/default');
+  await wb.waitForQuickInput(/system-assigned identity/i);
+  await wb.pick('Enable the system-assigned identity');
+  await wb.waitForQuickInput(/user-assigned identities/i);
+  await wb.pickMany(['id-backend']);
+
+  await wb.waitForNotification(/Created virtual machine 'vm-e2e-01' with a system-assigned identity and the user-assigned 'id-backend'\./, 90_000);
+
+  const vm = session.vm('vm-e2e-01');
+  assert.equal(vm.location, 'eastus');
+  assert.equal(vm.osType, 'Linux');
+  assert.equal(vm.identity.type, 'SystemAssigned, UserAssigned');
+  assert.deepEqual(session.userAssignedNames('vm-e2e-01'), ['id-backend']);
+  const sp = session.state().servicePrincipals.find((s) => s.id === vm.identity.principalId);
+  assert.equal(sp?.servicePrincipalType, 'ManagedIdentity', 'the system-assigned identity has its service principal');
+  const nic = (vm.extraProperties?.['networkProfile'] as any)?.networkInterfaceConfigurations?.[0];
+  assert.match(nic?.properties?.ipConfigurations?.[0]?.properties?.subnet?.id ?? '', /\/virtualNetworks\/vnet-web\/subnets\/default$/);
+  const key = (vm.extraProperties?.['osProfile'] as any)?.linuxConfiguration?.ssh?.publicKeys?.[0];
+  assert.equal(key?.keyData, publicKey);
+  assert.deepEqual(session.writeRequests().map((r) => `${r.method} ${r.status}`), ['PUT 201'], 'one PUT, nothing else written');
+
+  await wb.reveal(production, 'vm-e2e-01');
+  await wb.waitForRowDescription('vm-e2e-01', /system \+ 1 user-assigned/);
+}));
+
+/** The inline validation message, once it shows (validation runs after the typing settles). */
+async function waitForMessage(wb: { quickInputMessage(): Promise<string>; page: { waitForTimeout(ms: number): Promise<void> } }): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    const message = await wb.quickInputMessage();
+    if (message) return message;
+    await wb.page.waitForTimeout(100);
+  }
+  return '';
+}
