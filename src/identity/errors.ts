@@ -99,6 +99,12 @@ export function roleForAction(action: string): string | undefined {
   return ROLE_FOR_ACTION.find(([pattern]) => pattern.test(action))?.[1];
 }
 
+/** A linked scope's name for a message: a subnet as `network/subnet`, anything else by its last segment. */
+function linkedResourceName(id: string): string {
+  const subnet = /\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)\/?$/i.exec(id);
+  return subnet ? `${subnet[1]}/${subnet[2]}` : resourceNameFromId(id);
+}
+
 /** What the failed call was about, so the message can name it. */
 export interface ErrorContext {
   vmName?: string;
@@ -159,12 +165,15 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
     const linked = /perform action(?:\(s\))? '([^']+)' on the linked scope\(s\) '([^']+)'/i.exec(message);
     const action = linked?.[1].split(/\s*,\s*/)[0];
     const role = action ? roleForAction(action) : undefined;
-    const names = linked ? linked[2].split(/\s*,\s*/).map(resourceNameFromId).join(', ') : describeIdentities(context);
+    const names = linked ? linked[2].split(/\s*,\s*/).map(linkedResourceName).join(', ') : describeIdentities(context);
+    const onSubnet = !!action && /\/subnets\/join\/action$/i.test(action);
     return new IdentityError(
       t('You need the {0} role on {1}', role ?? t('required'), names || t('the linked resource')) +
         (action ? t(' ({0} was refused)', action) : '') +
         (context.vmName ? t(": you may change '{0}', but not attach that identity to it", context.vmName) : '') +
-        t('. Ask an owner of the identity to grant the role, then try again.'),
+        (onSubnet
+          ? t('. Ask an owner of the virtual network to grant the role, then try again.')
+          : t('. Ask an owner of the identity to grant the role, then try again.')),
       { kind: 'linkedAuthorization', missingRole: role, action, ...base },
     );
   }

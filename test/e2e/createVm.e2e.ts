@@ -67,6 +67,62 @@ test('create a Linux VM with a system-assigned identity and id-backend from the 
   await wb.waitForRowDescription('vm-e2e-01', /system \+ 1 user-assigned/);
 }));
 
+test('create a Windows VM with only id-deploy: computer-name and password rules inline, at least one identity, no password stored', { timeout }, scenario('create-vm-windows-user-assigned-only', async (session) => {
+  const wb = session.workbench;
+  const password = 'E2e-Passw0rd-Strong';
+  await wb.runCommand('Managed Identities: Create Virtual Machine with Managed Identity...');
+  await wb.pick('Contoso Development');
+  await wb.waitForQuickInput(/resource group/i);
+  await wb.pick('rg-dev');
+  await wb.waitForQuickInput(/image/i);
+  await wb.pick('Windows Server 2022 Datacenter');
+  await wb.waitForQuickInput(/name/i);
+  await wb.typeInQuickInput('vm-windows-e2e-01');
+  assert.match(await waitForMessage(wb), /at most 15 characters/);
+  await wb.typeInQuickInput('vm-win-e2e');
+  assert.equal(await wb.quickInputMessage(), '');
+  await wb.pressEnter();
+  await wb.waitForQuickInput(/size/i);
+  await wb.pick('Standard_B2s');
+  await wb.waitForQuickInput(/administrator user name/i);
+  assert.equal(await wb.quickInputValue(), 'azureadmin');
+  await wb.pressEnter();
+  await wb.waitForQuickInput(/Administrator password/i);
+  await wb.typeInQuickInput('short1A!');
+  const weak = await waitForMessage(wb);
+  assert.match(weak, /12 to 123 characters/);
+  assert.ok(!weak.includes('short1A!'), 'the message never repeats the password');
+  await wb.typeInQuickInput(password);
+  assert.equal(await wb.quickInputMessage(), '');
+  await wb.pressEnter();
+  await wb.waitForQuickInput(/password, again/i);
+  await wb.typeInQuickInput('E2e-Passw0rd-Strong-typo');
+  assert.match(await waitForMessage(wb), /do not match/);
+  await wb.typeInQuickInput(password);
+  await wb.pressEnter();
+  await wb.waitForQuickInput(/subnet/i);
+  assert.deepEqual(await wb.quickPickLabels(), ['vnet-dev/default']);
+  await wb.pick('vnet-dev/default');
+  await wb.waitForQuickInput(/system-assigned identity/i);
+  await wb.pick('No system-assigned identity');
+  await wb.waitForQuickInput(/user-assigned identities/i);
+  await wb.pickMany([]);
+  await wb.waitForQuickInput(/at least one user-assigned identity/i);
+  assert.deepEqual(session.writeRequests(), [], 'nothing is sent without an identity');
+  await wb.pickMany(['id-deploy']);
+
+  await wb.waitForNotification(/Created virtual machine 'vm-win-e2e' with the user-assigned 'id-deploy'\./, 90_000);
+  const vm = session.vm('vm-win-e2e');
+  assert.equal(vm.osType, 'Windows');
+  assert.equal(vm.identity.type, 'UserAssigned');
+  assert.equal(vm.identity.principalId, undefined);
+  assert.deepEqual(session.userAssignedNames('vm-win-e2e'), ['id-deploy']);
+  assert.equal((vm.extraProperties?.['osProfile'] as any)?.adminUsername, 'azureadmin');
+  assert.ok(!JSON.stringify(session.state()).includes(password), 'the password is not in the fake\'s state');
+  await wb.reveal('Contoso Development', 'vm-win-e2e');
+  await wb.waitForRowDescription('vm-win-e2e', /eastus · 1 user-assigned$/);
+}));
+
 /** The inline validation message, once it shows (validation runs after the typing settles). */
 async function waitForMessage(wb: { quickInputMessage(): Promise<string>; page: { waitForTimeout(ms: number): Promise<void> } }): Promise<string> {
   for (let i = 0; i < 50; i++) {

@@ -126,3 +126,29 @@ describe('create a virtual machine with managed identities', () => {
     assert.deepEqual(writes(fake), []);
   });
 });
+
+describe('create a virtual machine on a subnet the caller cannot join', () => {
+  // sp-vm-contributor may write VMs only in rg-web (and read everywhere): vnet-data's subnet is a linked scope it cannot join.
+  let restricted: RunningFakeAzure;
+  before(async () => {
+    const seed = structuredClone(demo.seed);
+    seed.roleAssignments = [
+      ...seed.roleAssignments.filter((ra) => ra.principalId !== demo.vmContributor.id),
+      { principalId: demo.vmContributor.id, roleDefinitionName: 'Virtual Machine Contributor', scope: `/subscriptions/${demo.production}/resourceGroups/rg-web` },
+      { principalId: demo.vmContributor.id, roleDefinitionName: 'Reader', scope: `/subscriptions/${demo.production}` },
+    ];
+    restricted = await startFake({ seed });
+  });
+  after(async () => restricted.stop());
+
+  it('names Network Contributor and the subnet as network/subnet, and creates nothing', async () => {
+    const { ops } = signInAs(restricted, demo.vmContributor);
+    const dataSubnet = `/subscriptions/${demo.production}/resourceGroups/rg-data/providers/Microsoft.Network/virtualNetworks/vnet-data/subnets/default`;
+    await rejectsWith(ops.createVirtualMachine(request({ location: 'westeurope', subnetId: dataSubnet, userAssignedIdentityIds: [] })), (error) => {
+      assert.equal(error.kind, 'linkedAuthorization');
+      assert.equal(error.missingRole, 'Network Contributor');
+      assert.match(error.message, /^You need the Network Contributor role on vnet-data\/default \(Microsoft\.Network\/virtualNetworks\/subnets\/join\/action was refused\)\. Ask an owner of the virtual network/);
+    });
+    assert.ok(!restricted.getState().virtualMachines.some((v) => v.name === 'vm-new-01'));
+  });
+});

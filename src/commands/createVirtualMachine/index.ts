@@ -2,6 +2,7 @@
 // image, name, size, administrator and credential, subnet, identities), then one create call under a cancellable
 // progress notification. The promise: identities at creation, not only on existing VMs.
 import * as vscode from 'vscode';
+import { isIdentityError } from '../../identity/errors';
 import { describeNewVmIdentity } from '../../identity/newVirtualMachine';
 import { isTreeNode } from '../../tree/nodes';
 import { AzureWizard, type IActionContext } from '../../ui/azext';
@@ -74,21 +75,30 @@ export async function createVirtualMachine(context: IActionContext, services: Se
   wizardContext.credential = undefined; // the password lives no longer than the call needs it
   const title = t("Creating virtual machine '{0}' in '{1}'...", name, resourceGroup.name);
   services.log.info(`${title} (${wizardContext.image!.label}, ${request.vmSize}, subnet ${request.subnetId}, identity ${systemAssigned ? 'system' : 'no system'} + ${identities.length} user-assigned)`);
-  const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-    const controller = new AbortController();
-    const cancellation = token.onCancellationRequested(() => controller.abort());
-    try {
-      return await operations.createVirtualMachine(request, {
-        signal: controller.signal,
-        onProgress: (message) => {
-          progress.report({ message });
-          services.log.info(`${name}: ${message}`);
-        },
-      });
-    } finally {
-      cancellation.dispose();
-    }
-  });
+  const created = await vscode.window
+    .withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const controller = new AbortController();
+      const cancellation = token.onCancellationRequested(() => controller.abort());
+      try {
+        return await operations.createVirtualMachine(request, {
+          signal: controller.signal,
+          onProgress: (message) => {
+            progress.report({ message });
+            services.log.info(`${name}: ${message}`);
+          },
+        });
+      } finally {
+        cancellation.dispose();
+      }
+    })
+    .then(undefined, async (error: unknown) => {
+      if (isIdentityError(error) && error.kind === 'cancelled') {
+        // The PUT may have been sent: Azure goes on creating the VM whether or not anyone waits.
+        await services.tree.refresh();
+        void vscode.window.showInformationMessage(t("Stopped waiting for '{0}'. Azure may still finish creating it; refresh the tree to see it.", name));
+      }
+      throw error;
+    });
   await services.tree.refresh();
   const message = t("Created virtual machine '{0}' with {1}.", created.name, describeNewVmIdentity(systemAssigned, identities.map((identity) => identity.name), t));
   services.log.info(`${message} (${created.id})`);
