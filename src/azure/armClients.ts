@@ -45,6 +45,20 @@ async function collect<T, R>(items: AsyncIterable<T>, map: (item: T) => R): Prom
   return result;
 }
 
+/** A GET's resource, or undefined for 404 ResourceNotFound ("no such resource"); a missing resource group (or
+ *  anything else) is an error. */
+async function undefinedIfNotFound<T>(get: Promise<T>): Promise<T | undefined> {
+  try {
+    return await get;
+  } catch (error) {
+    const { statusCode, code } = error as { statusCode?: number; code?: string };
+    if (statusCode === 404 && code !== 'ResourceGroupNotFound') {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
 const IDENTITY_TYPES: IdentityType[] = ['None', 'SystemAssigned', 'UserAssigned', 'SystemAssigned, UserAssigned'];
 
 /** ARM's identity type in its canonical spelling (ARM has answered 'SystemAssigned,UserAssigned' and lower case). */
@@ -144,16 +158,8 @@ export class ArmVirtualMachineCreationClient implements VirtualMachineCreationCl
   }
 
   async find(resourceGroup: string, name: string, options?: CallOptions): Promise<VirtualMachine | undefined> {
-    try {
-      return toVirtualMachine(await this.compute.virtualMachines.get(resourceGroup, name, { abortSignal: options?.signal }), this.subscriptionId);
-    } catch (error) {
-      // 404 ResourceNotFound means "no such VM"; a missing resource group (or anything else) is an error.
-      const { statusCode, code } = error as { statusCode?: number; code?: string };
-      if (statusCode === 404 && code !== 'ResourceGroupNotFound') {
-        return undefined;
-      }
-      throw error;
-    }
+    const found = await undefinedIfNotFound(this.compute.virtualMachines.get(resourceGroup, name, { abortSignal: options?.signal }));
+    return found && toVirtualMachine(found, this.subscriptionId);
   }
 
   async create(resourceGroup: string, name: string, body: VirtualMachineBody, options?: WriteOptions): Promise<VirtualMachine> {
@@ -195,16 +201,8 @@ export class ArmUserAssignedIdentitiesClient implements UserAssignedIdentitiesCl
   }
 
   async find(resourceGroup: string, name: string, options?: CallOptions): Promise<UserAssignedIdentity | undefined> {
-    try {
-      return toUserAssignedIdentity(await this.msi.userAssignedIdentities.get(resourceGroup, name, { abortSignal: options?.signal }), this.subscriptionId);
-    } catch (error) {
-      // 404 ResourceNotFound means "no such identity"; a missing resource group (or anything else) is an error.
-      const { statusCode, code } = error as { statusCode?: number; code?: string };
-      if (statusCode === 404 && code !== 'ResourceGroupNotFound') {
-        return undefined;
-      }
-      throw error;
-    }
+    const found = await undefinedIfNotFound(this.msi.userAssignedIdentities.get(resourceGroup, name, { abortSignal: options?.signal }));
+    return found && toUserAssignedIdentity(found, this.subscriptionId);
   }
 
   async create(

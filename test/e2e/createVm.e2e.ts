@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { scenario, useSession } from './harness';
+import type { Workbench } from './workbench';
 
 const production = 'Contoso Production';
 const timeout = 240_000;
@@ -12,14 +13,7 @@ useSession({ name: 'create-vm' });
 
 test('create a Linux VM with a system-assigned identity and id-backend from the palette', { timeout }, scenario('create-vm-palette-system-and-backend', async (session) => {
   const wb = session.workbench;
-  await wb.runCommand('Managed Identities: Create Virtual Machine with Managed Identity...');
-  await wb.pick(production);
-  await wb.waitForQuickInput(/resource group/i);
-  await wb.pick('rg-web');
-  await wb.waitForQuickInput(/image/i);
-  await wb.pick('Ubuntu Server 24.04 LTS');
-
-  await wb.waitForQuickInput(/name/i);
+  await startWizard(wb, production, 'rg-web', 'Ubuntu Server 24.04 LTS');
   await wb.typeInQuickInput('vm_web');
   assert.match(await waitForMessage(wb), /underscore/);
   await wb.typeInQuickInput('vm-web-01');
@@ -70,13 +64,7 @@ test('create a Linux VM with a system-assigned identity and id-backend from the 
 test('create a Windows VM with only id-deploy: computer-name and password rules inline, at least one identity, no password stored', { timeout }, scenario('create-vm-windows-user-assigned-only', async (session) => {
   const wb = session.workbench;
   const password = 'E2e-Passw0rd-Strong';
-  await wb.runCommand('Managed Identities: Create Virtual Machine with Managed Identity...');
-  await wb.pick('Contoso Development');
-  await wb.waitForQuickInput(/resource group/i);
-  await wb.pick('rg-dev');
-  await wb.waitForQuickInput(/image/i);
-  await wb.pick('Windows Server 2022 Datacenter');
-  await wb.waitForQuickInput(/name/i);
+  await startWizard(wb, 'Contoso Development', 'rg-dev', 'Windows Server 2022 Datacenter');
   await wb.typeInQuickInput('vm-windows-e2e-01');
   assert.match(await waitForMessage(wb), /at most 15 characters/);
   await wb.typeInQuickInput('vm-win-e2e');
@@ -123,8 +111,19 @@ test('create a Windows VM with only id-deploy: computer-name and password rules 
   await wb.waitForRowDescription('vm-win-e2e', /eastus · 1 user-assigned$/);
 }));
 
+/** Runs the command from the palette and answers subscription, resource group and image, up to the name prompt. */
+async function startWizard(wb: Workbench, subscription: string, resourceGroup: string, image: string): Promise<void> {
+  await wb.runCommand('Managed Identities: Create Virtual Machine with Managed Identity...');
+  await wb.pick(subscription);
+  await wb.waitForQuickInput(/resource group/i);
+  await wb.pick(resourceGroup);
+  await wb.waitForQuickInput(/image/i);
+  await wb.pick(image);
+  await wb.waitForQuickInput(/name/i);
+}
+
 /** The inline validation message, once it shows (validation runs after the typing settles). */
-async function waitForMessage(wb: { quickInputMessage(): Promise<string>; page: { waitForTimeout(ms: number): Promise<void> } }): Promise<string> {
+async function waitForMessage(wb: Workbench): Promise<string> {
   for (let i = 0; i < 50; i++) {
     const message = await wb.quickInputMessage();
     if (message) return message;

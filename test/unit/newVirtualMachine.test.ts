@@ -39,6 +39,9 @@ function request(overrides: Partial<CreateVirtualMachineRequest> = {}): CreateVi
   };
 }
 
+/** Every new VM's OS disk: managed, StandardSSD_LRS, from the image, deleted with the VM. */
+const managedOsDisk = { createOption: 'FromImage', deleteOption: 'Delete', managedDisk: { storageAccountType: 'StandardSSD_LRS' } };
+
 const network = {
   networkApiVersion: '2020-11-01',
   networkInterfaceConfigurations: [
@@ -77,7 +80,7 @@ describe('new VM body', () => {
         hardwareProfile: { vmSize: 'Standard_B2s' },
         storageProfile: {
           imageReference: { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' },
-          osDisk: { createOption: 'FromImage', deleteOption: 'Delete', managedDisk: { storageAccountType: 'StandardSSD_LRS' } },
+          osDisk: managedOsDisk,
         },
         osProfile: {
           computerName: 'vm-app-01',
@@ -103,7 +106,7 @@ describe('new VM body', () => {
         hardwareProfile: { vmSize: 'Standard_B2s' },
         storageProfile: {
           imageReference: { publisher: 'MicrosoftWindowsServer', offer: 'WindowsServer', sku: '2022-datacenter-azure-edition', version: 'latest' },
-          osDisk: { createOption: 'FromImage', deleteOption: 'Delete', managedDisk: { storageAccountType: 'StandardSSD_LRS' } },
+          osDisk: managedOsDisk,
         },
         osProfile: {
           computerName: 'vm-app-01',
