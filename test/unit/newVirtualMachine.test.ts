@@ -13,6 +13,7 @@ import {
   VM_IMAGES,
   type CreateVirtualMachineRequest,
 } from '../../src/identity/newVirtualMachine';
+import { networksIn } from '../../src/commands/createVirtualMachine/networks';
 
 const sub = 'c0ffee00-0000-4000-8000-000000000001';
 const backend = `/subscriptions/${sub}/resourceGroups/rg-web/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-backend`;
@@ -163,5 +164,20 @@ describe('new VM rules', () => {
     assert.match(createVirtualMachineProblem(request({ systemAssigned: false }))!, /at least one identity/);
     assert.match(createVirtualMachineProblem(request({ image: windows }))!, /needs an administrator password/);
     assert.match(createVirtualMachineProblem(request({ subnetId: '' }))!, /subnet/);
+  });
+});
+
+describe('networks offered for a new VM', () => {
+  it('are those in its region (spelled either way) that have a subnet', () => {
+    const net = (name: string, location: string, subnets: number) => ({
+      id: `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/${name}`,
+      name,
+      resourceGroup: 'rg',
+      location,
+      subnets: Array.from({ length: subnets }, (_, i) => ({ id: `x/subnets/s${i}`, name: `s${i}` })),
+    });
+    const all = [net('a', 'eastus', 1), net('b', 'westeurope', 1), net('c', 'eastus', 0), net('d', 'East US', 2)];
+    assert.deepEqual(networksIn(all, 'eastus').map((n) => n.name), ['a', 'd']);
+    assert.deepEqual(networksIn(all, 'northeurope'), []);
   });
 });
