@@ -85,6 +85,11 @@ describe('redactSecrets', () => {
     ['client_secret=s3cr3t-value&scope=x', 's3cr3t-value'],
     ['{"access_token":"opaque-token-123"}', 'opaque-token-123'],
     ['https://x.blob.core.windows.net/c?sv=1&sig=abcDEF123%3D', 'abcDEF123'],
+    // The VM create body's osProfile: the key has no word boundary before "password".
+    ['{"osProfile":{"adminUsername":"azureuser","adminPassword":"Sup3r$ecret!x"}}', 'Sup3r$ecret!x'],
+    ['adminPassword=Sup3r$ecret!x', 'Sup3r$ecret!x'],
+    ['{"clientSecret":"cs-value-42"}', 'cs-value-42'],
+    ['AZURE_CLIENT_SECRET=cs-value-42', 'cs-value-42'],
   ];
   for (const [text, secret] of cases) {
     it(`removes the secret from ${text.slice(0, 30)}…`, () => {
@@ -93,6 +98,14 @@ describe('redactSecrets', () => {
       assert.match(redacted, /REDACTED/);
     });
   }
+
+  it('cuts a quoted password whole, even when it holds spaces, commas, braces or escaped quotes', () => {
+    const redacted = redactSecrets('{"adminPassword":"Sup3r ecret,x}y\\"z","computerName":"vm-1"}');
+    for (const fragment of ['Sup3r', 'ecret', 'x}y', 'z"']) {
+      assert.ok(!redacted.includes(fragment), redacted);
+    }
+    assert.equal(redacted, '{"adminPassword":"REDACTED","computerName":"vm-1"}');
+  });
 
   it('leaves ordinary text alone', () => {
     const text = "GET https://management.azure.com/subscriptions/x/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01 -> 200";
