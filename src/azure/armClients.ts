@@ -17,7 +17,6 @@ import type {
   IdentityPatch,
   ResourceGroupsClient,
   UserAssignedIdentitiesClient,
-  VirtualMachineCreationClient,
   VirtualMachinesClient,
   WriteOptions,
 } from './clients';
@@ -130,10 +129,19 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
     const updated = await poller.pollUntilDone({ abortSignal: options?.signal });
     return toVirtualMachine(updated, this.subscriptionId);
   }
+
+  async create(resourceGroup: string, name: string, body: VirtualMachineBody, options?: WriteOptions): Promise<VirtualMachine> {
+    const poller = this.compute.virtualMachines.createOrUpdate(resourceGroup, name, toSdkVirtualMachine(body), {
+      ifNoneMatch: '*',
+      abortSignal: options?.signal,
+    });
+    poller.onProgress(() => options?.onPoll?.());
+    return toVirtualMachine(await poller.pollUntilDone({ abortSignal: options?.signal }), this.subscriptionId);
+  }
 }
 
 /** ARM's wire body in the SDK's model, which flattens each `properties` (its serializer nests them again). */
-export function toSdkVirtualMachine(body: VirtualMachineBody): SdkVirtualMachine {
+function toSdkVirtualMachine(body: VirtualMachineBody): SdkVirtualMachine {
   const { networkProfile, ...properties } = body.properties;
   return {
     location: body.location,
@@ -148,28 +156,6 @@ export function toSdkVirtualMachine(body: VirtualMachineBody): SdkVirtualMachine
       })),
     },
   } as SdkVirtualMachine;
-}
-
-export class ArmVirtualMachineCreationClient implements VirtualMachineCreationClient {
-  private readonly compute: ComputeManagementClient;
-
-  constructor(cloud: CloudEndpoints, credential: TokenCredential, private readonly subscriptionId: string, logger: Logger) {
-    this.compute = new ComputeManagementClient(credential, subscriptionId, armClientOptions(cloud, logger));
-  }
-
-  async find(resourceGroup: string, name: string, options?: CallOptions): Promise<VirtualMachine | undefined> {
-    const found = await undefinedIfNotFound(this.compute.virtualMachines.get(resourceGroup, name, { abortSignal: options?.signal }));
-    return found && toVirtualMachine(found, this.subscriptionId);
-  }
-
-  async create(resourceGroup: string, name: string, body: VirtualMachineBody, options?: WriteOptions): Promise<VirtualMachine> {
-    const poller = this.compute.virtualMachines.createOrUpdate(resourceGroup, name, toSdkVirtualMachine(body), {
-      ifNoneMatch: '*',
-      abortSignal: options?.signal,
-    });
-    poller.onProgress(() => options?.onPoll?.());
-    return toVirtualMachine(await poller.pollUntilDone({ abortSignal: options?.signal }), this.subscriptionId);
-  }
 }
 
 function toUserAssignedIdentity(identity: SdkIdentity, subscriptionId: string): UserAssignedIdentity {

@@ -5,7 +5,6 @@ import type { Subscription } from '../identity/model';
 import {
   ArmResourceGroupsClient,
   ArmUserAssignedIdentitiesClient,
-  ArmVirtualMachineCreationClient,
   ArmVirtualMachinesClient,
   listSubscriptionsWith,
 } from './armClients';
@@ -37,7 +36,6 @@ export function createSubscriptionClients(
   return {
     subscription,
     virtualMachines: new ArmVirtualMachinesClient(cloud, credential, subscriptionId, logger),
-    virtualMachineCreation: new ArmVirtualMachineCreationClient(cloud, credential, subscriptionId, logger),
     virtualNetworks: new RestVirtualNetworksClient(cloud, credential, subscriptionId, logger),
     userAssignedIdentities: new ArmUserAssignedIdentitiesClient(cloud, credential, subscriptionId, logger),
     resourceGroups: new ArmResourceGroupsClient(cloud, credential, subscriptionId, logger),

@@ -50,13 +50,7 @@ export interface VirtualMachinesClient {
   get(vm: VmRef, options?: CallOptions): Promise<VirtualMachine>;
   /** PATCH { identity } and wait for the long-running operation; returns the VM as it is afterwards. */
   updateIdentity(vm: VmRef, patch: IdentityPatch, options?: WriteOptions): Promise<VirtualMachine>;
-}
-
-/** Creating VMs (kept apart from VirtualMachinesClient, whose identity writes never create). */
-export interface VirtualMachineCreationClient {
-  /** The VM of that name in the resource group, or undefined when there is none. */
-  find(resourceGroup: string, name: string, options?: CallOptions): Promise<VirtualMachine | undefined>;
-  /** PUT the body with If-None-Match: * (never overwrites) and wait for the long-running operation. */
+  /** PUT the body with If-None-Match: * (never overwrites: a taken name gets 412) and wait for the long-running operation. */
   create(resourceGroup: string, name: string, body: VirtualMachineBody, options?: WriteOptions): Promise<VirtualMachine>;
 }
 
@@ -94,7 +88,6 @@ export interface GraphClient {
 export interface SubscriptionClients {
   subscription: Subscription;
   virtualMachines: VirtualMachinesClient;
-  virtualMachineCreation: VirtualMachineCreationClient;
   virtualNetworks: VirtualNetworksClient;
   userAssignedIdentities: UserAssignedIdentitiesClient;
   resourceGroups: ResourceGroupsClient;

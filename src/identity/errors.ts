@@ -2,7 +2,7 @@
 // identity or group was not found, and what to do next. The request id is kept for the log; tokens never are.
 import { defaultLocalize, type Localize } from './localize';
 import type { SignInMethod } from './model';
-import { resourceNameFromId, trimTrailingSlashes } from './names';
+import { nameTakenProblem, resourceNameFromId, trimTrailingSlashes } from './names';
 import { redactSecrets } from './redact';
 
 export type IdentityErrorKind =
@@ -108,6 +108,8 @@ function linkedResourceName(id: string): string {
 /** What the failed call was about, so the message can name it. */
 export interface ErrorContext {
   vmName?: string;
+  /** What a create was making: its PUT carries If-None-Match: *, so a 412 means the name is taken. */
+  creating?: { kind: 'identity' | 'virtualMachine'; name: string; resourceGroup: string };
   /** Names or ids of the user-assigned identities involved. */
   identityIds?: string[];
   groupId?: string;
@@ -214,6 +216,14 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
   }
   if (parsed.statusCode === 401) {
     return new IdentityError(t('Azure did not accept the sign-in ({0}). Sign in again.', message), { kind: 'authentication', ...base });
+  }
+  if (parsed.statusCode === 412 && context.creating) {
+    const { kind, name, resourceGroup } = context.creating;
+    return new IdentityError(nameTakenProblem(kind, name, resourceGroup, [name], t)!, {
+      ...base,
+      kind: 'invalid',
+      code: kind === 'identity' ? 'IdentityNameTaken' : 'VirtualMachineNameTaken',
+    });
   }
   if (parsed.statusCode === 412 || RETRYABLE_CONFLICT_CODES.test(code)) {
     return new IdentityError(

@@ -30,17 +30,23 @@ export function validateUserAssignedIdentityName(name: string, t: Localize = def
 }
 
 /**
- * User-assigned identity names are unique within a resource group (ARM compares them without regard to case), and
- * creating one with a taken name would overwrite it. `existingNamesInResourceGroup` are the names in `resourceGroup`.
+ * Identity and VM names are unique within a resource group (ARM compares them without regard to case), and creating
+ * one with a taken name would overwrite it. `existingNamesInResourceGroup` are the names of that kind in `resourceGroup`.
  */
-export function identityNameTakenProblem(
+export function nameTakenProblem(
+  kind: 'identity' | 'virtualMachine',
   name: string,
   resourceGroup: string,
   existingNamesInResourceGroup: readonly string[],
   t: Localize = defaultLocalize,
 ): string | undefined {
   const taken = existingNamesInResourceGroup.find((existing) => sameText(existing, name.trim()));
-  return taken === undefined ? undefined : t("An identity named '{0}' already exists in resource group '{1}'. Choose another name.", taken, resourceGroup);
+  if (taken === undefined) {
+    return undefined;
+  }
+  return kind === 'identity'
+    ? t("An identity named '{0}' already exists in resource group '{1}'. Choose another name.", taken, resourceGroup)
+    : t("A virtual machine named '{0}' already exists in resource group '{1}'. Choose another name.", taken, resourceGroup);
 }
 
 /** The parts of an ARM resource id `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}`. */

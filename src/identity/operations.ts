@@ -22,7 +22,7 @@ import type {
   VmRef,
 } from './model';
 import {
-  identityNameTakenProblem,
+  nameTakenProblem,
   parseUserAssignedIdentityId,
   resourceNameFromId,
   sortByDisplayName,
@@ -228,7 +228,7 @@ export class IdentityOperations {
       // A GET first: arm-msi offers no If-None-Match. A create racing ours in the same second could still be
       // overwritten; the window is one round trip instead of the wizard's whole duration.
       const existing = await clients.userAssignedIdentities.find(request.resourceGroup, request.name, { signal });
-      const taken = identityNameTakenProblem(request.name, request.resourceGroup, existing ? [existing.name] : [], t);
+      const taken = nameTakenProblem('identity', request.name, request.resourceGroup, existing ? [existing.name] : [], t);
       if (taken) {
         throw new IdentityError(taken, { kind: 'invalid', code: 'IdentityNameTaken' });
       }
@@ -239,7 +239,7 @@ export class IdentityOperations {
 
   /**
    * Creates a VM with the identities asked for. The request is checked before anything is sent, a VM of that name in
-   * the resource group is never overwritten (a GET first, and the PUT carries If-None-Match: *), and the call waits
+   * the resource group is never overwritten (the PUT carries If-None-Match: *, and its 412 reads as "name taken"), and the call waits
    * for the long-running operation. The body may hold a password: it is never logged nor put in a message.
    */
   async createVirtualMachine(request: CreateVirtualMachineRequest, options?: OperationOptions): Promise<VirtualMachine> {
@@ -248,22 +248,18 @@ export class IdentityOperations {
     if (problem) {
       throw new IdentityError(problem, { kind: 'invalid' });
     }
-    const context: ErrorContext = { operation: t("create the virtual machine '{0}'", request.name), identityIds: request.userAssignedIdentityIds };
+    const context: ErrorContext = {
+      operation: t("create the virtual machine '{0}'", request.name),
+      creating: { kind: 'virtualMachine', name: request.name, resourceGroup: request.resourceGroup },
+      identityIds: request.userAssignedIdentityIds,
+    };
     return this.run(context, options, async () => {
       const clients = await this.clientsFor(request.subscriptionId, options);
       const signal = options?.signal;
       const progress = options?.onProgress ?? (() => {});
-      const existing = await clients.virtualMachineCreation.find(request.resourceGroup, request.name, { signal });
-      if (existing) {
-        throw new IdentityError(t("A virtual machine named '{0}' already exists in resource group '{1}'. Choose another name.", existing.name, request.resourceGroup), {
-          kind: 'invalid',
-          code: 'VirtualMachineNameTaken',
-        });
-      }
-      this.throwIfAborted(signal);
       progress(t("Creating '{0}' in '{1}'…", request.name, request.resourceGroup));
       let polls = 0;
-      return clients.virtualMachineCreation.create(request.resourceGroup, request.name, virtualMachineBody(request), {
+      return clients.virtualMachines.create(request.resourceGroup, request.name, virtualMachineBody(request), {
         signal,
         onPoll: () =>
           progress(++polls > 1 ? t("Waiting for Azure to finish creating '{0}' ({1})…", request.name, polls) : t("Waiting for Azure to finish creating '{0}'…", request.name)),

@@ -87,14 +87,16 @@ describe('create a virtual machine with managed identities', () => {
     assert.ok(!fake.getState().virtualMachines.some((v) => v.name === 'vm-new-01'));
   });
 
-  it('refuses a name taken in the resource group with no PUT', async () => {
+  it('refuses a name taken in the resource group: its one PUT (If-None-Match: *) gets 412 and changes nothing', async () => {
     const { ops } = signInAs(fake);
+    const before = stateVm(fake, 'vm-web-01');
     await rejectsWith(ops.createVirtualMachine(request({ name: 'vm-web-01' })), (error) => {
       assert.equal(error.kind, 'invalid');
       assert.equal(error.code, 'VirtualMachineNameTaken');
       assert.match(error.message, /'vm-web-01' already exists in resource group 'rg-web'/);
     });
-    assert.deepEqual(writes(fake), []);
+    assert.deepEqual(writes(fake).map((w) => `${w.method} ${w.status}`), ['PUT 412']);
+    assert.deepEqual(stateVm(fake, 'vm-web-01'), before);
     assert.equal(stateVm(fake, 'vm-web-01').identity.type, 'None');
   });
 

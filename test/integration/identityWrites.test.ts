@@ -30,6 +30,7 @@ function opsWithCompetitorAfterFirstRead(compete: (competitor: SignedIn, v: VmRe
       const virtualMachines: VirtualMachinesClient = {
         list: (o) => clients.virtualMachines.list(o),
         updateIdentity: (v, p, o) => clients.virtualMachines.updateIdentity(v, p, o),
+        create: (g, n, b, o) => clients.virtualMachines.create(g, n, b, o),
         async get(v, o) {
           const read = await clients.virtualMachines.get(v, o);
           if (!raced) {

@@ -118,6 +118,15 @@ describe('toIdentityError: ARM', () => {
     }
   });
 
+  it("a create's 412 (its PUT carries If-None-Match: *) means the name is taken, not a conflict", () => {
+    const error = toIdentityError(restError(412, 'PreconditionFailed', 'conflict'), {
+      creating: { kind: 'virtualMachine', name: 'vm-web-01', resourceGroup: 'rg-web' },
+    });
+    assert.equal(error.kind, 'invalid');
+    assert.equal(error.code, 'VirtualMachineNameTaken');
+    assert.equal(error.message, "A virtual machine named 'vm-web-01' already exists in resource group 'rg-web'. Choose another name.");
+  });
+
   it("any other 409 shows Azure's own message and request id, and is not a conflict", () => {
     const azureSays = "Operation 'update' is not allowed on VM 'vm-web-01' since the VM is marked for deletion.";
     const error = toIdentityError(restError(409, 'OperationNotAllowed', azureSays, { 'x-ms-request-id': 'req-409' }), { vmName: 'vm-web-01' });

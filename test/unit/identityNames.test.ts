@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  identityNameTakenProblem,
+  nameTakenProblem,
   parseResourceId,
   parseUserAssignedIdentityId,
   parseVirtualMachineId,
@@ -91,16 +91,16 @@ describe('resource ids', () => {
   });
 });
 
-describe('identityNameTakenProblem', () => {
+describe('nameTakenProblem', () => {
   it('refuses a name taken in the resource group, without regard to case, naming both', () => {
     assert.equal(
-      identityNameTakenProblem('ID-Backend', 'rg-web', ['id-storage', 'id-backend']),
+      nameTakenProblem('identity', 'ID-Backend', 'rg-web', ['id-storage', 'id-backend']),
       "An identity named 'id-backend' already exists in resource group 'rg-web'. Choose another name.",
     );
   });
 
   it('accepts a name that is free in the resource group (names elsewhere are not passed)', () => {
-    assert.equal(identityNameTakenProblem('id-backend', 'rg-data', ['id-monitor']), undefined);
-    assert.equal(identityNameTakenProblem('id-new', 'rg-web', []), undefined);
+    assert.equal(nameTakenProblem('identity', 'id-backend', 'rg-data', ['id-monitor']), undefined);
+    assert.equal(nameTakenProblem('identity', 'id-new', 'rg-web', []), undefined);
   });
 });

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ResourceGroup } from '../../identity/model';
-import { identityNameTakenProblem } from '../../identity/names';
+import { nameTakenProblem } from '../../identity/names';
 import { AzureWizardPromptStep, type IAzureQuickPickItem } from '../../ui/azext';
 import type { CreateIdentityWizardContext } from './CreateIdentityWizardContext';
 
@@ -14,7 +14,8 @@ export class ResourceGroupStep extends AzureWizardPromptStep<CreateIdentityWizar
     // Marking taken names is a help: the create call refuses a taken name in any case.
     const existing = (context.existingIdentities ?? Promise.resolve([])).catch(() => []);
     const takenProblem = async (group: ResourceGroup) =>
-      identityNameTakenProblem(
+      nameTakenProblem(
+        'identity',
         name,
         group.name,
         (await existing).filter((identity) => identity.resourceGroup.toLowerCase() === group.name.toLowerCase()).map((identity) => identity.name),
