@@ -34,6 +34,8 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly vmsBySubscription = new Map<string, Promise<VmNode[] | ErrorNode>>();
   /** Every VM node handed to VS Code, by lower-cased resource id, so a write can refresh exactly its item. */
   private readonly vmNodes = new Map<string, VmNode>();
+  /** The subscription nodes last handed to VS Code, by id: a change to one subscription fires exactly its node. */
+  private readonly subscriptionNodes = new Map<string, SubscriptionNode>();
   /** VMs with a write under way: the operation's name. */
   private readonly updating = new Map<string, string>();
 
@@ -114,6 +116,30 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const known = this.knownMemberships(vm);
     node.memberships = update && known ? { groups: update(known) } : undefined;
     this.fireSystemIdentity(node);
+  }
+
+  /** After a create: the new VM joins its subscription's loaded list without a request, so the other VMs keep their
+   *  loaded groups; a subscription not loaded yet lists it when expanded. */
+  async addVm(vm: VirtualMachine): Promise<void> {
+    const node = this.subscriptionNodes.get(vm.subscriptionId);
+    const loaded = await this.vmsBySubscription.get(vm.subscriptionId);
+    if (!node || !Array.isArray(loaded)) {
+      return;
+    }
+    const key = vm.id.toLowerCase();
+    const vmNode: VmNode = { kind: 'vm', subscription: node.subscription, vm };
+    this.vmNodes.set(key, vmNode);
+    const vmNodes = [...loaded.filter((other) => other.vm.id.toLowerCase() !== key), vmNode].sort((a, b) => compareVms(a.vm, b.vm));
+    this.vmsBySubscription.set(vm.subscriptionId, Promise.resolve(vmNodes));
+    this.changeEmitter.fire(node);
+  }
+
+  /** Lists one subscription's VMs again (e.g. after a cancelled create), leaving the other subscriptions as loaded. */
+  async reloadSubscription(subscriptionId: string): Promise<void> {
+    const node = this.subscriptionNodes.get(subscriptionId);
+    if (node) {
+      await this.refresh(node);
+    }
   }
 
   /** Re-reads one VM from Azure (after a failed or cancelled write, so the tree shows the true state). */
@@ -326,10 +352,15 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
     } catch (error) {
       return [{ kind: 'error', id: 'root/error', message: t('Could not list subscriptions: {0}', describeError(error)), retry: undefined }];
     }
+    this.subscriptionNodes.clear();
     return this.subscriptionFilter
       .apply(subscriptions)
       .sort((a, b) => a.displayName.localeCompare(b.displayName))
-      .map((subscription): SubscriptionNode => ({ kind: 'subscription', subscription }));
+      .map((subscription): SubscriptionNode => {
+        const node: SubscriptionNode = { kind: 'subscription', subscription };
+        this.subscriptionNodes.set(subscription.subscriptionId, node);
+        return node;
+      });
   }
 
   private async vmChildren(node: SubscriptionNode): Promise<TreeNode[]> {
@@ -354,7 +385,7 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
     try {
       const vms = await this.withViewProgress(() => this.operations.listVirtualMachines(node.subscription.subscriptionId));
       return vms
-        .sort((a, b) => a.resourceGroup.localeCompare(b.resourceGroup) || a.name.localeCompare(b.name))
+        .sort(compareVms)
         .map((vm) => {
           const existing = this.vmNodes.get(vm.id.toLowerCase());
           const vmNode: VmNode = existing ?? { kind: 'vm', subscription: node.subscription, vm };
@@ -399,4 +430,9 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private withViewProgress<T>(task: () => Promise<T>): Promise<T> {
     return Promise.resolve(vscode.window.withProgress({ location: { viewId: VMS_VIEW_ID } }, task));
   }
+}
+
+/** The tree's order of VMs: by resource group, then name. */
+function compareVms(a: VirtualMachine, b: VirtualMachine): number {
+  return a.resourceGroup.localeCompare(b.resourceGroup) || a.name.localeCompare(b.name);
 }

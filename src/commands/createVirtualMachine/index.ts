@@ -94,12 +94,12 @@ export async function createVirtualMachine(context: IActionContext, services: Se
     .then(undefined, async (error: unknown) => {
       if (isIdentityError(error) && error.kind === 'cancelled') {
         // The PUT may have been sent: Azure goes on creating the VM whether or not anyone waits.
-        await services.tree.refresh();
-        void vscode.window.showInformationMessage(t("Stopped waiting for '{0}'. Azure may still finish creating it; refresh the tree to see it.", name));
+        await services.tree.reloadSubscription(subscriptionId);
+        void vscode.window.showInformationMessage(t("Stopped waiting for '{0}'. Azure may still finish creating it; the tree shows what Azure has now.", name));
       }
       throw error;
     });
-  await services.tree.refresh();
+  await services.tree.addVm(created);
   const message = t("Created virtual machine '{0}' with {1}.", created.name, describeNewVmIdentity(systemAssigned, identities.map((identity) => identity.name), t));
   services.log.info(`${message} (${created.id})`);
   void showResult(services, created, message);
