@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ResourceGroup } from '../../identity/model';
 import { nameTakenProblem } from '../../identity/names';
 import { AzureWizardPromptStep, type IAzureQuickPickItem } from '../../ui/azext';
+import { pickResourceGroup } from '../../ui/pickResourceGroup';
 import type { CreateIdentityWizardContext } from './CreateIdentityWizardContext';
 
 const t = vscode.l10n.t;
@@ -33,21 +34,7 @@ export class ResourceGroupStep extends AzureWizardPromptStep<CreateIdentityWizar
       ),
     );
     // A group where the name is taken is refused, and the pick shows again saying why (Back changes the name).
-    let problem: string | undefined;
-    for (;;) {
-      const pick = await context.ui.showQuickPick(items, {
-        placeHolder: problem ?? t('Select a resource group for the new identity'),
-        loadingPlaceHolder: t('Loading resource groups...'),
-        noPicksMessage: t('No resource groups in {0}', context.subscription.displayName),
-        suppressPersistence: true,
-        stepName: 'resourceGroup',
-      });
-      problem = await takenProblem(pick.data);
-      if (!problem) {
-        context.resourceGroup = pick.data;
-        return;
-      }
-    }
+    context.resourceGroup = await pickResourceGroup(context, items, t('Select a resource group for the new identity'), takenProblem);
   }
 
   shouldPrompt(context: CreateIdentityWizardContext): boolean {
