@@ -134,6 +134,11 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
     this.changeEmitter.fire(node);
   }
 
+  /** The VMs of a subscription as the tree has them (no request), or undefined when it has not loaded them. */
+  loadedVms(subscriptionId: string): Promise<VirtualMachine[]> | undefined {
+    return this.vmsBySubscription.get(subscriptionId)?.then((result) => (Array.isArray(result) ? result.map((node) => node.vm) : []));
+  }
+
   /** Lists one subscription's VMs again (e.g. after a cancelled create), leaving the other subscriptions as loaded. */
   async reloadSubscription(subscriptionId: string): Promise<void> {
     const node = this.subscriptionNodes.get(subscriptionId);

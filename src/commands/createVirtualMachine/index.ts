@@ -35,7 +35,7 @@ export async function createVirtualMachine(context: IActionContext, services: Se
     operations,
     subscription,
     virtualNetworks: loading(operations.listVirtualNetworks(subscriptionId)),
-    virtualMachines: loading(operations.listVirtualMachines(subscriptionId)),
+    virtualMachines: loading(services.tree.loadedVms(subscriptionId) ?? operations.listVirtualMachines(subscriptionId)),
     availableIdentities: loading(operations.listUserAssignedIdentities(subscriptionId)),
   });
   const wizard = new AzureWizard(wizardContext, {
