@@ -30,24 +30,7 @@ export async function runVmWrite<T>(
   }, UPDATING_DELAY_MS);
   services.log.info(`${title} (${vm.id})`);
   try {
-    return await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
-      async (progress, token) => {
-        const controller = new AbortController();
-        const cancellation = token.onCancellationRequested(() => controller.abort());
-        try {
-          return await work({
-            signal: controller.signal,
-            onProgress: (message) => {
-              progress.report({ message });
-              services.log.info(`${vm.name}: ${message}`);
-            },
-          });
-        } finally {
-          cancellation.dispose();
-        }
-      },
-    );
+    return await runCancellable(services, title, vm.name, work);
   } catch (error) {
     // The write may have half-happened (cancelled, or the long-running operation failed): show what Azure has now.
     await services.tree.reloadVm(vm);
@@ -64,6 +47,30 @@ export async function runVmWrite<T>(
       services.tree.setUpdating(vm, undefined);
     }
   }
+}
+
+/**
+ * Runs `work` under a cancellable progress notification titled `title`: cancelling aborts the AbortSignal passed to
+ * the operations module, and each progress message shows in the notification and in the log as "`subject`: message".
+ */
+export function runCancellable<T>(services: Services, title: string, subject: string, work: (options: OperationOptions) => Promise<T>): Promise<T> {
+  return Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const controller = new AbortController();
+      const cancellation = token.onCancellationRequested(() => controller.abort());
+      try {
+        return await work({
+          signal: controller.signal,
+          onProgress: (message) => {
+            progress.report({ message });
+            services.log.info(`${subject}: ${message}`);
+          },
+        });
+      } finally {
+        cancellation.dispose();
+      }
+    }),
+  );
 }
 
 /**

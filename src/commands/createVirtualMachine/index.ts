@@ -6,7 +6,7 @@ import { isIdentityError } from '../../identity/errors';
 import { describeNewVmIdentity } from '../../identity/newVirtualMachine';
 import { isTreeNode } from '../../tree/nodes';
 import { AzureWizard, type IActionContext } from '../../ui/azext';
-import { showResult } from '../../ui/identityWrite';
+import { runCancellable, showResult } from '../../ui/identityWrite';
 import { pickSubscription } from '../../ui/pickVm';
 import type { Services } from '../../ui/services';
 import { AdminUsernameStep } from './AdminUsernameStep';
@@ -75,22 +75,7 @@ export async function createVirtualMachine(context: IActionContext, services: Se
   wizardContext.credential = undefined; // the password lives no longer than the call needs it
   const title = t("Creating virtual machine '{0}' in '{1}'...", name, resourceGroup.name);
   services.log.info(`${title} (${wizardContext.image!.label}, ${request.vmSize}, subnet ${request.subnetId}, identity ${systemAssigned ? 'system' : 'no system'} + ${identities.length} user-assigned)`);
-  const created = await vscode.window
-    .withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const controller = new AbortController();
-      const cancellation = token.onCancellationRequested(() => controller.abort());
-      try {
-        return await operations.createVirtualMachine(request, {
-          signal: controller.signal,
-          onProgress: (message) => {
-            progress.report({ message });
-            services.log.info(`${name}: ${message}`);
-          },
-        });
-      } finally {
-        cancellation.dispose();
-      }
-    })
+  const created = await runCancellable(services, title, name, (options) => operations.createVirtualMachine(request, options))
     .then(undefined, async (error: unknown) => {
       if (isIdentityError(error) && error.kind === 'cancelled') {
         // The PUT may have been sent: Azure goes on creating the VM whether or not anyone waits.
