@@ -9,7 +9,7 @@ import { ResourceManagementClient } from '@azure/arm-resources';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { TokenCredential } from '@azure/core-auth';
 import type { IdentityType, ResourceGroup, Subscription, UserAssignedIdentity, VirtualMachine, VmIdentity, VmRef } from '../identity/model';
-import { parseResourceId, resourceGroupFromId, sortByDisplayName } from '../identity/names';
+import { parseResourceId, resourceGroupFromId, sameIgnoringSpacesAndCase, sortByDisplayName } from '../identity/names';
 import type { VirtualMachineBody } from '../identity/newVirtualMachine';
 import type {
   CallOptions,
@@ -65,8 +65,7 @@ export function normalizeIdentityType(type: string | undefined): IdentityType {
   if (!type) {
     return 'None';
   }
-  const squashed = type.replace(/\s+/g, '').toLowerCase();
-  return IDENTITY_TYPES.find((known) => known.replace(/\s+/g, '').toLowerCase() === squashed) ?? 'None';
+  return IDENTITY_TYPES.find((known) => sameIgnoringSpacesAndCase(known, type)) ?? 'None';
 }
 
 export function toVmIdentity(identity: SdkVirtualMachine['identity']): VmIdentity {

@@ -2,7 +2,7 @@
 // than @azure/arm-network: one paged GET does not justify that package's size.
 import type { TokenCredential } from '@azure/core-auth';
 import type { VirtualNetwork } from '../identity/model';
-import { parseResourceId, sortByName, trimTrailingSlashes } from '../identity/names';
+import { resourceGroupFromId, resourceNameFromId, sortByName, trimTrailingSlashes } from '../identity/names';
 import type { CallOptions, CloudEndpoints, VirtualNetworksClient } from './clients';
 import type { Logger } from './logger';
 import { createJsonPipeline, followPages, type JsonPipeline } from './restPipeline';
@@ -33,16 +33,15 @@ export class RestVirtualNetworksClient implements VirtualNetworksClient {
 }
 
 function toVirtualNetwork(item: ArmVirtualNetwork): VirtualNetwork {
-  const parts = parseResourceId(item.id);
   return {
     id: item.id,
-    name: item.name ?? parts?.name ?? item.id,
-    resourceGroup: parts?.resourceGroup ?? '',
+    name: item.name ?? resourceNameFromId(item.id),
+    resourceGroup: resourceGroupFromId(item.id) ?? '',
     location: item.location,
     subnets: sortByName(
       (item.properties?.subnets ?? []).map((subnet) => {
         const prefix = subnet.properties?.addressPrefix ?? subnet.properties?.addressPrefixes?.join(', ');
-        return { id: subnet.id, name: subnet.name ?? subnet.id.split('/').pop() ?? subnet.id, ...(prefix ? { addressPrefix: prefix } : {}) };
+        return { id: subnet.id, name: subnet.name ?? resourceNameFromId(subnet.id), ...(prefix ? { addressPrefix: prefix } : {}) };
       }),
     ),
   };

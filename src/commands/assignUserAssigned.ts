@@ -5,9 +5,8 @@ import { resolveVm } from '../ui/pickVm';
 import { pickMany } from '../ui/quickPick';
 import type { Services } from '../ui/services';
 import { runCreateIdentityWizard } from './createUserAssignedIdentity';
-import { quoteList } from '../ui/messages';
 import { assignIdentityEntries } from '../ui/quickPickItems';
-import { resourceNameFromId } from '../identity/names';
+import { quoteList, resourceNameFromId } from '../identity/names';
 
 const t = vscode.l10n.t;
 

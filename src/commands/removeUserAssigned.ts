@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { resourceNameFromId } from '../identity/names';
+import { quoteList, resourceNameFromId } from '../identity/names';
 import type { IActionContext } from '../ui/azext';
 import { runIdentityWrite } from '../ui/identityWrite';
 import { resolveVm } from '../ui/pickVm';
 import { pickMany } from '../ui/quickPick';
 import type { Services } from '../ui/services';
-import { quoteList, removeUserAssignedConfirmation } from '../ui/messages';
+import { removeUserAssignedConfirmation } from '../ui/messages';
 import { removeIdentityEntries, resolveRemovePicks, type RemoveChoice } from '../ui/quickPickItems';
 import { hasUserAssigned } from './vmRequirements';
 

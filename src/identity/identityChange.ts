@@ -11,7 +11,7 @@
 import type { IdentityPatch } from '../azure/clients';
 import { defaultLocalize, type Localize } from './localize';
 import type { IdentityChange, IdentityType, VmIdentity } from './model';
-import { parseUserAssignedIdentityId, resourceNameFromId, sameResourceId } from './names';
+import { parseUserAssignedIdentityId, quoteList, resourceNameFromId, sameResourceId } from './names';
 
 /** The identity that results from a change: its type and the user-assigned ids it keeps. */
 export interface PlannedIdentity {
@@ -181,7 +181,7 @@ function refuseEmptyOrMalformed(ids: string[], verb: 'assign' | 'remove', t: Loc
 }
 
 /** Trims and drops ids repeated with another casing, keeping the first spelling. */
-function uniqueIds(ids: string[]): string[] {
+export function uniqueIds(ids: readonly string[]): string[] {
   const result: string[] = [];
   for (const id of ids.map((i) => i.trim()).filter((i) => i.length > 0)) {
     if (!result.some((kept) => sameResourceId(kept, id))) {
@@ -192,5 +192,5 @@ function uniqueIds(ids: string[]): string[] {
 }
 
 function describeIds(ids: string[]): string {
-  return ids.map((id) => `'${resourceNameFromId(id)}'`).join(', ');
+  return quoteList(ids.map(resourceNameFromId));
 }

@@ -3,6 +3,7 @@
 // comparison here ignores case, while every id we send keeps the casing we were given or that ARM stored.
 
 import { defaultLocalize, type Localize } from './localize';
+import type { OsType } from './newVirtualMachine';
 
 const USER_ASSIGNED_IDENTITY_TYPE = 'Microsoft.ManagedIdentity/userAssignedIdentities';
 const VIRTUAL_MACHINE_TYPE = 'Microsoft.Compute/virtualMachines';
@@ -21,12 +22,57 @@ export function validateUserAssignedIdentityName(name: string, t: Localize = def
   if (!/^[A-Za-z0-9]/.test(name)) {
     return t('The name must start with a letter or a digit.');
   }
-  const badCharacters = [...new Set(name.replace(/[A-Za-z0-9_-]/g, ''))];
-  if (badCharacters.length > 0) {
-    const shown = badCharacters.map((c) => (c === ' ' ? t('space') : `'${c}'`)).join(', ');
-    return t('The name may contain only letters, digits, hyphens and underscores (not {0}).', shown);
+  const disallowed = disallowedCharacters(name, /[A-Za-z0-9_-]/g, t);
+  if (disallowed) {
+    return t('The name may contain only letters, digits, hyphens and underscores (not {0}).', disallowed);
   }
   return undefined;
+}
+
+/**
+ * A VM name for ARM (1-64 letters, digits, hyphens, underscores, periods; no leading underscore, no trailing period
+ * or hyphen) that also serves as the computer name: no underscore (and for Windows no period either), Windows at
+ * most 15 characters and not only digits. Returns a message, or undefined when the name is valid.
+ */
+export function validateVirtualMachineName(name: string, osType: OsType | undefined, t: Localize = defaultLocalize): string | undefined {
+  if (name.length === 0) {
+    return t('Enter a name for the virtual machine.');
+  }
+  if (name.length > 64) {
+    return t("The name must be 1 to 64 characters long ('{0}' has {1}).", name, name.length);
+  }
+  const disallowed = disallowedCharacters(name, /[A-Za-z0-9_.-]/g, t);
+  if (disallowed) {
+    return t('The name may contain only letters, digits, hyphens, underscores and periods (not {0}).', disallowed);
+  }
+  if (name.startsWith('_')) {
+    return t('The name must not start with an underscore.');
+  }
+  if (/[.-]$/.test(name)) {
+    return t('The name must not end with a period or a hyphen.');
+  }
+  if (name.includes('_')) {
+    return t('The name is also the computer name, which may not contain an underscore.');
+  }
+  if (osType === 'Windows') {
+    if (name.length > 15) {
+      return t("A Windows computer name has at most 15 characters ('{0}' has {1}).", name, name.length);
+    }
+    if (name.includes('.')) {
+      return t('A Windows computer name may not contain a period.');
+    }
+    if (/^\d+$/.test(name)) {
+      return t('A Windows computer name may not consist only of digits.');
+    }
+  }
+  return undefined;
+}
+
+/** The characters of `name` that `allowed` (a global character class) does not match, each once and as a person
+ *  reads them ("space", "'/'"), or undefined when there are none. */
+function disallowedCharacters(name: string, allowed: RegExp, t: Localize): string | undefined {
+  const disallowed = [...new Set(name.replace(allowed, ''))];
+  return disallowed.length > 0 ? disallowed.map((c) => (c === ' ' ? t('space') : `'${c}'`)).join(', ') : undefined;
 }
 
 /**
@@ -115,6 +161,11 @@ export function trimTrailingSlashes(text: string): string {
   return text.replace(/\/+$/, '');
 }
 
+/** Names for a message, each in single quotes: 'id-a', 'id-b'. */
+export function quoteList(names: readonly string[]): string {
+  return names.map((name) => `'${name}'`).join(', ');
+}
+
 /** A sorted copy, by the text `key` gives (locale order); the one sorting helper for names in lists. */
 export function sortByText<T>(items: readonly T[], key: (item: T) => string): T[] {
   return [...items].sort((a, b) => key(a).localeCompare(key(b)));
@@ -128,6 +179,12 @@ export function sortByName<T extends { name: string }>(items: readonly T[]): T[]
 /** {@link sortByText} by `displayName` (subscriptions, groups). */
 export function sortByDisplayName<T extends { displayName: string }>(items: readonly T[]): T[] {
   return sortByText(items, (item) => item.displayName);
+}
+
+/** Texts ARM spells in more than one way compare without spaces or case: regions ('East US', 'eastus') and identity
+ *  types ('SystemAssigned, UserAssigned', 'systemassigned,userassigned'). */
+export function sameIgnoringSpacesAndCase(a: string, b: string): boolean {
+  return sameText(a.replace(/\s+/g, ''), b.replace(/\s+/g, ''));
 }
 
 function sameText(a: string, b: string): boolean {

@@ -2,9 +2,10 @@
 // key) and the pure builders of the identity block and the complete ARM PUT body. No `vscode` import here.
 // The body is complete enough for real Azure: image, size, managed OS disk, OS profile, and a NIC that Compute
 // creates itself from `networkInterfaceConfigurations` (so no network resource is created by us).
-import { identityTypeOf } from './identityChange';
+import { identityTypeOf, uniqueIds } from './identityChange';
 import { defaultLocalize, type Localize } from './localize';
 import type { IdentityType } from './model';
+import { quoteList, validateVirtualMachineName } from './names';
 
 export type OsType = 'Linux' | 'Windows';
 
@@ -96,7 +97,7 @@ export interface VirtualMachineBody {
 
 /** The identity block of a new VM (pure). Ids are kept as given; duplicates differing only in case are sent once. */
 export function newVmIdentity(systemAssigned: boolean, userAssignedIdentityIds: readonly string[]): NewVmIdentity {
-  const unique = userAssignedIdentityIds.filter((id, index) => userAssignedIdentityIds.findIndex((other) => other.toLowerCase() === id.toLowerCase()) === index);
+  const unique = uniqueIds(userAssignedIdentityIds);
   const type = identityTypeOf(systemAssigned, unique.length);
   return unique.length > 0 ? { type, userAssignedIdentities: Object.fromEntries(unique.map((id) => [id, {}])) } : { type };
 }
@@ -144,7 +145,7 @@ export function virtualMachineBody(request: CreateVirtualMachineRequest): Virtua
 
 /** Describes the identities of a new VM for a notification, e.g. "a system-assigned identity and 'id-backend'". */
 export function describeNewVmIdentity(systemAssigned: boolean, userAssignedNames: readonly string[], t: Localize = defaultLocalize): string {
-  const names = userAssignedNames.map((name) => `'${name}'`).join(', ');
+  const names = quoteList(userAssignedNames);
   if (systemAssigned && names) {
     return t('a system-assigned identity and the user-assigned {0}', names);
   }
@@ -152,46 +153,6 @@ export function describeNewVmIdentity(systemAssigned: boolean, userAssignedNames
     return t('a system-assigned identity');
   }
   return t('the user-assigned {0}', names);
-}
-
-/**
- * A VM name for ARM (1-64 letters, digits, hyphens, underscores, periods; no leading underscore, no trailing period
- * or hyphen) that also serves as the computer name: no underscore (and for Windows no period either), Windows at
- * most 15 characters and not only digits. Returns a message, or undefined when the name is valid.
- */
-export function validateVirtualMachineName(name: string, osType: OsType | undefined, t: Localize = defaultLocalize): string | undefined {
-  if (name.length === 0) {
-    return t('Enter a name for the virtual machine.');
-  }
-  if (name.length > 64) {
-    return t("The name must be 1 to 64 characters long ('{0}' has {1}).", name, name.length);
-  }
-  const badCharacters = [...new Set(name.replace(/[A-Za-z0-9_.-]/g, ''))];
-  if (badCharacters.length > 0) {
-    const shown = badCharacters.map((c) => (c === ' ' ? t('space') : `'${c}'`)).join(', ');
-    return t('The name may contain only letters, digits, hyphens, underscores and periods (not {0}).', shown);
-  }
-  if (name.startsWith('_')) {
-    return t('The name must not start with an underscore.');
-  }
-  if (/[.-]$/.test(name)) {
-    return t('The name must not end with a period or a hyphen.');
-  }
-  if (name.includes('_')) {
-    return t('The name is also the computer name, which may not contain an underscore.');
-  }
-  if (osType === 'Windows') {
-    if (name.length > 15) {
-      return t("A Windows computer name has at most 15 characters ('{0}' has {1}).", name, name.length);
-    }
-    if (name.includes('.')) {
-      return t('A Windows computer name may not contain a period.');
-    }
-    if (/^\d+$/.test(name)) {
-      return t('A Windows computer name may not consist only of digits.');
-    }
-  }
-  return undefined;
 }
 
 /** Names Azure refuses as the administrator's user name (osProfile.adminUsername). */

@@ -1,10 +1,7 @@
 // Confirmation texts of the identity commands (results are in the operations module's words). No `vscode` import
 // (unit-tested).
 import type { Localize } from '../identity/localize';
-
-export function quoteList(names: string[]): string {
-  return names.map((name) => `'${name}'`).join(', ');
-}
+import { quoteList } from '../identity/names';
 
 export function disableSystemConfirmation(vmName: string, t: Localize): string {
   return t(

@@ -7,12 +7,12 @@ import {
   newVmIdentity,
   validateAdminUsername,
   validateSshPublicKey,
-  validateVirtualMachineName,
   validateWindowsPassword,
   virtualMachineBody,
   VM_IMAGES,
   type CreateVirtualMachineRequest,
 } from '../../src/identity/newVirtualMachine';
+import { validateVirtualMachineName } from '../../src/identity/names';
 import { networksIn } from '../../src/commands/createVirtualMachine/networks';
 
 const sub = 'c0ffee00-0000-4000-8000-000000000001';

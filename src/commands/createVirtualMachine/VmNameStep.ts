@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { nameTakenProblem } from '../../identity/names';
-import { validateVirtualMachineName } from '../../identity/newVirtualMachine';
+import { nameTakenProblem, validateVirtualMachineName } from '../../identity/names';
 import { AzureWizardPromptStep } from '../../ui/azext';
 import type { CreateVmWizardContext } from './CreateVmWizardContext';
 
