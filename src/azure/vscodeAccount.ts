@@ -3,7 +3,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { getSessionFromVSCode, VSCodeAzureSubscriptionProvider } from '@microsoft/vscode-azext-azureauth';
 import * as vscode from 'vscode';
-import { IdentityError } from '../identity/errors';
+import { GraphSignInMissingError, IdentityError } from '../identity/errors';
 import { AccountBase, createAzureCliAccount, createServicePrincipalAccount, type AzureAccount, type Disposable, type TenantNeedingSignIn } from './account';
 import type { CloudEndpoints } from './clients';
 import { CachingClientProvider } from './clientProvider';
@@ -150,12 +150,10 @@ function vscodeSessionCredential(
         (await getSessionFromVSCode(scopeList, tenantId, { silent: true, account })) ??
         (isArm || !prompting ? undefined : await getSessionFromVSCode(scopeList, tenantId, { createIfNone: true, account }));
       if (!session) {
-        throw new IdentityError(
-          isArm
-            ? vscode.l10n.t('Sign in to tenant {0} to reach its subscriptions.', tenantId)
-            : vscode.l10n.t('VS Code has no Microsoft Graph sign-in for tenant {0} yet; run Add to Group (or Remove from Group) to grant it.', tenantId),
-          { kind: 'authentication' },
-        );
+        if (!isArm) {
+          throw new GraphSignInMissingError(tenantId);
+        }
+        throw new IdentityError(vscode.l10n.t('Sign in to tenant {0} to reach its subscriptions.', tenantId), { kind: 'authentication' });
       }
       // VS Code refreshes sessions itself and does not tell us when this one expires; asking again every few minutes
       // is cheap (it answers from its cache).

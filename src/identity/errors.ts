@@ -80,23 +80,37 @@ export class IdentityError extends Error {
   }
 }
 
+/** No Microsoft Graph token for the tenant, and the call was not allowed to ask for one (sign-in layers throw it;
+ *  {@link toIdentityError} words it). */
+export class GraphSignInMissingError extends Error {
+  constructor(readonly tenantId: string) {
+    super(`No Microsoft Graph sign-in for tenant ${tenantId}`);
+    this.name = 'GraphSignInMissingError';
+  }
+}
+
 export function isIdentityError(error: unknown): error is IdentityError {
   return error instanceof IdentityError;
 }
 
 /** Built-in roles that grant an ARM action, most specific first. */
-const ROLE_FOR_ACTION: [RegExp, string][] = [
-  [/^Microsoft\.ManagedIdentity\/userAssignedIdentities\/assign\/action$/i, 'Managed Identity Operator'],
-  [/^Microsoft\.ManagedIdentity\/userAssignedIdentities\/(write|delete)$/i, 'Managed Identity Contributor'],
-  [/^Microsoft\.ManagedIdentity\/userAssignedIdentities\/read$/i, 'Managed Identity Operator'],
-  [/^Microsoft\.Compute\/virtualMachines\/(write|delete|.*\/action)$/i, 'Virtual Machine Contributor'],
-  [/^Microsoft\.Network\/virtualNetworks\/subnets\/join\/action$/i, 'Network Contributor'],
-  [/^Microsoft\.Authorization\//i, 'User Access Administrator'],
-  [/\/read$/i, 'Reader'],
+/** The built-in role each refused action needs, and what that action acts on (whose owner can grant the role). */
+const ROLE_FOR_ACTION: { action: RegExp; role: string; resource: (t: Localize) => string }[] = [
+  { action: /^Microsoft\.ManagedIdentity\/userAssignedIdentities\/assign\/action$/i, role: 'Managed Identity Operator', resource: (t) => t('the identity') },
+  { action: /^Microsoft\.ManagedIdentity\/userAssignedIdentities\/(write|delete)$/i, role: 'Managed Identity Contributor', resource: (t) => t('the identity') },
+  { action: /^Microsoft\.ManagedIdentity\/userAssignedIdentities\/read$/i, role: 'Managed Identity Operator', resource: (t) => t('the identity') },
+  { action: /^Microsoft\.Compute\/virtualMachines\/(write|delete|.*\/action)$/i, role: 'Virtual Machine Contributor', resource: (t) => t('the virtual machine') },
+  { action: /^Microsoft\.Network\/virtualNetworks\/subnets\/join\/action$/i, role: 'Network Contributor', resource: (t) => t('the virtual network') },
+  { action: /^Microsoft\.Authorization\//i, role: 'User Access Administrator', resource: (t) => t('the resource') },
+  { action: /\/read$/i, role: 'Reader', resource: (t) => t('the resource') },
 ];
 
+function roleRowFor(action: string) {
+  return ROLE_FOR_ACTION.find((row) => row.action.test(action));
+}
+
 export function roleForAction(action: string): string | undefined {
-  return ROLE_FOR_ACTION.find(([pattern]) => pattern.test(action))?.[1];
+  return roleRowFor(action)?.role;
 }
 
 /** A linked scope's name for a message: a subnet as `network/subnet`, anything else by its last segment. */
@@ -151,6 +165,9 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
   if (isAbort(error)) {
     return cancelledError(t, error);
   }
+  if (error instanceof GraphSignInMissingError) {
+    return new IdentityError(graphSignInMissingMessage(error.tenantId, t), { kind: 'authentication', cause: error });
+  }
   const parsed = parseServiceError(error);
   const base = {
     code: parsed.code,
@@ -166,16 +183,16 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
     // Azure writes "action(s) '<a>[,<b>]' on the linked scope(s) '<id>[,<id>]' (respectively)".
     const linked = /perform action(?:\(s\))? '([^']+)' on the linked scope\(s\) '([^']+)'/i.exec(message);
     const action = linked?.[1].split(/\s*,\s*/)[0];
-    const role = action ? roleForAction(action) : undefined;
+    const row = action ? roleRowFor(action) : undefined;
+    const role = row?.role;
     const names = linked ? linked[2].split(/\s*,\s*/).map(linkedResourceName).join(', ') : describeIdentities(context);
-    const onSubnet = !!action && /\/subnets\/join\/action$/i.test(action);
+    // Without a known action the linked scope is an identity: the only links this extension sends besides subnets.
+    const owned = row ? row.resource(t) : t('the identity');
     return new IdentityError(
       t('You need the {0} role on {1}', role ?? t('required'), names || t('the linked resource')) +
         (action ? t(' ({0} was refused)', action) : '') +
         (context.vmName ? t(": you may change '{0}', but not attach that identity to it", context.vmName) : '') +
-        (onSubnet
-          ? t('. Ask an owner of the virtual network to grant the role, then try again.')
-          : t('. Ask an owner of the identity to grant the role, then try again.')),
+        t('. Ask an owner of {0} to grant the role, then try again.', owned),
       { kind: 'linkedAuthorization', missingRole: role, action, ...base },
     );
   }
@@ -275,6 +292,11 @@ function graphSignInHint(context: ErrorContext, t: Localize, permission: string,
         : t("VS Code's own sign-in has narrow Microsoft Graph permissions; sign in with Azure CLI instead (setting azureVmIdentities.signInMethod)"),
     remedy: 'useAzureCliSignIn',
   };
+}
+
+/** A silent Graph call found no token: the group commands are the explicit actions that may ask for consent. */
+function graphSignInMissingMessage(tenantId: string, t: Localize): string {
+  return t('VS Code has no Microsoft Graph sign-in for tenant {0} yet; run Add to Group (or Remove from Group) to grant it.', tenantId);
 }
 
 function graphPermissionError(context: ErrorContext, t: Localize, base: Omit<IdentityErrorDetails, 'kind'>): IdentityError {

@@ -2,7 +2,7 @@
 import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IdentityError, roleForAction, toIdentityError } from '../../src/identity/errors';
+import { GraphSignInMissingError, IdentityError, roleForAction, toIdentityError } from '../../src/identity/errors';
 
 const SUB = 'c0ffee00-0000-4000-8000-000000000001';
 const VM_ID = `/subscriptions/${SUB}/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/vm-web-01`;
@@ -125,6 +125,12 @@ describe('toIdentityError: ARM', () => {
     assert.equal(error.kind, 'invalid');
     assert.equal(error.code, 'VirtualMachineNameTaken');
     assert.equal(error.message, "A virtual machine named 'vm-web-01' already exists in resource group 'rg-web'. Choose another name.");
+  });
+
+  it('a silent Graph call without a sign-in is an authentication error that names the commands that may ask for one', () => {
+    const error = toIdentityError(new GraphSignInMissingError('tenant-1'), { graphAction: 'readMemberships' });
+    assert.equal(error.kind, 'authentication');
+    assert.equal(error.message, 'VS Code has no Microsoft Graph sign-in for tenant tenant-1 yet; run Add to Group (or Remove from Group) to grant it.');
   });
 
   it("any other 409 shows Azure's own message and request id, and is not a conflict", () => {
