@@ -6,7 +6,8 @@ import type { AzureClientProvider, CloudEndpoints } from './clients';
 import { CachingClientProvider, credentialSubscriptionSource } from './clientProvider';
 import { azureCliSignIn, servicePrincipalFromEnvironment } from './credentials';
 import type { Logger } from './logger';
-import type { ServicePrincipalEnvironment, SignInMethod } from './settings';
+import type { SignInMethod } from '../identity/model';
+import type { ServicePrincipalEnvironment } from './settings';
 
 export interface Disposable {
   dispose(): void;

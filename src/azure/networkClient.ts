@@ -7,7 +7,7 @@ import type { CallOptions, CloudEndpoints, VirtualNetworksClient } from './clien
 import type { Logger } from './logger';
 import { createJsonPipeline, followPages, type JsonPipeline } from './restPipeline';
 
-export const NETWORK_API_VERSION_FOR_LISTS = '2024-05-01';
+const NETWORK_API_VERSION_FOR_LISTS = '2024-05-01';
 
 interface ArmVirtualNetwork {
   id: string;

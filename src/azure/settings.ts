@@ -26,7 +26,6 @@ export const SOVEREIGN_CLOUD_SECTION = 'microsoft-sovereign-cloud';
 export const SOVEREIGN_ENVIRONMENT_SETTING = 'environment';
 export const SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING = 'customEnvironment';
 
-export type { SignInMethod };
 export const SIGN_IN_METHODS: readonly SignInMethod[] = ['vscode', 'azureCli', 'servicePrincipal'];
 
 /** The subset of vscode's `WorkspaceConfiguration.inspect()` result that matters here. */

@@ -106,14 +106,12 @@ export class VSCodeAccount extends AccountBase implements AzureAccount {
   }
 
   async listTenantsNeedingSignIn(): Promise<TenantNeedingSignIn[]> {
-    const tenants = await this.provider.getTenants();
-    const needing: TenantNeedingSignIn[] = [];
-    for (const tenant of tenants) {
-      if (tenant.tenantId && !(await this.provider.isSignedIn(tenant.tenantId, tenant.account))) {
-        needing.push({ tenantId: tenant.tenantId, displayName: tenant.displayName, accountLabel: tenant.account.label });
-      }
-    }
-    return needing;
+    const tenants = (await this.provider.getTenants()).filter((tenant) => tenant.tenantId);
+    // Each answer comes from VS Code's session cache: ask about all tenants at once.
+    const signedIn = await Promise.all(tenants.map((tenant) => this.provider.isSignedIn(tenant.tenantId, tenant.account)));
+    return tenants
+      .filter((_, index) => !signedIn[index])
+      .map((tenant) => ({ tenantId: tenant.tenantId!, displayName: tenant.displayName, accountLabel: tenant.account.label }));
   }
 
   async signIn(tenantId?: string): Promise<boolean> {

@@ -46,7 +46,7 @@ export interface IdentityErrorDetails {
 }
 
 /** A fix the UI can offer with one click. */
-export type IdentityErrorRemedy = 'useAzureCliSignIn';
+type IdentityErrorRemedy = 'useAzureCliSignIn';
 
 export class IdentityError extends Error {
   readonly kind: IdentityErrorKind;

@@ -28,7 +28,7 @@ export type IdentityPlan =
   | { outcome: 'refused'; reason: RefusedReason; message: string };
 
 export type UnchangedReason = 'alreadyEnabled' | 'alreadyDisabled' | 'alreadyAssigned' | 'noUserAssigned';
-export type RefusedReason = 'notAssociated' | 'noIdentitiesGiven' | 'notAUserAssignedIdentityId' | 'changedSinceReviewed';
+type RefusedReason = 'notAssociated' | 'noIdentitiesGiven' | 'notAUserAssignedIdentityId' | 'changedSinceReviewed';
 
 export function hasSystemAssigned(type: IdentityType): boolean {
   return type === 'SystemAssigned' || type === 'SystemAssigned, UserAssigned';

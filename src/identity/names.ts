@@ -167,7 +167,7 @@ export function quoteList(names: readonly string[]): string {
 }
 
 /** A sorted copy, by the text `key` gives (locale order); the one sorting helper for names in lists. */
-export function sortByText<T>(items: readonly T[], key: (item: T) => string): T[] {
+function sortByText<T>(items: readonly T[], key: (item: T) => string): T[] {
   return [...items].sort((a, b) => key(a).localeCompare(key(b)));
 }
 

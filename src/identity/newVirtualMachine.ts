@@ -37,7 +37,7 @@ export const DEFAULT_VM_SIZE = 'Standard_B2s';
 export const VM_SIZES: readonly string[] = [DEFAULT_VM_SIZE, 'Standard_B2ms', 'Standard_D2s_v5', 'Standard_D4s_v5', 'Standard_B1s'];
 
 /** Compute creates the NIC with this API version of Microsoft.Network. */
-export const NETWORK_API_VERSION = '2020-11-01';
+const NETWORK_API_VERSION = '2020-11-01';
 
 /** How the administrator signs in: an SSH public key (Linux) or a password (Windows). */
 export type AdminCredential = { kind: 'sshPublicKey'; publicKey: string } | { kind: 'password'; password: string };
@@ -59,7 +59,7 @@ export interface CreateVirtualMachineRequest {
 }
 
 /** The VM's `identity` in a create: ARM's type and, when any, each user-assigned id with an empty object. */
-export interface NewVmIdentity {
+interface NewVmIdentity {
   type: IdentityType;
   userAssignedIdentities?: Record<string, Record<string, never>>;
 }

@@ -71,7 +71,7 @@ export interface IdentityOperationsOptions {
 }
 
 /** A VM given as a reference, or as already read (then its identity spares a GET where that is enough). */
-export type VmRefOrVirtualMachine = VmRef | VirtualMachine;
+type VmRefOrVirtualMachine = VmRef | VirtualMachine;
 
 export class IdentityOperations {
   private readonly maxWriteAttempts: number;

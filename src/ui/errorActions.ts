@@ -6,7 +6,7 @@ import type { IdentityError } from '../identity/errors';
 
 const t = vscode.l10n.t;
 
-export interface ErrorButton {
+interface ErrorButton {
   title: string;
   callback: () => Promise<void>;
 }

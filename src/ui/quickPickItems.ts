@@ -97,7 +97,7 @@ export function assignIdentityEntries(
 }
 
 /** "all" carries the ids the list showed, so the removal can refuse if the VM's set changed since. */
-export type RemovePick = { kind: 'identity'; id: string } | { kind: 'all'; ids: string[] };
+type RemovePick = { kind: 'identity'; id: string } | { kind: 'all'; ids: string[] };
 
 /** The identities on the VM, with "Remove all" first when there is more than one. */
 export function removeIdentityEntries(vm: VirtualMachine, t: Localize): PickEntry<RemovePick>[] {
