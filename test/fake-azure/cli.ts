@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { stopWhenParentGoes } from '../support/lifetime';
 import { startFakeAzure } from './server';
 import { demoSeedFile } from './state';
 import type { FaultRule } from './types';
@@ -60,14 +61,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  // `npm run` runs this under `sh -c`; a SIGTERM to npm reaches sh but not this process, which would then serve on as
-  // an orphan. So a changed parent (reparented to init or a subreaper) ends it too.
-  const parent = process.ppid;
   // With npm gone its pipes may be too; a failed log line must not crash the stop.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
-  setInterval(() => {
-    if (process.ppid !== parent) stop('parent process gone');
-  }, 250).unref();
+  stopWhenParentGoes(stop);
 }
 
 main().catch((e: unknown) => {
