@@ -163,6 +163,11 @@ describe('fake Azure Run Command and IMDS', () => {
     assert.match(String(unknown.json['error_description']), /^AADSTS50001: The application named https:\/\/nothing\.example\.com\/ was not found in the tenant named /);
     const noResource = linuxScript().map((line) => line.replace(/&resource=[^'&]*/, ''));
     assert.deepEqual(printed((await runLinux('vm-web-02', noResource)).stdout).json, { error: 'invalid_request', error_description: "Required query variable 'resource' is missing" });
+    const noApiVersion = linuxScript().map((line) => line.replace('api-version=2018-02-01&', ''));
+    assert.deepEqual(printed((await runLinux('vm-web-02', noApiVersion)).stdout).json, { error: 'invalid_request', error_description: "Required query variable 'api-version' is missing" });
+    const twoSelectors = printed((await runLinux('vm-web-03', linuxScript(arm, `client_id=${seedUai('id-storage').clientId}&object_id=${seedUai('id-storage').principalId}`))).stdout);
+    assert.equal(twoSelectors.status, 400);
+    assert.equal(twoSelectors.json['error'], 'invalid_request');
   });
 
   it('substitutes named parameters ($name, ${name}) in the script, as the guest environment would', async () => {
@@ -266,6 +271,16 @@ describe('fake Azure Run Command and IMDS', () => {
     fake().addFaults([{ kind: 'lroFailed', method: 'POST', path: '/vm-web-02/runCommand$', errorCode: 'VMAgentStatusCommunicationError', errorMessage: 'The VM agent did not answer.' }]);
     const failed = await rejection(clientsFor(fake()).compute.virtualMachines.runCommand('rg-web', 'vm-web-02', { commandId: 'RunShellScript', script: linuxScript() }));
     assert.match(`${failed.code} ${failed.message}`, /VMAgentStatusCommunicationError|The VM agent did not answer/);
+    fake().addFaults([{ kind: 'lroFailed', method: 'POST', path: '/vm-web-02/runCommand$', errorCode: 'VMAgentStatusCommunicationError', errorMessage: 'The VM agent did not answer.' }]);
+    const raw = await rawFetch(fake(), `${vmPath('vm-web-02')}/runCommand?${apiVersion}`, { method: 'POST', token: await armToken(fake()), body: { commandId: 'RunShellScript', script: ['echo hi'] } });
+    let status = { body: { status: 'InProgress' } } as { body: { status: string; error?: unknown } };
+    for (let i = 0; i <= lroPolls && status.body.status === 'InProgress'; i++) {
+      status = await rawFetch(fake(), raw.headers.get('azure-asyncoperation')!.slice(fake().info.url.length), { token: await armToken(fake()) });
+    }
+    assert.deepEqual(status.body.error, { code: 'VMAgentStatusCommunicationError', message: 'The VM agent did not answer.' });
+    const atLocation = await rawFetch(fake(), raw.headers.get('location')!.slice(fake().info.url.length), { token: await armToken(fake()) });
+    assert.equal(atLocation.status, 400);
+    assert.equal(atLocation.body.error.code, 'VMAgentStatusCommunicationError');
     fake().addFaults([{ kind: 'lroNeverEnds', method: 'POST', path: '/vm-web-02/runCommand$' }]);
     const token = await armToken(fake());
     const body = { commandId: 'RunShellScript', script: ['echo hi'] };
