@@ -19,6 +19,7 @@ import {
 } from './state';
 import { authorizationFailed, isAllowed, linkedAuthorizationFailed, permissionsAt, roleDefinition, scopeContains } from './rbac';
 import { checkVmNetwork, networkRoutes } from './network';
+import { runCommandOperationStatus, runCommandRoutes, type RunCommandRuntime } from './runCommand';
 
 export interface LroOperation {
   id: string;
@@ -41,6 +42,8 @@ export interface ArmContext {
   lroPolls: number;
   retryAfterSeconds: number;
   operations: Map<string, LroOperation>;
+  /** Run Command's operations and managed run commands (runCommand.ts). */
+  runCommands: RunCommandRuntime;
   /** The lroFailed / lroNeverEnds fault that applies to this write, if any (consumed). */
   takeLroFault(method: string, path: string): { kind: 'lroFailed' | 'lroNeverEnds'; errorCode?: string; errorMessage?: string } | undefined;
 }
@@ -90,6 +93,7 @@ const routes: Route[] = [
     methods: { GET: getUserAssignedIdentity, PUT: putUserAssignedIdentity, PATCH: patchUserAssignedIdentity, DELETE: deleteUserAssignedIdentity },
   },
   ...networkRoutes(),
+  ...runCommandRoutes(),
 ];
 
 export function handleArmRequest(req: FakeRequest, ctx: ArmContext): FakeResponse {
@@ -422,7 +426,7 @@ function listVirtualMachines(req: FakeRequest, ctx: ArmContext, [subscriptionId,
 }
 
 /** The VM of a request's path, after the RBAC check, or the 403/404 answer. */
-function targetVm(req: FakeRequest, ctx: ArmContext, params: string[], action: string, notFoundCode: 'ResourceNotFound' | 'PatchResourceNotFound'): StateVirtualMachine | FakeResponse {
+export function targetVm(req: FakeRequest, ctx: ArmContext, params: string[], action: string, notFoundCode: 'ResourceNotFound' | 'PatchResourceNotFound'): StateVirtualMachine | FakeResponse {
   const [subscriptionId, resourceGroup, name] = params as [string, string, string];
   const denied = deny(req, ctx, action, vmResourceId(subscriptionId, resourceGroup, name));
   if (denied) return denied;
@@ -651,6 +655,8 @@ function finishOperation(ctx: ArmContext, op: LroOperation): void {
 function getOperation(req: FakeRequest, ctx: ArmContext, [subscriptionId, , operationId]: string[]): FakeResponse {
   const denied = deny(req, ctx, 'Microsoft.Compute/locations/operations/read', `/subscriptions/${subscriptionId}`);
   if (denied) return denied;
+  const runCommandStatus = runCommandOperationStatus(req, ctx, subscriptionId!, operationId!);
+  if (runCommandStatus) return runCommandStatus;
   const op = ctx.operations.get(operationId!);
   // An operation is found only under the subscription of the VM it writes.
   if (!op || !scopeContains(`/subscriptions/${subscriptionId}`, op.vmId)) return armError(404, 'NotFound', `The operation '${operationId}' could not be found.`);
@@ -694,7 +700,7 @@ function isValidArmResourceName(name: string): boolean {
 }
 
 /** 'East US' and 'eastus' are one region. */
-function normalizedLocation(location: string): string {
+export function normalizedLocation(location: string): string {
   return location.replace(/\s+/g, '').toLowerCase();
 }
 

@@ -21,7 +21,11 @@ export interface TokenClaims {
   idtyp: 'app' | 'user';
   upn?: string;
   roles?: string[];
-  ver: '2.0';
+  /** v1.0 tokens (what IMDS gives managed identities, imds.ts): appidacr, idp and the managed identity's xms_mirid. */
+  appidacr?: string;
+  idp?: string;
+  xms_mirid?: string;
+  ver: '1.0' | '2.0';
 }
 
 /** Signs and checks RS256 tokens with a key made when the fake starts, so no token outlives its fake. */

@@ -11,6 +11,7 @@ import { loadSeed, stateFromSeed } from './state';
 import { armError, checkRoleAssignments, handleArmRequest, type ArmContext, type LroOperation } from './arm';
 import { armAuthenticationFailure, checkBearerToken, entraError, graphAuthenticationFailure, handleLoginRequest, TokenService, type TokenClaims } from './auth';
 import { graphErrorBody, handleGraphRequest } from './graph';
+import { RunCommandRuntime } from './runCommand';
 
 export const certsDir = join(__dirname, 'certs');
 export const caFile = join(certsDir, 'ca.pem');
@@ -167,12 +168,14 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   const graphEndpoint = `${url}/graph`;
   const tokens = new TokenService(authorityHost, { arm: resourceManagerEndpoint, graph: graphEndpoint });
   const operations = new Map<string, LroOperation>();
+  const runCommands = new RunCommandRuntime(tokens);
   const armContext = (): ArmContext => ({
     state,
     pageSize: options.pageSize ?? 50,
     lroPolls: options.lroPolls ?? 1,
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
     operations,
+    runCommands,
     takeLroFault: (method, path) => {
       const rule = takeFault(method, path, ['lroFailed', 'lroNeverEnds']);
       if (!rule) return undefined;
@@ -195,6 +198,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   const clearOperations = () => {
     for (const op of operations.values()) clearTimeout(op.timer);
     operations.clear();
+    runCommands.clear();
   };
 
   const reset = () => {

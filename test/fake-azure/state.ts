@@ -119,6 +119,7 @@ function vmFromSeed(state: FakeState, seedVm: SeedVirtualMachine): StateVirtualM
     vmSize: seedVm.vmSize ?? 'Standard_B2s',
     osType: seedVm.osType ?? 'Linux',
     powerState: seedVm.powerState ?? 'running',
+    ...(seedVm.tools ? { tools: [...seedVm.tools] } : {}),
     provisioningState: 'Succeeded',
     etag: '"1"',
     identity,

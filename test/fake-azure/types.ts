@@ -70,6 +70,8 @@ export interface SeedVirtualMachine {
   vmSize?: string;
   osType?: 'Linux' | 'Windows';
   powerState?: 'running' | 'stopped' | 'deallocated';
+  /** Commands the guest has for Run Command scripts (runCommand.ts); absent: ['curl']. `[]` is an image without curl. */
+  tools?: string[];
   identity?: {
     type: 'None' | 'SystemAssigned' | 'UserAssigned' | 'SystemAssigned, UserAssigned';
     /** With SystemAssigned: the object id of its service principal (created in Graph state at load). */
@@ -180,6 +182,8 @@ export interface StateVirtualMachine {
   vmSize: string;
   osType: 'Linux' | 'Windows';
   powerState: 'running' | 'stopped' | 'deallocated';
+  /** As in the seed; absent means the default (curl present). */
+  tools?: string[];
   provisioningState: string;
   etag: string;
   identity: StateVmIdentity;
