@@ -324,6 +324,9 @@ describe('fake Entra interactive sign-in', () => {
 
     const raw = await rawFetch(fake(), '/tenants?api-version=2022-12-01', { token: (await refresh(fake(), await refreshTokenOf(fake(), nestor), 'organizations')).body['access_token'] });
     assert.equal(raw.body.value.length, 5);
+    // The keys of Microsoft's GetTenants example (azure-rest-api-specs, Microsoft.Resources 2022-12-01), whose optional
+    // tenantBrandingLogoUrl the fake leaves out.
+    assert.deepEqual(Object.keys(raw.body.value[0]).sort(), ['countryCode', 'defaultDomain', 'displayName', 'domains', 'id', 'tenantCategory', 'tenantId', 'tenantType']);
     assert.match(raw.body.nextLink, /^https:\/\/127\.0\.0\.1:\d+\/tenants\?/);
     const admin = await rawFetch(fake(), '/tenants?api-version=2022-12-01', { token: fake().mintToken(demo.admin.id, fake().info.resourceManagerEndpoint) });
     assert.deepEqual(admin.body.value.map((t: { tenantId: string }) => t.tenantId), [contoso], 'an application lists its own tenant');
