@@ -237,6 +237,9 @@ describe('fake Entra interactive sign-in', () => {
     assert.notEqual(rotated.body['refresh_token'], first, 'a new refresh token every time');
     assert.equal((await refresh(fake(), first, 'organizations')).status, 200, 'the old one is not revoked (as in Entra)');
     assert.equal(decodeJwt(rotated.body['access_token'])['tid'], contoso);
+    const common = await refresh(fake(), first, 'common');
+    assert.equal(decodeJwt(common.body['access_token'])['tid'], contoso, '/common, like /organizations, means the home tenant');
+    assert.equal(decodeJwt((await refresh(fake(), first, contoso)).body['access_token'])['oid'], megan.id);
 
     const blocked = await refresh(fake(), rotated.body['refresh_token'], fabrikam);
     assert.equal(blocked.status, 400);
