@@ -20,6 +20,7 @@ import {
 import { authorizationFailed, isAllowed, linkedAuthorizationFailed, permissionsAt, roleDefinition, scopeContains } from './rbac';
 import { checkVmNetwork, networkRoutes } from './network';
 import { runCommandOperationStatus, runCommandRoutes, type RunCommandRuntime } from './runCommand';
+import { tenantRoutes } from './tenants';
 
 export interface LroOperation {
   id: string;
@@ -94,6 +95,7 @@ const routes: Route[] = [
   },
   ...networkRoutes(),
   ...runCommandRoutes(),
+  ...tenantRoutes(),
 ];
 
 export function handleArmRequest(req: FakeRequest, ctx: ArmContext): FakeResponse {
