@@ -315,7 +315,8 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
     void (async () => {
       const started = Date.now();
       const method = (req.method ?? 'GET').toUpperCase();
-      const parsed = new URL(req.url ?? '/', url);
+      // A leading '//' (an SDK joining '/' with a scope or id that starts with '/') must stay a path, not become a host.
+      const parsed = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), url);
       // Kept percent-encoded: each face decodes its own segments once. Double slashes come from clients joining
       // an endpoint that ends in '/' with a path that starts with one.
       const path = parsed.pathname.replace(/\/{2,}/g, '/');
