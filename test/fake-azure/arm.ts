@@ -17,7 +17,7 @@ import {
   addManagedIdentityServicePrincipal,
   deleteServicePrincipal,
 } from './state';
-import { authorizationFailed, isAllowed, linkedAuthorizationFailed, permissionsAt, roleDefinition, scopeContains } from './rbac';
+import { authorizationFailed, isAllowed, linkedAuthorizationFailed, permissionsAt, roleByName, scopeContains } from './rbac';
 import { checkVmNetwork, networkRoutes } from './network';
 import { authorizationRoutes } from './authorization';
 import { genericResourceRoutes } from './genericResources';
@@ -865,5 +865,5 @@ function deleteUserAssignedIdentity(req: FakeRequest, ctx: ArmContext, params: s
 
 // Keeps the role table honest at load: every seeded assignment must name a role this fake knows.
 export function checkRoleAssignments(state: FakeState): void {
-  for (const ra of state.roleAssignments) roleDefinition(ra.roleDefinitionName, state);
+  for (const ra of state.roleAssignments) roleByName(ra.roleDefinitionName, state);
 }

@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   if (pageSize < 1) throw new Error(`--page-size must be at least 1.\n${usage}`);
   const latencyMs = count('latency-ms', values['latency-ms'], 0)!;
   const lroPolls = count('lro-polls', values['lro-polls'], 1)!;
+  const principalReplicationSeconds = count('principal-replication-seconds', values['principal-replication-seconds'], 0)!;
   const fake = await startFakeAzure({
     port: count('port', values.port, 0)!,
     seed: seedFile,
@@ -48,11 +49,11 @@ async function main(): Promise<void> {
     lroPolls,
     pageSize,
     retryAfterSeconds: count('retry-after', values['retry-after'], 1)!,
-    principalReplicationSeconds: count('principal-replication-seconds', values['principal-replication-seconds'], 0)!,
+    principalReplicationSeconds,
     faults: Array.isArray(faults) ? faults : [faults],
     log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
   });
-  process.stdout.write(`${JSON.stringify({ ...fake.info, seed: seedFile, latencyMs, lroPolls, pageSize, controlUrl: `${fake.info.url}/_control` })}\n`);
+  process.stdout.write(`${JSON.stringify({ ...fake.info, seed: seedFile, latencyMs, lroPolls, pageSize, principalReplicationSeconds, controlUrl: `${fake.info.url}/_control` })}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
