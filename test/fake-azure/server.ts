@@ -31,6 +31,9 @@ export interface LoggedRequest {
   method: string;
   path: string;
   status: number;
+  /** Milliseconds the fake spent answering (reading the body, checking the token, the handler, writing the answer),
+   *  without the injected latency or delay faults: what a benchmark subtracts from the measured time. */
+  serviceMs: number;
 }
 
 export interface RunningFakeAzure {
@@ -54,6 +57,11 @@ interface ActiveFault {
 }
 
 const loopbackAddresses = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/** Milliseconds to a hundredth: finer than any latency worth measuring, short in the log. */
+function roundMs(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
 
 function delay(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
@@ -292,6 +300,9 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const started = Date.now();
+      // Service time is counted in pieces around the injected waits, never across them.
+      let serviceStarted = performance.now();
+      let serviceMs = 0;
       const method = (req.method ?? 'GET').toUpperCase();
       const parsed = new URL(req.url ?? '/', url);
       // Kept percent-encoded: each face decodes its own segments once. Double slashes come from clients joining
@@ -309,14 +320,17 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       }
       let response: FakeResponse;
       const fault = takeFault(method, path, ['status', 'drop', 'delay']);
+      serviceMs += performance.now() - serviceStarted;
       await delay(latencyMs);
+      if (fault?.kind === 'delay') await delay(fault.delayMs ?? 1000);
+      serviceStarted = performance.now();
       if (fault?.kind === 'drop') {
-        requestLog.push({ method, path, status: 0 });
-        log(`${method} ${path} dropped (fault) ${Date.now() - started}ms`);
+        serviceMs = roundMs(serviceMs + performance.now() - serviceStarted);
+        requestLog.push({ method, path, status: 0, serviceMs });
+        log(`${method} ${path} dropped (fault) ${Date.now() - started}ms service ${serviceMs}ms`);
         req.socket.destroy();
         return;
       }
-      if (fault?.kind === 'delay') await delay(fault.delayMs ?? 1000);
       if (fault?.kind === 'status') {
         const clientRequestId = req.headers['client-request-id'];
         response = faultAnswer(fault, path, requestId, typeof clientRequestId === 'string' ? clientRequestId : requestId);
@@ -330,9 +344,10 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       }
       const isArm = !path.startsWith('/graph') && !path.startsWith('/login');
       send(res, response, requestId, isArm ? rateLimitHeaders(method) : {});
-      requestLog.push({ method, path, status: response.status });
+      serviceMs = roundMs(serviceMs + performance.now() - serviceStarted);
+      requestLog.push({ method, path, status: response.status, serviceMs });
       // The path only: query strings and headers (Authorization) never reach the log.
-      log(`${method} ${path} ${response.status} ${Date.now() - started}ms`);
+      log(`${method} ${path} ${response.status} ${Date.now() - started}ms service ${serviceMs}ms`);
     })().catch((e: unknown) => {
       log(`fake-azure failed on a request: ${(e as Error).message}`);
       if (!res.headersSent) res.writeHead(500);
