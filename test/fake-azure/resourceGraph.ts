@@ -16,6 +16,32 @@ export function resourceGraphRoutes(): Route[] {
 
 type Row = Record<string, unknown>;
 
+/** The ARM answer of a row's resource, built on first use: most rows of a large query are filtered or paged away. */
+class ArmBody {
+  private built: { properties?: unknown; tags?: unknown; identity?: unknown; sku?: unknown } | undefined;
+  constructor(private readonly build: () => { properties?: unknown; tags?: unknown; identity?: unknown; sku?: unknown }) {}
+  get(): { properties?: unknown; tags?: unknown; identity?: unknown; sku?: unknown } {
+    return (this.built ??= this.build());
+  }
+}
+
+/** A column whose value comes from the ARM answer; rows carry it until a filter, a sort or the answer reads it. */
+class DeferredColumn {
+  constructor(private readonly body: ArmBody, private readonly key: 'properties' | 'tags' | 'identity' | 'sku', private readonly empty: unknown) {}
+  get(): unknown {
+    return this.body.get()[this.key] ?? this.empty;
+  }
+}
+
+function columnValue(value: unknown): unknown {
+  return value instanceof DeferredColumn ? value.get() : value;
+}
+
+/** A row as the answer shows it. */
+function materialize(row: Row): Row {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, columnValue(v)]));
+}
+
 // ---------- Errors in ARG's shape ----------
 
 /** ARG's 400: a support line in `message`, what went wrong in `details` (seen in Azure/azure-powershell#13762, Azure/aztfexport#485). */
@@ -326,7 +352,7 @@ function evaluate(expr: Expr, row: Row): unknown {
       return expr.value;
     case 'path': {
       if (!(expr.column in row)) throw new QueryError({ code: 'FailedToResolveColumn', message: `Failed to resolve column or scalar expression named '${expr.column}'` });
-      let value: unknown = row[expr.column];
+      let value: unknown = columnValue(row[expr.column]);
       for (const key of expr.keys) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
       return value ?? null;
     }
@@ -357,6 +383,12 @@ function evaluate(expr: Expr, row: Row): unknown {
     case 'compare':
       return compare(expr.op, evaluate(expr.left, row), evaluate(expr.right, row)) !== expr.negated;
   }
+}
+
+/** A column as project/extend carries it: a plain column reference stays deferred, anything else is computed. */
+function project(expr: Expr, row: Row): unknown {
+  if (expr.kind === 'path' && expr.keys.length === 0 && expr.column in row) return row[expr.column];
+  return evaluate(expr, row);
 }
 
 function truthy(value: unknown): boolean {
@@ -402,11 +434,18 @@ function sortKey(value: unknown): string | number {
 
 function run(operators: Operator[], rows: Row[]): Row[] {
   // Stable order by id until the query orders otherwise, so that pages do not overlap (ARG: "stable sorted fashion").
-  let result = [...rows].sort((a, b) => asText(a['id']).toLowerCase().localeCompare(asText(b['id']).toLowerCase()));
+  let result = rows.map((row) => ({ row, key: asText(row['id']).toLowerCase() }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ row }) => row);
   for (const op of operators) {
     if (op.kind === 'where') result = result.filter((row) => truthy(evaluate(op.predicate, row)));
-    else if (op.kind === 'project') result = result.map((row) => Object.fromEntries(op.columns.map((c) => [c.name, evaluate(c.expr, row)])));
-    else if (op.kind === 'extend') result = result.map((row) => ({ ...row, ...Object.fromEntries(op.columns.map((c) => [c.name, evaluate(c.expr, row)])) }));
+    else if (op.kind === 'project' || op.kind === 'extend') {
+      result = result.map((row) => {
+        const projected: Row = op.kind === 'extend' ? { ...row } : {};
+        for (const c of op.columns) projected[c.name] = project(c.expr, row);
+        return projected;
+      });
+    }
     else if (op.kind === 'limit') result = result.slice(0, op.count);
     else if (op.kind === 'order') {
       const keyed = result.map((row) => ({ row, keys: op.keys.map((k) => sortKey(evaluate(k.expr, row))) }));
@@ -437,11 +476,14 @@ function run(operators: Operator[], rows: Row[]): Row[] {
 
 // ---------- The Resources table ----------
 
-function resourceRow(state: FakeState, item: { id: string; subscriptionId: string; resourceGroup: string; name: string; location: string }, fields: Row): Row {
+type Located = { id: string; subscriptionId: string; resourceGroup: string; name: string; location: string };
+
+/** A Resources row: the cheap columns at once, those from the ARM answer deferred. */
+function resourceRow(state: FakeState, item: Located, type: string, body: ArmBody): Row {
   return {
     id: item.id,
     name: item.name,
-    type: '',
+    type,
     tenantId: tenantOfSubscription(state, item.subscriptionId),
     kind: '',
     location: item.location.replace(/\s+/g, '').toLowerCase(),
@@ -449,45 +491,57 @@ function resourceRow(state: FakeState, item: { id: string; subscriptionId: strin
     resourceGroup: item.resourceGroup.toLowerCase(),
     subscriptionId: item.subscriptionId,
     managedBy: '',
-    sku: null,
+    sku: new DeferredColumn(body, 'sku', null),
     plan: null,
-    properties: {},
-    tags: {},
-    identity: null,
+    properties: new DeferredColumn(body, 'properties', {}),
+    tags: new DeferredColumn(body, 'tags', {}),
+    identity: new DeferredColumn(body, 'identity', null),
     zones: null,
     extendedLocation: null,
-    ...fields,
   };
 }
 
 /** Every row of the Resources table, with the ARM type each needs `/read` on. */
-function resourceRows(state: FakeState): { row: Row; readAction: string }[] {
-  const rows: { row: Row; readAction: string }[] = [];
-  for (const vm of state.virtualMachines) {
-    const body = vmBody(vm) as { properties: unknown; tags: unknown; identity?: unknown };
-    rows.push({
+function resourceRows(state: FakeState): { item: Located; row: Row; readAction: string }[] {
+  return [
+    ...state.virtualMachines.map((vm) => ({
+      item: vm,
       readAction: 'Microsoft.Compute/virtualMachines/read',
-      row: resourceRow(state, vm, { type: 'microsoft.compute/virtualmachines', properties: body.properties, tags: body.tags, identity: body.identity ?? null }),
-    });
-  }
-  for (const scaleSet of scaleSets({ state })) {
-    const body = scaleSetBody(scaleSet) as { properties: unknown; tags: unknown; identity?: unknown; sku: unknown };
-    rows.push({
+      row: resourceRow(state, vm, 'microsoft.compute/virtualmachines', new ArmBody(() => vmBody(vm))),
+    })),
+    ...scaleSets({ state }).map((scaleSet) => ({
+      item: scaleSet,
       readAction: 'Microsoft.Compute/virtualMachineScaleSets/read',
-      row: resourceRow(state, scaleSet, { type: 'microsoft.compute/virtualmachinescalesets', sku: body.sku, properties: body.properties, tags: body.tags, identity: body.identity ?? null }),
-    });
-  }
-  for (const uai of state.userAssignedIdentities) {
-    rows.push({
+      row: resourceRow(state, scaleSet, 'microsoft.compute/virtualmachinescalesets', new ArmBody(() => scaleSetBody(scaleSet))),
+    })),
+    ...state.userAssignedIdentities.map((uai) => ({
+      item: uai,
       readAction: 'Microsoft.ManagedIdentity/userAssignedIdentities/read',
-      row: resourceRow(state, uai, {
-        type: 'microsoft.managedidentity/userassignedidentities',
+      row: resourceRow(state, uai, 'microsoft.managedidentity/userassignedidentities', new ArmBody(() => ({
         properties: { tenantId: uai.tenantId, principalId: uai.principalId, clientId: uai.clientId, isolationScope: 'None' },
         tags: structuredClone(uai.tags),
-      }),
-    });
-  }
-  return rows;
+      }))),
+    })),
+  ];
+}
+
+/**
+ * Whether the caller may read a resource, as rbac.isAllowed answers it, with each of the caller's assignments judged
+ * once per action rather than once per row (a query reads every row of the tenant).
+ */
+function readChecker(state: FakeState, principalId: string): (action: string, resourceId: string) => boolean {
+  const mine = state.roleAssignments.filter((ra) => sameId(ra.principalId, principalId));
+  const granting = new Map<string, string[]>();
+  return (action, resourceId) => {
+    let scopes = granting.get(action);
+    if (!scopes) {
+      scopes = mine.filter((ra) => isAllowed({ ...state, roleAssignments: [ra] }, principalId, action, ra.scope)).map((ra) => ra.scope.replace(/\/+$/, '').toLowerCase());
+      granting.set(action, scopes);
+    }
+    // scopeContains, with the scopes prepared once.
+    const id = resourceId.toLowerCase();
+    return scopes.some((scope) => scope === '' || id === scope || id.startsWith(`${scope}/`));
+  };
 }
 
 // ---------- The route ----------
@@ -588,8 +642,10 @@ function queryResources(req: FakeRequest, ctx: ArmContext): FakeResponse {
   const scoped = body.subscriptions === undefined
     ? inTenant
     : inTenant.filter((s) => (body.subscriptions as string[]).some((id) => sameId(id.replace(/^\/subscriptions\//i, ''), s.subscriptionId)));
+  const mayRead = readChecker(ctx.state, req.caller.oid);
+  const scopedIds = new Set(scoped.map((s) => s.subscriptionId.toLowerCase()));
   const visible = resourceRows(ctx.state)
-    .filter(({ row, readAction }) => scoped.some((s) => sameId(s.subscriptionId, row['subscriptionId'] as string)) && isAllowed(ctx.state, req.caller.oid, readAction, row['id'] as string))
+    .filter(({ item, readAction }) => scopedIds.has(item.subscriptionId.toLowerCase()) && mayRead(readAction, item.id))
     .map(({ row }) => row);
 
   let rows: Row[];
@@ -599,7 +655,7 @@ function queryResources(req: FakeRequest, ctx: ArmContext): FakeResponse {
     if (e instanceof QueryError) return argError(400, [invalidQueryDetail, e.detail]);
     throw e;
   }
-  const pageRows = rows.slice(skip, skip + top);
+  const pageRows = rows.slice(skip, skip + top).map(materialize);
   const more = skip + pageRows.length < rows.length;
   // Pages need the id column to continue (ARG: "id field is required ... to return the pages in stable sorted fashion").
   const pageable = rows.length === 0 || 'id' in rows[0]!;
