@@ -45,6 +45,8 @@ export interface ArmContext {
   lroPolls: number;
   retryAfterSeconds: number;
   operations: Map<string, LroOperation>;
+  /** The state Resource Graph answers from: the live one, or an older copy when a lag is configured. */
+  resourceGraphState?: () => FakeState;
   /** The lroFailed / lroNeverEnds fault that applies to this write, if any (consumed). */
   takeLroFault(method: string, path: string): { kind: 'lroFailed' | 'lroNeverEnds'; errorCode?: string; errorMessage?: string } | undefined;
 }

@@ -638,13 +638,15 @@ function queryResources(req: FakeRequest, ctx: ArmContext): FakeResponse {
   }
 
   // Scope: the listed subscriptions of the caller's tenant, or all of them (a tenant query); then what the caller may read.
+  // Rows from the indexed copy (ARG lags ARM when the fake is told to); who may read them is decided now, by ARM's RBAC.
+  const indexed = ctx.resourceGraphState?.() ?? ctx.state;
   const inTenant = ctx.state.subscriptions.filter((s) => sameId(s.tenantId, req.caller.tid));
   const scoped = body.subscriptions === undefined
     ? inTenant
     : inTenant.filter((s) => (body.subscriptions as string[]).some((id) => sameId(id.replace(/^\/subscriptions\//i, ''), s.subscriptionId)));
   const mayRead = readChecker(ctx.state, req.caller.oid);
   const scopedIds = new Set(scoped.map((s) => s.subscriptionId.toLowerCase()));
-  const visible = resourceRows(ctx.state)
+  const visible = resourceRows(indexed)
     .filter(({ item, readAction }) => scopedIds.has(item.subscriptionId.toLowerCase()) && mayRead(readAction, item.id))
     .map(({ row }) => row);
 

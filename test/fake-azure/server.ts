@@ -25,6 +25,8 @@ export interface FakeAzureOptions {
   log?: (line: string) => void;
   /** Retry-After (seconds) on long-running answers; the SDK waits this long between polls. Default 1. */
   retryAfterSeconds?: number;
+  /** Resource Graph answers from the state as it was this many milliseconds ago (ARG lags ARM). Default 0: at once. */
+  resourceGraphLagMs?: number;
 }
 
 export interface LoggedRequest {
@@ -144,6 +146,18 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let faults: ActiveFault[] = [];
   let requestLog: LoggedRequest[] = [];
+  // With a Resource Graph lag: copies of the state after each ARM write, oldest first (the first one the seed's).
+  const resourceGraphLagMs = options.resourceGraphLagMs ?? 0;
+  let stateHistory: { at: number; state: FakeState }[] = resourceGraphLagMs > 0 ? [{ at: -Infinity, state: structuredClone(state) }] : [];
+  const resourceGraphState = (): FakeState => {
+    if (resourceGraphLagMs <= 0) return state;
+    const cutoff = Date.now() - resourceGraphLagMs;
+    // The newest copy old enough to be indexed; older ones are no longer needed.
+    let visible = 0;
+    while (visible + 1 < stateHistory.length && stateHistory[visible + 1]!.at <= cutoff) visible += 1;
+    stateHistory = stateHistory.slice(visible);
+    return stateHistory[0]!.state;
+  };
   const sockets = new Set<Socket>();
   const rateLimit = { reads: 12000, writes: 1200, windowStart: Date.now() };
 
@@ -181,6 +195,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
     lroPolls: options.lroPolls ?? 1,
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
     operations,
+    resourceGraphState,
     takeLroFault: (method, path) => {
       const rule = takeFault(method, path, ['lroFailed', 'lroNeverEnds']);
       if (!rule) return undefined;
@@ -207,6 +222,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
 
   const reset = () => {
     state = stateFromSeed(seed);
+    stateHistory = resourceGraphLagMs > 0 ? [{ at: -Infinity, state: structuredClone(state) }] : [];
     clearOperations();
     faults = [];
     requestLog = [];
@@ -272,7 +288,9 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       baseUrl: url,
     };
     if (isGraph) return handleGraphRequest(fakeRequest, state, { pageSize: options.pageSize ?? 50 });
-    return handleArmRequest(fakeRequest, armContext());
+    const armResponse = handleArmRequest(fakeRequest, armContext());
+    if (resourceGraphLagMs > 0 && method !== 'GET' && method !== 'POST') stateHistory.push({ at: Date.now(), state: structuredClone(state) });
+    return armResponse;
   }
 
   function send(res: ServerResponse, response: FakeResponse, requestId: string, extraHeaders: Record<string, string>) {

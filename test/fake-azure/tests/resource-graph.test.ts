@@ -235,3 +235,27 @@ describe('fake Azure service time', () => {
     }
   });
 });
+
+describe('fake Azure Resource Graph lag', () => {
+  it('answers from the state as it was resourceGraphLagMs ago when told to, while ARM answers the write at once', async () => {
+    const fake = await startFakeAzureForTests({ resourceGraphLagMs: 1500 });
+    try {
+      const identityOf = async () => (await query(fake, { query: "Resources | where name =~ 'vmss-api' | project id, identity" })).body.data[0].identity;
+      assert.equal(await identityOf(), null);
+      const token = await armToken(fake);
+      const written = await rawFetch(fake, `/subscriptions/${demo.production}/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachineScaleSets/vmss-api?api-version=2025-04-01`, {
+        method: 'PATCH',
+        token,
+        body: { identity: { type: 'SystemAssigned' } },
+      });
+      assert.equal(written.body.identity.type, 'SystemAssigned', 'ARM answers the new identity');
+      assert.equal(await identityOf(), null, 'Resource Graph still has the old row');
+      await new Promise((resolve) => setTimeout(resolve, 1600));
+      assert.equal((await identityOf())?.type, 'SystemAssigned', 'after the lag the row is current');
+      fake.reset();
+      assert.equal(await identityOf(), null, 'reset goes back to the seed for Resource Graph too');
+    } finally {
+      await fake.stop();
+    }
+  });
+});
