@@ -591,39 +591,39 @@ function failedIdentityOperation(vmId: string, uaiId: string): FakeResponse {
  * Checks shared by every PUT and PATCH of a VM or scale set after the resource (or its absence) is known; undefined
  * when the write may go on. `writeAction` is the resource's write action, named by LinkedAuthorizationFailed.
  */
-export function checkIdentityWrite(req: FakeRequest, ctx: ArmContext, writeAction: string, vmId: string, vm: StateIdentityHost | undefined, outcome: IdentityOutcome): FakeResponse | undefined {
+export function checkIdentityWrite(req: FakeRequest, ctx: ArmContext, writeAction: string, resourceId: string, host: StateIdentityHost | undefined, outcome: IdentityOutcome): FakeResponse | undefined {
   const unassignable = outcome.requestedIds.filter((id) => !isAllowed(ctx.state, req.caller.oid, assignAction, id));
-  if (unassignable.length > 0) return linkedAuthorizationFailed(req.caller, writeAction, vmId, assignAction, unassignable);
-  if (vm) {
-    const running = runningOperation(ctx, vm);
+  if (unassignable.length > 0) return linkedAuthorizationFailed(req.caller, writeAction, resourceId, assignAction, unassignable);
+  if (host) {
+    const running = runningOperation(ctx, host);
     if (running) return conflict();
   }
-  const precondition = checkConditions(req, vm);
+  const precondition = checkConditions(req, host);
   if (precondition) return precondition;
   const missing = outcome.requestedIds.find((id) => !findUserAssignedIdentity(ctx.state, id));
-  if (missing) return failedIdentityOperation(vmId, missing);
+  if (missing) return failedIdentityOperation(resourceId, missing);
   return undefined;
 }
 
-export function applyIdentity(state: FakeState, vm: StateIdentityHost, outcome: IdentityOutcome): void {
-  const wasSystem = hasSystemAssigned(vm.identity.type);
+export function applyIdentity(state: FakeState, host: StateIdentityHost, outcome: IdentityOutcome): void {
+  const wasSystem = hasSystemAssigned(host.identity.type);
   const isSystem = hasSystemAssigned(outcome.type);
-  vm.identity.type = outcome.type;
-  vm.identity.userAssignedIdentities = outcome.userAssignedIdentities;
-  if (isSystem && !wasSystem) enableSystemAssignedIdentity(state, vm);
-  if (!isSystem && wasSystem) disableSystemAssignedIdentity(state, vm);
+  host.identity.type = outcome.type;
+  host.identity.userAssignedIdentities = outcome.userAssignedIdentities;
+  if (isSystem && !wasSystem) enableSystemAssignedIdentity(state, host);
+  if (!isSystem && wasSystem) disableSystemAssignedIdentity(state, host);
 }
 
-export function bumpEtag(vm: StateIdentityHost): void {
-  vm.etag = `"${(Number.parseInt(normalizeEtag(vm.etag), 10) || 0) + 1}"`;
+export function bumpEtag(host: StateIdentityHost): void {
+  host.etag = `"${(Number.parseInt(normalizeEtag(host.etag), 10) || 0) + 1}"`;
 }
 
 /** Starts the long-running part of a VM or scale-set write; answers the polling headers of the write's response. */
-export function startLro(req: FakeRequest, ctx: ArmContext, vm: StateIdentityHost, provisioningState: 'Creating' | 'Updating'): Record<string, string> {
+export function startLro(req: FakeRequest, ctx: ArmContext, host: StateIdentityHost, provisioningState: 'Creating' | 'Updating'): Record<string, string> {
   const fault = ctx.takeLroFault(req.method, req.path);
   const op: LroOperation = {
     id: randomUUID(),
-    resourceId: vm.id,
+    resourceId: host.id,
     startTime: new Date().toISOString(),
     polls: 0,
     outcome: fault?.kind === 'lroNeverEnds' ? 'never' : fault?.kind === 'lroFailed' ? 'Failed' : 'Succeeded',
@@ -638,10 +638,10 @@ export function startLro(req: FakeRequest, ctx: ArmContext, vm: StateIdentityHos
     op.timer = setTimeout(() => finishOperation(ctx, op), ctx.lroPolls * ctx.retryAfterSeconds * 1000);
     op.timer.unref();
   }
-  vm.provisioningState = provisioningState;
-  const location = normalizedLocation(vm.location);
+  host.provisioningState = provisioningState;
+  const location = normalizedLocation(host.location);
   const apiVersion = req.query.get('api-version')!;
-  const operationUrl = `${req.baseUrl}/subscriptions/${vm.subscriptionId}/providers/Microsoft.Compute/locations/${location}/operations/${op.id}?p=${stableGuid(op.id)}&api-version=${encodeURIComponent(apiVersion)}`;
+  const operationUrl = `${req.baseUrl}/subscriptions/${host.subscriptionId}/providers/Microsoft.Compute/locations/${location}/operations/${op.id}?p=${stableGuid(op.id)}&api-version=${encodeURIComponent(apiVersion)}`;
   return { 'Azure-AsyncOperation': operationUrl, 'Retry-After': String(ctx.retryAfterSeconds) };
 }
 
