@@ -2,7 +2,8 @@
 // No `vscode` import here: the VS Code account lives in vscodeAccount.ts; Azure CLI and service principals here.
 import type { TokenCredential } from '@azure/core-auth';
 import { IdentityError, toIdentityError } from '../identity/errors';
-import type { AzureClientProvider, CloudEndpoints } from './clients';
+import type { CloudEndpoints } from './cloud';
+import type { AzureClientProvider } from '../identity/ports';
 import { CachingClientProvider, credentialSubscriptionSource } from './clientProvider';
 import { azureCliSignIn, servicePrincipalFromEnvironment } from './credentials';
 import type { Logger } from './logger';

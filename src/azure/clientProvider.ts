@@ -8,7 +8,8 @@ import {
   ArmVirtualMachinesClient,
   listSubscriptionsWith,
 } from './armClients';
-import type { AzureClientProvider, CallOptions, CloudEndpoints, SubscriptionClients } from './clients';
+import type { CloudEndpoints } from './cloud';
+import type { AzureClientProvider, CallOptions, SubscriptionClients } from '../identity/ports';
 import { RestGraphClient } from './graphClient';
 import type { Logger } from './logger';
 import { RestVirtualNetworksClient } from './networkClient';
@@ -33,9 +34,11 @@ export function createSubscriptionClients(
   promptingCredential?: TokenCredential,
 ): SubscriptionClients {
   const { subscriptionId } = subscription;
+  const virtualMachines = new ArmVirtualMachinesClient(cloud, credential, subscriptionId, logger);
   return {
     subscription,
-    virtualMachines: new ArmVirtualMachinesClient(cloud, credential, subscriptionId, logger),
+    virtualMachines,
+    identityHosts: { virtualMachine: virtualMachines },
     virtualNetworks: new RestVirtualNetworksClient(cloud, credential, subscriptionId, logger),
     userAssignedIdentities: new ArmUserAssignedIdentitiesClient(cloud, credential, subscriptionId, logger),
     resourceGroups: new ArmResourceGroupsClient(cloud, credential, subscriptionId, logger),

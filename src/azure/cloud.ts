@@ -1,7 +1,18 @@
 // The clouds this extension can talk to. Every client is built from one CloudEndpoints value, so the same code
 // reaches Azure, a sovereign cloud, an Azure Stack-style custom cloud or the fake Azure without change.
-import { trimTrailingSlashes } from '../identity/names';
-import type { CloudEndpoints } from './clients';
+import { trimTrailingSlashes } from '../identity/resourceIds';
+
+/** The endpoints of one cloud (Azure public, a sovereign cloud, or the fake Azure). */
+export interface CloudEndpoints {
+  name: string;
+  resourceManagerEndpoint: string;
+  /** Graph root without version, e.g. https://graph.microsoft.com */
+  graphEndpoint: string;
+  authorityHost: string;
+  /** Token scopes, e.g. https://management.azure.com/.default */
+  resourceManagerScope: string;
+  graphScope: string;
+}
 
 export interface CustomCloudEndpoints {
   resourceManagerEndpoint: string;

@@ -2,8 +2,8 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { AzureCliCredential, ClientSecretCredential } from '@azure/identity';
 import { IdentityError } from '../identity/errors';
-import { trimTrailingSlashes } from '../identity/names';
-import type { CloudEndpoints } from './clients';
+import { trimTrailingSlashes } from '../identity/resourceIds';
+import type { CloudEndpoints } from './cloud';
 import { isMicrosoftAuthorityHost } from './cloud';
 import type { ServicePrincipalEnvironment } from './settings';
 

@@ -13,7 +13,7 @@ import {
   type HttpMethods,
   type Pipeline,
 } from '@azure/core-rest-pipeline';
-import { trimTrailingSlashes } from '../identity/names';
+import { trimTrailingSlashes } from '../identity/resourceIds';
 import { requestLogPolicy, type Logger } from './logger';
 
 export interface JsonResponse {

@@ -6,7 +6,7 @@
 // depth, only user/machine values (inspect().globalValue) and defaults are read here: workspace and folder values
 // are ignored and reported.
 import type { SignInMethod } from '../identity/model';
-import type { CloudEndpoints } from './clients';
+import type { CloudEndpoints } from './cloud';
 import {
   azurePublicCloud,
   cloudForSovereignSetting,

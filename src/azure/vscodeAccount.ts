@@ -5,7 +5,7 @@ import { getSessionFromVSCode, VSCodeAzureSubscriptionProvider } from '@microsof
 import * as vscode from 'vscode';
 import { GraphSignInMissingError, IdentityError } from '../identity/errors';
 import { AccountBase, createAzureCliAccount, createServicePrincipalAccount, type AzureAccount, type Disposable, type TenantNeedingSignIn } from './account';
-import type { CloudEndpoints } from './clients';
+import type { CloudEndpoints } from './cloud';
 import { CachingClientProvider } from './clientProvider';
 import type { Logger } from './logger';
 import {

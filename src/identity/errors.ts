@@ -2,7 +2,8 @@
 // identity or group was not found, and what to do next. The request id is kept for the log; tokens never are.
 import { defaultLocalize, type Localize } from './localize';
 import type { SignInMethod } from './model';
-import { nameTakenProblem, resourceNameFromId, trimTrailingSlashes } from './names';
+import { nameTakenProblem } from './nameRules';
+import { resourceNameFromId, trimTrailingSlashes } from './resourceIds';
 import { redactSecrets } from './redact';
 
 export type IdentityErrorKind =

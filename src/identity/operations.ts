@@ -2,7 +2,7 @@
 // Every write: read the VM (with its ETag), plan the change with the pure planIdentityChange, PATCH the smallest
 // body with If-Match, wait for the long-running operation, and return the identity as Azure reports it afterwards.
 // A 409/412 (someone else wrote first) re-reads and re-plans, a bounded number of times.
-import type { AzureClientProvider, SubscriptionClients } from '../azure/clients';
+import type { AzureClientProvider, SubscriptionClients } from './ports';
 import { cancelledError, IdentityError, toIdentityError, type ErrorContext } from './errors';
 import { hasSystemAssigned, planIdentityChange } from './identityChange';
 import { defaultLocalize, type Localize } from './localize';
@@ -21,14 +21,9 @@ import type {
   VmIdentity,
   VmRef,
 } from './model';
-import {
-  nameTakenProblem,
-  parseUserAssignedIdentityId,
-  resourceNameFromId,
-  sortByDisplayName,
-  sortByName,
-  validateUserAssignedIdentityName,
-} from './names';
+import { nameTakenProblem, validateUserAssignedIdentityName } from './nameRules';
+import { sortBy } from './ordering';
+import { parseUserAssignedIdentityId, resourceNameFromId } from './resourceIds';
 import { createVirtualMachineProblem, virtualMachineBody, type CreateVirtualMachineRequest } from './newVirtualMachine';
 
 export interface CreateUserAssignedIdentityRequest {
@@ -98,7 +93,7 @@ export class IdentityOperations {
 
   listVirtualMachines(subscriptionId: string, options?: OperationOptions): Promise<VirtualMachine[]> {
     return this.run({ operation: this.t('list virtual machines') }, options, async () =>
-      sortByName(await (await this.clientsFor(subscriptionId, options)).virtualMachines.list({ signal: options?.signal })),
+      sortBy(await (await this.clientsFor(subscriptionId, options)).virtualMachines.list({ signal: options?.signal }), (vm) => vm.name),
     );
   }
 
@@ -108,13 +103,13 @@ export class IdentityOperations {
 
   listResourceGroups(subscriptionId: string, options?: OperationOptions): Promise<ResourceGroup[]> {
     return this.run({ operation: this.t('list resource groups') }, options, async () =>
-      sortByName(await (await this.clientsFor(subscriptionId, options)).resourceGroups.list({ signal: options?.signal })),
+      sortBy(await (await this.clientsFor(subscriptionId, options)).resourceGroups.list({ signal: options?.signal }), (group) => group.name),
     );
   }
 
   listUserAssignedIdentities(subscriptionId: string, options?: OperationOptions): Promise<UserAssignedIdentity[]> {
     return this.run({ operation: this.t('list user-assigned identities') }, options, async () =>
-      sortByName(await (await this.clientsFor(subscriptionId, options)).userAssignedIdentities.list({ signal: options?.signal })),
+      sortBy(await (await this.clientsFor(subscriptionId, options)).userAssignedIdentities.list({ signal: options?.signal }), (identity) => identity.name),
     );
   }
 
@@ -290,7 +285,7 @@ export class IdentityOperations {
     const context: ErrorContext = { vmName: vm.name, graphAction: 'readMemberships', operation: this.t("list the groups of '{0}'", vm.name) };
     return this.run(context, options, async () => {
       const { clients, principalId } = await this.systemPrincipal(vm, options);
-      return sortByDisplayName(await clients.graph.listMemberOf(principalId, this.graphCallOptions(options, false)));
+      return sortBy(await clients.graph.listMemberOf(principalId, this.graphCallOptions(options, false)), (group) => group.displayName);
     });
   }
 

@@ -6,7 +6,7 @@
 // Sign In says what is missing.
 import * as vscode from 'vscode';
 import type { AzureAccount, TenantNeedingSignIn } from '../azure/account';
-import type { AzureClientProvider } from '../azure/clients';
+import type { AzureClientProvider } from '../identity/ports';
 import type { SignInMethod } from '../identity/model';
 import type { SessionLike, SignInStatus } from '../tree/session';
 import { describeError } from './errors';

@@ -2,7 +2,7 @@
 // principal through the fake's token endpoint. Each test checks the fake's state afterwards, not only a message.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { AzureClientProvider, VirtualMachinesClient } from '../../src/azure/clients';
+import type { AzureClientProvider, VirtualMachinesClient } from '../../src/identity/ports';
 import { IdentityOperations } from '../../src/identity/operations';
 import type { VmRef } from '../../src/identity/model';
 import type { RunningFakeAzure } from '../fake-azure/server';
