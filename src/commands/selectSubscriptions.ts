@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Subscription } from '../identity/model';
+import { sameResourceId } from '../identity/resourceIds';
 import type { IActionContext, IAzureQuickPickItem } from '../ui/azext';
 import { subscriptionItems } from '../ui/quickPickItems';
 import { ensureSignedIn } from './resolveHost';
@@ -11,14 +12,14 @@ const t = vscode.l10n.t;
 export async function selectSubscriptions(context: IActionContext, services: Services): Promise<void> {
   await ensureSignedIn(services);
   const all = services.operations.listSubscriptions();
-  const selected = services.subscriptionFilter.selectedIds()?.map((id) => id.toLowerCase());
+  const selected = services.subscriptionFilter.selectedIds();
   const items = all.then((subscriptions) => subscriptionItems(subscriptions).map((item): IAzureQuickPickItem<Subscription> => ({ ...item })));
   const picks = await context.ui.showQuickPick(items, {
     placeHolder: t('Select the subscriptions to show'),
     loadingPlaceHolder: t('Loading subscriptions...'),
     canPickMany: true,
     // Each item's description is its subscription id.
-    isPickSelected: (pick) => !selected || selected.includes(pick.description?.toLowerCase() ?? ''),
+    isPickSelected: (pick) => !selected || selected.some((id) => sameResourceId(id, pick.description ?? '')),
     suppressPersistence: true,
     stepName: 'subscriptions',
   });

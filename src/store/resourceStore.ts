@@ -98,7 +98,7 @@ export class ResourceStore implements Disposable {
 
   /** The subscription's hosts: the loaded list (no request), the load under way, or a new load after a failure. */
   async loadHosts(subscriptionId: string): Promise<Loaded<IdentityHost[]>> {
-    const listKey = subscriptionId.toLowerCase();
+    const listKey = resourceKey(subscriptionId);
     let list = this.hostLists.get(listKey);
     if (!list || list.status === 'failed') {
       const loading: HostList = { status: 'loading', settled: this.listHosts(listKey, subscriptionId, () => loading) };
@@ -119,7 +119,7 @@ export class ResourceStore implements Disposable {
 
   /** The subscription's hosts as loaded so far, without a request; undefined when no load was asked for. */
   hostsState(subscriptionId: string): Loadable<IdentityHost[]> | undefined {
-    const list = this.hostLists.get(subscriptionId.toLowerCase());
+    const list = this.hostLists.get(resourceKey(subscriptionId));
     return list && this.toLoadable(list);
   }
 
@@ -135,7 +135,7 @@ export class ResourceStore implements Disposable {
 
   /** Lists one subscription's hosts again when next shown, leaving the other subscriptions as loaded. */
   reloadSubscription(subscriptionId: string): void {
-    this.hostLists.delete(subscriptionId.toLowerCase());
+    this.hostLists.delete(resourceKey(subscriptionId));
     this.fire({ kind: 'subscription', subscriptionId });
   }
 
@@ -165,7 +165,7 @@ export class ResourceStore implements Disposable {
   /** A created host: joins its subscription's loaded list without a request (a list not loaded yet lists it when shown). */
   addHost(host: IdentityHost): void {
     this.applyHost(host);
-    const list = this.hostLists.get(host.subscriptionId.toLowerCase());
+    const list = this.hostLists.get(resourceKey(host.subscriptionId));
     if (list?.status !== 'loaded') {
       return;
     }

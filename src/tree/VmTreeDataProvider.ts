@@ -56,7 +56,7 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
         this.changeEmitter.fire(undefined);
         return;
       case 'subscription': {
-        const node = this.subscriptionNodes.get(change.subscriptionId.toLowerCase());
+        const node = this.subscriptionNodes.get(resourceKey(change.subscriptionId));
         if (node) {
           this.changeEmitter.fire(node);
         }
@@ -165,7 +165,7 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
     this.subscriptionNodes.clear();
     return sortBy(this.subscriptionFilter.apply(subscriptions), (subscription) => subscription.displayName).map((subscription) => {
       const node: SubscriptionNode = { kind: 'subscription', subscription };
-      this.subscriptionNodes.set(subscription.subscriptionId.toLowerCase(), node);
+      this.subscriptionNodes.set(resourceKey(subscription.subscriptionId), node);
       return node;
     });
   }
