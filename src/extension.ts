@@ -16,6 +16,7 @@ import { AccountSession } from './ui/accountSession';
 import { describeError } from './ui/describeError';
 import { identityErrorButtons } from './ui/errorActions';
 import { IDENTITY_JSON_SCHEME, IdentityJsonProvider } from './ui/identityJsonProvider';
+import { vscodeWriteUi } from './ui/vscodeWriteUi';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = createAzExtLogOutputChannel(vscode.l10n.t('Azure VM Managed Identities'));
@@ -39,7 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   const tree = new VmTreeDataProvider(store, session, subscriptionFilter);
   const identityJson = new IdentityJsonProvider(operations, store);
-  const services: Services = { operations, store, identityJson, session, subscriptionFilter, log };
+  const services: Services = { operations, store, identityJson, writeUi: vscodeWriteUi, session, subscriptionFilter, log };
 
   const treeView = vscode.window.createTreeView(VMS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(

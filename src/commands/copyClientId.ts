@@ -3,7 +3,7 @@ import type { TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
 import { pickOne } from '../ui/quickPick';
 import { clientIdItems } from '../ui/quickPickItems';
-import { copyToClipboard } from '../ui/writePipeline';
+import { copyToClipboard } from '../ui/followUps';
 import { resolveHost } from './resolveHost';
 import type { Services } from './services';
 import { hasClientId } from './vmRequirements';

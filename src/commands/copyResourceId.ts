@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
-import { copyToClipboard } from '../ui/writePipeline';
+import { copyToClipboard } from '../ui/followUps';
 import { resolveHost } from './resolveHost';
 import type { Services } from './services';
 

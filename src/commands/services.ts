@@ -2,9 +2,9 @@
 import type { SubscriptionFilter } from '../tree/subscriptionFilter';
 import type { AccountSession } from '../ui/accountSession';
 import type { IAzExtLogOutputChannel } from '../ui/azext';
-import type { WriteServices } from '../ui/writePipeline';
+import type { HostWriteServices } from '../ui/hostWrites';
 
-export interface Services extends WriteServices {
+export interface Services extends HostWriteServices {
   session: AccountSession;
   subscriptionFilter: SubscriptionFilter;
   log: IAzExtLogOutputChannel;

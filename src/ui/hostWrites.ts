@@ -3,18 +3,26 @@
 import * as vscode from 'vscode';
 import { isIdentityError } from '../identity/errors';
 import type { EntraGroup, IdentityChange, IdentityHost, IdentityHostRef } from '../identity/model';
-import type { IdentityChangeResult } from '../identity/operations';
+import type { IdentityChangeResult, IdentityOperations } from '../identity/operations';
 import { sameResourceId } from '../identity/resourceIds';
 import { hostRef } from '../store/resourceStore';
-import { hostFollowUps, runWrite, type WriteServices } from './writePipeline';
+import { hostFollowUps } from './followUps';
+import type { IdentityJsonProvider } from './identityJsonProvider';
+import { runWrite, type WriteServices } from './writePipeline';
 
 const t = vscode.l10n.t;
+
+/** What writes to a host need besides the pipeline: the operations module, and the JSON tabs for their follow-up. */
+export interface HostWriteServices extends WriteServices {
+  operations: IdentityOperations;
+  identityJson: IdentityJsonProvider;
+}
 
 /**
  * An identity change, reported in the operations module's words ("Assigned 'id-a' to 'vm-1'.", "... is already
  * enabled."); the store takes the host as Azure returned it.
  */
-export function runIdentityWrite(services: WriteServices, host: IdentityHostRef, title: string, change: IdentityChange): Promise<IdentityChangeResult> {
+export function runIdentityWrite(services: HostWriteServices, host: IdentityHostRef, title: string, change: IdentityChange): Promise<IdentityChangeResult> {
   return runWrite(services, {
     title,
     target: { kind: 'host', host: hostRef(host) },
@@ -31,7 +39,7 @@ export function runIdentityWrite(services: WriteServices, host: IdentityHostRef,
 }
 
 /** Adds the host's system-assigned identity to a group; "already a member" is an answer, not an error. */
-export async function runAddToGroup(services: WriteServices, host: IdentityHost, group: EntraGroup): Promise<void> {
+export async function runAddToGroup(services: HostWriteServices, host: IdentityHost, group: EntraGroup): Promise<void> {
   await runWrite(services, {
     title: t("Adding the identity of '{0}' to '{1}'...", host.name, group.displayName),
     target: { kind: 'host', host: hostRef(host) },
@@ -60,7 +68,7 @@ export async function runAddToGroup(services: WriteServices, host: IdentityHost,
   });
 }
 
-export async function runRemoveFromGroup(services: WriteServices, host: IdentityHost, group: EntraGroup): Promise<void> {
+export async function runRemoveFromGroup(services: HostWriteServices, host: IdentityHost, group: EntraGroup): Promise<void> {
   await runWrite(services, {
     title: t("Removing the identity of '{0}' from '{1}'...", host.name, group.displayName),
     target: { kind: 'host', host: hostRef(host) },

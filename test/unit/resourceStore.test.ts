@@ -2,62 +2,9 @@
 // "updating" marks, a write's answer applied, and group memberships kept unless the principal changed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { EntraGroup, IdentityHost, IdentityHostRef, OperationOptions, Subscription, VmIdentity } from '../../src/identity/model';
-import { ResourceStore, type StoreChange, type StoreSource } from '../../src/store/resourceStore';
-
-const SUB = 'c0ffee00-0000-4000-8000-000000000001';
-const vmId = (rg: string, name: string) => `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines/${name}`;
-const system = (principalId: string): VmIdentity => ({ type: 'SystemAssigned', principalId, tenantId: 't', userAssignedIdentities: {} });
-const none: VmIdentity = { type: 'None', userAssignedIdentities: {} };
-
-function host(rg: string, name: string, identity: VmIdentity = none): IdentityHost {
-  return { kind: 'virtualMachine', subscriptionId: SUB, resourceGroup: rg, name, id: vmId(rg, name), location: 'eastus', identity };
-}
-
-const groupA: EntraGroup = { id: 'aaaaaaaa-0000-0000-0000-000000000001', displayName: 'sg-a' };
-const groupB: EntraGroup = { id: 'bbbbbbbb-0000-0000-0000-000000000002', displayName: 'sg-b' };
-
-/** Azure as the store sees it: hosts per subscription and groups per principal, with every call recorded. */
-class FakeSource implements StoreSource {
-  hosts: IdentityHost[] = [];
-  groups = new Map<string, EntraGroup[]>();
-  failLists = 0;
-  failReads = false;
-  readonly calls: string[] = [];
-  readonly membershipOptions: OperationOptions[] = [];
-  /** When set, listGroupMemberships waits for it (to change things while a load is under way). */
-  membershipGate: Promise<void> | undefined;
-
-  async listSubscriptions(): Promise<Subscription[]> {
-    this.calls.push('listSubscriptions');
-    return [{ subscriptionId: SUB, displayName: 'Contoso', tenantId: 't' }];
-  }
-
-  async listHosts(subscriptionId: string): Promise<IdentityHost[]> {
-    this.calls.push(`listHosts ${subscriptionId}`);
-    if (this.failLists > 0) {
-      this.failLists--;
-      throw new Error('listing failed');
-    }
-    return this.hosts.filter((h) => h.subscriptionId === subscriptionId);
-  }
-
-  async getHost(ref: IdentityHostRef): Promise<IdentityHost> {
-    this.calls.push(`getHost ${ref.name}`);
-    const found = this.hosts.find((h) => h.id.toLowerCase() === ref.id.toLowerCase());
-    if (!found || this.failReads) {
-      throw new Error('not found');
-    }
-    return found;
-  }
-
-  async listGroupMemberships(h: IdentityHost, options: OperationOptions): Promise<EntraGroup[]> {
-    this.calls.push(`listGroupMemberships ${h.name}`);
-    this.membershipOptions.push(options);
-    await this.membershipGate;
-    return this.groups.get(h.identity.principalId ?? '') ?? [];
-  }
-}
+import type { IdentityHost } from '../../src/identity/model';
+import { ResourceStore, type StoreChange } from '../../src/store/resourceStore';
+import { FakeSource, groupA, groupB, host, none, SUB, system, vmId } from './support/fakeStoreSource';
 
 function setUp(hosts: IdentityHost[]) {
   const source = new FakeSource();

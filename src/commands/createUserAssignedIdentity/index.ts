@@ -5,7 +5,8 @@ import type { IdentityHost, Subscription, UserAssignedIdentity } from '../../ide
 import { vmNodeOf, type TreeNode } from '../../tree/nodes';
 import { AzureWizard, callWithTelemetryAndErrorHandling, type IActionContext } from '../../ui/azext';
 import { runIdentityWrite } from '../../ui/hostWrites';
-import { copyToClipboard, runWrite, type FollowUp } from '../../ui/writePipeline';
+import { copyToClipboard } from '../../ui/followUps';
+import { runWrite, type FollowUp } from '../../ui/writePipeline';
 import { pickSubscription } from '../resolveHost';
 import type { Services } from '../services';
 import type { CreateIdentityWizardContext } from './CreateIdentityWizardContext';
