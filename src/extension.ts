@@ -7,7 +7,7 @@ import { redactingLogger } from './azure/logger';
 import { affectsSignIn, createAzureAccount } from './azure/vscodeAccount';
 import { registerCommands } from './commands/registerCommands';
 import type { Services } from './commands/services';
-import { isIdentityError } from './identity/errors';
+import { isIdentityError } from './identity/identityError';
 import { IdentityOperations } from './identity/operations';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
 import { VMS_VIEW_ID, VmTreeDataProvider } from './tree/VmTreeDataProvider';
@@ -35,7 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const store = new ResourceStore({
     listSubscriptions: () => operations.listSubscriptions(),
     listHosts: (subscriptionId) => operations.listVirtualMachines(subscriptionId),
-    getHost: (host) => operations.getVirtualMachine(host),
+    getHost: (host) => operations.getHost(host),
     listGroupMemberships: (host, options) => operations.listGroupMemberships(host, options),
   });
   const tree = new VmTreeDataProvider(store, session, subscriptionFilter);

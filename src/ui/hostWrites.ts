@@ -1,7 +1,7 @@
 // The writes to an identity host that commands start, each through runWrite: an identity change, and adding the
 // system-assigned identity to a Microsoft Entra group or removing it from one.
 import * as vscode from 'vscode';
-import { isIdentityError } from '../identity/errors';
+import { isIdentityError } from '../identity/identityError';
 import type { EntraGroup, IdentityChange, IdentityHost, IdentityHostRef } from '../identity/model';
 import type { IdentityChangeResult, IdentityOperations } from '../identity/operations';
 import { sameResourceId } from '../identity/resourceIds';
@@ -28,12 +28,8 @@ export function runIdentityWrite(services: HostWriteServices, host: IdentityHost
     target: { kind: 'host', host: hostRef(host) },
     run: (options) => services.operations.changeIdentity(hostRef(host), change, options),
     applied: (result) => {
-      const known = services.store.host(host);
-      const after = known && { ...known, identity: result.identity };
-      if (after) {
-        services.store.applyHost(after);
-      }
-      return { message: result.message, resourceId: host.id, followUps: after ? hostFollowUps(services, after) : [] };
+      services.store.applyHost(result.host);
+      return { message: result.message, resourceId: result.host.id, followUps: hostFollowUps(services, result.host) };
     },
   });
 }

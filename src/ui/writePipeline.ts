@@ -3,7 +3,7 @@
 // updated from Azure's answer (or the resource read again after a failure, since a cancelled or failed write may have
 // half-happened), a log line, and the result notification with its follow-up actions.
 // No `vscode` import: the notifications come through WriteUi (src/ui/vscodeWriteUi.ts), so test/unit runs the pipeline.
-import { isIdentityError } from '../identity/errors';
+import { isIdentityError } from '../identity/identityError';
 import type { Localize } from '../identity/localize';
 import type { IdentityHostRef, OperationOptions } from '../identity/model';
 import type { ResourceStore } from '../store/resourceStore';

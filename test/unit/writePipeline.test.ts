@@ -2,7 +2,8 @@
 // store updated from Azure's answer, the resource read again after a failure, and the result notification.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cancelledError, IdentityError } from '../../src/identity/errors';
+import { cancelledError } from '../../src/identity/errorWording';
+import { IdentityError } from '../../src/identity/identityError';
 import type { IdentityHost } from '../../src/identity/model';
 import { ResourceStore, type StoreChange } from '../../src/store/resourceStore';
 import { runWrite, type WriteRequest, type WriteUi } from '../../src/ui/writePipeline';
