@@ -22,7 +22,7 @@ export async function ensureSignedIn(services: Services): Promise<void> {
 
 export async function pickSubscription(context: IActionContext, services: Services): Promise<Subscription> {
   await ensureSignedIn(services);
-  const loading = services.operations.listSubscriptions().then((all) => {
+  const loading = services.store.loadSubscriptions().then((all) => {
     const shown = services.subscriptionFilter.apply(all);
     return subscriptionItems(shown.length > 0 ? shown : all);
   });

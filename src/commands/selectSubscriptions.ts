@@ -11,7 +11,7 @@ const t = vscode.l10n.t;
 /** Chooses the subscriptions the tree shows; remembered across sessions. Choosing all clears the filter. */
 export async function selectSubscriptions(context: IActionContext, services: Services): Promise<void> {
   await ensureSignedIn(services);
-  const all = services.operations.listSubscriptions();
+  const all = services.store.loadSubscriptions();
   const selected = services.subscriptionFilter.selectedIds();
   const items = all.then((subscriptions) => subscriptionItems(subscriptions).map((item): IAzureQuickPickItem<Subscription> => ({ ...item })));
   const picks = await context.ui.showQuickPick(items, {

@@ -1,4 +1,4 @@
-// What the extension knows about Azure, apart from any view: the subscriptions, each subscription's identity hosts
+// What the extension knows about Azure, apart from any view: each subscription's identity hosts
 // (loading, loaded or failed), each host's latest state with its ETag, the group memberships of its system-assigned
 // identity, and the "updating" marks of writes under way. It loads through the operations module and fires
 // onDidChange with what changed; the tree renders it, the JSON tabs follow it, commands read and update it.
@@ -62,7 +62,6 @@ function sortHosts(hosts: readonly IdentityHost[]): IdentityHost[] {
 
 export class ResourceStore implements Disposable {
   private readonly listeners = new Set<(change: StoreChange) => void>();
-  private subscriptionList: Subscription[] = [];
   /** By resourceKey(host id): every host the store has seen, in or out of a loaded list. */
   private readonly hostEntries = new Map<string, HostEntry>();
   /** By lower-cased subscription id. */
@@ -82,10 +81,9 @@ export class ResourceStore implements Disposable {
 
   // ---------- Subscriptions ----------
 
-  /** Lists the subscriptions from Azure (each time: the tree's root asks after every full refresh). */
-  async loadSubscriptions(): Promise<Subscription[]> {
-    this.subscriptionList = await this.source.listSubscriptions();
-    return this.subscriptionList;
+  /** Lists the subscriptions from Azure, each time: the tree's root asks after every full refresh, a pick when it opens. */
+  loadSubscriptions(): Promise<Subscription[]> {
+    return this.source.listSubscriptions();
   }
 
   /** Forgets every loaded list (hosts stay known by id until listed again); everything is read again when shown. */
