@@ -9,6 +9,7 @@ import { registerCommands } from './commands/registerCommands';
 import type { Services } from './commands/services';
 import { isIdentityError } from './identity/identityError';
 import { IdentityOperations } from './identity/operations';
+import { settingsWarningText } from './identity/settingsWarnings';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
 import { VMS_VIEW_ID, VmTreeDataProvider } from './tree/VmTreeDataProvider';
 import { ResourceStore } from './store/resourceStore';
@@ -27,7 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Settings warnings (e.g. a workspace trying to choose the sign-in) are shown each time the account is made.
   const session = new AccountSession(() => {
     const { account, warnings } = createAzureAccount(logger);
-    warnings.forEach((warning) => void vscode.window.showWarningMessage(warning));
+    warnings.forEach((warning) => void vscode.window.showWarningMessage(settingsWarningText(warning, vscode.l10n.t)));
     return account;
   });
   const operations = new IdentityOperations(session.clientProvider, { localize: vscode.l10n.t, signInMethod: () => session.signInMethod });

@@ -12,6 +12,7 @@ import {
   SignInFailedError,
   SignInRequiredError,
   SubscriptionNotAvailableError,
+  UntrustedEndpointError,
 } from './serviceError';
 
 /** The built-in role each refused action needs, and what that action acts on (whose owner can grant the role). */
@@ -235,6 +236,15 @@ function signInErrorMessage(error: unknown, context: ErrorContext, t: Localize):
         : t('Service principal sign-in needs the environment variables {0} (set them before starting VS Code), or choose another azureVmIdentities.signInMethod.', missing),
       { kind: 'authentication', cause: error },
     );
+  }
+  if (error instanceof UntrustedEndpointError) {
+    const refusal = t('Refusing to send a request to {0}: it is not under {1}.', error.origin, error.allowedPrefix);
+    return new IdentityError(context.operation ? t('Could not {0}: {1}', context.operation, refusal) : refusal, {
+      kind: 'unknown',
+      code: 'UntrustedEndpoint',
+      serviceMessage: refusal,
+      cause: error,
+    });
   }
   if (error instanceof SignInFailedError) {
     const mapped = toIdentityError(error.cause, context);
