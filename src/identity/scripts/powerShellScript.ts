@@ -135,28 +135,39 @@ function identityChangeLines(host: ScriptHostRef, change: ScriptIdentityChange):
     ? `${variable} = Get-AzVmss -ResourceGroupName ${ps(host.resourceGroup)} -VMScaleSetName ${ps(host.name)}`
     : `${variable} = Get-AzVM -ResourceGroupName ${ps(host.resourceGroup)} -Name ${ps(host.name)}`;
   const update = scaleSet ? 'Update-AzVmss' : 'Update-AzVM';
+  const changed = userAssignedChangeLines(change);
   return [
     `# ${commentText(`Read ${describeHost(host)} (${host.id}).`)}`,
     read,
     `# ${update} replaces the identity as a whole, so the script passes every user-assigned identity to keep.`,
     '$userAssignedIds = @()',
     `if (${variable}.Identity.UserAssignedIdentities) { $userAssignedIds = @(${variable}.Identity.UserAssignedIdentities.Keys) }`,
-    `$systemAssigned = "$(${variable}.Identity.Type)" -like 'SystemAssigned*'`,
-    '',
-    ...changeLines(change),
+    systemAssignedLine(change, variable),
+    ...(changed.length > 0 ? ['', ...changed] : []),
     '',
     ...updateLines(host, variable),
   ];
 }
 
-/** What the change does to `$systemAssigned` and `$userAssignedIds`; ids compare without regard to case
- *  (-contains), as the planner's do, and a remove refuses, as the planner does, ids the host does not have. */
-function changeLines(change: ScriptIdentityChange): string[] {
+/** Whether the host keeps a system-assigned identity: turned on or off by the change, otherwise as it is. */
+function systemAssignedLine(change: ScriptIdentityChange, variable: string): string {
   switch (change.kind) {
     case 'enableSystemAssigned':
-      return ['$systemAssigned = $true'];
+      return '$systemAssigned = $true';
     case 'disableSystemAssigned':
-      return ['$systemAssigned = $false'];
+      return '$systemAssigned = $false';
+    default:
+      return `$systemAssigned = "$(${variable}.Identity.Type)" -like 'SystemAssigned*'`;
+  }
+}
+
+/** What the change does to `$userAssignedIds`; ids compare without regard to case (-contains), as the planner's
+ *  do, and a remove refuses, as the planner does, ids the host does not have. */
+function userAssignedChangeLines(change: ScriptIdentityChange): string[] {
+  switch (change.kind) {
+    case 'enableSystemAssigned':
+    case 'disableSystemAssigned':
+      return [];
     case 'assignUserAssigned':
       return [
         ...arrayLines('$assign', uniqueIds(change.ids)),
