@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { planIdentityChange } from '../../src/identity/identityChange';
-import type { IdentityType, VmIdentity } from '../../src/identity/model';
+import type { IdentityHostRef, IdentityType, VmIdentity } from '../../src/identity/model';
 import { VM_IMAGES } from '../../src/identity/newVirtualMachine';
 import { scriptFor, SCRIPT_LANGUAGE_IDS, type ScriptHostRef, type ScriptIdentityChange, type ScriptOperation, type ScriptShell } from '../../src/identity/scripts/equivalentScript';
 import { bashWord, powerShellString } from '../../src/identity/scripts/quoting';
@@ -21,7 +21,8 @@ const uai = (name: string, resourceGroup = 'rg-web') =>
   `/subscriptions/${SUB}/resourceGroups/${resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
 const BACKEND = uai('id-backend');
 const STORAGE = uai('id-storage');
-const VM: ScriptHostRef = {
+// Typed as the domain's own host reference: what the extension holds is what a script takes.
+const VM: IdentityHostRef = {
   kind: 'virtualMachine',
   subscriptionId: SUB,
   resourceGroup: 'rg-web',
