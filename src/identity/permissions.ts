@@ -22,12 +22,10 @@ export interface PermissionEntry {
  *  `actions` grants no data action. */
 export type ActionKind = 'action' | 'dataAction';
 
-/**
- * Whether a permission string (`*`, `Microsoft.Compute/*`, `*​/read`, `…/userAssignedIdentities/*​/assign/action`)
- * covers `action`. Case-insensitive; a star stands for any text, and a star between two slashes may also stand for
- * no segment at all: Managed Identity Operator's `userAssignedIdentities/*​/assign/action` grants the action ARM
- * checks, `userAssignedIdentities/assign/action` (the fake Azure's rbac.ts matches the same way).
- */
+// Whether a permission string (`*`, `Microsoft.Compute/*`, `*/read`, `…/userAssignedIdentities/*/assign/action`)
+// covers `action`. Case-insensitive; a star stands for any text, and a star between two slashes may also stand for
+// no segment at all: Managed Identity Operator's `userAssignedIdentities/*/assign/action` grants the action ARM
+// checks, `userAssignedIdentities/assign/action` (the fake Azure's rbac.ts matches the same way).
 export function actionMatches(pattern: string, action: string): boolean {
   const STAR = '\u0000';
   const escaped = pattern

@@ -203,18 +203,16 @@ export function replicationRetryDelays(totalMs = 60_000, firstMs = 2_000, capMs 
   return delays;
 }
 
-/** The progress line while waiting for replication: says why, and how long until the next attempt. */
-export function replicationWaitMessage(identityName: string, waitMs: number, t: Localize = defaultLocalize): string {
+/** The progress line while waiting for replication: says why, and how long until the next attempt. The progress
+ *  title already names the identity (a VM's system-assigned one has no name of its own). */
+export function replicationWaitMessage(waitMs: number, t: Localize = defaultLocalize): string {
   return t(
-    "The identity '{0}' was created moments ago; waiting for Microsoft Entra ID to replicate it (trying again in {1} s)…",
-    identityName,
+    'The identity was created moments ago; waiting for Microsoft Entra ID to replicate it (trying again in {0} s)…',
     Math.ceil(waitMs / 1000),
   );
 }
 
 export interface ReplicationRetryOptions {
-  /** The identity's name for the progress line (a VM's name for its system-assigned identity). */
-  identityName: string;
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
   clock?: Clock;
@@ -239,7 +237,7 @@ export async function retryWhilePrincipalReplicates<T>(attempt: () => Promise<T>
       if (!isPrincipalNotFound(error) || index >= delays.length) {
         throw error;
       }
-      options.onProgress?.(replicationWaitMessage(options.identityName, delays[index], t));
+      options.onProgress?.(replicationWaitMessage(delays[index], t));
       await clock.sleep(delays[index], options.signal);
     }
   }

@@ -217,13 +217,14 @@ describe('ARM answers to a grant', () => {
         }
         return 'created';
       },
-      { identityName: 'vm-web-01', onProgress: (m) => progress.push(m), clock },
+      { onProgress: (m) => progress.push(m), clock },
     );
     assert.equal(result, 'created');
     assert.equal(attempts, 3);
     assert.deepEqual(slept, [2_000, 4_000]);
     assert.equal(progress.length, 2);
-    assert.match(progress[0], /'vm-web-01' was created moments ago; waiting for Microsoft Entra ID to replicate it \(trying again in 2 s\)/);
+    assert.equal(progress[0], 'The identity was created moments ago; waiting for Microsoft Entra ID to replicate it (trying again in 2 s)…');
+    assert.match(progress[1], /trying again in 4 s/);
   });
 
   it('gives up after the schedule with ARM\'s error, and does not retry other errors', async () => {
@@ -233,7 +234,7 @@ describe('ARM answers to a grant', () => {
       retryWhilePrincipalReplicates(async () => {
         attempts++;
         throw principalNotFound;
-      }, { identityName: 'id', clock, delays: [1, 2, 3] }),
+      }, { clock, delays: [1, 2, 3] }),
       (error: unknown) => error === principalNotFound,
     );
     assert.equal(attempts, 4);
@@ -245,7 +246,7 @@ describe('ARM answers to a grant', () => {
       retryWhilePrincipalReplicates(async () => {
         once++;
         throw exists;
-      }, { identityName: 'id', clock }),
+      }, { clock }),
       (error: unknown) => error === exists,
     );
     assert.equal(once, 1);
@@ -264,7 +265,7 @@ describe('ARM answers to a grant', () => {
       retryWhilePrincipalReplicates(async () => {
         attempts++;
         throw principalNotFound;
-      }, { identityName: 'id', clock, signal: controller.signal }),
+      }, { clock, signal: controller.signal }),
       { name: 'AbortError' },
     );
     assert.equal(attempts, 1);
