@@ -134,26 +134,23 @@ export async function checkAccess(
   permissions: PermissionsClient,
   options: CallOptions = {},
 ): Promise<AccessCheck> {
-  const byScope = new Map<string, Promise<PermissionEntry[]>>();
+  const scopes = new Map<string, string>();
   for (const requirement of requirements) {
-    const key = scopeKey(requirement.scope);
-    if (!byScope.has(key)) {
-      byScope.set(key, permissions.listPermissions(requirement.scope, options));
-    }
+    scopes.set(scopeKey(requirement.scope), scopes.get(scopeKey(requirement.scope)) ?? requirement.scope);
   }
+  // Every scope at once, each settled, so one failure neither hides the others nor goes unhandled.
+  const keys = [...scopes.keys()];
+  const answers = await Promise.allSettled(keys.map((key) => permissions.listPermissions(scopes.get(key)!, options)));
+  const byScope = new Map(keys.map((key, index) => [key, answers[index]]));
   const check: AccessCheck = { missing: [], unchecked: [] };
   for (const requirement of requirements) {
-    let entries: PermissionEntry[];
-    try {
-      entries = await byScope.get(scopeKey(requirement.scope))!;
-    } catch (error) {
+    const answer = byScope.get(scopeKey(requirement.scope))!;
+    if (answer.status === 'rejected') {
       if (options.signal?.aborted) {
-        throw error;
+        throw answer.reason;
       }
-      check.unchecked.push({ requirement, error });
-      continue;
-    }
-    if (!isActionAllowed(entries, requirement.action)) {
+      check.unchecked.push({ requirement, error: answer.reason });
+    } else if (!isActionAllowed(answer.value, requirement.action)) {
       check.missing.push(requirement);
     }
   }

@@ -264,3 +264,17 @@ describe('PermissionsCache', () => {
     assert.deepEqual(await other, [OWNER]);
   });
 });
+
+describe('checkAccess with several failing scopes', () => {
+  it('reports each as unchecked, with no unhandled rejection, and rethrows when cancelled', async () => {
+    const { client } = countingClient({ [VM_ID.toLowerCase()]: new Error('first'), [UAI_ID.toLowerCase()]: new Error('second') });
+    const requirements = identityChangeRequirements(VM, { kind: 'assignUserAssigned', ids: [UAI_ID] });
+    const check = await checkAccess(requirements, client);
+    assert.deepEqual(check.unchecked.map((u) => (u.error as Error).message), ['first', 'second']);
+
+    const controller = new AbortController();
+    controller.abort();
+    const cancelling: PermissionsClient = { listPermissions: async () => Promise.reject(Object.assign(new Error('aborted'), { name: 'AbortError' })) };
+    await assert.rejects(checkAccess(requirements, cancelling, { signal: controller.signal }), { name: 'AbortError' });
+  });
+});
