@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { redactingLogger } from './azure/logger';
 import { affectsSignIn, createAzureAccount } from './azure/vscodeAccount';
 import { registerCommands } from './commands/registerCommands';
-import { isIdentityError } from './identity/errors';
+import { isIdentityError } from './identity/identityError';
 import { IdentityOperations } from './identity/operations';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
 import { VMS_VIEW_ID, VmTreeDataProvider } from './tree/VmTreeDataProvider';

@@ -1,6 +1,6 @@
 // Builds the clients for each subscription, with that subscription's tenant credential, and keeps them.
 import type { TokenCredential } from '@azure/core-auth';
-import { cancelledError, IdentityError } from '../identity/errors';
+import { SubscriptionNotAvailableError } from '../identity/serviceError';
 import type { Subscription } from '../identity/model';
 import {
   ArmResourceGroupsClient,
@@ -13,6 +13,7 @@ import type { AzureClientProvider, CallOptions, SubscriptionClients } from '../i
 import { RestGraphClient } from './graphClient';
 import type { Logger } from './logger';
 import { RestVirtualNetworksClient } from './networkClient';
+import { toServiceError, withServiceErrors } from './serviceErrors';
 
 export interface SubscriptionWithCredential {
   subscription: Subscription;
@@ -25,7 +26,8 @@ export interface SubscriptionWithCredential {
 /** Lists the subscriptions a sign-in can see, each with the credential to reach it. */
 export type SubscriptionSource = (options?: CallOptions) => Promise<SubscriptionWithCredential[]>;
 
-/** All SDK clients for one subscription, built from the cloud's endpoints and one credential. */
+/** All SDK clients for one subscription, built from the cloud's endpoints and one credential; what they throw is
+ *  already neutral (ServiceError and the typed sign-in errors). */
 export function createSubscriptionClients(
   cloud: CloudEndpoints,
   credential: TokenCredential,
@@ -34,15 +36,15 @@ export function createSubscriptionClients(
   promptingCredential?: TokenCredential,
 ): SubscriptionClients {
   const { subscriptionId } = subscription;
-  const virtualMachines = new ArmVirtualMachinesClient(cloud, credential, subscriptionId, logger);
+  const virtualMachines = withServiceErrors(new ArmVirtualMachinesClient(cloud, credential, subscriptionId, logger), 'arm');
   return {
     subscription,
     virtualMachines,
     identityHosts: { virtualMachine: virtualMachines },
-    virtualNetworks: new RestVirtualNetworksClient(cloud, credential, subscriptionId, logger),
-    userAssignedIdentities: new ArmUserAssignedIdentitiesClient(cloud, credential, subscriptionId, logger),
-    resourceGroups: new ArmResourceGroupsClient(cloud, credential, subscriptionId, logger),
-    graph: new RestGraphClient(cloud, credential, logger, promptingCredential),
+    virtualNetworks: withServiceErrors(new RestVirtualNetworksClient(cloud, credential, subscriptionId, logger), 'arm'),
+    userAssignedIdentities: withServiceErrors(new ArmUserAssignedIdentitiesClient(cloud, credential, subscriptionId, logger), 'arm'),
+    resourceGroups: withServiceErrors(new ArmResourceGroupsClient(cloud, credential, subscriptionId, logger), 'arm'),
+    graph: withServiceErrors(new RestGraphClient(cloud, credential, logger, promptingCredential), 'graph'),
   };
 }
 
@@ -78,7 +80,12 @@ export class CachingClientProvider implements AzureClientProvider {
 
   async listSubscriptions(options?: CallOptions): Promise<Subscription[]> {
     const generation = this.generation;
-    const entries = await this.source(options);
+    let entries: SubscriptionWithCredential[];
+    try {
+      entries = await this.source(options);
+    } catch (error) {
+      throw toServiceError(error, 'arm');
+    }
     if (generation !== this.generation) {
       return entries.map((entry) => entry.subscription);
     }
@@ -107,7 +114,7 @@ export class CachingClientProvider implements AzureClientProvider {
         return clients;
       }
       if (listedFor === this.generation) {
-        throw new IdentityError(`Subscription ${subscriptionId} is not available to this sign-in.`, { kind: 'notFound' });
+        throw new SubscriptionNotAvailableError(subscriptionId);
       }
       // Concurrent first calls share one listing; each caller's signal stops only its own wait. When the sign-in
       // changed meanwhile (clear()), the loop lists again for the new one.
@@ -138,7 +145,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
     return promise;
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelledError());
+    const onAbort = () => reject(abortError());
     if (signal.aborted) {
       onAbort();
       return;
@@ -146,4 +153,9 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** The DOM-style AbortError every layer reads as a cancellation. */
+function abortError(): Error {
+  return Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
 }

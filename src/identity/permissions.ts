@@ -2,7 +2,7 @@
 // evaluates them as Azure does, knows which action (and which built-in role) each write of this extension needs, and
 // words the refusal before anything is sent. Wire facts §8, §10, §11.
 import { abortError, systemClock, type Clock } from './clock';
-import { IdentityError } from './errors';
+import { IdentityError } from './identityError';
 import { defaultLocalize, type Localize } from './localize';
 import type { HostKind, IdentityChange, IdentityHostRef } from './model';
 import type { CallOptions } from './ports';

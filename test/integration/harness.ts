@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServicePrincipalAccount, type AzureAccount } from '../../src/azure/account';
 import type { Logger } from '../../src/azure/logger';
 import { resolveCloud, type ServicePrincipalEnvironment } from '../../src/azure/settings';
-import { IdentityError } from '../../src/identity/errors';
+import { IdentityError } from '../../src/identity/identityError';
 import { IdentityOperations, type IdentityOperationsOptions } from '../../src/identity/operations';
 import type { OperationOptions, Subscription, VirtualMachine, VmRef } from '../../src/identity/model';
 import { virtualMachineId } from '../../src/identity/resourceIds';

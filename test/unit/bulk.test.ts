@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import type { Clock } from '../../src/identity/clock';
+import { toIdentityError } from '../../src/identity/errorWording';
+import { ServiceError } from '../../src/identity/serviceError';
 import {
   bulkProgressText,
   bulkSummaryHeadline,
@@ -264,6 +266,10 @@ describe('retryAfterMsOf', () => {
     assert.equal(retryAfterMsOf(Object.assign(new Error('x'), { retryAfterMs: 2_000 })), 2_000);
     assert.equal(retryAfterMsOf(new Error('wrapped', { cause: Object.assign(new Error('x'), { retryAfterMs: 0 }) })), 0);
     assert.equal(retryAfterMsOf(new Error('x')), undefined);
+    // As the pipeline hands errors over: the Azure layer's ServiceError, or the IdentityError worded from it.
+    const throttled = new ServiceError('Too many requests', { service: 'arm', status: 429, code: 'TooManyRequests', retryAfterMs: 3_000 });
+    assert.equal(retryAfterMsOf(throttled), 3_000);
+    assert.equal(retryAfterMsOf(toIdentityError(throttled)), 3_000);
     assert.equal(retryAfterMsOf(Object.assign(new Error('x'), { retryAfterMs: 'soon' })), undefined);
   });
 });

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Clock } from '../../src/identity/clock';
+import { toIdentityError } from '../../src/identity/errorWording';
+import { ServiceError } from '../../src/identity/serviceError';
 import {
   BUILT_IN_ROLE_IDS,
   describeAssignmentScope,
@@ -183,6 +185,13 @@ describe('ARM answers to a grant', () => {
     assert.equal(isPrincipalNotFound(Object.assign(new Error('The role assignment already exists.'), { code: 'RoleAssignmentExists' })), false);
     assert.equal(isRoleAssignmentExists(Object.assign(new Error('The role assignment already exists.'), { code: 'RoleAssignmentExists' })), true);
     assert.equal(isRoleAssignmentExists(principalNotFound), false);
+    // As the Azure layer throws them, and as the domain words them.
+    const fromArm = new ServiceError(`Principal ${PRINCIPAL} does not exist in the directory 72f988bf.`, { service: 'arm', status: 400, code: 'PrincipalNotFound' });
+    assert.equal(isPrincipalNotFound(fromArm), true);
+    assert.equal(isPrincipalNotFound(toIdentityError(fromArm)), true);
+    const exists = new ServiceError('The role assignment already exists.', { service: 'arm', status: 409, code: 'RoleAssignmentExists' });
+    assert.equal(isRoleAssignmentExists(exists), true);
+    assert.equal(isRoleAssignmentExists(toIdentityError(exists)), true);
   });
 
   it('the replication schedule doubles, is capped, and adds up to about a minute', () => {
