@@ -1,5 +1,6 @@
 // Builds the clients for each subscription, with that subscription's tenant credential, and keeps them.
 import type { TokenCredential } from '@azure/core-auth';
+import { resourceKey } from '../identity/resourceIds';
 import { SubscriptionNotAvailableError } from '../identity/serviceError';
 import type { Subscription } from '../identity/model';
 import {
@@ -89,7 +90,7 @@ export class CachingClientProvider implements AzureClientProvider {
     if (generation !== this.generation) {
       return entries.map((entry) => entry.subscription);
     }
-    this.known = new Map(entries.map((entry) => [entry.subscription.subscriptionId.toLowerCase(), entry]));
+    this.known = new Map(entries.map((entry) => [resourceKey(entry.subscription.subscriptionId), entry]));
     // Clients whose subscription is gone, or whose credential changed, are rebuilt on next use.
     for (const [id, clients] of this.clients) {
       if (this.known.get(id)?.subscription.tenantId !== clients.subscription.tenantId) {
@@ -100,7 +101,7 @@ export class CachingClientProvider implements AzureClientProvider {
   }
 
   async forSubscription(subscriptionId: string, options?: CallOptions): Promise<SubscriptionClients> {
-    const key = subscriptionId.toLowerCase();
+    const key = resourceKey(subscriptionId);
     let listedFor: number | undefined;
     for (;;) {
       const cached = this.clients.get(key);

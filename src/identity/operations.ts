@@ -261,31 +261,31 @@ export class IdentityOperations {
     );
   }
 
-  /** The groups the VM's system-assigned identity is a direct member of. A VirtualMachine with a known principal
-   *  id needs no GET. */
-  async listGroupMemberships(vm: HostRefOrHost, options?: OperationOptions): Promise<EntraGroup[]> {
-    const context: ErrorContext = { vmName: vm.name, graphAction: 'readMemberships', operation: this.t("list the groups of '{0}'", vm.name) };
+  /** The groups the host's system-assigned identity is a direct member of. A host already read, with a known
+   *  principal id, needs no GET. */
+  async listGroupMemberships(host: HostRefOrHost, options?: OperationOptions): Promise<EntraGroup[]> {
+    const context: ErrorContext = { vmName: host.name, graphAction: 'readMemberships', operation: this.t("list the groups of '{0}'", host.name) };
     return this.run(context, options, async () => {
-      const { clients, principalId } = await this.systemPrincipal(vm, options);
+      const { clients, principalId } = await this.systemPrincipal(host, options);
       return sortBy(await clients.graph.listMemberOf(principalId, this.graphCallOptions(options, false)), (group) => group.displayName);
     });
   }
 
-  /** Adds the VM's system-assigned identity to a group. Already a member: IdentityError kind 'alreadyMember'. */
-  async addToGroup(vm: HostRefOrHost, groupId: string, options?: GroupOperationOptions): Promise<void> {
-    return this.groupChange(vm, groupId, options, 'add', (clients, principalId) =>
+  /** Adds the host's system-assigned identity to a group. Already a member: IdentityError kind 'alreadyMember'. */
+  async addToGroup(host: HostRefOrHost, groupId: string, options?: GroupOperationOptions): Promise<void> {
+    return this.groupChange(host, groupId, options, 'add', (clients, principalId) =>
       clients.graph.addMember(groupId, principalId, this.graphCallOptions(options, true)),
     );
   }
 
-  async removeFromGroup(vm: HostRefOrHost, groupId: string, options?: GroupOperationOptions): Promise<void> {
-    return this.groupChange(vm, groupId, options, 'remove', (clients, principalId) =>
+  async removeFromGroup(host: HostRefOrHost, groupId: string, options?: GroupOperationOptions): Promise<void> {
+    return this.groupChange(host, groupId, options, 'remove', (clients, principalId) =>
       clients.graph.removeMember(groupId, principalId, this.graphCallOptions(options, true)),
     );
   }
 
   private async groupChange(
-    vm: HostRefOrHost,
+    host: HostRefOrHost,
     groupId: string,
     options: GroupOperationOptions | undefined,
     verb: 'add' | 'remove',
@@ -294,32 +294,32 @@ export class IdentityOperations {
     const t = this.t;
     const group = options?.groupName ? `'${options.groupName}'` : t('the group');
     const context: ErrorContext = {
-      vmName: vm.name,
+      vmName: host.name,
       groupId,
       groupName: options?.groupName,
       graphAction: verb === 'add' ? 'addMember' : 'removeMember',
-      operation: verb === 'add' ? t("add '{0}' to the group", vm.name) : t("remove '{0}' from the group", vm.name),
+      operation: verb === 'add' ? t("add '{0}' to the group", host.name) : t("remove '{0}' from the group", host.name),
     };
     return this.run(context, options, async () => {
-      const { clients, principalId } = await this.systemPrincipal(vm, options);
+      const { clients, principalId } = await this.systemPrincipal(host, options);
       context.principalId = principalId;
-      options?.onProgress?.(verb === 'add' ? t("Adding '{0}' to {1}…", vm.name, group) : t("Removing '{0}' from {1}…", vm.name, group));
+      options?.onProgress?.(verb === 'add' ? t("Adding '{0}' to {1}…", host.name, group) : t("Removing '{0}' from {1}…", host.name, group));
       await change(clients, principalId);
     });
   }
 
   /** The host's system-assigned principal: from the host given when it carries one, else from a GET. */
-  private async systemPrincipal(vm: HostRefOrHost, options?: OperationOptions): Promise<{ clients: SubscriptionClients; principalId: string }> {
-    const clients = await this.clientsFor(vm.subscriptionId, options);
-    const known = 'identity' in vm && hasSystemAssigned(vm.identity.type) ? vm.identity.principalId : undefined;
+  private async systemPrincipal(host: HostRefOrHost, options?: OperationOptions): Promise<{ clients: SubscriptionClients; principalId: string }> {
+    const clients = await this.clientsFor(host.subscriptionId, options);
+    const known = 'identity' in host && hasSystemAssigned(host.identity.type) ? host.identity.principalId : undefined;
     if (known) {
       return { clients, principalId: known };
     }
-    options?.onProgress?.(this.t("Reading the identity of '{0}'…", vm.name));
-    const current = await hostClient(clients, vm).get(vm, { signal: options?.signal });
+    options?.onProgress?.(this.t("Reading the identity of '{0}'…", host.name));
+    const current = await hostClient(clients, host).get(host, { signal: options?.signal });
     if (!hasSystemAssigned(current.identity.type) || !current.identity.principalId) {
       throw new IdentityError(
-        this.t("'{0}' has no system-assigned identity, so it cannot be in a Microsoft Entra group. Enable its system-assigned identity first.", vm.name),
+        this.t("'{0}' has no system-assigned identity, so it cannot be in a Microsoft Entra group. Enable its system-assigned identity first.", host.name),
         { kind: 'invalid', code: 'NoSystemAssignedIdentity' },
       );
     }
@@ -379,12 +379,12 @@ function hostClient(clients: SubscriptionClients, host: IdentityHostRef): Identi
   return clients.identityHosts[host.kind];
 }
 
-export function toIdentityJson(vm: IdentityHost): IdentityJson {
-  const identity = vm.identity;
+export function toIdentityJson(host: IdentityHost): IdentityJson {
+  const identity = host.identity;
   return {
-    vm: vm.name,
-    resourceGroup: vm.resourceGroup,
-    subscriptionId: vm.subscriptionId,
+    vm: host.name,
+    resourceGroup: host.resourceGroup,
+    subscriptionId: host.subscriptionId,
     type: identity.type,
     systemAssigned:
       hasSystemAssigned(identity.type) && identity.principalId
