@@ -19,6 +19,8 @@ import {
 } from './state';
 import { authorizationFailed, isAllowed, linkedAuthorizationFailed, permissionsAt, roleDefinition, scopeContains } from './rbac';
 import { checkVmNetwork, networkRoutes } from './network';
+import { authorizationRoutes } from './authorization';
+import { genericResourceRoutes } from './genericResources';
 
 export interface LroOperation {
   id: string;
@@ -41,6 +43,8 @@ export interface ArmContext {
   lroPolls: number;
   retryAfterSeconds: number;
   operations: Map<string, LroOperation>;
+  /** A principal created by a request is "not found" by role-assignment writes for this long (authorization.ts). */
+  principalReplicationSeconds?: number;
   /** The lroFailed / lroNeverEnds fault that applies to this write, if any (consumed). */
   takeLroFault(method: string, path: string): { kind: 'lroFailed' | 'lroNeverEnds'; errorCode?: string; errorMessage?: string } | undefined;
 }
@@ -74,6 +78,8 @@ const uaiPath = `${rg}/providers/Microsoft\\.ManagedIdentity/userAssignedIdentit
 
 const routes: Route[] = [
   { pattern: /^(.*)\/providers\/Microsoft\.Authorization\/permissions$/i, methods: { GET: listPermissions } },
+  ...authorizationRoutes(),
+  ...genericResourceRoutes().lists,
   { pattern: /^\/subscriptions$/i, methods: { GET: listSubscriptions } },
   { pattern: new RegExp(`^${sub}$`, 'i'), methods: { GET: getSubscription } },
   { pattern: new RegExp(`^${sub}/resourcegroups$`, 'i'), methods: { GET: listResourceGroups } },
@@ -90,6 +96,8 @@ const routes: Route[] = [
     methods: { GET: getUserAssignedIdentity, PUT: putUserAssignedIdentity, PATCH: patchUserAssignedIdentity, DELETE: deleteUserAssignedIdentity },
   },
   ...networkRoutes(),
+  // Matches any provider path: after every route of a modelled type.
+  genericResourceRoutes().byId,
 ];
 
 export function handleArmRequest(req: FakeRequest, ctx: ArmContext): FakeResponse {
@@ -104,7 +112,9 @@ export function handleArmRequest(req: FakeRequest, ctx: ArmContext): FakeRespons
     } catch {
       return armError(400, 'InvalidRequestUri', `The request URI '${path}' is not valid: it has a malformed percent-encoding.`);
     }
-    const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(path) ? params[0] : undefined;
+    // From the path itself: for routes at any scope the first parameter is the whole scope, not the subscription.
+    const subscriptionSegment = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1];
+    const subscriptionId = subscriptionSegment === undefined ? undefined : decodeURIComponent(subscriptionSegment);
     if (subscriptionId && route.pattern.source !== routes[0]!.pattern.source) {
       const subscriptionProblem = checkSubscription(ctx.state, req.caller, subscriptionId);
       if (subscriptionProblem) return subscriptionProblem;
@@ -186,7 +196,7 @@ function listPermissions(req: FakeRequest, ctx: ArmContext, params: string[]): F
     if (subscriptionProblem) return subscriptionProblem;
     if (resourceGroup && !findResourceGroup(ctx.state, subscriptionId, resourceGroup)) return resourceGroupNotFound(resourceGroup);
   }
-  return { status: 200, body: { value: permissionsAt(ctx.state, req.caller.oid, scope) } };
+  return page(req, ctx, permissionsAt(ctx.state, req.caller.oid, scope));
 }
 
 // ---------- Subscriptions and resource groups ----------
@@ -848,11 +858,12 @@ function deleteUserAssignedIdentity(req: FakeRequest, ctx: ArmContext, params: s
   if (!target.existing) return { status: 204 };
   const removed = target.existing;
   ctx.state.userAssignedIdentities = ctx.state.userAssignedIdentities.filter((u) => u !== removed);
-  deleteServicePrincipal(ctx.state, removed.principalId);
+  // Its role assignments stay, orphaned ("Identity not found" in the portal), as Azure leaves them.
+  deleteServicePrincipal(ctx.state, removed.principalId, { keepRoleAssignments: true });
   return { status: 200 };
 }
 
 // Keeps the role table honest at load: every seeded assignment must name a role this fake knows.
 export function checkRoleAssignments(state: FakeState): void {
-  for (const ra of state.roleAssignments) roleDefinition(ra.roleDefinitionName);
+  for (const ra of state.roleAssignments) roleDefinition(ra.roleDefinitionName, state);
 }

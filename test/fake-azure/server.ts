@@ -25,6 +25,9 @@ export interface FakeAzureOptions {
   log?: (line: string) => void;
   /** Retry-After (seconds) on long-running answers; the SDK waits this long between polls. Default 1. */
   retryAfterSeconds?: number;
+  /** Seconds after its creation during which a managed identity's principal is not found by role-assignment writes
+   *  (PrincipalNotFound, directory replication). Default 0. */
+  principalReplicationSeconds?: number;
 }
 
 export interface LoggedRequest {
@@ -43,6 +46,8 @@ export interface RunningFakeAzure {
   addFaults(rules: FaultRule[]): void;
   clearFaults(): void;
   requests(): LoggedRequest[];
+  /** Changes the principal replication delay (see FakeAzureOptions) until reset() restores the started value. */
+  setPrincipalReplicationSeconds(seconds: number): void;
   /** A token signed by this fake for a seed principal, for tests of expired or wrong-audience tokens. */
   mintToken(principalId: string, audience: string, overrides?: Partial<TokenClaims>): string;
 }
@@ -74,7 +79,13 @@ const defaultErrorCodes: Record<number, [string, string]> = {
   503: ['ServiceUnavailable', 'The service is temporarily unavailable. Please retry later.'],
 };
 
-const controlRoutes = ['GET /_control/state', 'POST /_control/reset', 'POST /_control/faults', 'DELETE /_control/faults', 'GET /_control/requests'];
+const controlRoutes = ['GET /_control/state', 'POST /_control/reset', 'POST /_control/faults', 'DELETE /_control/faults', 'GET /_control/requests',
+  'PUT /_control/principal-replication'];
+
+function checkReplicationSeconds(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`principalReplicationSeconds must be a number of 0 or more, not ${JSON.stringify(value)}.`);
+  return value;
+}
 
 const faultKinds: readonly FaultRule['kind'][] = ['status', 'drop', 'delay', 'lroFailed', 'lroNeverEnds'];
 
@@ -138,6 +149,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   let requestLog: LoggedRequest[] = [];
   const sockets = new Set<Socket>();
   const rateLimit = { reads: 12000, writes: 1200, windowStart: Date.now() };
+  let principalReplicationSeconds = checkReplicationSeconds(options.principalReplicationSeconds ?? 0);
 
   const addFaults = (rules: FaultRule[]) => {
     // All or nothing: one bad rule in a list adds none.
@@ -173,6 +185,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
     lroPolls: options.lroPolls ?? 1,
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
     operations,
+    principalReplicationSeconds,
     takeLroFault: (method, path) => {
       const rule = takeFault(method, path, ['lroFailed', 'lroNeverEnds']);
       if (!rule) return undefined;
@@ -202,6 +215,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
     clearOperations();
     faults = [];
     requestLog = [];
+    principalReplicationSeconds = checkReplicationSeconds(options.principalReplicationSeconds ?? 0);
   };
 
   /** Answers for /_control/...; undefined when the path is not a control route. */
@@ -225,6 +239,14 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       return { status: 204 };
     }
     if (method === 'GET' && path === '/_control/requests') return { status: 200, body: requestLog };
+    if (method === 'PUT' && path === '/_control/principal-replication') {
+      try {
+        principalReplicationSeconds = checkReplicationSeconds((JSON.parse(rawBody) as { seconds?: unknown }).seconds);
+        return { status: 200, body: { seconds: principalReplicationSeconds } };
+      } catch (e) {
+        return { status: 400, body: { error: { code: 'InvalidPrincipalReplication', message: `Send {"seconds": N}: ${(e as Error).message}` } } };
+      }
+    }
     if (method === 'GET' && path === '/_control') return { status: 200, body: { routes: controlRoutes } };
     return { status: 404, body: { error: { code: 'NotFound', message: `No control route ${method} ${path}. Routes: ${controlRoutes.join(', ')}.` } } };
   }
@@ -293,7 +315,8 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
     void (async () => {
       const started = Date.now();
       const method = (req.method ?? 'GET').toUpperCase();
-      const parsed = new URL(req.url ?? '/', url);
+      // A leading '//' (an SDK joining '/' with a scope or id that starts with '/') must stay a path, not become a host.
+      const parsed = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), url);
       // Kept percent-encoded: each face decodes its own segments once. Double slashes come from clients joining
       // an endpoint that ends in '/' with a path that starts with one.
       const path = parsed.pathname.replace(/\/{2,}/g, '/');
@@ -355,6 +378,9 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       faults = [];
     },
     requests: () => requestLog.map((r) => ({ ...r })),
+    setPrincipalReplicationSeconds: (seconds) => {
+      principalReplicationSeconds = checkReplicationSeconds(seconds);
+    },
     mintToken: (principalId, audience, overrides) => {
       const principal = state.principals.find((p) => p.id === principalId);
       if (!principal) throw new Error(`No principal ${principalId} in the seed.`);

@@ -7,6 +7,7 @@ import type {
   IdentityTypeName,
   Seed,
   SeedVirtualMachine,
+  StateGenericResource,
   StateServicePrincipal,
   StateUserAssignedIdentity,
   StateVirtualMachine,
@@ -67,19 +68,21 @@ export function addManagedIdentityServicePrincipal(
     servicePrincipalType: 'ManagedIdentity',
     alternativeNames: [`isExplicit=${principal.isExplicit ? 'True' : 'False'}`, principal.resourceId],
     tenantId: principal.tenantId,
+    createdAt: Date.now(),
   };
   state.servicePrincipals.push(servicePrincipal);
   return servicePrincipal;
 }
 
-/** Deletes a service principal with everything that names it: group memberships, ownerships and role assignments. */
-export function deleteServicePrincipal(state: FakeState, principalId: string): void {
+/** Deletes a service principal with everything that names it: group memberships, ownerships and (unless kept
+ *  orphaned, as deleting a user-assigned identity keeps them) role assignments. */
+export function deleteServicePrincipal(state: FakeState, principalId: string, options: { keepRoleAssignments?: boolean } = {}): void {
   state.servicePrincipals = state.servicePrincipals.filter((sp) => !sameId(sp.id, principalId));
   for (const group of state.groups) {
     group.members = group.members.filter((m) => !sameId(m, principalId));
     group.owners = group.owners.filter((o) => !sameId(o, principalId));
   }
-  state.roleAssignments = state.roleAssignments.filter((ra) => !sameId(ra.principalId, principalId));
+  if (!options.keepRoleAssignments) state.roleAssignments = state.roleAssignments.filter((ra) => !sameId(ra.principalId, principalId));
 }
 
 /** Turns a VM's system-assigned identity on: a new service principal with a new principalId every time. */
@@ -135,6 +138,14 @@ function vmFromSeed(state: FakeState, seedVm: SeedVirtualMachine): StateVirtualM
   return vm;
 }
 
+function genericResourcesFromSeed(seed: Seed): StateGenericResource[] {
+  return (seed.genericResources ?? []).map((r) => ({
+    ...structuredClone(r),
+    id: `/subscriptions/${r.subscriptionId}/resourceGroups/${r.resourceGroup}/providers/${r.type}/${r.name}`,
+    tags: { ...(r.tags ?? {}) },
+  }));
+}
+
 export function stateFromSeed(seed: Seed): FakeState {
   const state: FakeState = {
     tenants: structuredClone(seed.tenants),
@@ -160,7 +171,9 @@ export function stateFromSeed(seed: Seed): FakeState {
       members: [...(g.members ?? [])],
       owners: [...(g.owners ?? [])],
     })),
-    roleAssignments: structuredClone(seed.roleAssignments),
+    roleAssignments: seed.roleAssignments.map((ra) => ({ ...ra, name: ra.name ?? stableGuid(`role-assignment:${ra.principalId}:${ra.roleDefinitionName}:${ra.scope}`.toLowerCase()) })),
+    genericResources: genericResourcesFromSeed(seed),
+    customRoles: structuredClone(seed.customRoles ?? []),
   };
   for (const p of seed.principals) {
     if (p.kind !== 'ServicePrincipal') continue;
@@ -181,5 +194,7 @@ export function stateFromSeed(seed: Seed): FakeState {
     addManagedIdentityServicePrincipal(state, { id: u.principalId, appId: u.clientId, displayName: u.name, resourceId: id, tenantId, isExplicit: true });
   }
   for (const v of seed.virtualMachines) state.virtualMachines.push(vmFromSeed(state, v));
+  // Seeded principals have existed for long: only those created by requests wait for directory replication.
+  for (const sp of state.servicePrincipals) delete sp.createdAt;
   return state;
 }

@@ -10,6 +10,10 @@ export interface Seed {
   subscriptions: SeedSubscription[];
   resourceGroups: SeedResourceGroup[];
   userAssignedIdentities: SeedUserAssignedIdentity[];
+  /** Optional: resources that are only scopes for role assignments (storage accounts, key vaults, registries...). */
+  genericResources?: SeedGenericResource[];
+  /** Optional: custom role definitions (authorization.ts). */
+  customRoles?: SeedCustomRole[];
   virtualMachines: SeedVirtualMachine[];
   /** Optional: seeds without networks have none (a VM PUT naming a subnet then fails as in Azure). */
   virtualNetworks?: SeedVirtualNetwork[];
@@ -62,6 +66,39 @@ export interface SeedUserAssignedIdentity {
   tags?: Record<string, string>;
 }
 
+/** A resource the fake does not model beyond ARM's generic resource shape (genericResources.ts). */
+export interface SeedGenericResource {
+  subscriptionId: string;
+  resourceGroup: string;
+  /** e.g. Microsoft.Storage/storageAccounts */
+  type: string;
+  name: string;
+  location: string;
+  kind?: string;
+  sku?: { name: string; tier?: string };
+  tags?: Record<string, string>;
+  /** Echoed by GET by id. */
+  properties?: Record<string, unknown>;
+}
+
+/** A custom role definition (the role definition's `properties`, plus its GUID). */
+export interface SeedCustomRole {
+  /** The role definition's name, a GUID. */
+  id: string;
+  roleName: string;
+  description?: string;
+  /** e.g. ['/subscriptions/{s}']: where it can be assigned (and where it is listed). */
+  assignableScopes: string[];
+  permissions: RolePermission[];
+}
+
+export interface RolePermission {
+  actions: string[];
+  notActions: string[];
+  dataActions: string[];
+  notDataActions: string[];
+}
+
 export interface SeedVirtualMachine {
   subscriptionId: string;
   resourceGroup: string;
@@ -101,11 +138,22 @@ export interface SeedGroup {
 
 export interface SeedRoleAssignment {
   principalId: string;
-  /** A built-in role name: Owner, Contributor, Reader, Virtual Machine Contributor,
-   *  Managed Identity Operator, Managed Identity Contributor. */
+  /** A role's name: a built-in role of rbac.ts (Owner, Contributor, Reader, ...) or a seeded custom role. */
   roleDefinitionName: string;
   /** /subscriptions/{s}[/resourceGroups/{rg}[/providers/...]] */
   scope: string;
+  /** The assignment's name (a GUID); derived from principal, role and scope when absent. */
+  name?: string;
+  /** User, Group, ServicePrincipal or ForeignGroup; absent in seeds means the principal's kind. */
+  principalType?: string;
+  description?: string;
+  condition?: string;
+  conditionVersion?: string;
+  /** ISO times and the creating principal's object id; set by a PUT, absent for seeded assignments. */
+  createdOn?: string;
+  updatedOn?: string;
+  createdBy?: string;
+  updatedBy?: string;
 }
 
 // ---------- What a started fake reports (the one JSON line on stdout, and startFakeAzure's result) ----------
@@ -189,6 +237,11 @@ export interface StateVirtualMachine {
   extraProperties?: Record<string, unknown>;
 }
 
+export interface StateGenericResource extends SeedGenericResource {
+  id: string;
+  tags: Record<string, string>;
+}
+
 export interface StateVirtualNetwork {
   id: string;
   subscriptionId: string;
@@ -220,6 +273,9 @@ export interface StateServicePrincipal {
   /** For managed identities: the resource id of the VM or user-assigned identity. */
   alternativeNames: string[];
   tenantId: string;
+  /** Epoch ms when a request created it (absent for seeded ones): a role assignment to it fails with
+   *  PrincipalNotFound until the principal replication delay has passed (authorization.ts). */
+  createdAt?: number;
 }
 
 export interface StateGroup {
@@ -239,6 +295,9 @@ export interface FakeState {
   virtualMachines: StateVirtualMachine[];
   /** Optional so hand-built states of other faces' tests stay valid; stateFromSeed always sets it. */
   virtualNetworks?: StateVirtualNetwork[];
+  /** Optional so hand-built states stay valid; stateFromSeed always sets them. */
+  genericResources?: StateGenericResource[];
+  customRoles?: SeedCustomRole[];
   servicePrincipals: StateServicePrincipal[];
   groups: StateGroup[];
   roleAssignments: SeedRoleAssignment[];
