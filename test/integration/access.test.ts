@@ -24,7 +24,7 @@ const blobReader = { id: roleId(BUILT_IN_ROLE_IDS.storageBlobDataReader), roleNa
 const reader = { id: roleId(BUILT_IN_ROLE_IDS.reader), roleName: 'Reader' };
 
 /** vm-web-02's system-assigned identity (Key Vault Secrets User on kv-contoso-prod in the seed). */
-function systemOf(name: string): AccessPrincipal {
+function systemOf(name: string): AccessPrincipal & { kind: 'systemAssigned' } {
   return { kind: 'systemAssigned', host: vm(name), principalId: stateVm(fake, name).identity.principalId! };
 }
 
@@ -83,7 +83,7 @@ describe('role assignments of a system-assigned identity', () => {
     fake.setPrincipalReplicationSeconds(1.5);
     const { ops } = signInAs(fake, demo.admin, { retryDelayMs: () => 50, access: { replicationDelays: [400, 400, 400, 400, 400, 400, 400, 400] } });
     const enabled = await ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' });
-    const principal: AccessPrincipal = { kind: 'systemAssigned', host: vm('vm-web-01'), principalId: enabled.host.identity.principalId! };
+    const principal = { kind: 'systemAssigned' as const, host: vm('vm-web-01'), principalId: enabled.host.identity.principalId! };
     const progress: string[] = [];
     const result = await ops.access.grantAccess(principal, storageWeb, blobReader, { onProgress: (m) => progress.push(m) });
     assert.equal(result.status, 'changed');
@@ -97,7 +97,7 @@ describe('role assignments of a system-assigned identity', () => {
     fake.setPrincipalReplicationSeconds(60);
     const { ops } = signInAs(fake, demo.admin, { retryDelayMs: () => 50, access: { replicationDelays: [50, 50] } });
     const enabled = await ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' });
-    const principal: AccessPrincipal = { kind: 'systemAssigned', host: vm('vm-web-01'), principalId: enabled.host.identity.principalId! };
+    const principal = { kind: 'systemAssigned' as const, host: vm('vm-web-01'), principalId: enabled.host.identity.principalId! };
     await rejectsWith(ops.access.grantAccess(principal, storageWeb, blobReader), (error) => {
       assert.equal(error.code, 'PrincipalNotFound');
       assert.match(error.message, /does not exist in the directory/);
