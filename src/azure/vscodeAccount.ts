@@ -4,6 +4,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { getSessionFromVSCode, VSCodeAzureSubscriptionProvider } from '@microsoft/vscode-azext-azureauth';
 import * as vscode from 'vscode';
 import { GraphSignInMissingError, SignInRequiredError } from '../identity/serviceError';
+import { settingsWarningText, type SettingsWarning } from '../identity/settingsWarnings';
 import { AccountBase, createAzureCliAccount, createServicePrincipalAccount, type AzureAccount, type Disposable, type TenantNeedingSignIn } from './account';
 import type { CloudEndpoints } from './cloud';
 import { CachingClientProvider } from './clientProvider';
@@ -50,10 +51,10 @@ export function affectsSignIn(event: vscode.ConfigurationChangeEvent): boolean {
  * and are returned for the UI to show once. Throws a ServicePrincipalEnvironmentMissingError when a service
  * principal's variables are missing.
  */
-export function createAzureAccount(logger: Logger, env: ServicePrincipalEnvironment = process.env): { account: AzureAccount; warnings: string[] } {
+export function createAzureAccount(logger: Logger, env: ServicePrincipalEnvironment = process.env): { account: AzureAccount; warnings: SettingsWarning[] } {
   const { settings, cloud } = readSignInConfiguration(env);
   const warnings = [...settings.warnings, ...cloud.warnings];
-  warnings.forEach((warning) => logger.warn(warning));
+  warnings.forEach((warning) => logger.warn(settingsWarningText(warning)));
   logger.info(`Sign-in: ${settings.method}; cloud ${cloud.cloud.name} (${cloud.cloud.resourceManagerEndpoint}, from ${cloud.source}).`);
   switch (settings.method) {
     case 'servicePrincipal':

@@ -14,6 +14,7 @@ import {
   SignInFailedError,
   SignInRequiredError,
   SubscriptionNotAvailableError,
+  UntrustedEndpointError,
 } from './serviceError';
 
 /** Whose owner can grant a refused action's role, in words. */
@@ -234,6 +235,15 @@ function signInErrorMessage(error: unknown, context: ErrorContext, t: Localize):
         : t('Service principal sign-in needs the environment variables {0} (set them before starting VS Code), or choose another azureVmIdentities.signInMethod.', missing),
       { kind: 'authentication', cause: error },
     );
+  }
+  if (error instanceof UntrustedEndpointError) {
+    const refusal = t('Refusing to send a request to {0}: it is not under {1}.', error.origin, error.allowedPrefix);
+    return new IdentityError(context.operation ? t('Could not {0}: {1}', context.operation, refusal) : refusal, {
+      kind: 'unknown',
+      code: 'UntrustedEndpoint',
+      serviceMessage: refusal,
+      cause: error,
+    });
   }
   if (error instanceof SignInFailedError) {
     const mapped = toIdentityError(error.cause, context);

@@ -85,3 +85,15 @@ export class SignInFailedError extends Error {
     this.name = 'SignInFailedError';
   }
 }
+
+/** A request was not sent because its URL is outside the endpoint the cloud names (e.g. a hostile nextLink): no
+ *  token goes to a host the configuration did not choose. */
+export class UntrustedEndpointError extends Error {
+  constructor(
+    readonly origin: string,
+    readonly allowedPrefix: string,
+  ) {
+    super(`Untrusted endpoint ${origin} (allowed: ${allowedPrefix})`);
+    this.name = 'UntrustedEndpointError';
+  }
+}
