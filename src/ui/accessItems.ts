@@ -6,7 +6,7 @@ import { hasSystemAssigned } from '../identity/identityChange';
 import { quoteList, type Localize } from '../identity/localize';
 import type { AzureResource, IdentityHost, ResourceGroup, Subscription } from '../identity/model';
 import { sortBy } from '../identity/ordering';
-import { resourceNameFromId } from '../identity/resourceIds';
+import { parseUserAssignedIdentityId, resourceNameFromId, sameResourceId } from '../identity/resourceIds';
 import type { RoleChoice, RoleDefinition } from '../identity/roles';
 import { describeScope, type ScopeNames } from '../identity/scopes';
 import type { PickEntry, PickItem } from './quickPickItems';
@@ -14,20 +14,25 @@ import type { PickEntry, PickItem } from './quickPickItems';
 /** The identities of a host that can be given access: its system-assigned one, then each user-assigned one by name.
  *  A user-assigned identity whose principal the host does not report cannot be granted to from here. */
 export function accessPrincipals(host: IdentityHost): AccessPrincipal[] {
-  const principals: AccessPrincipal[] = [];
-  if (hasSystemAssigned(host.identity.type) && host.identity.principalId) {
-    principals.push({ kind: 'systemAssigned', host, principalId: host.identity.principalId });
+  const userAssigned = sortBy(Object.keys(host.identity.userAssignedIdentities), (id) => resourceNameFromId(id));
+  return [accessPrincipalOf(host), ...userAssigned.map((id) => accessPrincipalOf(host, id))].filter((p): p is AccessPrincipal => p !== undefined);
+}
+
+/** The host's system-assigned identity (no `userAssignedId`) or one of its user-assigned identities, as a principal to
+ *  list or grant access for; undefined when the host does not have it or reports no principal for it. A user-assigned
+ *  identity's assignments are in its own subscription. */
+export function accessPrincipalOf(host: IdentityHost, userAssignedId?: string): AccessPrincipal | undefined {
+  if (userAssignedId === undefined) {
+    const principalId = hasSystemAssigned(host.identity.type) ? host.identity.principalId : undefined;
+    return principalId ? { kind: 'systemAssigned', host, principalId } : undefined;
   }
-  const userAssigned = sortBy(Object.entries(host.identity.userAssignedIdentities), ([id]) => resourceNameFromId(id));
-  for (const [id, value] of userAssigned) {
-    if (value.principalId) {
-      principals.push({
-        kind: 'userAssigned',
-        identity: { id, name: resourceNameFromId(id), subscriptionId: host.subscriptionId, principalId: value.principalId },
-      });
-    }
+  const found = Object.entries(host.identity.userAssignedIdentities).find(([id]) => sameResourceId(id, userAssignedId));
+  const principalId = found?.[1].principalId;
+  if (!found || !principalId) {
+    return undefined;
   }
-  return principals;
+  const [id] = found;
+  return { kind: 'userAssigned', identity: { id, name: resourceNameFromId(id), subscriptionId: parseUserAssignedIdentityId(id)?.subscriptionId ?? host.subscriptionId, principalId } };
 }
 
 /** Grant Access's first step when the host has more than one identity. */
