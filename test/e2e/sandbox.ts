@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFakeAzure, type RunningFakeAzure } from '../fake-azure/server';
+import { stopWhenParentGoes } from '../support/lifetime';
 import { ensureCodeServer, repoRoot } from './codeServer';
 import { CodeServer, createProfile, demoSeedPath, extensionHostEnv, freePort, packageVsix, seedPrincipal, userSettings } from './vscodeHost';
 
@@ -48,8 +49,10 @@ async function main(): Promise<void> {
   }
   const principalName = values.as ?? 'sp-identity-admin';
   const started = Date.now();
-  const workDir = path.join(repoRoot, '.cache', 'sandbox');
+  // Each sandbox keeps its own logs, so two sandboxes from one clone never write the same files.
+  const workDir = path.join(repoRoot, '.cache', 'sandbox', `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
   fs.mkdirSync(workDir, { recursive: true });
+  const shown = (file: string) => path.relative(process.cwd(), file);
 
   console.log('1/4 Building the extension (npm run package) ...');
   const vsix = packageVsix();
@@ -65,10 +68,10 @@ async function main(): Promise<void> {
   let server: CodeServer | undefined;
   let profileRoot: string | undefined;
   let stopping = false;
-  const stop = async (code: number): Promise<void> => {
+  const stop = async (code: number, reason?: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    console.log('\nStopping code-server and the fake Azure ...');
+    console.log(`\nStopping code-server and the fake Azure${reason ? ` (${reason})` : ''} ...`);
     await server?.stop().catch(() => {});
     await fake.stop().catch(() => {});
     fakeLog.end();
@@ -78,10 +81,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
+  // Stopped through npm (its PID, a script's job control): npm may not pass the signal on, so a lost parent stops us too.
+  stopWhenParentGoes((reason) => void stop(0, reason));
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 
   try {
     const credentials = seedPrincipal(demoSeedPath, principalName);
-    console.log(`    Fake Azure at ${fake.info.url} (requests logged to ${path.relative(process.cwd(), path.join(workDir, 'fake-azure.log'))}).`);
+    console.log(`    Fake Azure at ${fake.info.url}`);
 
     console.log('3/4 Getting code-server (installed into .cache/code-server on first use) ...');
     const install = await ensureCodeServer((line) => console.log(`    ${line}`));
@@ -93,20 +99,34 @@ async function main(): Promise<void> {
     const port = await portOrFree(wholeNumber('port', values.port, 8080));
     server = await CodeServer.start(install, profile, extensionHostEnv(fake.info, credentials), path.join(workDir, 'code-server.log'), port);
 
-    console.log('');
-    console.log(`Ready in ${((Date.now() - started) / 1000).toFixed(0)} s. Open this URL in a browser:`);
-    console.log('');
-    console.log(`    ${server.url}`);
-    console.log('');
-    console.log('Then click "Managed Identities" in the activity bar: two subscriptions, ten VMs, every command on their');
-    console.log('context menus and in the command palette (F1, "Managed Identities: ..."). Nothing leaves this machine.');
-    console.log(
+    const info = fake.info;
+    const caFile = shown(info.caFile);
+    const lines = [
+      '',
+      `Ready in ${((Date.now() - started) / 1000).toFixed(0)} s. Open this URL in a browser:`,
+      '',
+      `    http://127.0.0.1:${port}/`,
+      '',
+      'Then click "Managed Identities" in the activity bar: two subscriptions, thirteen VMs, every command on their',
+      'context menus and in the command palette (F1, "Managed Identities: ..."). Nothing leaves this machine.',
       principalName === 'sp-identity-admin'
         ? 'Signed in as sp-identity-admin (Owner); run with -- --as sp-reader to see authorization errors.'
         : `Signed in as ${principalName}.`,
-    );
-    console.log(`Reset the fake Azure to the seed: curl --cacert test/fake-azure/certs/ca.pem -X POST ${fake.info.url}/_control/reset`);
-    console.log('code-server listens on 127.0.0.1 only, without a password. Press Ctrl+C to stop everything.');
+      '',
+      'To reach the fake Azure directly (test/fake-azure/README.md shows curl and SDK examples):',
+      `    Resource Manager   ${info.resourceManagerEndpoint}`,
+      `    Microsoft Graph    ${info.graphEndpoint}/v1.0`,
+      `    Token service      ${info.authorityHost}/${info.tenantId}/oauth2/v2.0/token`,
+      `    Tenant             ${info.tenantId}`,
+      `    Client ID          ${credentials.clientId} (${principalName}; its secret is in test/fake-azure/seeds/demo.json)`,
+      `    CA file            ${caFile} (curl --cacert, or NODE_EXTRA_CA_CERTS for Node)`,
+      `    Control routes     ${info.url}/_control: GET state, POST reset (back to the seed), POST/DELETE faults, GET requests`,
+      `    Reset the seed     curl --cacert ${caFile} -X POST ${info.url}/_control/reset`,
+      '',
+      `Logs: ${shown(workDir)}/ (fake-azure.log: one line per request, no tokens; code-server.log).`,
+      'code-server listens on 127.0.0.1 only, without a password. Press Ctrl+C to stop everything.',
+    ];
+    console.log(lines.join('\n'));
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     await stop(1);

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, _electron, type Browser, type ElectronApplication, type Page } from 'playwright-core';
 import type { FakeAzureInfo, Seed } from '../fake-azure/types';
+import { reapGroupWhenGone } from '../support/lifetime';
 import { ensureCodeServer, repoRoot, type CodeServerInstall } from './codeServer';
 
 export const resultsDir = path.join(repoRoot, 'test-results');
@@ -178,6 +179,8 @@ export class CodeServer {
       { env, stdio: ['ignore', log, log], detached: true },
     );
     fs.closeSync(log);
+    // Detached so stop() can end its whole group (the extension hosts too); reaped if we die without stopping it.
+    if (child.pid !== undefined) reapGroupWhenGone(child.pid);
     const server = new CodeServer(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(profile.workspaceDir)}`, child, logFile);
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {

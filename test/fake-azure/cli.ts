@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { stopWhenParentGoes } from '../support/lifetime';
 import { startFakeAzure } from './server';
 import { demoSeedFile } from './state';
 import type { FaultRule } from './types';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   if (pageSize < 1) throw new Error(`--page-size must be at least 1.\n${usage}`);
   const latencyMs = count('latency-ms', values['latency-ms'], 0)!;
   const lroPolls = count('lro-polls', values['lro-polls'], 1)!;
+  const principalReplicationSeconds = count('principal-replication-seconds', values['principal-replication-seconds'], 0)!;
   const fake = await startFakeAzure({
     port: count('port', values.port, 0)!,
     seed: seedFile,
@@ -48,11 +50,11 @@ async function main(): Promise<void> {
     lroPolls,
     pageSize,
     retryAfterSeconds: count('retry-after', values['retry-after'], 1)!,
-    principalReplicationSeconds: count('principal-replication-seconds', values['principal-replication-seconds'], 0)!,
+    principalReplicationSeconds,
     faults: Array.isArray(faults) ? faults : [faults],
     log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
   });
-  process.stdout.write(`${JSON.stringify({ ...fake.info, seed: seedFile, latencyMs, lroPolls, pageSize, controlUrl: `${fake.info.url}/_control` })}\n`);
+  process.stdout.write(`${JSON.stringify({ ...fake.info, seed: seedFile, latencyMs, lroPolls, pageSize, principalReplicationSeconds, controlUrl: `${fake.info.url}/_control` })}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -62,14 +64,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  // `npm run` runs this under `sh -c`; a SIGTERM to npm reaches sh but not this process, which would then serve on as
-  // an orphan. So a changed parent (reparented to init or a subreaper) ends it too.
-  const parent = process.ppid;
   // With npm gone its pipes may be too; a failed log line must not crash the stop.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
-  setInterval(() => {
-    if (process.ppid !== parent) stop('parent process gone');
-  }, 250).unref();
+  stopWhenParentGoes(stop);
 }
 
 main().catch((e: unknown) => {

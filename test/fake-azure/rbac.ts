@@ -234,20 +234,6 @@ export function roleByName(name: string, state?: FakeState): NamedRoleDefinition
   return role;
 }
 
-export function roleDefinition(name: string, state?: FakeState): RoleDefinition {
-  const role = roleByName(name, state);
-  const [first, ...rest] = role.permissions;
-  // A role's permission blocks are evaluated together: what any block grants (minus that block's notActions).
-  const blocks = [first!, ...rest];
-  return {
-    id: role.id,
-    actions: blocks.flatMap((b) => b.actions),
-    notActions: blocks.flatMap((b) => b.notActions),
-    dataActions: blocks.flatMap((b) => b.dataActions),
-    notDataActions: blocks.flatMap((b) => b.notDataActions),
-    description: role.description,
-  };
-}
 
 /** A star stands for any text; a star between slashes may also match a single slash (Managed Identity Operator has "userAssignedIdentities/STAR/read"). */
 function actionPattern(pattern: string): RegExp {

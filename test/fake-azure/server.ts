@@ -1,5 +1,5 @@
 // The fake Azure: one HTTPS server on loopback serving ARM at the root, Microsoft Graph under /graph and a
-// Microsoft Entra token service under /login, plus loopback-only control routes under /_control.
+// Microsoft Entra token service under /login (and at the root, for MSAL's multi-tenant sign-in), plus loopback-only control routes under /_control.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import type { FakeAzureInfo, FakeRequest, FakeResponse, FakeState, FaultRule, Seed } from './types';
 import { loadSeed, stateFromSeed } from './state';
 import { armError, checkRoleAssignments, handleArmRequest, type ArmContext, type LroOperation } from './arm';
-import { armAuthenticationFailure, checkBearerToken, entraError, graphAuthenticationFailure, handleLoginRequest, TokenService, type TokenClaims } from './auth';
+import { armAuthenticationFailure, checkBearerToken, entraAuthorityPrefix, entraError, graphAuthenticationFailure, handleLoginRequest, TokenService, type TokenClaims } from './auth';
 import { graphErrorBody, handleGraphRequest } from './graph';
+import { RunCommandRuntime } from './runCommand';
+import { browserUserControl, SignInSessions } from './authorize';
 
 export const certsDir = join(__dirname, 'certs');
 export const caFile = join(certsDir, 'ca.pem');
@@ -28,12 +30,17 @@ export interface FakeAzureOptions {
   /** Seconds after its creation during which a managed identity's principal is not found by role-assignment writes
    *  (PrincipalNotFound, directory replication). Default 0. */
   principalReplicationSeconds?: number;
+  /** Resource Graph answers from the state as it was this many milliseconds ago (ARG lags ARM). Default 0: at once. */
+  resourceGraphLagMs?: number;
 }
 
 export interface LoggedRequest {
   method: string;
   path: string;
   status: number;
+  /** Milliseconds the fake spent answering (reading the body, checking the token, the handler, writing the answer),
+   *  without the injected latency or delay faults: what a benchmark subtracts from the measured time. */
+  serviceMs: number;
 }
 
 export interface RunningFakeAzure {
@@ -60,6 +67,11 @@ interface ActiveFault {
 
 const loopbackAddresses = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
+/** Milliseconds to a hundredth: finer than any latency worth measuring, short in the log. */
+function roundMs(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
 function delay(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
@@ -80,7 +92,7 @@ const defaultErrorCodes: Record<number, [string, string]> = {
 };
 
 const controlRoutes = ['GET /_control/state', 'POST /_control/reset', 'POST /_control/faults', 'DELETE /_control/faults', 'GET /_control/requests',
-  'PUT /_control/principal-replication'];
+  'GET|POST /_control/browser-user', 'PUT /_control/principal-replication'];
 
 function checkReplicationSeconds(value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`principalReplicationSeconds must be a number of 0 or more, not ${JSON.stringify(value)}.`);
@@ -115,7 +127,7 @@ function checkFaultRule(rule: FaultRule): RegExp {
 function faultAnswer(rule: FaultRule, path: string, requestId: string, clientRequestId: string): FakeResponse {
   const status = rule.status ?? 503;
   const headers: Record<string, string> = rule.retryAfterSeconds !== undefined ? { 'Retry-After': String(rule.retryAfterSeconds) } : {};
-  if (path === '/login' || path.startsWith('/login/')) {
+  if (entraAuthorityPrefix(path) !== undefined) {
     const error = rule.errorCode ?? (status === 500 ? 'server_error' : 'temporarily_unavailable');
     // AADSTS90033 is Entra's transient-error code.
     return { ...entraError(status, error, 90033, rule.errorMessage ?? 'A transient error has occurred. Please try again.', requestId), headers };
@@ -147,6 +159,18 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let faults: ActiveFault[] = [];
   let requestLog: LoggedRequest[] = [];
+  // With a Resource Graph lag: copies of the state after each ARM write, oldest first (the first one the seed's).
+  const resourceGraphLagMs = options.resourceGraphLagMs ?? 0;
+  let stateHistory: { at: number; state: FakeState }[] = resourceGraphLagMs > 0 ? [{ at: -Infinity, state: structuredClone(state) }] : [];
+  const resourceGraphState = (): FakeState => {
+    if (resourceGraphLagMs <= 0) return state;
+    const cutoff = Date.now() - resourceGraphLagMs;
+    // The newest copy old enough to be indexed; older ones are no longer needed.
+    let visible = 0;
+    while (visible + 1 < stateHistory.length && stateHistory[visible + 1]!.at <= cutoff) visible += 1;
+    stateHistory = stateHistory.slice(visible);
+    return stateHistory[0]!.state;
+  };
   const sockets = new Set<Socket>();
   const rateLimit = { reads: 12000, writes: 1200, windowStart: Date.now() };
   let principalReplicationSeconds = checkReplicationSeconds(options.principalReplicationSeconds ?? 0);
@@ -179,13 +203,17 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   const graphEndpoint = `${url}/graph`;
   const tokens = new TokenService(authorityHost, { arm: resourceManagerEndpoint, graph: graphEndpoint });
   const operations = new Map<string, LroOperation>();
+  const runCommands = new RunCommandRuntime(tokens);
+  const signInSessions = new SignInSessions();
   const armContext = (): ArmContext => ({
     state,
     pageSize: options.pageSize ?? 50,
     lroPolls: options.lroPolls ?? 1,
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
     operations,
+    runCommands,
     principalReplicationSeconds,
+    resourceGraphState,
     takeLroFault: (method, path) => {
       const rule = takeFault(method, path, ['lroFailed', 'lroNeverEnds']);
       if (!rule) return undefined;
@@ -208,11 +236,14 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   const clearOperations = () => {
     for (const op of operations.values()) clearTimeout(op.timer);
     operations.clear();
+    runCommands.clear();
   };
 
   const reset = () => {
     state = stateFromSeed(seed);
+    stateHistory = resourceGraphLagMs > 0 ? [{ at: -Infinity, state: structuredClone(state) }] : [];
     clearOperations();
+    signInSessions.clear();
     faults = [];
     requestLog = [];
     principalReplicationSeconds = checkReplicationSeconds(options.principalReplicationSeconds ?? 0);
@@ -239,6 +270,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       return { status: 204 };
     }
     if (method === 'GET' && path === '/_control/requests') return { status: 200, body: requestLog };
+    if (path === '/_control/browser-user') return browserUserControl(method, rawBody, state, signInSessions);
     if (method === 'PUT' && path === '/_control/principal-replication') {
       try {
         principalReplicationSeconds = checkReplicationSeconds((JSON.parse(rawBody) as { seconds?: unknown }).seconds);
@@ -253,9 +285,10 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
 
   async function answer(req: IncomingMessage, path: string, query: URLSearchParams, rawBody: string, requestId: string): Promise<FakeResponse> {
     const method = (req.method ?? 'GET').toUpperCase();
-    if (path === '/login' || path.startsWith('/login/')) {
-      const form = new URLSearchParams(method === 'POST' ? rawBody : '');
-      return handleLoginRequest(method, path.slice('/login'.length), form, state, tokens, authorityHost, requestId);
+    const entraPrefix = entraAuthorityPrefix(path);
+    if (entraPrefix !== undefined) {
+      const form = new URLSearchParams(method === 'POST' ? rawBody : query);
+      return handleLoginRequest(method, path.slice(entraPrefix.length), form, state, tokens, `${url}${entraPrefix}`, requestId, signInSessions);
     }
     const isGraph = path === '/graph' || path.startsWith('/graph/');
     let body: unknown;
@@ -286,14 +319,17 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       baseUrl: url,
     };
     if (isGraph) return handleGraphRequest(fakeRequest, state, { pageSize: options.pageSize ?? 50 });
-    return handleArmRequest(fakeRequest, armContext());
+    const armResponse = handleArmRequest(fakeRequest, armContext());
+    if (resourceGraphLagMs > 0 && method !== 'GET' && method !== 'POST') stateHistory.push({ at: Date.now(), state: structuredClone(state) });
+    return armResponse;
   }
 
   function send(res: ServerResponse, response: FakeResponse, requestId: string, extraHeaders: Record<string, string>) {
     const headers: Record<string, string> = { 'x-ms-request-id': requestId, 'x-ms-correlation-request-id': requestId, ...extraHeaders, ...(response.headers ?? {}) };
-    if (response.body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
+    if (response.html !== undefined) headers['Content-Type'] = 'text/html; charset=utf-8';
+    else if (response.body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
     res.writeHead(response.status, headers);
-    res.end(response.body === undefined ? undefined : JSON.stringify(response.body));
+    res.end(response.html ?? (response.body === undefined ? undefined : JSON.stringify(response.body)));
   }
 
   function rateLimitHeaders(method: string): Record<string, string> {
@@ -314,6 +350,9 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const started = Date.now();
+      // Service time is counted in pieces around the injected waits, never across them.
+      let serviceStarted = performance.now();
+      let serviceMs = 0;
       const method = (req.method ?? 'GET').toUpperCase();
       // A leading '//' (an SDK joining '/' with a scope or id that starts with '/') must stay a path, not become a host.
       const parsed = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), url);
@@ -332,14 +371,17 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       }
       let response: FakeResponse;
       const fault = takeFault(method, path, ['status', 'drop', 'delay']);
+      serviceMs += performance.now() - serviceStarted;
       await delay(latencyMs);
+      if (fault?.kind === 'delay') await delay(fault.delayMs ?? 1000);
+      serviceStarted = performance.now();
       if (fault?.kind === 'drop') {
-        requestLog.push({ method, path, status: 0 });
-        log(`${method} ${path} dropped (fault) ${Date.now() - started}ms`);
+        serviceMs = roundMs(serviceMs + performance.now() - serviceStarted);
+        requestLog.push({ method, path, status: 0, serviceMs });
+        log(`${method} ${path} dropped (fault) ${Date.now() - started}ms service ${serviceMs}ms`);
         req.socket.destroy();
         return;
       }
-      if (fault?.kind === 'delay') await delay(fault.delayMs ?? 1000);
       if (fault?.kind === 'status') {
         const clientRequestId = req.headers['client-request-id'];
         response = faultAnswer(fault, path, requestId, typeof clientRequestId === 'string' ? clientRequestId : requestId);
@@ -351,11 +393,12 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
           response = armError(500, 'InternalServerError', 'The fake Azure failed while answering; see its log.');
         }
       }
-      const isArm = !path.startsWith('/graph') && !path.startsWith('/login');
+      const isArm = !path.startsWith('/graph') && entraAuthorityPrefix(path) === undefined;
       send(res, response, requestId, isArm ? rateLimitHeaders(method) : {});
-      requestLog.push({ method, path, status: response.status });
+      serviceMs = roundMs(serviceMs + performance.now() - serviceStarted);
+      requestLog.push({ method, path, status: response.status, serviceMs });
       // The path only: query strings and headers (Authorization) never reach the log.
-      log(`${method} ${path} ${response.status} ${Date.now() - started}ms`);
+      log(`${method} ${path} ${response.status} ${Date.now() - started}ms service ${serviceMs}ms`);
     })().catch((e: unknown) => {
       log(`fake-azure failed on a request: ${(e as Error).message}`);
       if (!res.headersSent) res.writeHead(500);

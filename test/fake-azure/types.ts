@@ -1,12 +1,17 @@
 // Shared types of the fake Azure: the seed file format, the live state, and the route-handler contract
 // that the ARM, Graph and token faces implement. See README.md in this folder for the seed format in prose.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { SeedPublicClient, SeedUser } from './tenants';
 
 // ---------- Seed (the JSON file given with --seed) ----------
 
 export interface Seed {
   tenants: SeedTenant[];
   principals: SeedPrincipal[];
+  /** Optional: people who sign in interactively (authorize endpoint), see tenants.ts. */
+  users?: SeedUser[];
+  /** Optional: public client applications users sign in with (VS Code, Azure CLI...), see tenants.ts. */
+  publicClients?: SeedPublicClient[];
   subscriptions: SeedSubscription[];
   resourceGroups: SeedResourceGroup[];
   userAssignedIdentities: SeedUserAssignedIdentity[];
@@ -15,6 +20,8 @@ export interface Seed {
   /** Optional: custom role definitions (authorization.ts). */
   customRoles?: SeedCustomRole[];
   virtualMachines: SeedVirtualMachine[];
+  /** Optional: seeds without scale sets have none. */
+  virtualMachineScaleSets?: SeedVirtualMachineScaleSet[];
   /** Optional: seeds without networks have none (a VM PUT naming a subnet then fails as in Azure). */
   virtualNetworks?: SeedVirtualNetwork[];
   groups: SeedGroup[];
@@ -25,6 +32,8 @@ export interface SeedTenant {
   tenantId: string;
   displayName: string;
   defaultDomain: string;
+  /** Conditional Access asks for MFA here: a token for this tenant needs an interactive sign-in to it (README). */
+  requiresInteractiveSignIn?: boolean;
 }
 
 /** A user or an application's service principal that can sign in. */
@@ -107,6 +116,8 @@ export interface SeedVirtualMachine {
   vmSize?: string;
   osType?: 'Linux' | 'Windows';
   powerState?: 'running' | 'stopped' | 'deallocated';
+  /** Commands the guest has for Run Command scripts (runCommand.ts); absent: ['curl']. `[]` is an image without curl. */
+  tools?: string[];
   identity?: {
     type: 'None' | 'SystemAssigned' | 'UserAssigned' | 'SystemAssigned, UserAssigned';
     /** With SystemAssigned: the object id of its service principal (created in Graph state at load). */
@@ -114,6 +125,25 @@ export interface SeedVirtualMachine {
     /** Full resource ids of user-assigned identities from `userAssignedIdentities`. */
     userAssignedIdentities?: string[];
   };
+  /** Full resource id of the Flexible scale set this VM is an instance of (from `virtualMachineScaleSets`). */
+  virtualMachineScaleSet?: string;
+}
+
+/** A scale set; its identity is seeded as a VM's is. */
+export interface SeedVirtualMachineScaleSet {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  orchestrationMode: 'Uniform' | 'Flexible';
+  /** Default Standard_B2s. */
+  vmSize?: string;
+  /** Instance count (sku.capacity). Default 2 for Uniform; for Flexible, the number of seeded VMs naming it. */
+  capacity?: number;
+  osType?: 'Linux' | 'Windows';
+  /** Default Manual. */
+  upgradePolicyMode?: 'Manual' | 'Automatic' | 'Rolling';
+  identity?: SeedVirtualMachine['identity'];
 }
 
 export interface SeedVirtualNetwork {
@@ -185,6 +215,7 @@ export interface Caller {
   /** Name shown in AuthorizationFailed messages: the UPN for users, the appId for service principals. */
   displayName: string;
   aud: string;
+  /** Graph permissions: application permissions (`roles`) of an app, delegated scopes (`scp`) of a user. */
   roles: string[];
 }
 
@@ -205,6 +236,8 @@ export interface FakeResponse {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** An HTML page (the sign-in pages), sent as is instead of `body`. */
+  html?: string;
 }
 
 // ---------- Live state (what GET /_control/state and RunningFakeAzure.getState() return) ----------
@@ -228,12 +261,29 @@ export interface StateVirtualMachine {
   vmSize: string;
   osType: 'Linux' | 'Windows';
   powerState: 'running' | 'stopped' | 'deallocated';
+  /** As in the seed; absent means the default (curl present). */
+  tools?: string[];
   provisioningState: string;
   etag: string;
   identity: StateVmIdentity;
   tags: Record<string, string>;
   /** VM properties the fake does not model (imageReference, osProfile, securityProfile...), kept as PUT/PATCH
    *  sent them (minus secrets and read-only keys) and echoed back, as ARM does. */
+  extraProperties?: Record<string, unknown>;
+  /** A Flexible scale set's instance: the scale set's resource id (properties.virtualMachineScaleSet.id). */
+  virtualMachineScaleSetId?: string;
+}
+
+/** What carries a managed identity and is written with an ETag and a long-running operation: a VM or a scale set. */
+export type StateIdentityHost = Pick<StateVirtualMachine, 'id' | 'subscriptionId' | 'resourceGroup' | 'name' | 'location' | 'provisioningState' | 'etag' | 'identity'>;
+
+export interface StateVirtualMachineScaleSet extends StateIdentityHost {
+  orchestrationMode: 'Uniform' | 'Flexible';
+  sku: { name: string; tier: string; capacity: number };
+  osType: 'Linux' | 'Windows';
+  upgradePolicyMode: string;
+  tags: Record<string, string>;
+  /** Properties the fake does not model, kept as PUT/PATCH sent them (minus secrets and read-only keys) and echoed. */
   extraProperties?: Record<string, unknown>;
 }
 
@@ -289,10 +339,15 @@ export interface StateGroup {
 export interface FakeState {
   tenants: SeedTenant[];
   principals: SeedPrincipal[];
+  /** Optional so hand-built states of other faces' tests stay valid; stateFromSeed always sets it. */
+  users?: SeedUser[];
+  publicClients?: SeedPublicClient[];
   subscriptions: SeedSubscription[];
   resourceGroups: SeedResourceGroup[];
   userAssignedIdentities: StateUserAssignedIdentity[];
   virtualMachines: StateVirtualMachine[];
+  /** Optional so hand-built states of other faces' tests stay valid; stateFromSeed always sets it. */
+  virtualMachineScaleSets?: StateVirtualMachineScaleSet[];
   /** Optional so hand-built states of other faces' tests stay valid; stateFromSeed always sets it. */
   virtualNetworks?: StateVirtualNetwork[];
   /** Optional so hand-built states stay valid; stateFromSeed always sets them. */
