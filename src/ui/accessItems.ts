@@ -146,3 +146,16 @@ export function deleteIdentityConfirmation(identityName: string, impact: Identit
   }
   return parts.join('\n\n');
 }
+
+/** For Remove's question: which other VMs keep using each identity removed from `hostId` ("" when none was loaded). */
+export function otherConsumersText(identities: readonly { name: string; consumers: readonly IdentityHost[] | undefined }[], hostId: string, t: Localize): string {
+  return identities
+    .filter((identity) => identity.consumers !== undefined)
+    .map((identity) => {
+      const others = identity.consumers!.filter((host) => !sameResourceId(host.id, hostId));
+      return others.length > 0
+        ? t("'{0}' stays in use by {1}.", identity.name, quoteList(others.map((host) => host.name)))
+        : t("'{0}' is used by no other virtual machine.", identity.name);
+    })
+    .join(' ');
+}

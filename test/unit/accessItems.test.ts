@@ -8,6 +8,7 @@ import {
   accessPrincipals,
   consumersText,
   deleteIdentityConfirmation,
+  otherConsumersText,
   grantPrincipalItems,
   roleAssignmentText,
   roleEntries,
@@ -109,6 +110,15 @@ describe('where an identity is used, and deleting it', () => {
   it('names the VMs, or says none', () => {
     assert.equal(consumersText([{ name: 'vm-web-03' }, { name: 'vm-data-01' }], t), "used by 'vm-web-03', 'vm-data-01'");
     assert.equal(consumersText([], t), 'not used by any virtual machine');
+  });
+
+  it("Remove's question says which other VMs keep using each identity", () => {
+    const here = vm({});
+    const other = { ...vm({}), id: here.id.replace('vm-web-04', 'vm-data-01'), name: 'vm-data-01' };
+    assert.equal(
+      otherConsumersText([{ name: 'id-backend', consumers: [here, other] }, { name: 'id-storage', consumers: [here] }, { name: 'id-x', consumers: undefined }], here.id, t),
+      "'id-backend' stays in use by 'vm-data-01'. 'id-storage' is used by no other virtual machine.",
+    );
   });
 
   it("Delete's question lists the VMs that lose access and the assignments left orphaned", () => {
