@@ -80,9 +80,12 @@ describe('role assignments of a system-assigned identity', () => {
   });
 
   it('an identity enabled moments ago: PrincipalNotFound is retried with backoff, the progress says why, then the grant succeeds', async () => {
-    fake.setPrincipalReplicationSeconds(1.5);
-    const { ops } = signInAs(fake, demo.admin, { retryDelayMs: () => 50, access: { replicationDelays: [400, 400, 400, 400, 400, 400, 400, 400] } });
+    const { ops } = signInAs(fake, demo.admin, { retryDelayMs: () => 50, access: { replicationDelays: Array(30).fill(500) } });
+    const beforeEnable = Date.now();
+    fake.setPrincipalReplicationSeconds(600);
     const enabled = await ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' });
+    // The principal was created after beforeEnable: it stays unreplicated for about 3 s more, however slow the machine.
+    fake.setPrincipalReplicationSeconds((Date.now() - beforeEnable) / 1000 + 3);
     const principal = { kind: 'systemAssigned' as const, host: vm('vm-web-01'), principalId: enabled.host.identity.principalId! };
     const progress: string[] = [];
     const result = await ops.access.grantAccess(principal, storageWeb, blobReader, { onProgress: (m) => progress.push(m) });
