@@ -38,6 +38,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     listHosts: (subscriptionId) => operations.listVirtualMachines(subscriptionId),
     getHost: (host) => operations.getHost(host),
     listGroupMemberships: (host, options) => operations.listGroupMemberships(host, options),
+    listRoleAssignments: (principal) => operations.access.listRoleAssignments(principal),
+    // Across the subscriptions the tree shows; a subscription that fails to list is left out of the answer.
+    listIdentityConsumers: async (identityId) => {
+      const selected = subscriptionFilter.apply(await operations.listSubscriptions());
+      return (await operations.access.listIdentityConsumers(identityId, selected.map((s) => s.subscriptionId))).consumers;
+    },
   });
   const tree = new VmTreeDataProvider(store, session, subscriptionFilter);
   const identityJson = new IdentityJsonProvider(operations, store);

@@ -1,4 +1,6 @@
+import { principalIdOf } from '../identity/accessOperations';
 import type { TreeNode } from '../tree/nodes';
+import { accessPrincipalOf } from '../ui/accessItems';
 import type { IActionContext } from '../ui/azext';
 import type { Services } from './services';
 
@@ -19,6 +21,14 @@ export async function refresh(_context: IActionContext, services: Services, node
 /** Retry on an error item: loads again what failed. Group memberships may now ask for Microsoft Graph consent. */
 export async function retry(context: IActionContext, services: Services, node?: TreeNode): Promise<void> {
   if (node?.kind !== 'error') {
+    return;
+  }
+  if (node.retry?.kind === 'roleAssignments') {
+    const host = services.store.host(node.retry.vmNode.ref);
+    const principal = host && accessPrincipalOf(host, node.retry.userAssignedId);
+    if (principal) {
+      services.store.forgetRoleAssignments(principalIdOf(principal));
+    }
     return;
   }
   if (node.retry?.kind === 'systemIdentity') {

@@ -1,6 +1,6 @@
 // Every command, registered through azext-utils (error handling, "Show Log" on errors, no telemetry sent).
 import { isTreeNode, type TreeNode } from '../tree/nodes';
-import { registerCommand, type IActionContext } from '../ui/azext';
+import { callWithTelemetryAndErrorHandling, registerCommand, type IActionContext } from '../ui/azext';
 import { addToGroup } from './addToGroup';
 import { assignUserAssigned } from './assignUserAssigned';
 import { copyClientId } from './copyClientId';
@@ -8,11 +8,14 @@ import { copyPrincipalId } from './copyPrincipalId';
 import { copyResourceId } from './copyResourceId';
 import { createUserAssignedIdentity } from './createUserAssignedIdentity';
 import { createVirtualMachine } from './createVirtualMachine';
+import { deleteUserAssignedIdentity } from './deleteUserAssignedIdentity';
+import { grantAccess, grantAccessTo } from './grantAccess';
 import { disableSystemAssigned } from './disableSystemAssigned';
 import { enableSystemAssigned } from './enableSystemAssigned';
 import { refresh, retry } from './refresh';
 import { removeFromGroup } from './removeFromGroup';
 import { removeUserAssigned } from './removeUserAssigned';
+import { revokeAccess } from './revokeAccess';
 import { selectSubscriptions } from './selectSubscriptions';
 import type { Services } from './services';
 import { showIdentityJson } from './showIdentityJson';
@@ -30,6 +33,9 @@ export const COMMANDS: Record<string, Command> = {
   removeUserAssigned,
   createUserAssigned: createUserAssignedIdentity,
   createVirtualMachine,
+  deleteUserAssignedIdentity,
+  grantAccess,
+  revokeAccess,
   addToGroup,
   removeFromGroup,
   showIdentityJson,
@@ -45,6 +51,13 @@ export const COMMANDS: Record<string, Command> = {
 };
 
 export function registerCommands(services: Services): void {
+  // "Grant Access..." on the notification after Enable, Assign or Create VM: the same command, for the host just written.
+  services.grantAccess = async (host) => {
+    await callWithTelemetryAndErrorHandling('azureVmIdentities.grantAccess', async (context: IActionContext) => {
+      const subscriptionName = services.operations.accessGuard.scopeNames.subscriptionName?.(host.subscriptionId);
+      await grantAccessTo(context, services, host, { subscriptionId: host.subscriptionId, displayName: subscriptionName ?? host.subscriptionId, tenantId: '' });
+    });
+  };
   for (const [name, command] of Object.entries(COMMANDS)) {
     registerCommand(`azureVmIdentities.${name}`, (context: IActionContext, argument?: unknown) =>
       command(context, services, isTreeNode(argument) ? argument : undefined),

@@ -3,6 +3,7 @@ import { quoteList } from '../identity/localize';
 import { resourceNameFromId } from '../identity/resourceIds';
 import type { TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
+import { otherConsumersText } from '../ui/accessItems';
 import { runIdentityWrite } from '../ui/hostWrites';
 import { removeUserAssignedConfirmation } from '../ui/messages';
 import { pickMany } from '../ui/quickPick';
@@ -27,8 +28,14 @@ export async function removeUserAssigned(context: IActionContext, services: Serv
         );
   const ids = choice.kind === 'all' ? choice.expectedIds : choice.ids;
   const names = ids.map(resourceNameFromId);
+  // Where else each identity is used (across the selected subscriptions), so the question says what stays.
+  await Promise.all(ids.map((id) => services.store.loadConsumers(id)));
+  const consumers = ids.map((id) => {
+    const loaded = services.store.consumers(id);
+    return { name: resourceNameFromId(id), consumers: loaded?.status === 'loaded' ? loaded.value : undefined };
+  });
   await context.ui.showWarningMessage(
-    removeUserAssignedConfirmation(names, host.name, choice.kind === 'all', t),
+    [removeUserAssignedConfirmation(names, host.name, choice.kind === 'all', t), otherConsumersText(consumers, host.id, t)].filter(Boolean).join('\n\n'),
     { modal: true, stepName: 'confirmRemove' },
     { title: t('Remove') },
   );

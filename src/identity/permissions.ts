@@ -5,8 +5,7 @@ import { abortError, systemClock, type Clock } from './clock';
 import { IdentityError } from './identityError';
 import { defaultLocalize, type Localize } from './localize';
 import type { HostKind, IdentityChange, IdentityHostRef } from './model';
-import type { CallOptions } from './ports';
-import type { PermissionsClient } from './accessPorts';
+import type { CallOptions, PermissionsClient } from './ports';
 import { describeScope, scopeKey, type ScopeNames } from './scopes';
 
 /** One block of Microsoft.Authorization/permissions (or of a role definition's `permissions`), as ARM sends it;
@@ -61,25 +60,67 @@ export type AccessNeed =
   | 'deleteRoleAssignment'
   | 'runCommand';
 
-/** The action ARM checks for each write, and the built-in roles that grant it (the narrowest one last where several
- *  do, as issue 9 names them). Role names are Azure's own and stay unlocalized. */
-const ACCESS_RULES: Record<AccessNeed, { action: string; roles: readonly string[] }> = {
-  writeVirtualMachine: { action: 'Microsoft.Compute/virtualMachines/write', roles: ['Virtual Machine Contributor'] },
-  writeScaleSet: { action: 'Microsoft.Compute/virtualMachineScaleSets/write', roles: ['Virtual Machine Contributor'] },
-  // ARM's LinkedAuthorizationFailed names this action; the role grants it through `userAssignedIdentities/*/assign/action`.
-  assignUserAssignedIdentity: { action: 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action', roles: ['Managed Identity Operator'] },
-  createUserAssignedIdentity: { action: 'Microsoft.ManagedIdentity/userAssignedIdentities/write', roles: ['Managed Identity Contributor'] },
-  deleteUserAssignedIdentity: { action: 'Microsoft.ManagedIdentity/userAssignedIdentities/delete', roles: ['Managed Identity Contributor'] },
-  createRoleAssignment: {
-    action: 'Microsoft.Authorization/roleAssignments/write',
-    roles: ['Owner', 'User Access Administrator', 'Role Based Access Control Administrator'],
-  },
-  deleteRoleAssignment: {
-    action: 'Microsoft.Authorization/roleAssignments/delete',
-    roles: ['Owner', 'User Access Administrator', 'Role Based Access Control Administrator'],
-  },
-  runCommand: { action: 'Microsoft.Compute/virtualMachines/runCommand/action', roles: ['Virtual Machine Contributor'] },
+/** The action ARM checks for each write. */
+const NEED_ACTIONS: Record<AccessNeed, string> = {
+  writeVirtualMachine: 'Microsoft.Compute/virtualMachines/write',
+  writeScaleSet: 'Microsoft.Compute/virtualMachineScaleSets/write',
+  // ARM's LinkedAuthorizationFailed names this action; Managed Identity Operator grants it through
+  // `userAssignedIdentities/*/assign/action`.
+  assignUserAssignedIdentity: 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action',
+  createUserAssignedIdentity: 'Microsoft.ManagedIdentity/userAssignedIdentities/write',
+  deleteUserAssignedIdentity: 'Microsoft.ManagedIdentity/userAssignedIdentities/delete',
+  createRoleAssignment: 'Microsoft.Authorization/roleAssignments/write',
+  deleteRoleAssignment: 'Microsoft.Authorization/roleAssignments/delete',
+  runCommand: 'Microsoft.Compute/virtualMachines/runCommand/action',
 };
+
+/** What an action acts on, for "ask an owner of …". */
+export type ActedOn = 'identity' | 'virtualMachine' | 'virtualNetwork' | 'resource';
+
+/**
+ * The one table of which built-in roles grant an action, for the checks before a write and for the words after
+ * Azure's own refusal alike. The first row whose pattern (a permission string, `*` a wildcard) covers the action
+ * wins; where several roles grant it they are listed as issue 9 names them. Role names are Azure's own and stay
+ * unlocalized.
+ */
+const ROLES_FOR_ACTIONS: readonly { pattern: string; roles: readonly string[]; actsOn: ActedOn }[] = [
+  { pattern: 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action', roles: ['Managed Identity Operator'], actsOn: 'identity' },
+  { pattern: 'Microsoft.ManagedIdentity/userAssignedIdentities/write', roles: ['Managed Identity Contributor'], actsOn: 'identity' },
+  { pattern: 'Microsoft.ManagedIdentity/userAssignedIdentities/delete', roles: ['Managed Identity Contributor'], actsOn: 'identity' },
+  { pattern: 'Microsoft.ManagedIdentity/userAssignedIdentities/read', roles: ['Managed Identity Operator'], actsOn: 'identity' },
+  { pattern: 'Microsoft.Compute/virtualMachines/write', roles: ['Virtual Machine Contributor'], actsOn: 'virtualMachine' },
+  { pattern: 'Microsoft.Compute/virtualMachines/delete', roles: ['Virtual Machine Contributor'], actsOn: 'virtualMachine' },
+  { pattern: 'Microsoft.Compute/virtualMachines/*/action', roles: ['Virtual Machine Contributor'], actsOn: 'virtualMachine' },
+  { pattern: 'Microsoft.Compute/virtualMachineScaleSets/write', roles: ['Virtual Machine Contributor'], actsOn: 'virtualMachine' },
+  { pattern: 'Microsoft.Network/virtualNetworks/subnets/join/action', roles: ['Network Contributor'], actsOn: 'virtualNetwork' },
+  {
+    pattern: 'Microsoft.Authorization/roleAssignments/*',
+    roles: ['Owner', 'User Access Administrator', 'Role Based Access Control Administrator'],
+    actsOn: 'resource',
+  },
+  { pattern: 'Microsoft.Authorization/*', roles: ['User Access Administrator'], actsOn: 'resource' },
+  { pattern: '*/read', roles: ['Reader'], actsOn: 'resource' },
+];
+
+function roleRowFor(action: string) {
+  return ROLES_FOR_ACTIONS.find((row) => actionMatches(row.pattern, action));
+}
+
+/** The built-in roles that grant `action` (empty when this extension does not know one). */
+export function rolesForAction(action: string): readonly string[] {
+  return roleRowFor(action)?.roles ?? [];
+}
+
+/** The roles that grant `action` as one phrase ("Owner, User Access Administrator or …"); undefined when unknown. */
+export function roleForAction(action: string, t: Localize = defaultLocalize): string | undefined {
+  const roles = rolesForAction(action);
+  return roles.length > 0 ? rolesText(roles, t) : undefined;
+}
+
+/** What `action` acts on: the resource whose owner can grant the role. */
+export function actedOnBy(action: string): ActedOn {
+  return roleRowFor(action)?.actsOn ?? 'resource';
+}
 
 /** One action a write needs, on the scope where ARM checks it. */
 export interface AccessRequirement {
@@ -93,8 +134,8 @@ export interface AccessRequirement {
 
 /** The requirement for `need` on `scope` (see {@link AccessRequirement.scope} for which scope each write uses). */
 export function accessRequirement(need: AccessNeed, scope: string): AccessRequirement {
-  const { action, roles } = ACCESS_RULES[need];
-  return { need, action, roles, scope };
+  const action = NEED_ACTIONS[need];
+  return { need, action, roles: rolesForAction(action), scope };
 }
 
 const HOST_WRITE: Record<HostKind, AccessNeed> = { virtualMachine: 'writeVirtualMachine' };

@@ -119,6 +119,11 @@ const RESOURCE_WORDING: Record<string, (name: string, resourceGroup: string, t: 
   'microsoft.compute/virtualmachinescalesets': (name, group, t) => t("virtual machine scale set '{0}' in resource group '{1}'", name, group),
   'microsoft.managedidentity/userassignedidentities': (name, group, t) => t("user-assigned identity '{0}' in resource group '{1}'", name, group),
   'microsoft.network/virtualnetworks': (name, group, t) => t("virtual network '{0}' in resource group '{1}'", name, group),
+  // A child resource's name is ARM's joined form, `{network}/{subnet}`.
+  'microsoft.network/virtualnetworks/subnets': (name, group, t) => {
+    const [network, subnet] = name.split('/');
+    return t("subnet '{0}' of virtual network '{1}' in resource group '{2}'", subnet, network, group);
+  },
   'microsoft.servicebus/namespaces': (name, group, t) => t("Service Bus namespace '{0}' in resource group '{1}'", name, group),
   'microsoft.eventhub/namespaces': (name, group, t) => t("Event Hubs namespace '{0}' in resource group '{1}'", name, group),
   'microsoft.documentdb/databaseaccounts': (name, group, t) => t("Azure Cosmos DB account '{0}' in resource group '{1}'", name, group),

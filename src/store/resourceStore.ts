@@ -3,6 +3,8 @@
 // identity, and the "updating" marks of writes under way. It loads through the operations module and fires
 // onDidChange with what changed; the tree renders it, the JSON tabs follow it, commands read and update it.
 // No `vscode` import (unit-tested).
+import type { AccessPrincipal, RoleAssignmentEntry } from '../identity/accessOperations';
+import { principalIdOf } from '../identity/accessOperations';
 import { hasSystemAssigned } from '../identity/identityChange';
 import type { EntraGroup, IdentityHost, IdentityHostRef, OperationOptions, Subscription } from '../identity/model';
 import { sortBy } from '../identity/ordering';
@@ -20,6 +22,10 @@ export interface StoreSource {
   listHosts(subscriptionId: string): Promise<IdentityHost[]>;
   getHost(host: IdentityHostRef): Promise<IdentityHost>;
   listGroupMemberships(host: IdentityHost, options: OperationOptions): Promise<EntraGroup[]>;
+  /** The principal's role assignments (one request filtered by principalId). */
+  listRoleAssignments(principal: AccessPrincipal): Promise<RoleAssignmentEntry[]>;
+  /** The hosts that use a user-assigned identity, across the selected subscriptions. */
+  listIdentityConsumers(identityId: string): Promise<IdentityHost[]>;
 }
 
 /** Something read from Azure: loaded, or failed with the error. */
@@ -34,7 +40,11 @@ export type Loadable<T> = { status: 'loading' } | Loaded<T>;
 export type StoreChange =
   | { kind: 'all' }
   | { kind: 'subscription'; subscriptionId: string }
-  | { kind: 'host'; key: string; aspect: 'state' | 'memberships' | 'updating' };
+  | { kind: 'host'; key: string; aspect: 'state' | 'memberships' | 'updating' }
+  /** A principal's role assignments (keyed by resourceKey of its principal id). */
+  | { kind: 'roleAssignments'; principalKey: string }
+  /** Where a user-assigned identity is used (keyed by resourceKey of its id). */
+  | { kind: 'consumers'; identityKey: string };
 
 export interface Disposable {
   dispose(): void;
@@ -67,6 +77,12 @@ export class ResourceStore implements Disposable {
   /** By lower-cased subscription id. */
   private readonly hostLists = new Map<string, HostList>();
   private readonly membershipLoads = new Map<string, Promise<void>>();
+  /** By resourceKey(principal id); the loads under way, so a forgotten load's answer is dropped. */
+  private readonly roleAssignmentLists = new Map<string, Loaded<RoleAssignmentEntry[]>>();
+  private readonly roleAssignmentLoads = new Map<string, Promise<void>>();
+  /** By resourceKey(user-assigned identity id). */
+  private readonly consumerLists = new Map<string, Loaded<IdentityHost[]>>();
+  private readonly consumerLoads = new Map<string, Promise<void>>();
 
   constructor(private readonly source: StoreSource) {}
 
@@ -89,6 +105,10 @@ export class ResourceStore implements Disposable {
   /** Forgets every loaded list (hosts stay known by id until listed again); everything is read again when shown. */
   reloadAll(): void {
     this.hostLists.clear();
+    this.roleAssignmentLists.clear();
+    this.roleAssignmentLoads.clear();
+    this.consumerLists.clear();
+    this.consumerLoads.clear();
     this.fire({ kind: 'all' });
   }
 
@@ -149,6 +169,12 @@ export class ResourceStore implements Disposable {
   applyHost(host: IdentityHost): void {
     const key = resourceKey(host.id);
     const entry = this.hostEntries.get(key);
+    // The identities it uses changed: where those are used is read again when shown.
+    const before = Object.keys(entry?.host.identity.userAssignedIdentities ?? {}).map(resourceKey);
+    const after = Object.keys(host.identity.userAssignedIdentities).map(resourceKey);
+    for (const identityKey of [...before.filter((id) => !after.includes(id)), ...after.filter((id) => !before.includes(id))]) {
+      this.forgetConsumers(identityKey);
+    }
     if (!entry) {
       this.hostEntries.set(key, { host });
     } else {
@@ -247,6 +273,77 @@ export class ResourceStore implements Disposable {
 
   private forgetMemberships(ref: IdentityHostRef): void {
     this.updateMemberships(ref, undefined);
+  }
+
+  // ---------- Role assignments of an identity, and where a user-assigned identity is used ----------
+
+  /** Undefined while not loaded (or forgotten). */
+  roleAssignments(principalId: string): Loaded<RoleAssignmentEntry[]> | undefined {
+    return this.roleAssignmentLists.get(resourceKey(principalId));
+  }
+
+  /** Loads the principal's assignments once; fires a 'roleAssignments' change when stored. */
+  loadRoleAssignments(principal: AccessPrincipal): Promise<void> {
+    const key = resourceKey(principalIdOf(principal));
+    return this.loadOnce(key, this.roleAssignmentLists, this.roleAssignmentLoads, () => this.source.listRoleAssignments(principal), () =>
+      this.fire({ kind: 'roleAssignments', principalKey: key }),
+    );
+  }
+
+  /** After a grant or revoke (or Retry): read the principal's assignments again when next shown. */
+  forgetRoleAssignments(principalId: string): void {
+    const key = resourceKey(principalId);
+    this.roleAssignmentLists.delete(key);
+    this.roleAssignmentLoads.delete(key);
+    this.fire({ kind: 'roleAssignments', principalKey: key });
+  }
+
+  /** The hosts that use the identity; undefined while not loaded. */
+  consumers(identityId: string): Loaded<IdentityHost[]> | undefined {
+    return this.consumerLists.get(resourceKey(identityId));
+  }
+
+  loadConsumers(identityId: string): Promise<void> {
+    const key = resourceKey(identityId);
+    return this.loadOnce(key, this.consumerLists, this.consumerLoads, () => this.source.listIdentityConsumers(identityId), () =>
+      this.fire({ kind: 'consumers', identityKey: key }),
+    );
+  }
+
+  /** Where the identity is used is read again when next shown (an assignment changed, or it was deleted). */
+  forgetConsumers(identityId: string): void {
+    const key = resourceKey(identityId);
+    const known = this.consumerLists.delete(key);
+    this.consumerLoads.delete(key);
+    if (known) {
+      this.fire({ kind: 'consumers', identityKey: key });
+    }
+  }
+
+  /** One load per key at a time; an answer that arrives after the key was forgotten is dropped. */
+  private loadOnce<T>(key: string, results: Map<string, Loaded<T>>, loads: Map<string, Promise<void>>, load: () => Promise<T>, stored: () => void): Promise<void> {
+    if (results.has(key)) {
+      return Promise.resolve();
+    }
+    let loading = loads.get(key);
+    if (!loading) {
+      const current: Promise<void> = load().then(
+        (value) => this.settle(key, results, loads, current, { status: 'loaded', value }, stored),
+        (error: unknown) => this.settle(key, results, loads, current, { status: 'failed', error }, stored),
+      );
+      loading = current;
+      loads.set(key, loading);
+    }
+    return loading;
+  }
+
+  private settle<T>(key: string, results: Map<string, Loaded<T>>, loads: Map<string, Promise<void>>, load: Promise<void>, result: Loaded<T>, stored: () => void): void {
+    if (loads.get(key) !== load) {
+      return;
+    }
+    loads.delete(key);
+    results.set(key, result);
+    stored();
   }
 
   // ---------- "Updating..." marks ----------

@@ -2,6 +2,7 @@
 // A plain TreeDataProvider (see README "Design notes"): it maps the store's state to nodes, asks the store to load
 // what a person expands, and turns the store's change events into refreshes of exactly the items concerned.
 import * as vscode from 'vscode';
+import { principalIdOf } from '../identity/accessOperations';
 import { hasSystemAssigned } from '../identity/identityChange';
 import type { IdentityHost, Subscription } from '../identity/model';
 import { sortBy } from '../identity/ordering';
@@ -9,12 +10,15 @@ import { resourceKey, resourceNameFromId } from '../identity/resourceIds';
 import { hostRef, type ResourceStore, type StoreChange } from '../store/resourceStore';
 import type { SessionLike } from '../ui/accountSession';
 import { describeError } from '../ui/describeError';
-import type { ErrorNode, SubscriptionNode, TreeNode, VmNode } from './nodes';
+import { accessPrincipalOf } from '../ui/accessItems';
+import type { ErrorNode, RoleAssignmentsNode, SubscriptionNode, TreeNode, UserIdentityNode, VmNode } from './nodes';
 import type { SubscriptionFilter } from './subscriptionFilter';
 import {
   errorItem,
   groupItem,
   infoItem,
+  roleAssignmentItem,
+  roleAssignmentsItem,
   subscriptionItem,
   systemIdentityItem,
   userIdentitiesItem,
@@ -36,6 +40,12 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
   /** Every VM node handed to VS Code, by resourceKey: the same object each time, so a change refreshes exactly its item. */
   private readonly vmNodes = new Map<string, VmNode>();
   private readonly storeListener: { dispose(): void };
+  /** The "Azure role assignments" and user-assigned identity nodes last handed out, by item id, so that a change of a
+   *  principal's assignments or of an identity's consumers refreshes exactly those items. */
+  private readonly roleAssignmentsNodes = new Map<string, RoleAssignmentsNode>();
+  private readonly userIdentityNodes = new Map<string, UserIdentityNode>();
+  /** Subscriptions by their display names, for scopes. */
+  private readonly scopeNames = { subscriptionName: (id: string) => this.subscriptionNodes.get(resourceKey(id))?.subscription.displayName };
 
   constructor(
     private readonly store: ResourceStore,
@@ -70,6 +80,21 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
         }
         return;
       }
+      case 'roleAssignments':
+        for (const node of this.roleAssignmentsNodes.values()) {
+          const principal = this.principalOf(node);
+          if (principal && resourceKey(principalIdOf(principal)) === change.principalKey) {
+            this.changeEmitter.fire(node);
+          }
+        }
+        return;
+      case 'consumers':
+        for (const node of this.userIdentityNodes.values()) {
+          if (resourceKey(node.id) === change.identityKey) {
+            this.changeEmitter.fire(node);
+          }
+        }
+        return;
     }
   }
 
@@ -87,8 +112,17 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
         return groupItem(this.viewOf(node.vmNode), node.group);
       case 'userIdentities':
         return userIdentitiesItem(this.viewOf(node.vmNode));
-      case 'userIdentity':
-        return userIdentityItem(this.viewOf(node.vmNode), node);
+      case 'userIdentity': {
+        const consumers = this.store.consumers(node.id);
+        if (!consumers) {
+          void this.store.loadConsumers(node.id); // fires 'consumers' when known, which refreshes this item
+        }
+        return userIdentityItem(this.viewOf(node.vmNode), node, consumers?.status === 'loaded' ? consumers.value : undefined);
+      }
+      case 'roleAssignments':
+        return roleAssignmentsItem(this.viewOf(node.vmNode), node);
+      case 'roleAssignment':
+        return roleAssignmentItem(this.viewOf(node.vmNode), node, this.scopeNames);
       case 'error':
         return errorItem(node);
       case 'info':
@@ -112,35 +146,84 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
         if (!hasSystemAssigned(this.viewOf(node.vmNode).host.identity.type)) {
           return [];
         }
+        // "Azure role assignments" first (it loads only when expanded), then the groups.
+        node.roleAssignments ??= { kind: 'roleAssignments', vmNode: node.vmNode };
+        const roles = this.remember(node.roleAssignments);
         await this.store.loadMemberships(ref);
         const memberships = this.store.memberships(ref);
         const key = resourceKey(ref.id);
         if (!memberships) {
-          return [];
+          return [roles];
         }
         if (memberships.status === 'failed') {
           return [
+            roles,
             { kind: 'error', id: `${key}/system/error`, message: t('Could not load group memberships: {0}', describeError(memberships.error)), retry: node },
           ];
         }
         if (memberships.value.length === 0) {
-          return [{ kind: 'info', id: `${key}/system/noGroups`, label: t('Not a member of any group') }];
+          return [roles, { kind: 'info', id: `${key}/system/noGroups`, label: t('Not a member of any group') }];
         }
-        return sortBy(memberships.value, (group) => group.displayName).map((group) => ({ kind: 'group', vmNode: node.vmNode, group }));
+        return [roles, ...sortBy(memberships.value, (group) => group.displayName).map((group): TreeNode => ({ kind: 'group', vmNode: node.vmNode, group }))];
       }
+      case 'userIdentity': {
+        if (!node.principalId) {
+          return [];
+        }
+        node.roleAssignments ??= { kind: 'roleAssignments', vmNode: node.vmNode, userAssignedId: node.id };
+        return [this.remember(node.roleAssignments)];
+      }
+      case 'roleAssignments':
+        return this.roleAssignmentChildren(node);
       case 'userIdentities': {
         const attached = Object.entries(this.viewOf(node.vmNode).host.identity.userAssignedIdentities ?? {});
-        return sortBy(attached, ([id]) => resourceNameFromId(id)).map(([id, identity]) => ({
-          kind: 'userIdentity',
-          vmNode: node.vmNode,
-          id,
-          clientId: identity.clientId,
-          principalId: identity.principalId,
-        }));
+        return sortBy(attached, ([id]) => resourceNameFromId(id)).map(([id, identity]) => {
+          const itemKey = `${resourceKey(node.vmNode.ref.id)}/user/${resourceKey(id)}`;
+          const known = this.userIdentityNodes.get(itemKey);
+          // The same node while the identity stays, so its role assignments child stays too.
+          const userNode: UserIdentityNode =
+            known && known.vmNode === node.vmNode && known.principalId === identity.principalId
+              ? { ...known, clientId: identity.clientId }
+              : { kind: 'userIdentity', vmNode: node.vmNode, id, clientId: identity.clientId, principalId: identity.principalId };
+          this.userIdentityNodes.set(itemKey, userNode);
+          return userNode;
+        });
       }
       default:
         return [];
     }
+  }
+
+  /** The assignments of the node's identity: loaded when first expanded, then from the store. */
+  private async roleAssignmentChildren(node: RoleAssignmentsNode): Promise<TreeNode[]> {
+    const principal = this.principalOf(node);
+    if (!principal) {
+      return [];
+    }
+    await this.store.loadRoleAssignments(principal);
+    const assignments = this.store.roleAssignments(principalIdOf(principal));
+    const id = `${resourceKey(node.vmNode.ref.id)}/${node.userAssignedId ? resourceKey(node.userAssignedId) : 'system'}/roles`;
+    if (!assignments) {
+      return [];
+    }
+    if (assignments.status === 'failed') {
+      return [{ kind: 'error', id: `${id}/error`, message: t('Could not load role assignments: {0}', describeError(assignments.error)), retry: node }];
+    }
+    if (assignments.value.length === 0) {
+      return [{ kind: 'info', id: `${id}/none`, label: t('No role assignments') }];
+    }
+    return assignments.value.map((entry) => ({ kind: 'roleAssignment', vmNode: node.vmNode, parent: node, entry }));
+  }
+
+  /** The identity a role-assignments node lists, as the store has its host now. */
+  private principalOf(node: RoleAssignmentsNode) {
+    const host = this.store.host(node.vmNode.ref);
+    return host && accessPrincipalOf(host, node.userAssignedId);
+  }
+
+  private remember(node: RoleAssignmentsNode): RoleAssignmentsNode {
+    this.roleAssignmentsNodes.set(`${resourceKey(node.vmNode.ref.id)}/${node.userAssignedId ? resourceKey(node.userAssignedId) : 'system'}`, node);
+    return node;
   }
 
   private viewOf(node: VmNode): HostView {

@@ -13,6 +13,8 @@ export type ItemKind =
   | 'userIdentities'
   | 'userIdentity'
   | 'group'
+  | 'roleAssignments'
+  | 'roleAssignment'
   | 'error'
   | 'info';
 
@@ -51,6 +53,16 @@ export function userIdentitiesContextValue(identity: VmIdentity, activity: Activ
 
 export function userIdentityContextValue(activity: Activity): string {
   return compose('userIdentity', [], activity);
+}
+
+/** "Azure role assignments" under an identity: Grant Access is offered on it. */
+export function roleAssignmentsContextValue(activity: Activity): string {
+  return compose('roleAssignments', [], activity);
+}
+
+/** One assignment: Revoke Access; `inherited` says it is assigned above the subscription. */
+export function roleAssignmentContextValue(inherited: boolean, activity: Activity): string {
+  return compose('roleAssignment', [`inherited=${inherited}`], activity);
 }
 
 export function groupContextValue(activity: Activity): string {

@@ -1,5 +1,6 @@
 // The tree's elements: plain references into the store (the state itself lives there). VmTreeDataProvider hands the
 // same object out for the same resource, so a store change refreshes exactly its item.
+import type { RoleAssignmentEntry } from '../identity/accessOperations';
 import type { EntraGroup, IdentityHostRef, Subscription } from '../identity/model';
 
 export interface SubscriptionNode {
@@ -19,6 +20,23 @@ export interface VmNode {
 export interface SystemIdentityNode {
   kind: 'systemIdentity';
   vmNode: VmNode;
+  /** Its "Azure role assignments" child, made once. */
+  roleAssignments?: RoleAssignmentsNode;
+}
+
+/** "Azure role assignments" under an identity of a VM: the system-assigned one, or the user-assigned one `userAssignedId`. */
+export interface RoleAssignmentsNode {
+  kind: 'roleAssignments';
+  vmNode: VmNode;
+  /** Undefined: the VM's system-assigned identity. */
+  userAssignedId?: string;
+}
+
+export interface RoleAssignmentNode {
+  kind: 'roleAssignment';
+  vmNode: VmNode;
+  parent: RoleAssignmentsNode;
+  entry: RoleAssignmentEntry;
 }
 
 export interface GroupNode {
@@ -39,6 +57,8 @@ export interface UserIdentityNode {
   id: string;
   clientId?: string;
   principalId?: string;
+  /** Its "Azure role assignments" child. */
+  roleAssignments?: RoleAssignmentsNode;
 }
 
 /** A failed load: shows the message, and Retry reloads `retry` (undefined: the whole tree). */
@@ -46,7 +66,7 @@ export interface ErrorNode {
   kind: 'error';
   id: string;
   message: string;
-  retry: SubscriptionNode | SystemIdentityNode | undefined;
+  retry: SubscriptionNode | SystemIdentityNode | RoleAssignmentsNode | undefined;
 }
 
 export interface InfoNode {
@@ -62,6 +82,8 @@ export type TreeNode =
   | GroupNode
   | UserIdentitiesNode
   | UserIdentityNode
+  | RoleAssignmentsNode
+  | RoleAssignmentNode
   | ErrorNode
   | InfoNode;
 

@@ -4,11 +4,15 @@ import * as vscode from 'vscode';
 import { hasSystemAssigned, userAssignedCount } from '../identity/identityChange';
 import type { EntraGroup, IdentityHost, Subscription } from '../identity/model';
 import { resourceKey, resourceNameFromId } from '../identity/resourceIds';
+import type { ScopeNames } from '../identity/scopes';
+import { consumersText, roleAssignmentText } from '../ui/accessItems';
 import { systemIdentityDescription, userIdentitiesDescription, vmDescription, vmIcon } from '../ui/hostDescriptions';
 import {
   errorContextValue,
   groupContextValue,
   infoContextValue,
+  roleAssignmentContextValue,
+  roleAssignmentsContextValue,
   subscriptionContextValue,
   systemIdentityContextValue,
   userIdentitiesContextValue,
@@ -16,7 +20,7 @@ import {
   vmContextValue,
   type Activity,
 } from './contextValues';
-import type { ErrorNode, InfoNode, UserIdentityNode } from './nodes';
+import type { ErrorNode, InfoNode, RoleAssignmentNode, RoleAssignmentsNode, UserIdentityNode } from './nodes';
 
 const t = vscode.l10n.t;
 const None = vscode.TreeItemCollapsibleState.None;
@@ -103,17 +107,41 @@ export function userIdentitiesItem(view: HostView): vscode.TreeItem {
   return item;
 }
 
-export function userIdentityItem(view: HostView, node: UserIdentityNode): vscode.TreeItem {
-  const item = new vscode.TreeItem(resourceNameFromId(node.id), None);
+/** `consumers`: the VMs that use the identity across the selected subscriptions, once loaded. */
+export function userIdentityItem(view: HostView, node: UserIdentityNode, consumers: readonly IdentityHost[] | undefined): vscode.TreeItem {
+  // Collapsible when it has a principal: its role assignments are listed under it.
+  const item = new vscode.TreeItem(resourceNameFromId(node.id), node.principalId ? Collapsed : None);
   item.id = `${hostItemId(view.host)}/user/${resourceKey(node.id)}`;
-  item.description = node.clientId;
+  item.description = consumers ? consumersText(consumers, t) : node.clientId;
   item.tooltip = [
     node.id,
     node.clientId && t('Client ID: {0}', node.clientId),
     node.principalId && t('Principal ID: {0}', node.principalId),
+    consumers && consumersText(consumers, t),
   ].filter(Boolean).join('\n');
   item.iconPath = new vscode.ThemeIcon('key');
   item.contextValue = userIdentityContextValue(activityOf(view));
+  return item;
+}
+
+export function roleAssignmentsItem(view: HostView, node: RoleAssignmentsNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(t('Azure role assignments'), Collapsed);
+  item.id = node.userAssignedId ? `${hostItemId(view.host)}/user/${resourceKey(node.userAssignedId)}/roles` : `${hostItemId(view.host)}/system/roles`;
+  item.tooltip = t('What this identity can reach in Azure (role assignments in the subscription)');
+  item.iconPath = new vscode.ThemeIcon('shield');
+  item.contextValue = roleAssignmentsContextValue(activityOf(view));
+  return item;
+}
+
+export function roleAssignmentItem(view: HostView, node: RoleAssignmentNode, names: ScopeNames): vscode.TreeItem {
+  const text = roleAssignmentText(node.entry, names, t);
+  const item = new vscode.TreeItem(text.label, None);
+  const parentId = node.parent.userAssignedId ? `user/${resourceKey(node.parent.userAssignedId)}` : 'system';
+  item.id = `${hostItemId(view.host)}/${parentId}/roles/${resourceKey(node.entry.assignment.id)}`;
+  item.description = text.description;
+  item.tooltip = text.tooltip;
+  item.iconPath = new vscode.ThemeIcon(node.entry.inherited ? 'arrow-down' : 'key');
+  item.contextValue = roleAssignmentContextValue(node.entry.inherited, activityOf(view));
   return item;
 }
 

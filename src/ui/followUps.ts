@@ -2,6 +2,7 @@
 // value with a notification that says so.
 import * as vscode from 'vscode';
 import type { IdentityHost } from '../identity/model';
+import { accessPrincipals } from './accessItems';
 import type { IdentityJsonProvider } from './identityJsonProvider';
 import { principalItems } from './quickPickItems';
 import type { FollowUp } from './writePipeline';
@@ -26,6 +27,12 @@ export function hostFollowUps(services: { identityJson: IdentityJsonProvider }, 
     });
   }
   return followUps;
+}
+
+/** "Grant Access..." for a host that now has an identity (when the command is wired, and the host has a principal). */
+export function grantAccessFollowUps(services: { grantAccess?: (host: IdentityHost) => Promise<void> }, host: IdentityHost): FollowUp[] {
+  const grantAccess = services.grantAccess;
+  return grantAccess && accessPrincipals(host).length > 0 ? [{ title: t('Grant Access...'), run: () => grantAccess(host) }] : [];
 }
 
 /** Copies a value and says so, naming it: "Copied principal ID 1234... to the clipboard." */

@@ -6,7 +6,7 @@ import type { EntraGroup, IdentityChange, IdentityHost, IdentityHostRef } from '
 import type { IdentityChangeResult, IdentityOperations } from '../identity/operations';
 import { sameResourceId } from '../identity/resourceIds';
 import { hostRef } from '../store/resourceStore';
-import { hostFollowUps } from './followUps';
+import { grantAccessFollowUps, hostFollowUps } from './followUps';
 import type { IdentityJsonProvider } from './identityJsonProvider';
 import { runWrite, type WriteServices } from './writePipeline';
 
@@ -16,6 +16,8 @@ const t = vscode.l10n.t;
 export interface HostWriteServices extends WriteServices {
   operations: IdentityOperations;
   identityJson: IdentityJsonProvider;
+  /** Grant Access for a host, offered after a write that gave it an identity (set when the commands register). */
+  grantAccess?: (host: IdentityHost) => Promise<void>;
 }
 
 /**
@@ -29,7 +31,10 @@ export function runIdentityWrite(services: HostWriteServices, host: IdentityHost
     run: (options) => services.operations.changeIdentity(hostRef(host), change, options),
     applied: (result) => {
       services.store.applyHost(result.host);
-      return { message: result.message, resourceId: result.host.id, followUps: hostFollowUps(services, result.host) };
+      // A new identity needs access to something: Grant Access comes first after Enable and Assign.
+      const gaveIdentity = result.status === 'changed' && (change.kind === 'enableSystemAssigned' || change.kind === 'assignUserAssigned');
+      const followUps = [...(gaveIdentity ? grantAccessFollowUps(services, result.host) : []), ...hostFollowUps(services, result.host)];
+      return { message: result.message, resourceId: result.host.id, followUps };
     },
   });
 }

@@ -32,7 +32,9 @@ export interface WriteServices {
 export type WriteTarget =
   | { kind: 'host'; host: IdentityHostRef }
   | { kind: 'newHost'; subscriptionId: string; name: string }
-  | { kind: 'newResource'; name: string };
+  | { kind: 'newResource'; name: string }
+  /** An existing resource the store does not hold as a host (a user-assigned identity being deleted). */
+  | { kind: 'resource'; name: string; id: string };
 
 /** A button on the result notification. */
 export interface FollowUp {
@@ -126,6 +128,11 @@ async function readAgainAfterFailure(services: WriteServices, target: WriteTarge
     case 'newResource':
       if (cancelled) {
         tell(t("Stopped waiting for '{0}'. Azure may still finish creating it.", target.name));
+      }
+      return;
+    case 'resource':
+      if (cancelled) {
+        tell(t("Stopped waiting for '{0}'. Azure may still finish the change.", target.name));
       }
       return;
   }

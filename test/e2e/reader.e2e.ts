@@ -9,7 +9,7 @@ const timeout = 180_000;
 
 useSession({ name: 'reader', principal: 'sp-reader' });
 
-test('as sp-reader, enabling the system identity fails naming Virtual Machine Contributor, and nothing changes', { timeout }, scenario('reader-enable-denied-vm-web-01', async (session) => {
+test('as sp-reader, enabling the system identity is refused before anything is sent, naming Virtual Machine Contributor', { timeout }, scenario('reader-enable-denied-vm-web-01', async (session) => {
   const wb = session.workbench;
   const before = session.vm('vm-web-01');
   await wb.contextMenu(await wb.reveal(production, 'vm-web-01'), 'Enable System-Assigned Identity');
@@ -20,13 +20,13 @@ test('as sp-reader, enabling the system identity fails naming Virtual Machine Co
   const after = session.vm('vm-web-01');
   assert.deepEqual(after.identity, before.identity);
   assert.equal(after.etag, before.etag, 'the VM was not written');
-  const writes = session.writeRequests();
-  assert.ok(writes.every((request) => request.status === 403), `every write was refused: ${JSON.stringify(writes)}`);
+  // The permission check before the write refused it: nothing was sent.
+  assert.deepEqual(session.writeRequests(), [], 'no write was sent');
   await wb.waitForRowDescription('vm-web-01', /eastus · no identity$/);
 
   // The error offers the log, which records the refusal (and never a token).
   await wb.clickNotificationButton(error, 'Show Log');
-  await wb.page.waitForFunction(() => /AuthorizationFailed/.test((document.querySelector('.part.panel')?.textContent ?? '').replace(/\u00a0/g, ' ')), undefined, { timeout: 15_000 });
+  await wb.page.waitForFunction(() => /MissingPermission/.test((document.querySelector('.part.panel')?.textContent ?? '').replace(/\u00a0/g, ' ')), undefined, { timeout: 15_000 });
   assert.doesNotMatch((await wb.page.locator('.part.panel').textContent()) ?? '', /eyJ[A-Za-z0-9_-]{10,}\./, 'no token in the log');
 }));
 

@@ -9,6 +9,8 @@ import {
   errorContextValue,
   groupContextValue,
   infoContextValue,
+  roleAssignmentContextValue,
+  roleAssignmentsContextValue,
   subscriptionContextValue,
   systemIdentityContextValue,
   userIdentitiesContextValue,
@@ -53,29 +55,35 @@ describe('context menus of the tree (package.json when clauses x contextValues)'
     ['VM without identity', vmContextValue(identities.none, 'idle'),
       sorted('enableSystemAssigned', 'assignUserAssigned', 'createUserAssigned', 'showIdentityJson', 'copyResourceId', 'refresh')],
     ['VM with system only', vmContextValue(identities.system, 'idle'),
-      sorted('disableSystemAssigned', 'assignUserAssigned', 'createUserAssigned', 'addToGroup', 'showIdentityJson', 'copyPrincipalId', 'copyResourceId', 'refresh')],
+      sorted('grantAccess', 'disableSystemAssigned', 'assignUserAssigned', 'createUserAssigned', 'addToGroup', 'showIdentityJson', 'copyPrincipalId', 'copyResourceId', 'refresh')],
     ['VM with 2 user-assigned (Copy Principal ID picks among them)', vmContextValue(identities.user2, 'idle'),
-      sorted('enableSystemAssigned', 'assignUserAssigned', 'removeUserAssigned', 'createUserAssigned', 'showIdentityJson', 'copyPrincipalId', 'copyResourceId', 'refresh')],
+      sorted('grantAccess', 'enableSystemAssigned', 'assignUserAssigned', 'removeUserAssigned', 'createUserAssigned', 'showIdentityJson', 'copyPrincipalId', 'copyResourceId', 'refresh')],
     ['VM with system + 1 user-assigned', vmContextValue(identities.both1, 'idle'),
-      sorted('disableSystemAssigned', 'assignUserAssigned', 'removeUserAssigned', 'createUserAssigned', 'addToGroup', 'showIdentityJson', 'copyPrincipalId', 'copyResourceId', 'refresh')],
+      sorted('grantAccess', 'disableSystemAssigned', 'assignUserAssigned', 'removeUserAssigned', 'createUserAssigned', 'addToGroup', 'showIdentityJson', 'copyPrincipalId', 'copyResourceId', 'refresh')],
     ['VM being updated: no writes', vmContextValue(identities.both1, 'updating'),
       sorted('showIdentityJson', 'copyPrincipalId', 'copyResourceId', 'refresh')],
     ['system identity off', systemIdentityContextValue(identities.user2, undefined, 'idle'), sorted('enableSystemAssigned')],
     ['system identity on, groups not known', systemIdentityContextValue(identities.system, undefined, 'idle'),
-      sorted('disableSystemAssigned', 'addToGroup', 'copyPrincipalId')],
+      sorted('grantAccess', 'disableSystemAssigned', 'addToGroup', 'copyPrincipalId')],
     ['system identity on, in no group', systemIdentityContextValue(identities.system, 0, 'idle'),
-      sorted('disableSystemAssigned', 'addToGroup', 'copyPrincipalId')],
+      sorted('grantAccess', 'disableSystemAssigned', 'addToGroup', 'copyPrincipalId')],
     ['system identity on, in 2 groups', systemIdentityContextValue(identities.both1, 2, 'idle'),
-      sorted('disableSystemAssigned', 'addToGroup', 'removeFromGroup', 'copyPrincipalId')],
+      sorted('grantAccess', 'disableSystemAssigned', 'addToGroup', 'removeFromGroup', 'copyPrincipalId')],
     ['system identity on, VM being updated', systemIdentityContextValue(identities.both1, 2, 'updating'), sorted('copyPrincipalId')],
     ['user-assigned folder, none', userIdentitiesContextValue(identities.system, 'idle'), sorted('assignUserAssigned', 'createUserAssigned')],
     ['user-assigned folder, 2', userIdentitiesContextValue(identities.user2, 'idle'),
       sorted('assignUserAssigned', 'removeUserAssigned', 'createUserAssigned')],
     ['user-assigned folder, VM being updated', userIdentitiesContextValue(identities.user2, 'updating'), []],
     ['one user-assigned identity', userIdentityContextValue('idle'),
-      sorted('removeUserAssigned', 'copyPrincipalId', 'copyClientId', 'copyResourceId')],
+      sorted('grantAccess', 'deleteUserAssignedIdentity', 'removeUserAssigned', 'copyPrincipalId', 'copyClientId', 'copyResourceId')],
     ['one user-assigned identity, VM being updated', userIdentityContextValue('updating'),
       sorted('copyPrincipalId', 'copyClientId', 'copyResourceId')],
+    ['VM without identity: nothing to grant to', vmContextValue(identities.none, 'updating'), sorted('showIdentityJson', 'copyResourceId', 'refresh')],
+    ['Azure role assignments of an identity', roleAssignmentsContextValue('idle'), sorted('grantAccess')],
+    ['Azure role assignments, VM being updated', roleAssignmentsContextValue('updating'), []],
+    ['one role assignment', roleAssignmentContextValue(false, 'idle'), sorted('revokeAccess')],
+    ['an inherited role assignment', roleAssignmentContextValue(true, 'idle'), sorted('revokeAccess')],
+    ['one role assignment, VM being updated', roleAssignmentContextValue(false, 'updating'), []],
     ['group membership', groupContextValue('idle'), sorted('removeFromGroup')],
     ['group membership, VM being updated', groupContextValue('updating'), []],
     ['subscription', subscriptionContextValue(), sorted('createUserAssigned', 'createVirtualMachine', 'refresh')],
@@ -158,6 +166,9 @@ describe('manifest consistency', () => {
     assert.equal(title('createUserAssigned'), 'Create User-Assigned Identity...');
     assert.equal(title('addToGroup'), 'Add to Group...');
     assert.equal(title('showIdentityJson'), 'Show Identity JSON');
+    assert.equal(title('grantAccess'), 'Grant Access...');
+    assert.equal(title('revokeAccess'), 'Revoke Access...');
+    assert.equal(title('deleteUserAssignedIdentity'), 'Delete User-Assigned Identity...');
   });
 
   it('settings that choose the sign-in or endpoints cannot be set by a workspace', () => {

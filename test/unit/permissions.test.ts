@@ -2,7 +2,7 @@
 // the refusal's wording, and the per-scope cache.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { PermissionsClient } from '../../src/identity/accessPorts';
+import type { PermissionsClient } from '../../src/identity/ports';
 import {
   accessRefusal,
   accessRequirement,

@@ -229,3 +229,63 @@ describe('ResourceStore: group memberships of the system-assigned identity', () 
     assert.deepEqual(source.calls.slice(-1), ['getHost vm-1']);
   });
 });
+
+describe('ResourceStore: role assignments of an identity, and where a user-assigned identity is used', () => {
+  const entry = (roleName: string) => ({
+    assignment: { id: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleAssignments/${roleName}`, name: roleName, scope: `/subscriptions/${SUB}`, roleDefinitionId: '', principalId: 'p1', principalType: 'ServicePrincipal' as const },
+    roleName,
+    inherited: false,
+  });
+  const principal = (vm: IdentityHost) => ({ kind: 'systemAssigned' as const, host: vm, principalId: vm.identity.principalId! });
+
+  it('loads once (shared while under way), fires, and reads again after it is forgotten (a grant or revoke)', async () => {
+    const vm = host('rg', 'vm-1', system('P1'));
+    const { source, store, changes } = setUp([vm]);
+    source.roleAssignments.set('P1', [entry('Reader')]);
+    await Promise.all([store.loadRoleAssignments(principal(vm)), store.loadRoleAssignments(principal(vm))]);
+    assert.deepEqual(store.roleAssignments('p1'), { status: 'loaded', value: [entry('Reader')] }, 'principal ids in any casing');
+    assert.deepEqual(changes, [{ kind: 'roleAssignments', principalKey: 'p1' }]);
+    source.roleAssignments.set('P1', [entry('Reader'), entry('AcrPull')]);
+    await store.loadRoleAssignments(principal(vm));
+    assert.equal(source.calls.filter((c) => c.startsWith('listRoleAssignments')).length, 1);
+    store.forgetRoleAssignments('P1');
+    assert.equal(store.roleAssignments('P1'), undefined);
+    await store.loadRoleAssignments(principal(vm));
+    const reloaded = store.roleAssignments('P1');
+    assert.deepEqual(reloaded?.status === 'loaded' && reloaded.value.map((e) => e.roleName), ['Reader', 'AcrPull']);
+  });
+
+  it('an answer that arrives after the list was forgotten is dropped; a failed load is kept until Retry forgets it', async () => {
+    const vm = host('rg', 'vm-1', system('P1'));
+    const { source, store } = setUp([vm]);
+    source.roleAssignments.set('P1', [entry('Reader')]);
+    let open!: () => void;
+    source.roleAssignmentGate = new Promise((resolve) => (open = resolve));
+    const stale = store.loadRoleAssignments(principal(vm));
+    store.forgetRoleAssignments('P1');
+    open();
+    await stale;
+    assert.equal(store.roleAssignments('P1'), undefined, 'the stale answer was not stored');
+    source.roleAssignmentGate = undefined;
+    source.roleAssignments.delete('P1');
+    await store.loadRoleAssignments(principal(vm));
+    assert.equal(store.roleAssignments('P1')?.status, 'failed');
+  });
+
+  it("consumers are read once and forgotten when a host's user-assigned identities change", async () => {
+    const uai = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-a`;
+    const withUai = { ...host('rg', 'vm-1'), identity: { type: 'UserAssigned' as const, userAssignedIdentities: { [uai]: { principalId: 'u' } } } };
+    const { source, store, changes } = setUp([withUai, host('rg', 'vm-2')]);
+    await store.loadHosts(SUB);
+    await store.loadConsumers(uai.toUpperCase());
+    assert.deepEqual(store.consumers(uai)?.status === 'loaded' && names((store.consumers(uai) as { value: IdentityHost[] }).value), ['vm-1']);
+    store.applyHost({ ...withUai, etag: 'new' });
+    assert.ok(store.consumers(uai), 'the same identities: kept');
+    changes.length = 0;
+    store.applyHost({ ...host('rg', 'vm-2'), identity: { type: 'UserAssigned', userAssignedIdentities: { [uai]: {} } } });
+    assert.equal(store.consumers(uai), undefined, 'vm-2 now uses it: read again when shown');
+    assert.ok(changes.some((c) => c.kind === 'consumers' && c.identityKey === uai.toLowerCase()));
+    await store.loadConsumers(uai);
+    assert.equal(source.calls.filter((c) => c.startsWith('listIdentityConsumers')).length, 2);
+  });
+});

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { describeNewVmIdentity } from '../../identity/newVirtualMachine';
 import type { TreeNode } from '../../tree/nodes';
 import { AzureWizard, type IActionContext } from '../../ui/azext';
-import { hostFollowUps } from '../../ui/followUps';
+import { grantAccessFollowUps, hostFollowUps } from '../../ui/followUps';
 import { runWrite } from '../../ui/writePipeline';
 import { pickSubscription } from '../resolveHost';
 import type { Services } from '../services';
@@ -84,7 +84,7 @@ export async function createVirtualMachine(context: IActionContext, services: Se
       return {
         message: t("Created virtual machine '{0}' with {1}.", created.name, describeNewVmIdentity(systemAssigned, identities.map((identity) => identity.name), t)),
         resourceId: created.id,
-        followUps: hostFollowUps(services, created),
+        followUps: [...grantAccessFollowUps(services, created), ...hostFollowUps(services, created)],
       };
     },
   });

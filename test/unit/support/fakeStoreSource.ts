@@ -1,5 +1,7 @@
 // Azure as the resource store sees it, for unit tests of the store and of what builds on it.
 import type { EntraGroup, IdentityHost, IdentityHostRef, OperationOptions, Subscription, VmIdentity } from '../../../src/identity/model';
+import type { AccessPrincipal, RoleAssignmentEntry } from '../../../src/identity/accessOperations';
+import { principalIdOf } from '../../../src/identity/accessOperations';
 import type { StoreSource } from '../../../src/store/resourceStore';
 
 export const SUB = 'c0ffee00-0000-4000-8000-000000000001';
@@ -46,6 +48,27 @@ export class FakeSource implements StoreSource {
       throw new Error('not found');
     }
     return found;
+  }
+
+  /** Role assignments per principal id; a principal missing here fails to load. */
+  roleAssignments = new Map<string, RoleAssignmentEntry[]>();
+  /** When set, listRoleAssignments waits for it. */
+  roleAssignmentGate: Promise<void> | undefined;
+
+  async listRoleAssignments(principal: AccessPrincipal): Promise<RoleAssignmentEntry[]> {
+    const principalId = principalIdOf(principal);
+    this.calls.push(`listRoleAssignments ${principalId}`);
+    await this.roleAssignmentGate;
+    const found = this.roleAssignments.get(principalId);
+    if (!found) {
+      throw new Error('listing role assignments failed');
+    }
+    return found;
+  }
+
+  async listIdentityConsumers(identityId: string): Promise<IdentityHost[]> {
+    this.calls.push(`listIdentityConsumers ${identityId}`);
+    return this.hosts.filter((h) => Object.keys(h.identity.userAssignedIdentities).some((id) => id.toLowerCase() === identityId.toLowerCase()));
   }
 
   async listGroupMemberships(h: IdentityHost, options: OperationOptions): Promise<EntraGroup[]> {
