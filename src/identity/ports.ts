@@ -10,6 +10,7 @@ import type {
   Subscription,
   UserAssignedIdentity,
   VirtualMachine,
+  VirtualMachineScaleSet,
   VirtualNetwork,
 } from './model';
 import type { VirtualMachineBody } from './newVirtualMachine';
@@ -49,6 +50,13 @@ export interface VirtualMachinesClient extends IdentityHostClient {
   create(resourceGroup: string, name: string, body: VirtualMachineBody, options?: WriteOptions): Promise<VirtualMachine>;
 }
 
+export interface ScaleSetsClient extends IdentityHostClient {
+  /** Every scale set of the subscription, Uniform and Flexible. */
+  list(options?: CallOptions): Promise<VirtualMachineScaleSet[]>;
+  get(scaleSet: IdentityHostRef, options?: CallOptions): Promise<VirtualMachineScaleSet>;
+  updateIdentity(scaleSet: IdentityHostRef, patch: IdentityPatch, options?: WriteOptions): Promise<VirtualMachineScaleSet>;
+}
+
 export interface VirtualNetworksClient {
   /** Every virtual network of the subscription, with its subnets. */
   list(options?: CallOptions): Promise<VirtualNetwork[]>;
@@ -83,6 +91,7 @@ export interface GraphClient {
 export interface SubscriptionClients {
   subscription: Subscription;
   virtualMachines: VirtualMachinesClient;
+  scaleSets: ScaleSetsClient;
   /** The identity reads and writes of each host kind (a new kind plugs in here, the planner stays as it is). */
   identityHosts: Record<HostKind, IdentityHostClient>;
   virtualNetworks: VirtualNetworksClient;
