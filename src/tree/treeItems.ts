@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { hasSystemAssigned, userAssignedCount } from '../identity/identityChange';
 import type { EntraGroup, IdentityHost, Subscription } from '../identity/model';
 import { resourceKey, resourceNameFromId } from '../identity/resourceIds';
-import { systemIdentityDescription, userIdentitiesDescription, vmDescription, vmIcon } from '../ui/hostDescriptions';
+import { hostKindDetails, systemIdentityDescription, userIdentitiesDescription, vmDescription, vmIcon } from '../ui/hostDescriptions';
 import {
   errorContextValue,
   groupContextValue,
@@ -53,15 +53,16 @@ export function vmItem(view: HostView): vscode.TreeItem {
   const item = new vscode.TreeItem(host.name, Collapsed);
   item.id = hostItemId(host);
   item.description = vmDescription(host, activity === 'updating', t);
-  const icon = vmIcon(host.identity, activity === 'updating');
+  const icon = vmIcon(host.identity, activity === 'updating', host.kind);
   item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
-  item.contextValue = vmContextValue(host.identity, activity);
+  item.contextValue = vmContextValue(host.identity, activity, host.kind);
   item.tooltip = new vscode.MarkdownString(
     [
       `**${host.name}**`,
       t('Resource group: {0}', host.resourceGroup),
       t('Location: {0}', host.location),
       t('Identity type: {0}', host.identity.type),
+      ...hostKindDetails(host, t),
       ...(updating ? [t('Updating: {0}', updating)] : []),
     ].join('  \n'),
   );
