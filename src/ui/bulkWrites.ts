@@ -63,7 +63,7 @@ export async function runBulkWrites<R extends BulkWorkResult>(
     const details = t('Show Details');
     const buttons = summary.counts.failed > 0 ? [details, retry] : [details];
     const show = summary.counts.failed > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    const choice = await show(`${title.replace(/\.\.\.$|…$/, '')}: ${headline} ${shortList(lines)}`, ...buttons);
+    const choice = await show(t('{0} Done: {1} {2}', title, headline, shortList(lines)), ...buttons);
     if (choice === details) {
       services.log.show?.();
       return summary;
