@@ -35,7 +35,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const subscriptionFilter = new SubscriptionFilter(context.globalState);
   const store = new ResourceStore({
     listSubscriptions: () => operations.listSubscriptions(),
-    listHosts: (subscriptionId) => operations.listVirtualMachines(subscriptionId),
+    // Scale sets stand beside the VMs (a Flexible set's instances are VMs already, each naming its set).
+    listHosts: async (subscriptionId) => {
+      const [virtualMachines, scaleSets] = await Promise.all([operations.listVirtualMachines(subscriptionId), operations.listScaleSets(subscriptionId)]);
+      return [...virtualMachines, ...scaleSets];
+    },
     getHost: (host) => operations.getHost(host),
     listGroupMemberships: (host, options) => operations.listGroupMemberships(host, options),
     listRoleAssignments: (principal) => operations.access.listRoleAssignments(principal),
@@ -49,7 +53,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const identityJson = new IdentityJsonProvider(operations, store);
   const services: Services = { operations, store, identityJson, writeUi: vscodeWriteUi, session, subscriptionFilter, log };
 
-  const treeView = vscode.window.createTreeView(VMS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView(VMS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(
     session,
     store,

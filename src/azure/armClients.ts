@@ -2,18 +2,41 @@
 // the domain's model. Each is built from a cloud and a TokenCredential with an explicit endpoint and token scope, so
 // it works unchanged against Azure, a sovereign cloud and the fake Azure.
 import { ComputeManagementClient } from '@azure/arm-compute';
-import type { VirtualMachine as SdkVirtualMachine, VirtualMachineUpdate } from '@azure/arm-compute';
+import type {
+  VirtualMachine as SdkVirtualMachine,
+  VirtualMachineScaleSet as SdkVirtualMachineScaleSet,
+  VirtualMachineScaleSetUpdate,
+  VirtualMachineUpdate,
+} from '@azure/arm-compute';
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import type { Identity as SdkIdentity } from '@azure/arm-msi';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { TokenCredential } from '@azure/core-auth';
-import type { IdentityType, ResourceGroup, Subscription, UserAssignedIdentity, VirtualMachine, VmIdentity, VmRef } from '../identity/model';
+import type {
+  IdentityHostRef,
+  IdentityType,
+  ResourceGroup,
+  Subscription,
+  UserAssignedIdentity,
+  VirtualMachine,
+  VirtualMachineScaleSet,
+  VmIdentity,
+  VmRef,
+} from '../identity/model';
 import { sortBy } from '../identity/ordering';
 import { parseResourceId, resourceGroupFromId, sameIgnoringSpacesAndCase } from '../identity/resourceIds';
 import type { VirtualMachineBody } from '../identity/newVirtualMachine';
 import type { CloudEndpoints } from './cloud';
-import type { CallOptions, IdentityPatch, ResourceGroupsClient, UserAssignedIdentitiesClient, VirtualMachinesClient, WriteOptions } from '../identity/ports';
+import type {
+  CallOptions,
+  IdentityPatch,
+  ResourceGroupsClient,
+  ScaleSetsClient,
+  UserAssignedIdentitiesClient,
+  VirtualMachinesClient,
+  WriteOptions,
+} from '../identity/ports';
 import { requestLogPolicy, type Logger } from './logger';
 
 /** Options every SDK client gets: where ARM is, which token scope, and our request log. Both SDK generations
@@ -92,6 +115,7 @@ function toVirtualMachine(vm: SdkVirtualMachine, subscriptionId: string): Virtua
     etag: vm.etag,
     vmSize: vm.hardwareProfile?.vmSize,
     osType: vm.storageProfile?.osDisk?.osType,
+    ...(vm.virtualMachineScaleSet?.id ? { scaleSetId: vm.virtualMachineScaleSet.id } : {}),
   };
 }
 
@@ -131,6 +155,54 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
     });
     poller.onProgress(() => options?.onPoll?.());
     return toVirtualMachine(await poller.pollUntilDone({ abortSignal: options?.signal }), this.subscriptionId);
+  }
+}
+
+function toScaleSet(scaleSet: SdkVirtualMachineScaleSet, subscriptionId: string): VirtualMachineScaleSet {
+  const id = scaleSet.id ?? '';
+  const parts = parseResourceId(id);
+  return {
+    kind: 'virtualMachineScaleSet',
+    id,
+    name: scaleSet.name ?? parts?.name ?? '',
+    subscriptionId: parts?.subscriptionId ?? subscriptionId,
+    resourceGroup: parts?.resourceGroup ?? resourceGroupFromId(id) ?? '',
+    location: scaleSet.location,
+    identity: toVmIdentity(scaleSet.identity),
+    provisioningState: scaleSet.provisioningState,
+    etag: scaleSet.etag,
+    orchestrationMode: scaleSet.orchestrationMode,
+    capacity: scaleSet.sku?.capacity,
+    vmSize: scaleSet.sku?.name,
+    osType: scaleSet.virtualMachineProfile?.storageProfile?.osDisk?.osType,
+  };
+}
+
+/** Microsoft.Compute/virtualMachineScaleSets: the same identity PATCH, If-Match and long-running operation as a VM. */
+export class ArmScaleSetsClient implements ScaleSetsClient {
+  private readonly compute: ComputeManagementClient;
+
+  constructor(cloud: CloudEndpoints, credential: TokenCredential, private readonly subscriptionId: string, logger: Logger) {
+    this.compute = new ComputeManagementClient(credential, subscriptionId, armClientOptions(cloud, logger));
+  }
+
+  list(options?: CallOptions): Promise<VirtualMachineScaleSet[]> {
+    return collect(this.compute.virtualMachineScaleSets.listAll({ abortSignal: options?.signal }), (scaleSet) => toScaleSet(scaleSet, this.subscriptionId));
+  }
+
+  async get(scaleSet: IdentityHostRef, options?: CallOptions): Promise<VirtualMachineScaleSet> {
+    return toScaleSet(await this.compute.virtualMachineScaleSets.get(scaleSet.resourceGroup, scaleSet.name, { abortSignal: options?.signal }), this.subscriptionId);
+  }
+
+  async updateIdentity(scaleSet: IdentityHostRef, patch: IdentityPatch, options?: WriteOptions): Promise<VirtualMachineScaleSet> {
+    // As for VMs: `null` values remove a user-assigned identity and pass the SDK's serializer unchanged.
+    const parameters = { identity: patch } as unknown as VirtualMachineScaleSetUpdate;
+    const poller = this.compute.virtualMachineScaleSets.update(scaleSet.resourceGroup, scaleSet.name, parameters, {
+      ifMatch: options?.ifMatch,
+      abortSignal: options?.signal,
+    });
+    poller.onProgress(() => options?.onPoll?.());
+    return toScaleSet(await poller.pollUntilDone({ abortSignal: options?.signal }), this.subscriptionId);
   }
 }
 

@@ -6,6 +6,7 @@ import type { Subscription } from '../identity/model';
 import {
   ArmResourceGroupsClient,
   ArmUserAssignedIdentitiesClient,
+  ArmScaleSetsClient,
   ArmVirtualMachinesClient,
   listSubscriptionsWith,
 } from './armClients';
@@ -40,10 +41,12 @@ export function createSubscriptionClients(
   const { subscriptionId } = subscription;
   const virtualMachines = withServiceErrors(new ArmVirtualMachinesClient(cloud, credential, subscriptionId, logger), 'arm');
   const authorization = createAuthorizationClients(cloud, credential, subscriptionId, logger);
+  const scaleSets = withServiceErrors(new ArmScaleSetsClient(cloud, credential, subscriptionId, logger), 'arm');
   return {
     subscription,
     virtualMachines,
-    identityHosts: { virtualMachine: virtualMachines },
+    scaleSets,
+    identityHosts: { virtualMachine: virtualMachines, virtualMachineScaleSet: scaleSets },
     virtualNetworks: withServiceErrors(new RestVirtualNetworksClient(cloud, credential, subscriptionId, logger), 'arm'),
     userAssignedIdentities: withServiceErrors(new ArmUserAssignedIdentitiesClient(cloud, credential, subscriptionId, logger), 'arm'),
     resourceGroups: withServiceErrors(new ArmResourceGroupsClient(cloud, credential, subscriptionId, logger), 'arm'),

@@ -10,11 +10,16 @@ import { groupEntries, type GroupPick } from '../ui/quickPickItems';
 import { resolveHost } from './resolveHost';
 import type { Services } from './services';
 import { systemAssignedOn } from './vmRequirements';
+import { bulkAddToGroup, selectedHosts } from './bulk';
 
 const t = vscode.l10n.t;
 
 /** Type-ahead search of Microsoft Entra groups (debounced, paged); groups the identity is in are shown as such. */
-export async function addToGroup(context: IActionContext, services: Services, node?: TreeNode): Promise<void> {
+export async function addToGroup(context: IActionContext, services: Services, node?: TreeNode, nodes?: TreeNode[]): Promise<void> {
+  const many = selectedHosts(services, node, nodes);
+  if (many) {
+    return bulkAddToGroup(context, services, many);
+  }
   const { host, subscription } = await resolveHost(context, services, node, systemAssignedOn);
   const known = services.store.knownGroups(host);
   // The pick opens at once; the first results show once the memberships are known too.

@@ -9,10 +9,15 @@ import { assignIdentityEntries } from '../ui/quickPickItems';
 import { runCreateIdentityWizard } from './createUserAssignedIdentity';
 import { resolveHost } from './resolveHost';
 import type { Services } from './services';
+import { bulkAssignUserAssigned, selectedHosts } from './bulk';
 
 const t = vscode.l10n.t;
 
-export async function assignUserAssigned(context: IActionContext, services: Services, node?: TreeNode): Promise<void> {
+export async function assignUserAssigned(context: IActionContext, services: Services, node?: TreeNode, nodes?: TreeNode[]): Promise<void> {
+  const many = selectedHosts(services, node, nodes);
+  if (many) {
+    return bulkAssignUserAssigned(context, services, many);
+  }
   const { host, subscription } = await resolveHost(context, services, node);
   const identities = services.operations.listUserAssignedIdentities(subscription.subscriptionId);
   const picks = await pickMany(

@@ -6,8 +6,13 @@ import { disableSystemConfirmation } from '../ui/messages';
 import { resolveHost } from './resolveHost';
 import type { Services } from './services';
 import { systemAssignedOn } from './vmRequirements';
+import { bulkDisableSystemAssigned, selectedHosts } from './bulk';
 
-export async function disableSystemAssigned(context: IActionContext, services: Services, node?: TreeNode): Promise<void> {
+export async function disableSystemAssigned(context: IActionContext, services: Services, node?: TreeNode, nodes?: TreeNode[]): Promise<void> {
+  const many = selectedHosts(services, node, nodes);
+  if (many) {
+    return bulkDisableSystemAssigned(context, services, many);
+  }
   const { host } = await resolveHost(context, services, node, systemAssignedOn);
   // Throws UserCancelledError (nothing changes) unless the user presses Disable.
   await context.ui.showWarningMessage(

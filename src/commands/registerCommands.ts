@@ -3,6 +3,7 @@ import { isTreeNode, type TreeNode } from '../tree/nodes';
 import { callWithTelemetryAndErrorHandling, registerCommand, type IActionContext } from '../ui/azext';
 import { addToGroup } from './addToGroup';
 import { assignUserAssigned } from './assignUserAssigned';
+import { changeMany } from './bulk';
 import { copyClientId } from './copyClientId';
 import { copyPrincipalId } from './copyPrincipalId';
 import { copyResourceId } from './copyResourceId';
@@ -22,8 +23,9 @@ import { showIdentityJson } from './showIdentityJson';
 import { signIn } from './signIn';
 import { signInToTenant } from './signInToTenant';
 
-/** A command gets the tree item it ran on (from a context menu or an inline action), or none (from the palette). */
-type Command = (context: IActionContext, services: Services, node?: TreeNode) => Promise<void>;
+/** A command gets the tree item it ran on (from a context menu or an inline action), or none (from the palette), and
+ *  with a multi-selection in the tree every selected item (VS Code passes them as the second argument). */
+type Command = (context: IActionContext, services: Services, node?: TreeNode, nodes?: TreeNode[]) => Promise<void>;
 
 /** Command ids (without the `azureVmIdentities.` prefix) and their handlers; package.json contributes the same ids. */
 export const COMMANDS: Record<string, Command> = {
@@ -48,6 +50,7 @@ export const COMMANDS: Record<string, Command> = {
   selectSubscriptions,
   showLog: async (_context, services) => services.log.show(),
   retry,
+  changeMany,
 };
 
 export function registerCommands(services: Services): void {
@@ -59,8 +62,13 @@ export function registerCommands(services: Services): void {
     });
   };
   for (const [name, command] of Object.entries(COMMANDS)) {
-    registerCommand(`azureVmIdentities.${name}`, (context: IActionContext, argument?: unknown) =>
-      command(context, services, isTreeNode(argument) ? argument : undefined),
+    registerCommand(`azureVmIdentities.${name}`, (context: IActionContext, argument?: unknown, selection?: unknown) =>
+      command(
+        context,
+        services,
+        isTreeNode(argument) ? argument : undefined,
+        Array.isArray(selection) ? selection.filter(isTreeNode) : undefined,
+      ),
     );
   }
 }

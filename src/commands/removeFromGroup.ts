@@ -8,11 +8,16 @@ import { membershipItems } from '../ui/quickPickItems';
 import { resolveHost } from './resolveHost';
 import type { Services } from './services';
 import { systemAssignedOn } from './vmRequirements';
+import { bulkRemoveFromGroup, selectedHosts } from './bulk';
 
 const t = vscode.l10n.t;
 
 /** From a group's item: that group. Otherwise a pick among the identity's groups. Asks first. */
-export async function removeFromGroup(context: IActionContext, services: Services, node?: TreeNode): Promise<void> {
+export async function removeFromGroup(context: IActionContext, services: Services, node?: TreeNode, nodes?: TreeNode[]): Promise<void> {
+  const many = selectedHosts(services, node, nodes);
+  if (many) {
+    return bulkRemoveFromGroup(context, services, many);
+  }
   const { host } = await resolveHost(context, services, node, systemAssignedOn);
   const known = services.store.knownGroups(host);
   const group =

@@ -11,11 +11,16 @@ import { removeIdentityEntries, resolveRemovePicks, type RemoveChoice } from '..
 import { resolveHost } from './resolveHost';
 import type { Services } from './services';
 import { hasUserAssigned } from './vmRequirements';
+import { bulkRemoveUserAssigned, selectedHosts } from './bulk';
 
 const t = vscode.l10n.t;
 
 /** From a user-assigned identity's item: removes that one. Otherwise: a multi-select with "Remove all". Asks first. */
-export async function removeUserAssigned(context: IActionContext, services: Services, node?: TreeNode): Promise<void> {
+export async function removeUserAssigned(context: IActionContext, services: Services, node?: TreeNode, nodes?: TreeNode[]): Promise<void> {
+  const many = selectedHosts(services, node, nodes);
+  if (many) {
+    return bulkRemoveUserAssigned(context, services, many);
+  }
   const { host } = await resolveHost(context, services, node, hasUserAssigned);
   const choice: RemoveChoice =
     node?.kind === 'userIdentity'

@@ -1,4 +1,5 @@
-// How a command finds its host: the tree item it was run on, or (from the palette) a subscription pick then a VM pick.
+// How a command finds its host: the tree item it was run on, or (from the palette) a subscription pick then a pick of
+// its VMs and scale sets.
 // Either way the command gets the host's latest state from the store.
 import * as vscode from 'vscode';
 import type { IdentityHost, Subscription } from '../identity/model';
@@ -62,12 +63,14 @@ export async function resolveHost(
     return { host: known, subscription: vmNode.subscription, node };
   }
   const subscription = await pickSubscription(context, services);
-  const loading = services.operations
-    .listVirtualMachines(subscription.subscriptionId)
-    .then((vms) => vmItems(vms.filter((vm) => requirement?.applies(vm) ?? true), t));
+  // VMs and scale sets: every identity command works on both.
+  const loading = Promise.all([
+    services.operations.listVirtualMachines(subscription.subscriptionId),
+    services.operations.listScaleSets(subscription.subscriptionId),
+  ]).then(([vms, scaleSets]) => vmItems<IdentityHost>([...vms, ...scaleSets].filter((host) => requirement?.applies(host) ?? true), t));
   const host = await pickOne(context, loading, {
-    placeHolder: t('Select a virtual machine'),
-    loadingPlaceHolder: t('Loading virtual machines...'),
+    placeHolder: t('Select a virtual machine or scale set'),
+    loadingPlaceHolder: t('Loading virtual machines and scale sets...'),
     noPicksMessage: requirement?.noneMessage(subscription.displayName) ?? t('No virtual machines in {0}', subscription.displayName),
     stepName: 'virtualMachine',
   });

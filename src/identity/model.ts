@@ -18,8 +18,8 @@ export interface VmIdentity {
   userAssignedIdentities: Record<string, AttachedUserIdentity>;
 }
 
-/** The kinds of Azure resource whose managed identities this extension manages (scale sets come next). */
-export type HostKind = 'virtualMachine';
+/** The kinds of Azure resource whose managed identities this extension manages. */
+export type HostKind = 'virtualMachine' | 'virtualMachineScaleSet';
 
 /** Enough to address an identity host: the kind says which client reads and writes it. */
 export interface IdentityHostRef {
@@ -46,6 +46,25 @@ export type VmRef = IdentityHostRef & { kind: 'virtualMachine' };
 export interface VirtualMachine extends IdentityHost {
   kind: 'virtualMachine';
   /** e.g. Standard_D2s_v5 */
+  vmSize?: string;
+  /** Linux or Windows */
+  osType?: string;
+  /** A Flexible scale set's instance: the scale set's resource id (properties.virtualMachineScaleSet.id). */
+  scaleSetId?: string;
+}
+
+/** Enough to address a scale set. */
+export type ScaleSetRef = IdentityHostRef & { kind: 'virtualMachineScaleSet' };
+
+/** A Microsoft.Compute/virtualMachineScaleSets resource. Its identity is tracked at the scale-set level: a change
+ *  reaches every instance without an instance upgrade (azure-wire-facts.md section 10). */
+export interface VirtualMachineScaleSet extends IdentityHost {
+  kind: 'virtualMachineScaleSet';
+  /** Uniform (instances live under the scale set) or Flexible (instances are ordinary VMs). */
+  orchestrationMode?: string;
+  /** Number of instances (sku.capacity). */
+  capacity?: number;
+  /** e.g. Standard_D2s_v5 (sku.name) */
   vmSize?: string;
   /** Linux or Windows */
   osType?: string;

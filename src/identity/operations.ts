@@ -21,6 +21,7 @@ import type {
   Subscription,
   UserAssignedIdentity,
   VirtualMachine,
+  VirtualMachineScaleSet,
   VirtualNetwork,
   VmRef,
 } from './model';
@@ -111,6 +112,13 @@ export class IdentityOperations {
     );
   }
 
+  /** The subscription's scale sets, Uniform and Flexible (a Flexible set's instances are listed as VMs). */
+  listScaleSets(subscriptionId: string, options?: OperationOptions): Promise<VirtualMachineScaleSet[]> {
+    return this.run({ operation: this.t('list virtual machine scale sets') }, options, async () =>
+      sortBy(await (await this.clientsFor(subscriptionId, options)).scaleSets.list({ signal: options?.signal }), (scaleSet) => scaleSet.name),
+    );
+  }
+
   getVirtualMachine(vm: VmRef, options?: OperationOptions): Promise<VirtualMachine> {
     return this.run({ vmName: vm.name }, options, async () => (await this.clientsFor(vm.subscriptionId, options)).virtualMachines.get(vm, { signal: options?.signal }));
   }
@@ -191,7 +199,7 @@ export class IdentityOperations {
             onPoll: () =>
               progress(++polls > 1 ? t("Waiting for Azure to finish updating '{0}' ({1})…", host.name, polls) : t("Waiting for Azure to finish updating '{0}'…", host.name)),
           });
-          return { status: 'changed', host: updated, message: plan.message };
+          return { status: 'changed', host: updated, message: this.withInstancesNote(host, plan.message) };
         } catch (error) {
           const mapped = toIdentityError(error, context);
           if (mapped.kind !== 'conflict' || attempt >= this.maxWriteAttempts) {
@@ -204,6 +212,14 @@ export class IdentityOperations {
     } catch (error) {
       throw toIdentityError(error, context);
     }
+  }
+
+  /** A scale set's result says what happens to its instances: identity is tracked at the scale-set level, so they
+   *  need no upgrade (azure-wire-facts.md section 10; Azure CLI's "update-instances" warning is wrong). */
+  private withInstancesNote(host: IdentityHostRef, message: string): string {
+    return host.kind === 'virtualMachineScaleSet'
+      ? this.t('{0} Its instances use the change without an upgrade: identity is tracked at the scale-set level.', message)
+      : message;
   }
 
   /**

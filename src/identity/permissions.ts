@@ -138,7 +138,7 @@ export function accessRequirement(need: AccessNeed, scope: string): AccessRequir
   return { need, action, roles: rolesForAction(action), scope };
 }
 
-const HOST_WRITE: Record<HostKind, AccessNeed> = { virtualMachine: 'writeVirtualMachine' };
+const HOST_WRITE: Record<HostKind, AccessNeed> = { virtualMachine: 'writeVirtualMachine', virtualMachineScaleSet: 'writeScaleSet' };
 
 /** What an identity change on a host needs: the host's write, and assigning each user-assigned identity it attaches
  *  (a linked scope, checked on the identity). Removing an identity needs only the host's write. */

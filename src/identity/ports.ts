@@ -11,6 +11,7 @@ import type {
   Subscription,
   UserAssignedIdentity,
   VirtualMachine,
+  VirtualMachineScaleSet,
   VirtualNetwork,
 } from './model';
 import type { VirtualMachineBody } from './newVirtualMachine';
@@ -50,6 +51,13 @@ export interface VirtualMachinesClient extends IdentityHostClient {
   updateIdentity(vm: IdentityHostRef, patch: IdentityPatch, options?: WriteOptions): Promise<VirtualMachine>;
   /** PUT the body with If-None-Match: * (never overwrites: a taken name gets 412) and wait for the long-running operation. */
   create(resourceGroup: string, name: string, body: VirtualMachineBody, options?: WriteOptions): Promise<VirtualMachine>;
+}
+
+export interface ScaleSetsClient extends IdentityHostClient {
+  /** Every scale set of the subscription, Uniform and Flexible. */
+  list(options?: CallOptions): Promise<VirtualMachineScaleSet[]>;
+  get(scaleSet: IdentityHostRef, options?: CallOptions): Promise<VirtualMachineScaleSet>;
+  updateIdentity(scaleSet: IdentityHostRef, patch: IdentityPatch, options?: WriteOptions): Promise<VirtualMachineScaleSet>;
 }
 
 export interface VirtualNetworksClient {
@@ -126,6 +134,7 @@ export interface GenericResourcesClient {
 export interface SubscriptionClients {
   subscription: Subscription;
   virtualMachines: VirtualMachinesClient;
+  scaleSets: ScaleSetsClient;
   /** The identity reads and writes of each host kind (a new kind plugs in here, the planner stays as it is). */
   identityHosts: Record<HostKind, IdentityHostClient>;
   virtualNetworks: VirtualNetworksClient;

@@ -1,9 +1,11 @@
 // Resource ids: how ARM ids are built and parsed, and the one key under which ids and names compare.
 // ARM ids and names are case-insensitive (Azure CLI lowercases them, ARM answers `resourcegroups`), so every
 // comparison goes through resourceKey, while every id we send keeps the casing we were given or that ARM stored.
+import type { HostKind } from './model';
 
 const USER_ASSIGNED_IDENTITY_TYPE = 'Microsoft.ManagedIdentity/userAssignedIdentities';
 const VIRTUAL_MACHINE_TYPE = 'Microsoft.Compute/virtualMachines';
+const SCALE_SET_TYPE = 'Microsoft.Compute/virtualMachineScaleSets';
 
 /** The one case-insensitive key for an ARM resource id or name (lower case, no trailing slash): use it for maps,
  *  sets and every comparison of ids or names. */
@@ -61,6 +63,15 @@ export function userAssignedIdentityId(subscriptionId: string, resourceGroup: st
 
 export function virtualMachineId(subscriptionId: string, resourceGroup: string, name: string): string {
   return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${VIRTUAL_MACHINE_TYPE}/${name}`;
+}
+
+export function scaleSetId(subscriptionId: string, resourceGroup: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${SCALE_SET_TYPE}/${name}`;
+}
+
+/** The resource id of a host of that kind. */
+export function hostId(kind: HostKind, subscriptionId: string, resourceGroup: string, name: string): string {
+  return kind === 'virtualMachineScaleSet' ? scaleSetId(subscriptionId, resourceGroup, name) : virtualMachineId(subscriptionId, resourceGroup, name);
 }
 
 /** The last segment of an id (the resource's name), or the text itself when it has no slash. */

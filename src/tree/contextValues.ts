@@ -2,7 +2,7 @@
 // so that package.json's `when` clauses (`viewItem =~ /.../`) show only actions that make sense for the item.
 // No `vscode` import: test/unit checks these values against package.json's menus.
 import { hasSystemAssigned, userAssignedCount } from '../identity/identityChange';
-import type { VmIdentity } from '../identity/model';
+import type { HostKind, VmIdentity } from '../identity/model';
 
 export const CONTEXT_PREFIX = 'azureVmIdentities';
 
@@ -33,8 +33,13 @@ export function subscriptionContextValue(): string {
   return compose('subscription', []);
 }
 
-export function vmContextValue(identity: VmIdentity, activity: Activity): string {
-  return compose('vm', [`system=${hasSystemAssigned(identity.type) ? 'on' : 'off'}`, `user=${userAssignedCount(identity)}`], activity);
+/** A host's item: a VM, or a scale set (the same `vm` item with `host=scaleSet`, so every identity action applies). */
+export function vmContextValue(identity: VmIdentity, activity: Activity, kind: HostKind = 'virtualMachine'): string {
+  return compose(
+    'vm',
+    [`system=${hasSystemAssigned(identity.type) ? 'on' : 'off'}`, `user=${userAssignedCount(identity)}`, kind === 'virtualMachineScaleSet' ? 'host=scaleSet' : undefined],
+    activity,
+  );
 }
 
 /** `groupCount` is undefined while the memberships are unknown (not loaded, or Graph refused). */

@@ -6,7 +6,7 @@ import type { EntraGroup, IdentityHost, Subscription } from '../identity/model';
 import { resourceKey, resourceNameFromId } from '../identity/resourceIds';
 import type { ScopeNames } from '../identity/scopes';
 import { consumersText, roleAssignmentText } from '../ui/accessItems';
-import { systemIdentityDescription, userIdentitiesDescription, vmDescription, vmIcon } from '../ui/hostDescriptions';
+import { hostKindDetails, systemIdentityDescription, userIdentitiesDescription, vmDescription, vmIcon } from '../ui/hostDescriptions';
 import {
   errorContextValue,
   groupContextValue,
@@ -57,15 +57,16 @@ export function vmItem(view: HostView): vscode.TreeItem {
   const item = new vscode.TreeItem(host.name, Collapsed);
   item.id = hostItemId(host);
   item.description = vmDescription(host, activity === 'updating', t);
-  const icon = vmIcon(host.identity, activity === 'updating');
+  const icon = vmIcon(host.identity, activity === 'updating', host.kind);
   item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
-  item.contextValue = vmContextValue(host.identity, activity);
+  item.contextValue = vmContextValue(host.identity, activity, host.kind);
   item.tooltip = new vscode.MarkdownString(
     [
       `**${host.name}**`,
       t('Resource group: {0}', host.resourceGroup),
       t('Location: {0}', host.location),
       t('Identity type: {0}', host.identity.type),
+      ...hostKindDetails(host, t),
       ...(updating ? [t('Updating: {0}', updating)] : []),
     ].join('  \n'),
   );

@@ -1,6 +1,7 @@
 // Labels and descriptions of a host in the tree and in quick picks. No `vscode` import (unit-tested); text goes through the Localize passed in.
 import { hasSystemAssigned, userAssignedCount } from '../identity/identityChange';
-import type { IdentityHost, VmIdentity } from '../identity/model';
+import type { IdentityHost, VirtualMachine, VirtualMachineScaleSet, VmIdentity } from '../identity/model';
+import { resourceNameFromId } from '../identity/resourceIds';
 import type { Localize } from '../identity/localize';
 
 /** "system + 2 user-assigned", "system-assigned", "1 user-assigned" or "no identity". */
@@ -19,9 +20,33 @@ export function identitySummary(identity: VmIdentity, t: Localize): string {
   return t('no identity');
 }
 
-/** "rg-web · eastus · system + 2 user-assigned", with "Updating..." in place of the summary while a write runs. */
+/** "rg-web · eastus · system + 2 user-assigned", with "Updating..." in place of the summary while a write runs. A scale
+ *  set says so ("Uniform scale set"); a Flexible set's instance names its set. */
 export function vmDescription(vm: IdentityHost, updating: boolean, t: Localize): string {
-  return [vm.resourceGroup, vm.location, updating ? t('Updating...') : identitySummary(vm.identity, t)].join(' · ');
+  return [vm.resourceGroup, vm.location, ...hostKindParts(vm, t), updating ? t('Updating...') : identitySummary(vm.identity, t)].join(' · ');
+}
+
+function hostKindParts(host: IdentityHost, t: Localize): string[] {
+  if (host.kind === 'virtualMachineScaleSet') {
+    const mode = (host as VirtualMachineScaleSet).orchestrationMode;
+    return [mode ? t('{0} scale set', mode) : t('scale set')];
+  }
+  const scaleSetId = (host as VirtualMachine).scaleSetId;
+  return scaleSetId ? [t('in {0}', resourceNameFromId(scaleSetId))] : [];
+}
+
+/** The tooltip lines that say what kind of host this is: a scale set's mode and instances, an instance's set. */
+export function hostKindDetails(host: IdentityHost, t: Localize): string[] {
+  if (host.kind === 'virtualMachineScaleSet') {
+    const scaleSet = host as VirtualMachineScaleSet;
+    return [
+      t('Virtual machine scale set ({0})', scaleSet.orchestrationMode ?? t('unknown mode')),
+      ...(scaleSet.capacity !== undefined ? [t('Instances: {0}', scaleSet.capacity)] : []),
+      t('Identity changes apply to every instance without an upgrade.'),
+    ];
+  }
+  const scaleSetId = (host as VirtualMachine).scaleSetId;
+  return scaleSetId ? [t('Instance of the scale set {0}', resourceNameFromId(scaleSetId))] : [];
 }
 
 /** "On · <principalId>" or "Off". */
@@ -37,21 +62,22 @@ export function userIdentitiesDescription(identity: VmIdentity, t: Localize): st
   return count === 0 ? t('none') : String(count);
 }
 
-/** Which codicon (and theme colour) shows a VM's identity state at a glance. */
-export function vmIcon(identity: VmIdentity, updating: boolean): { id: string; color?: string } {
+/** Which codicon (and theme colour) shows a host's identity state at a glance: a VM, or layers for a scale set. */
+export function vmIcon(identity: VmIdentity, updating: boolean, kind: IdentityHost['kind'] = 'virtualMachine'): { id: string; color?: string } {
   if (updating) {
     return { id: 'loading~spin' };
   }
   const system = hasSystemAssigned(identity.type);
   const users = userAssignedCount(identity) > 0;
+  const active = kind === 'virtualMachineScaleSet' ? 'layers-active' : 'vm-active';
   if (system && users) {
-    return { id: 'vm-active', color: 'charts.green' };
+    return { id: active, color: 'charts.green' };
   }
   if (system) {
-    return { id: 'vm-active', color: 'charts.blue' };
+    return { id: active, color: 'charts.blue' };
   }
   if (users) {
-    return { id: 'vm-active', color: 'charts.purple' };
+    return { id: active, color: 'charts.purple' };
   }
-  return { id: 'vm-outline' };
+  return { id: kind === 'virtualMachineScaleSet' ? 'layers' : 'vm-outline' };
 }

@@ -1,11 +1,12 @@
-// "Show Identity JSON": one read-only tab per VM, `azure-vm-identity:/<subscription>/<resource group>/<vm>.identity.json`.
+// "Show Identity JSON": one read-only tab per host, `azure-vm-identity:/<subscription>/<resource group>/<vm>.identity.json`
+// for a VM and `.../<resource group>/virtualMachineScaleSets/<name>.identity.json` for a scale set.
 // ARM names ignore case and VS Code's document URIs do not: an open tab whose URI differs only in case is the VM's tab,
 // so a VM gets one tab however its id is spelt (and the tab keeps the VM's own casing in its title).
 // The content is read through IdentityOperations each time VS Code asks; an open tab is read again whenever the store
 // takes a new state of its VM (after a write, or a read after a failed one).
 import * as vscode from 'vscode';
-import type { VmRef } from '../identity/model';
-import { virtualMachineId } from '../identity/resourceIds';
+import type { IdentityHostRef } from '../identity/model';
+import { hostId } from '../identity/resourceIds';
 import type { IdentityOperations } from '../identity/operations';
 import type { ResourceStore } from '../store/resourceStore';
 import { describeError } from './describeError';
@@ -13,18 +14,24 @@ import { describeError } from './describeError';
 export const IDENTITY_JSON_SCHEME = 'azure-vm-identity';
 const SUFFIX = '.identity.json';
 
-export function identityJsonUri(vm: VmRef): vscode.Uri {
-  const segments = [vm.subscriptionId, vm.resourceGroup, `${vm.name}${SUFFIX}`].map(encodeURIComponent);
+const SCALE_SET_SEGMENT = 'virtualMachineScaleSets';
+
+export function identityJsonUri(vm: IdentityHostRef): vscode.Uri {
+  const kindSegment = vm.kind === 'virtualMachineScaleSet' ? [SCALE_SET_SEGMENT] : [];
+  const segments = [vm.subscriptionId, vm.resourceGroup, ...kindSegment, `${vm.name}${SUFFIX}`].map(encodeURIComponent);
   return vscode.Uri.from({ scheme: IDENTITY_JSON_SCHEME, path: `/${segments.join('/')}` });
 }
 
-export function vmRefFromUri(uri: vscode.Uri): VmRef | undefined {
-  const [subscriptionId, resourceGroup, file] = uri.path.split('/').filter(Boolean).map(decodeURIComponent);
-  if (!subscriptionId || !resourceGroup || !file?.endsWith(SUFFIX)) {
+export function vmRefFromUri(uri: vscode.Uri): IdentityHostRef | undefined {
+  const segments = uri.path.split('/').filter(Boolean).map(decodeURIComponent);
+  const scaleSet = segments.length === 4 && segments[2] === SCALE_SET_SEGMENT;
+  const [subscriptionId, resourceGroup, file] = scaleSet ? [segments[0], segments[1], segments[3]] : segments;
+  if (!subscriptionId || !resourceGroup || !file?.endsWith(SUFFIX) || (segments.length !== 3 && !scaleSet)) {
     return undefined;
   }
   const name = file.slice(0, -SUFFIX.length);
-  return { kind: 'virtualMachine', subscriptionId, resourceGroup, name, id: virtualMachineId(subscriptionId, resourceGroup, name) };
+  const kind = scaleSet ? 'virtualMachineScaleSet' : 'virtualMachine';
+  return { kind, subscriptionId, resourceGroup, name, id: hostId(kind, subscriptionId, resourceGroup, name) };
 }
 
 export class IdentityJsonProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
@@ -68,7 +75,7 @@ export class IdentityJsonProvider implements vscode.TextDocumentContentProvider,
   }
 
   /** Re-reads the VM's tab if it is open. */
-  private refresh(vm: VmRef): void {
+  private refresh(vm: IdentityHostRef): void {
     const open = this.openDocument(vm);
     if (open) {
       this.changeEmitter.fire(open.uri);
@@ -76,12 +83,12 @@ export class IdentityJsonProvider implements vscode.TextDocumentContentProvider,
   }
 
   /** Opens the VM's tab, or shows it if open (writes from here keep it current): one GET at most. */
-  async show(vm: VmRef): Promise<void> {
+  async show(vm: IdentityHostRef): Promise<void> {
     const document = this.openDocument(vm) ?? (await vscode.workspace.openTextDocument(identityJsonUri(vm)));
     await vscode.window.showTextDocument(document, { preview: false });
   }
 
-  private openDocument(vm: VmRef): vscode.TextDocument | undefined {
+  private openDocument(vm: IdentityHostRef): vscode.TextDocument | undefined {
     const key = identityJsonUri(vm).toString().toLowerCase();
     return vscode.workspace.textDocuments.find((doc) => doc.uri.scheme === IDENTITY_JSON_SCHEME && doc.uri.toString().toLowerCase() === key);
   }

@@ -107,7 +107,7 @@ test('Copy Principal ID, Client ID and Resource ID from the palette', { timeout 
   await wb.runCommand('Managed Identities: Copy Client ID');
   await wb.pick(development);
   await wb.waitForQuickInput(/virtual machine/i);
-  assert.deepEqual(await wb.quickPickLabels(), ['vm-dev-03'], 'only VMs with a user-assigned identity');
+  assert.deepEqual(await wb.quickPickLabels(), ['vm-dev-03', 'vmss-dev-flex'], 'only VMs and scale sets with a user-assigned identity');
   await wb.pick('vm-dev-03');
   await wb.waitForQuickInput(/client ID/i);
   await wb.pick('id-deploy');

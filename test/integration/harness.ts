@@ -7,7 +7,7 @@ import type { Logger } from '../../src/azure/logger';
 import { resolveCloud, type ServicePrincipalEnvironment } from '../../src/azure/settings';
 import { IdentityError } from '../../src/identity/identityError';
 import { IdentityOperations, type IdentityOperationsOptions } from '../../src/identity/operations';
-import type { OperationOptions, Subscription, VirtualMachine, VmRef } from '../../src/identity/model';
+import type { OperationOptions, ScaleSetRef, Subscription, VirtualMachine, VmRef } from '../../src/identity/model';
 import { virtualMachineId } from '../../src/identity/resourceIds';
 import type { FakeAzureOptions, RunningFakeAzure } from '../fake-azure/server';
 import { demo, demoSeed } from '../fake-azure/demo';
@@ -23,6 +23,21 @@ export function vm(name: string): VmRef {
   const found = seed.virtualMachines.find((v) => v.name === name);
   if (!found) throw new Error(`The demo seed has no VM ${name}.`);
   return { kind: 'virtualMachine', subscriptionId: found.subscriptionId, resourceGroup: found.resourceGroup, name, id: virtualMachineId(found.subscriptionId, found.resourceGroup, name) };
+}
+
+/** A scale set of the demo seed by name. */
+export function scaleSet(name: string): ScaleSetRef {
+  const found = (seed.virtualMachineScaleSets ?? []).find((s) => s.name === name);
+  if (!found) throw new Error(`The demo seed has no scale set ${name}.`);
+  const id = `/subscriptions/${found.subscriptionId}/resourceGroups/${found.resourceGroup}/providers/Microsoft.Compute/virtualMachineScaleSets/${name}`;
+  return { kind: 'virtualMachineScaleSet', subscriptionId: found.subscriptionId, resourceGroup: found.resourceGroup, name, id };
+}
+
+/** The fake's live scale set by name. */
+export function stateScaleSet(fake: RunningFakeAzure, name: string) {
+  const found = (fake.getState().virtualMachineScaleSets ?? []).find((s) => s.name === name);
+  if (!found) throw new Error(`No scale set ${name} in the fake's state.`);
+  return found;
 }
 
 export function uaiId(subscriptionId: string, resourceGroup: string, name: string): string {

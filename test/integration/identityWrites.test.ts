@@ -40,7 +40,7 @@ function opsWithCompetitorAfterFirstRead(compete: (competitor: SignedIn, v: Iden
           return read;
         },
       };
-      return { ...clients, virtualMachines, identityHosts: { virtualMachine: virtualMachines } };
+      return { ...clients, virtualMachines, identityHosts: { ...clients.identityHosts, virtualMachine: virtualMachines } };
     },
   };
   return new IdentityOperations(racingProvider, { retryDelayMs: () => 10 });

@@ -74,3 +74,35 @@ describe('IdentityOperations.changeIdentity over identityHosts', () => {
     assert.equal(calls.length, 5, 'one more read, no write');
   });
 });
+
+describe('IdentityOperations.changeIdentity on a scale set', () => {
+  it("goes through the scale-set client only, and the result says the instances need no upgrade", async () => {
+    const scaleSetRef: IdentityHostRef = {
+      kind: 'virtualMachineScaleSet',
+      subscriptionId: SUB,
+      resourceGroup: 'rg-web',
+      name: 'vmss-api',
+      id: `/subscriptions/${SUB}/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachineScaleSets/vmss-api`,
+    };
+    const { calls, provider } = storedHost();
+    const vmClient: IdentityHostClient = {
+      get: async () => assert.fail('the VM client is not for scale sets'),
+      updateIdentity: async () => assert.fail('the VM client is not for scale sets'),
+    };
+    const clients = (await provider.forSubscription(SUB)) as unknown as { identityHosts: Record<string, IdentityHostClient> };
+    const scaleSetProvider: AzureClientProvider = {
+      listSubscriptions: async () => [],
+      forSubscription: async () =>
+        ({ identityHosts: { virtualMachine: vmClient, virtualMachineScaleSet: clients.identityHosts.virtualMachine } }) as unknown as SubscriptionClients,
+    };
+    const result = await new IdentityOperations(scaleSetProvider).changeIdentity(scaleSetRef, { kind: 'enableSystemAssigned' });
+    assert.deepEqual(calls, ['get vmss-api', 'patch vmss-api SystemAssigned if-match "1"']);
+    assert.equal(
+      result.message,
+      "Enabled the system-assigned identity of 'vmss-api'. Its instances use the change without an upgrade: identity is tracked at the scale-set level.",
+    );
+    // A VM's message has no such note.
+    const vm = await new IdentityOperations(storedHost().provider).changeIdentity(ref, { kind: 'enableSystemAssigned' });
+    assert.equal(vm.message, "Enabled the system-assigned identity of 'vm-web-01'.");
+  });
+});

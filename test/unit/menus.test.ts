@@ -62,6 +62,13 @@ describe('context menus of the tree (package.json when clauses x contextValues)'
       sorted('grantAccess', 'disableSystemAssigned', 'assignUserAssigned', 'removeUserAssigned', 'createUserAssigned', 'addToGroup', 'showIdentityJson', 'copyPrincipalId', 'copyResourceId', 'refresh')],
     ['VM being updated: no writes', vmContextValue(identities.both1, 'updating'),
       sorted('showIdentityJson', 'copyPrincipalId', 'copyResourceId', 'refresh')],
+    // A scale set is a host like a VM: every identity action applies (issue 10).
+    ['scale set without identity', vmContextValue(identities.none, 'idle', 'virtualMachineScaleSet'),
+      sorted('enableSystemAssigned', 'assignUserAssigned', 'createUserAssigned', 'showIdentityJson', 'copyResourceId', 'refresh')],
+    ['scale set with system + 1 user-assigned', vmContextValue(identities.both1, 'idle', 'virtualMachineScaleSet'),
+      sorted('grantAccess', 'disableSystemAssigned', 'assignUserAssigned', 'removeUserAssigned', 'createUserAssigned', 'addToGroup', 'showIdentityJson', 'copyPrincipalId', 'copyResourceId', 'refresh')],
+    ['scale set being updated: no writes', vmContextValue(identities.both1, 'updating', 'virtualMachineScaleSet'),
+      sorted('showIdentityJson', 'copyPrincipalId', 'copyResourceId', 'refresh')],
     ['system identity off', systemIdentityContextValue(identities.user2, undefined, 'idle'), sorted('enableSystemAssigned')],
     ['system identity on, groups not known', systemIdentityContextValue(identities.system, undefined, 'idle'),
       sorted('grantAccess', 'disableSystemAssigned', 'addToGroup', 'copyPrincipalId')],

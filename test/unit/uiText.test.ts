@@ -8,10 +8,10 @@ import {
   disableSystemConfirmation,
   removeUserAssignedConfirmation,
 } from '../../src/ui/messages';
-import type { VirtualMachine, VmIdentity } from '../../src/identity/model';
+import type { VirtualMachine, VirtualMachineScaleSet, VmIdentity } from '../../src/identity/model';
 import { validateUserAssignedIdentityName } from '../../src/identity/nameRules';
 import { applySubscriptionFilter } from '../../src/tree/subscriptionFilter';
-import { identitySummary, systemIdentityDescription, userIdentitiesDescription, vmDescription, vmIcon } from '../../src/ui/hostDescriptions';
+import { hostKindDetails, identitySummary, systemIdentityDescription, userIdentitiesDescription, vmDescription, vmIcon } from '../../src/ui/hostDescriptions';
 import { format } from './support/format';
 
 const id = (name: string) => `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
@@ -32,6 +32,27 @@ describe('tree descriptions', () => {
     const vm = { resourceGroup: 'rg-web', location: 'eastus', identity: both2 } as VirtualMachine;
     assert.equal(vmDescription(vm, false, format), 'rg-web · eastus · system + 2 user-assigned');
     assert.equal(vmDescription(vm, true, format), 'rg-web · eastus · Updating...');
+  });
+
+  it('says what kind of host: a scale set with its mode, a Flexible instance naming its set', () => {
+    const scaleSet = { kind: 'virtualMachineScaleSet', resourceGroup: 'rg-web', location: 'eastus', identity: system, orchestrationMode: 'Uniform', capacity: 3 } as VirtualMachineScaleSet;
+    assert.equal(vmDescription(scaleSet, false, format), 'rg-web · eastus · Uniform scale set · system-assigned');
+    assert.deepEqual(hostKindDetails(scaleSet, format), [
+      'Virtual machine scale set (Uniform)',
+      'Instances: 3',
+      'Identity changes apply to every instance without an upgrade.',
+    ]);
+    const instance = {
+      kind: 'virtualMachine',
+      resourceGroup: 'rg-data',
+      location: 'westeurope',
+      identity: none,
+      scaleSetId: '/subscriptions/s/resourceGroups/rg-data/providers/Microsoft.Compute/virtualMachineScaleSets/vmss-data-flex',
+    } as VirtualMachine;
+    assert.equal(vmDescription(instance, false, format), 'rg-data · westeurope · in vmss-data-flex · no identity');
+    assert.deepEqual(hostKindDetails(instance, format), ['Instance of the scale set vmss-data-flex']);
+    assert.equal(vmIcon(system, false, 'virtualMachineScaleSet').id, 'layers-active');
+    assert.equal(vmIcon(none, false, 'virtualMachineScaleSet').id, 'layers');
   });
 
   it('gives each state its own icon, and a spinner while updating', () => {
