@@ -200,6 +200,12 @@ export class ArmUserAssignedIdentitiesClient implements UserAssignedIdentitiesCl
     );
     return toUserAssignedIdentity(created, this.subscriptionId);
   }
+
+  async delete(resourceGroup: string, name: string, options?: CallOptions): Promise<boolean> {
+    let status: number | undefined;
+    await this.msi.userAssignedIdentities.delete(resourceGroup, name, { abortSignal: options?.signal, onResponse: (response) => (status = response.status) });
+    return status !== 204;
+  }
 }
 
 export class ArmResourceGroupsClient implements ResourceGroupsClient {

@@ -9,6 +9,7 @@ import {
   ArmVirtualMachinesClient,
   listSubscriptionsWith,
 } from './armClients';
+import { createAuthorizationClients } from './authorizationClients';
 import type { CloudEndpoints } from './cloud';
 import type { AzureClientProvider, CallOptions, SubscriptionClients } from '../identity/ports';
 import { RestGraphClient } from './graphClient';
@@ -38,6 +39,7 @@ export function createSubscriptionClients(
 ): SubscriptionClients {
   const { subscriptionId } = subscription;
   const virtualMachines = withServiceErrors(new ArmVirtualMachinesClient(cloud, credential, subscriptionId, logger), 'arm');
+  const authorization = createAuthorizationClients(cloud, credential, subscriptionId, logger);
   return {
     subscription,
     virtualMachines,
@@ -46,6 +48,10 @@ export function createSubscriptionClients(
     userAssignedIdentities: withServiceErrors(new ArmUserAssignedIdentitiesClient(cloud, credential, subscriptionId, logger), 'arm'),
     resourceGroups: withServiceErrors(new ArmResourceGroupsClient(cloud, credential, subscriptionId, logger), 'arm'),
     graph: withServiceErrors(new RestGraphClient(cloud, credential, logger, promptingCredential), 'graph'),
+    permissions: withServiceErrors(authorization.permissions, 'arm'),
+    roleDefinitions: withServiceErrors(authorization.roleDefinitions, 'arm'),
+    roleAssignments: withServiceErrors(authorization.roleAssignments, 'arm'),
+    resources: withServiceErrors(authorization.resources, 'arm'),
   };
 }
 

@@ -4,7 +4,9 @@ import { IdentityError, type IdentityErrorDetails, type IdentityErrorRemedy } fr
 import { defaultLocalize, type Localize } from './localize';
 import type { SignInMethod } from './model';
 import { nameTakenProblem } from './nameRules';
+import { actedOnBy, roleForAction } from './permissions';
 import { resourceNameFromId, trimTrailingSlashes } from './resourceIds';
+import { describeScope, type ScopeNames } from './scopes';
 import {
   GraphSignInMissingError,
   ServiceError,
@@ -15,29 +17,25 @@ import {
   UntrustedEndpointError,
 } from './serviceError';
 
-/** The built-in role each refused action needs, and what that action acts on (whose owner can grant the role). */
-const ROLE_FOR_ACTION: { action: RegExp; role: string; resource: (t: Localize) => string }[] = [
-  { action: /^Microsoft\.ManagedIdentity\/userAssignedIdentities\/assign\/action$/i, role: 'Managed Identity Operator', resource: (t) => t('the identity') },
-  { action: /^Microsoft\.ManagedIdentity\/userAssignedIdentities\/(write|delete)$/i, role: 'Managed Identity Contributor', resource: (t) => t('the identity') },
-  { action: /^Microsoft\.ManagedIdentity\/userAssignedIdentities\/read$/i, role: 'Managed Identity Operator', resource: (t) => t('the identity') },
-  { action: /^Microsoft\.Compute\/virtualMachines\/(write|delete|.*\/action)$/i, role: 'Virtual Machine Contributor', resource: (t) => t('the virtual machine') },
-  { action: /^Microsoft\.Network\/virtualNetworks\/subnets\/join\/action$/i, role: 'Network Contributor', resource: (t) => t('the virtual network') },
-  { action: /^Microsoft\.Authorization\//i, role: 'User Access Administrator', resource: (t) => t('the resource') },
-  { action: /\/read$/i, role: 'Reader', resource: (t) => t('the resource') },
-];
-
-function roleRowFor(action: string) {
-  return ROLE_FOR_ACTION.find((row) => row.action.test(action));
+/** Whose owner can grant a refused action's role, in words. */
+function actedOnWords(action: string | undefined, t: Localize): string {
+  switch (action ? actedOnBy(action) : 'identity') {
+    case 'identity':
+      return t('the identity');
+    case 'virtualMachine':
+      return t('the virtual machine');
+    case 'virtualNetwork':
+      return t('the virtual network');
+    default:
+      return t('the resource');
+  }
 }
 
-export function roleForAction(action: string): string | undefined {
-  return roleRowFor(action)?.role;
-}
-
-/** A linked scope's name for a message: a subnet as `network/subnet`, anything else by its last segment. */
-function linkedResourceName(id: string): string {
-  const subnet = /\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)\/?$/i.exec(id);
-  return subnet ? `${subnet[1]}/${subnet[2]}` : resourceNameFromId(id);
+/** A scope ARM names in a refusal, as a person reads it; an extension resource (a role assignment's id) by the
+ *  resource it is on. */
+function describeRefusedScope(scope: string, context: ErrorContext, t: Localize): string {
+  const onResource = trimTrailingSlashes(scope).replace(/\/providers\/Microsoft\.Authorization\/.*$/i, '');
+  return describeScope(onResource, context.scopeNames, t);
 }
 
 /** What the failed call was about, so the message can name it. */
@@ -59,6 +57,8 @@ export interface ErrorContext {
   signInMethod?: SignInMethod;
   /** Localizes the message (vscode.l10n.t in the extension); {@link defaultLocalize} otherwise. */
   localize?: Localize;
+  /** Display names for scopes (a subscription by its name, not its GUID). */
+  scopeNames?: ScopeNames;
 }
 
 /** The one way to say an operation was cancelled. */
@@ -102,11 +102,10 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
     // Azure writes "action(s) '<a>[,<b>]' on the linked scope(s) '<id>[,<id>]' (respectively)".
     const linked = /perform action(?:\(s\))? '([^']+)' on the linked scope\(s\) '([^']+)'/i.exec(message);
     const action = linked?.[1].split(/\s*,\s*/)[0];
-    const row = action ? roleRowFor(action) : undefined;
-    const role = row?.role;
-    const names = linked ? linked[2].split(/\s*,\s*/).map(linkedResourceName).join(', ') : describeIdentities(context);
+    const role = action ? roleForAction(action, t) : undefined;
+    const names = linked ? linked[2].split(/\s*,\s*/).map((id) => describeRefusedScope(id, context, t)).join(', ') : describeIdentities(context);
     // Without a known action the linked scope is an identity: the only links this extension sends besides subnets.
-    const owned = row ? row.resource(t) : t('the identity');
+    const owned = actedOnWords(action, t);
     return new IdentityError(
       t('You need the {0} role on {1}', role ?? t('required'), names || t('the linked resource')) +
         (action ? t(' ({0} was refused)', action) : '') +
@@ -118,8 +117,8 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
   if (code === 'AuthorizationFailed' || (parsed.status === 403 && /does not have authorization to perform action/i.test(message))) {
     const refused = /perform action '([^']+)' over scope '([^']+)'/i.exec(message);
     const action = refused?.[1];
-    const role = action ? roleForAction(action) : undefined;
-    const scopeName = refused ? describeScope(refused[2], t) : context.vmName ? `'${context.vmName}'` : t('this resource');
+    const role = action ? roleForAction(action, t) : undefined;
+    const scopeName = refused ? describeRefusedScope(refused[2], context, t) : context.vmName ? `'${context.vmName}'` : t('this resource');
     return new IdentityError(
       t('You need the {0} role on {1}', role ?? t('required'), scopeName) +
         (action ? t(' ({0} was refused)', action) : '') +
@@ -322,17 +321,6 @@ function notFoundMessage(code: string, message: string, context: ErrorContext, t
     return t("The virtual machine '{0}' was not found. It may have been deleted; refresh the list.", context.vmName);
   }
   return message;
-}
-
-function describeScope(scope: string, t: Localize): string {
-  const segments = trimTrailingSlashes(scope).split('/');
-  if (segments.length === 3 && /^subscriptions$/i.test(segments[1])) {
-    return t('subscription {0}', segments[2]);
-  }
-  if (segments.length === 5 && /^resourceGroups$/i.test(segments[3])) {
-    return t('resource group {0}', segments[4]);
-  }
-  return resourceNameFromId(scope);
 }
 
 function describeIdentities(context: ErrorContext): string {

@@ -75,6 +75,17 @@ export interface UserAssignedIdentity {
   tenantId: string;
 }
 
+/** Any ARM resource as the generic resource list shows it: what Grant Access offers as a scope. */
+export interface AzureResource {
+  id: string;
+  name: string;
+  /** `{namespace}/{type}`, e.g. Microsoft.Storage/storageAccounts. */
+  type: string;
+  resourceGroup: string;
+  subscriptionId: string;
+  location: string;
+}
+
 export interface EntraGroup {
   id: string;
   displayName: string;

@@ -1,6 +1,7 @@
 // What the domain needs from Azure: src/identity talks to Azure only through these interfaces, and src/azure
 // implements them with the Azure SDKs and REST (nothing here knows how).
 import type {
+  AzureResource,
   EntraGroup,
   GroupPage,
   HostKind,
@@ -13,6 +14,8 @@ import type {
   VirtualNetwork,
 } from './model';
 import type { VirtualMachineBody } from './newVirtualMachine';
+import type { PermissionEntry } from './permissions';
+import type { NewRoleAssignment, RoleAssignment, RoleDefinition } from './roles';
 
 /** Per-call options shared by the clients. */
 export interface CallOptions {
@@ -65,6 +68,8 @@ export interface UserAssignedIdentitiesClient {
     tags?: Record<string, string>,
     options?: CallOptions,
   ): Promise<UserAssignedIdentity>;
+  /** DELETE the identity; false when it no longer existed (ARM's 204). Its role assignments stay, orphaned. */
+  delete(resourceGroup: string, name: string, options?: CallOptions): Promise<boolean>;
 }
 
 export interface ResourceGroupsClient {
@@ -79,6 +84,44 @@ export interface GraphClient {
   removeMember(groupId: string, principalId: string, options?: CallOptions): Promise<void>;
 }
 
+/** Microsoft.Authorization/permissions: the signed-in principal's own permission blocks that apply at `scope`
+ *  (a subscription, resource group or resource id; every page, nextLink followed). */
+export interface PermissionsClient {
+  listPermissions(scope: string, options?: CallOptions): Promise<PermissionEntry[]>;
+}
+
+export interface RoleDefinitionsClient {
+  /** The built-in and custom roles applicable at `scope` and above (GET {scope}/providers/Microsoft.Authorization/roleDefinitions). */
+  list(scope: string, options?: CallOptions): Promise<RoleDefinition[]>;
+  /** By full id, in either form (`/subscriptions/{s}/providers/…/roleDefinitions/{guid}` or `/providers/…`). */
+  get(roleDefinitionId: string, options?: CallOptions): Promise<RoleDefinition>;
+}
+
+export interface RoleAssignmentsClient {
+  /** One server-side filtered request (`$filter=principalId eq '{id}'`): the principal's assignments at, above and
+   *  below `scope`. */
+  listForPrincipal(scope: string, principalId: string, options?: CallOptions): Promise<RoleAssignment[]>;
+  /** PUT {scope}/providers/Microsoft.Authorization/roleAssignments/{name}. */
+  create(assignment: NewRoleAssignment, options?: CallOptions): Promise<RoleAssignment>;
+  /** DELETE by full id; undefined when it no longer existed (ARM's 204). */
+  delete(roleAssignmentId: string, options?: CallOptions): Promise<RoleAssignment | undefined>;
+}
+
+/** What a scope search asks ARM's generic resource list for. */
+export interface ResourceSearch {
+  /** Part of the name (ARM's `substringof`, case-insensitive). */
+  nameContains?: string;
+  /** Only this type, e.g. Microsoft.Storage/storageAccounts. */
+  resourceType?: string;
+  /** Only this resource group. */
+  resourceGroup?: string;
+}
+
+/** ARM's generic resource list (Microsoft.Resources, GET /subscriptions/{s}/resources): any resource, to be a scope. */
+export interface GenericResourcesClient {
+  list(search: ResourceSearch, options?: CallOptions): Promise<AzureResource[]>;
+}
+
 /** The clients for one subscription, made with that subscription's tenant credential. */
 export interface SubscriptionClients {
   subscription: Subscription;
@@ -89,6 +132,10 @@ export interface SubscriptionClients {
   userAssignedIdentities: UserAssignedIdentitiesClient;
   resourceGroups: ResourceGroupsClient;
   graph: GraphClient;
+  permissions: PermissionsClient;
+  roleDefinitions: RoleDefinitionsClient;
+  roleAssignments: RoleAssignmentsClient;
+  resources: GenericResourcesClient;
 }
 
 /** What a signed-in account offers the operations module. */

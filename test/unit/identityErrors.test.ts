@@ -4,7 +4,8 @@ import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toServiceError, withServiceErrors } from '../../src/azure/serviceErrors';
-import { roleForAction, toIdentityError } from '../../src/identity/errorWording';
+import { toIdentityError } from '../../src/identity/errorWording';
+import { roleForAction } from '../../src/identity/permissions';
 import { IdentityError } from '../../src/identity/identityError';
 import {
   GraphSignInMissingError,
@@ -59,7 +60,7 @@ describe('toIdentityError: ARM', () => {
     assert.equal(error.missingRole, 'Virtual Machine Contributor');
     assert.equal(error.action, 'Microsoft.Compute/virtualMachines/write');
     assert.equal(error.requestId, 'req-123');
-    assert.match(error.message, /^You need the Virtual Machine Contributor role on vm-web-01 \(Microsoft\.Compute\/virtualMachines\/write was refused\)/);
+    assert.match(error.message, /^You need the Virtual Machine Contributor role on virtual machine 'vm-web-01' in resource group 'rg-web' \(Microsoft\.Compute\/virtualMachines\/write was refused\)/);
     assert.match(error.toLogLine(), /req-123/);
   });
 
@@ -68,11 +69,23 @@ describe('toIdentityError: ARM', () => {
       restError(403, 'AuthorizationFailed', `The client 'x' with object id 'y' does not have authorization to perform action 'Microsoft.ManagedIdentity/userAssignedIdentities/write' over scope '/subscriptions/${SUB}/resourceGroups/rg-web/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-new' or the scope is invalid.`),
     );
     assert.equal(atGroup.missingRole, 'Managed Identity Contributor');
-    assert.match(atGroup.message, /Managed Identity Contributor role on id-new/);
+    assert.match(atGroup.message, /Managed Identity Contributor role on user-assigned identity 'id-new' in resource group 'rg-web'/);
     const atSubscription = toIdentityError(
       restError(403, 'AuthorizationFailed', `The client 'x' with object id 'y' does not have authorization to perform action 'Microsoft.Compute/virtualMachines/read' over scope '/subscriptions/${SUB}' or the scope is invalid.`),
     );
     assert.match(atSubscription.message, /Reader role on subscription c0ffee00/);
+  });
+
+  it("AuthorizationFailed on a role assignment names the roles that grant it, the resource it is on, and a subscription by its display name", () => {
+    const storage = `/subscriptions/${SUB}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stcontosodata01`;
+    const refusal = (scope: string) =>
+      restError(403, 'AuthorizationFailed', `The client 'x' with object id 'y' does not have authorization or an ABAC condition not fulfilled to perform action 'Microsoft.Authorization/roleAssignments/write' over scope '${scope}/providers/Microsoft.Authorization/roleAssignments/0b5e6a1c-0000-4000-8000-000000000001' or the scope is invalid.`);
+    const onStorage = toIdentityError(refusal(storage));
+    assert.equal(onStorage.missingRole, 'Owner, User Access Administrator or Role Based Access Control Administrator');
+    assert.match(onStorage.message, /^You need the Owner, User Access Administrator or Role Based Access Control Administrator role on storage account 'stcontosodata01' in resource group 'rg-data' \(/);
+    const onSubscription = toIdentityError(refusal(`/subscriptions/${SUB}`), { scopeNames: { subscriptionName: (id) => (id === SUB ? 'Contoso Production' : undefined) } });
+    assert.match(onSubscription.message, /role on subscription 'Contoso Production' \(/);
+    assert.doesNotMatch(onSubscription.message, new RegExp(SUB));
   });
 
   it('LinkedAuthorizationFailed names Managed Identity Operator and the identity', () => {
@@ -86,7 +99,7 @@ describe('toIdentityError: ARM', () => {
     );
     assert.equal(error.kind, 'linkedAuthorization');
     assert.equal(error.missingRole, 'Managed Identity Operator');
-    assert.match(error.message, /^You need the Managed Identity Operator role on id-backend/);
+    assert.match(error.message, /^You need the Managed Identity Operator role on user-assigned identity 'id-backend' in resource group 'rg-web'/);
     assert.match(error.message, /vm-web-01/);
   });
 
@@ -100,7 +113,7 @@ describe('toIdentityError: ARM', () => {
       ),
     );
     assert.equal(error.missingRole, 'Managed Identity Operator');
-    assert.match(error.message, /Managed Identity Operator role on id-backend, id-storage/);
+    assert.match(error.message, /Managed Identity Operator role on user-assigned identity 'id-backend' in resource group 'rg-web', user-assigned identity 'id-storage' in resource group 'rg-web' \(/);
   });
 
   it('a failed long-running operation (core-lro\'s plain Error) for a missing identity names it', () => {
