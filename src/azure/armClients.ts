@@ -13,7 +13,17 @@ import { sortBy } from '../identity/ordering';
 import { parseResourceId, resourceGroupFromId, sameIgnoringSpacesAndCase } from '../identity/resourceIds';
 import type { VirtualMachineBody } from '../identity/newVirtualMachine';
 import type { CloudEndpoints } from './cloud';
-import type { CallOptions, IdentityPatch, ResourceGroupsClient, UserAssignedIdentitiesClient, VirtualMachinesClient, WriteOptions } from '../identity/ports';
+import type {
+  CallOptions,
+  IdentityPatch,
+  ResourceGroupsClient,
+  RunCommandClient,
+  RunCommandInput,
+  RunCommandStatus,
+  UserAssignedIdentitiesClient,
+  VirtualMachinesClient,
+  WriteOptions,
+} from '../identity/ports';
 import { requestLogPolicy, type Logger } from './logger';
 
 /** Options every SDK client gets: where ARM is, which token scope, and our request log. Both SDK generations
@@ -131,6 +141,25 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
     });
     poller.onProgress(() => options?.onPoll?.());
     return toVirtualMachine(await poller.pollUntilDone({ abortSignal: options?.signal }), this.subscriptionId);
+  }
+}
+
+export class ArmRunCommandClient implements RunCommandClient {
+  private readonly compute: ComputeManagementClient;
+
+  constructor(cloud: CloudEndpoints, credential: TokenCredential, subscriptionId: string, logger: Logger) {
+    this.compute = new ComputeManagementClient(credential, subscriptionId, armClientOptions(cloud, logger));
+  }
+
+  async run(vm: VmRef, input: RunCommandInput, options?: WriteOptions): Promise<RunCommandStatus[]> {
+    // The poller follows Azure-AsyncOperation/Location and waits what Retry-After asks; aborting stops the wait,
+    // the script keeps running on the VM (Run Command cannot be cancelled).
+    const poller = this.compute.virtualMachines.runCommand(vm.resourceGroup, vm.name, { commandId: input.commandId, script: input.script }, {
+      abortSignal: options?.signal,
+    });
+    poller.onProgress(() => options?.onPoll?.());
+    const result = await poller.pollUntilDone({ abortSignal: options?.signal });
+    return (result.value ?? []).map((status) => ({ code: status.code, message: status.message }));
   }
 }
 
