@@ -18,6 +18,7 @@ import type { Services } from './services';
 import { showIdentityJson } from './showIdentityJson';
 import { signIn } from './signIn';
 import { signInToTenant } from './signInToTenant';
+import { verifyIdentity } from './verifyIdentity';
 
 /** A command gets the tree item it ran on (from a context menu or an inline action), or none (from the palette). */
 type Command = (context: IActionContext, services: Services, node?: TreeNode) => Promise<void>;
@@ -33,6 +34,7 @@ export const COMMANDS: Record<string, Command> = {
   addToGroup,
   removeFromGroup,
   showIdentityJson,
+  verifyIdentity,
   copyPrincipalId,
   copyClientId,
   copyResourceId,

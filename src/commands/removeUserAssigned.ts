@@ -3,7 +3,10 @@ import { quoteList } from '../identity/localize';
 import { resourceNameFromId } from '../identity/resourceIds';
 import type { TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
-import { runIdentityWrite } from '../ui/hostWrites';
+import type { IdentityChange } from '../identity/model';
+import { hostRef } from '../store/resourceStore';
+import { runIdentityWrite, scriptChange } from '../ui/hostWrites';
+import { confirmWrite } from '../ui/scriptActions';
 import { removeUserAssignedConfirmation } from '../ui/messages';
 import { pickMany } from '../ui/quickPick';
 import { removeIdentityEntries, resolveRemovePicks, type RemoveChoice } from '../ui/quickPickItems';
@@ -27,18 +30,15 @@ export async function removeUserAssigned(context: IActionContext, services: Serv
         );
   const ids = choice.kind === 'all' ? choice.expectedIds : choice.ids;
   const names = ids.map(resourceNameFromId);
-  await context.ui.showWarningMessage(
-    removeUserAssignedConfirmation(names, host.name, choice.kind === 'all', t),
-    { modal: true, stepName: 'confirmRemove' },
-    { title: t('Remove') },
-  );
-  await runIdentityWrite(
-    services,
-    host,
-    t("Removing {0} from '{1}'...", quoteList(names), host.name),
+  const change: IdentityChange =
     choice.kind === 'some'
       ? { kind: 'removeUserAssigned', ids: choice.ids }
       // Refused (nothing sent) when the VM's identities are no longer the ones the confirmation listed.
-      : { kind: 'removeAllUserAssigned', expectedIds: choice.expectedIds },
-  );
+      : { kind: 'removeAllUserAssigned', expectedIds: choice.expectedIds };
+  await confirmWrite(context, removeUserAssignedConfirmation(names, host.name, choice.kind === 'all', t), 'confirmRemove', t('Remove'), {
+    kind: 'changeIdentity',
+    host: hostRef(host),
+    change: scriptChange(change),
+  });
+  await runIdentityWrite(services, host, t("Removing {0} from '{1}'...", quoteList(names), host.name), change);
 }

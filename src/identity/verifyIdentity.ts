@@ -336,3 +336,51 @@ export function runCommandRefusal(error: { status?: number; code?: string; messa
   }
   return undefined;
 }
+
+/** The one-line verdict, e.g. "The identity works: oid matches the identity's principal id." */
+export function verifyVerdict(checks: readonly ClaimCheck[], t: Localize = defaultLocalize): string {
+  const failed = checks.filter((check) => !check.ok);
+  if (failed.length === 0) {
+    const oid = checks.find((check) => check.claim === 'oid');
+    return oid ? t('The identity works: {0}.', oid.text) : t('The identity works: IMDS issued a token.');
+  }
+  return t('IMDS issued a token, but it does not match: {0}.', failed.map((check) => check.text).join('; '));
+}
+
+/** The result document (Markdown): the verdict, the claims and each check. The claims are no secret (no token,
+ *  no signature), so they may be shown and saved. */
+export function verifyReportMarkdown(
+  report: { vmName: string; target: VerifyTarget; resource: string; osType: VerifyOsType; claims: TokenClaims; checks: readonly ClaimCheck[]; checkedAt: Date },
+  t: Localize = defaultLocalize,
+): string {
+  const cell = (value: string | undefined) => (value === undefined ? '-' : `\`${value.replace(/[|`]/g, (c) => `\\${c}`)}\``);
+  const { claims } = report;
+  const ok = report.checks.every((check) => check.ok);
+  return [
+    `# ${t('Identity check of {0}', report.vmName)}`,
+    '',
+    `${ok ? '✅' : '❌'} **${verifyVerdict(report.checks, t)}**`,
+    '',
+    t("IMDS on '{0}' was asked for a token of {1} for {2}.", report.vmName, describeVerifyTarget(report.target, t), report.resource),
+    '',
+    `| ${t('Claim')} | ${t('Value')} |`,
+    '| --- | --- |',
+    `| aud | ${cell(claims.aud)} |`,
+    `| oid | ${cell(claims.oid)} |`,
+    `| appid | ${cell(claims.appid)} |`,
+    `| tid | ${cell(claims.tid)} |`,
+    `| xms_mirid | ${cell(claims.xms_mirid)} |`,
+    `| exp | ${claims.exp === undefined ? '-' : `${cell(expiryText(claims.exp))} (${claims.exp})`} |`,
+    '',
+    `## ${t('Checks')}`,
+    '',
+    ...report.checks.map((check) => `- ${check.ok ? '✅' : '❌'} ${check.text}`),
+    '',
+    t(
+      'Checked at {0} with Run Command ({1}). The token never left the VM: the script printed only its decoded claims.',
+      report.checkedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      report.osType === 'Windows' ? 'RunPowerShellScript' : 'RunShellScript',
+    ),
+    '',
+  ].join('\n');
+}

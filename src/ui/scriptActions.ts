@@ -2,6 +2,7 @@
 // CLI that makes the same write, from the domain's scriptFor (issue 11). Any write that gives the pipeline its
 // ScriptOperation gets "Show Script" on its result notification (writePipeline.ts).
 import * as vscode from 'vscode';
+import { UserCancelledError, type IActionContext } from './azext';
 import { SCRIPT_LANGUAGE_IDS, scriptFor, type ScriptOperation, type ScriptShell } from '../identity/scripts/equivalentScript';
 
 const t = vscode.l10n.t;
@@ -69,4 +70,18 @@ export async function copyAsScript(operation: ScriptOperation): Promise<void> {
 /** The title of the button that offers the script instead of sending the write. */
 export function copyAsScriptTitle(): string {
   return t('Copy as Script...');
+}
+
+/**
+ * A write's modal confirmation with "Copy as Script..." beside the confirm button: pressing it offers the script
+ * and ends the command with nothing sent. Throws UserCancelledError unless the write is confirmed.
+ */
+export async function confirmWrite(context: IActionContext, message: string, stepName: string, confirmTitle: string, operation: ScriptOperation): Promise<void> {
+  const confirm: vscode.MessageItem = { title: confirmTitle };
+  const copy: vscode.MessageItem = { title: copyAsScriptTitle() };
+  const choice = await context.ui.showWarningMessage(message, { modal: true, stepName }, confirm, copy);
+  if (choice === copy) {
+    await copyAsScript(operation);
+    throw new UserCancelledError(`${stepName}CopyAsScript`);
+  }
 }

@@ -135,3 +135,24 @@ describe('failure words (issue 11)', () => {
     assert.equal(runCommandRefusal({ status: 403, code: 'AuthorizationFailed', message: 'x' }, 'vm-x'), undefined);
   });
 });
+
+describe('the result document', () => {
+  it('"Identity check of vm-x": the verdict, a table of the claims and each check; no token', async () => {
+    const { verifyReportMarkdown } = await import('../../src/identity/verifyIdentity');
+    const claims = { aud: 'https://management.azure.com/', oid: 'P', appid: 'C', tid: 'T', xms_mirid: VM, exp: 1900000000 };
+    const checks = checkClaims(claims, { principalId: 'P', resourceId: VM, resource: 'https://management.azure.com/' }, 1000);
+    const markdown = verifyReportMarkdown({ vmName: 'vm-x', target: system, resource: claims.aud, osType: 'Linux', claims, checks, checkedAt: new Date('2026-11-29T10:00:00Z') });
+    assert.match(markdown, /^# Identity check of vm-x$/m);
+    assert.match(markdown, /✅ \*\*The identity works: oid matches the identity's principal id\.\*\*/);
+    assert.match(markdown, /^\| oid \| `P` \|$/m);
+    assert.match(markdown, /^\| xms_mirid \| `\/subscriptions\/s\/resourceGroups\/rg\/providers\/Microsoft\.Compute\/virtualMachines\/vm-x` \|$/m);
+    assert.match(markdown, /^\| exp \| `2030-03-17T17:46:40Z` \(1900000000\) \|$/m);
+    assert.match(markdown, /RunShellScript/);
+  });
+
+  it('a mismatch is the verdict, naming what differs', async () => {
+    const { verifyVerdict } = await import('../../src/identity/verifyIdentity');
+    const checks = checkClaims({ aud: 'https://management.azure.com/', oid: 'Q' }, { principalId: 'P', resourceId: VM, resource: 'https://management.azure.com/' }, 1000);
+    assert.equal(verifyVerdict(checks), "IMDS issued a token, but it does not match: oid Q is not the identity's principal id P.");
+  });
+});
