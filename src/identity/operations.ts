@@ -2,6 +2,8 @@
 // Every identity write: read the host (with its ETag) through the client of its kind, plan the change with the pure
 // planIdentityChange, PATCH the smallest body with If-Match, wait for the long-running operation, and return the host
 // as Azure reports it afterwards. A 409/412 (someone else wrote first) re-reads and re-plans, a bounded number of times.
+import { AccessGuard, type AccessGuardOptions } from './accessGuard';
+import { AccessOperations, type AccessOperationsOptions } from './accessOperations';
 import { cancelledError, toIdentityError, type ErrorContext } from './errorWording';
 import { IdentityError } from './identityError';
 import { hasSystemAssigned, planIdentityChange } from './identityChange';
@@ -23,6 +25,7 @@ import type {
   VmRef,
 } from './model';
 import { nameTakenProblem, validateUserAssignedIdentityName } from './nameRules';
+import { accessRequirement, createIdentityRequirements, identityChangeRequirements } from './permissions';
 import { sortBy } from './ordering';
 import { parseUserAssignedIdentityId, resourceNameFromId } from './resourceIds';
 import type { AzureClientProvider, IdentityHostClient, SubscriptionClients } from './ports';
@@ -60,6 +63,10 @@ export interface IdentityOperationsOptions {
   /** How the user signed in, so a Microsoft Graph refusal can say what to do about it; a function when the sign-in
    *  can change while the operations module lives (settings changes rebuild the account). */
   signInMethod?: SignInMethod | (() => SignInMethod | undefined);
+  /** The permission check before every write (cache lifetime, clock). */
+  accessCheck?: AccessGuardOptions;
+  /** Role assignments: replication retry schedule, clock, GUIDs (tests shorten the waits). */
+  access?: Omit<AccessOperationsOptions, 'localize' | 'errorContext'>;
 }
 
 /** A host given as a reference, or as already read (then its identity spares a GET where that is enough). */
@@ -70,6 +77,10 @@ export class IdentityOperations {
   private readonly retryDelayMs: (attempt: number) => number;
   private readonly t: Localize;
   private readonly signInMethod: () => SignInMethod | undefined;
+  /** Asked before every write, here and in {@link access}, so no caller can skip it. */
+  readonly accessGuard: AccessGuard;
+  /** Role assignments, scopes, and where a user-assigned identity is used (issue 9). */
+  readonly access: AccessOperations;
 
   constructor(
     private readonly clients: AzureClientProvider,
@@ -80,12 +91,18 @@ export class IdentityOperations {
     this.t = options.localize ?? defaultLocalize;
     const signInMethod = options.signInMethod;
     this.signInMethod = typeof signInMethod === 'function' ? signInMethod : () => signInMethod;
+    this.accessGuard = new AccessGuard(clients, { ...options.accessCheck, localize: this.t });
+    this.access = new AccessOperations(clients, this.accessGuard, { ...options.access, localize: this.t, errorContext: () => this.errorContext() });
   }
 
   // ---------- Reads (used by the tree and the quick picks) ----------
 
   listSubscriptions(options?: OperationOptions): Promise<Subscription[]> {
-    return this.run({ operation: this.t('list subscriptions') }, options, () => this.clients.listSubscriptions({ signal: options?.signal }));
+    return this.run({ operation: this.t('list subscriptions') }, options, async () => {
+      const subscriptions = await this.clients.listSubscriptions({ signal: options?.signal });
+      subscriptions.forEach((subscription) => this.accessGuard.rememberSubscription(subscription));
+      return subscriptions;
+    });
   }
 
   listVirtualMachines(subscriptionId: string, options?: OperationOptions): Promise<VirtualMachine[]> {
@@ -161,6 +178,10 @@ export class IdentityOperations {
           progress(plan.message);
           return { status: 'unchanged', host: current, message: plan.message };
         }
+        if (attempt === 1) {
+          progress(t("Checking your permissions on '{0}'…", host.name));
+          await this.accessGuard.ensureAllowed(identityChangeRequirements(host, change), { signal });
+        }
         progress(t("Updating '{0}'…", host.name));
         try {
           let polls = 0;
@@ -209,6 +230,8 @@ export class IdentityOperations {
       if (taken) {
         throw new IdentityError(taken, { kind: 'invalid', code: 'IdentityNameTaken' });
       }
+      options?.onProgress?.(t("Checking your permissions on '{0}'…", request.resourceGroup));
+      await this.accessGuard.ensureAllowed(createIdentityRequirements(request.subscriptionId, request.resourceGroup), { signal });
       options?.onProgress?.(t("Creating '{0}' in '{1}'…", request.name, request.resourceGroup));
       return clients.userAssignedIdentities.create(request.resourceGroup, request.name, request.location, request.tags, { signal });
     });
@@ -234,6 +257,15 @@ export class IdentityOperations {
       const clients = await this.clientsFor(request.subscriptionId, options);
       const signal = options?.signal;
       const progress = options?.onProgress ?? (() => {});
+      progress(t("Checking your permissions on '{0}'…", request.resourceGroup));
+      // Checked on the resource group: the VM does not exist yet. Its identities are linked scopes, checked on each.
+      await this.accessGuard.ensureAllowed(
+        [
+          accessRequirement('writeVirtualMachine', `/subscriptions/${request.subscriptionId}/resourceGroups/${request.resourceGroup}`),
+          ...(request.userAssignedIdentityIds ?? []).map((id) => accessRequirement('assignUserAssignedIdentity', id)),
+        ],
+        { signal },
+      );
       progress(t("Creating '{0}' in '{1}'…", request.name, request.resourceGroup));
       let polls = 0;
       return clients.virtualMachines.create(request.resourceGroup, request.name, virtualMachineBody(request), {
@@ -336,7 +368,7 @@ export class IdentityOperations {
 
   /** What every error message needs whatever the call: the language and the sign-in. */
   private errorContext(): ErrorContext {
-    return { localize: this.t, signInMethod: this.signInMethod() };
+    return { localize: this.t, signInMethod: this.signInMethod(), scopeNames: this.accessGuard.scopeNames };
   }
 
   /** Runs a call, honouring the signal before it starts and turning whatever it throws into an IdentityError. */

@@ -77,14 +77,25 @@ describe('create a virtual machine with managed identities', () => {
     assert.ok(!raw.includes(password));
   });
 
-  it('a VM contributor creating with a user-assigned identity gets LinkedAuthorizationFailed naming Managed Identity Operator; no VM', async () => {
+  it('a VM contributor creating with a user-assigned identity is refused before anything is sent, naming Managed Identity Operator; no VM', async () => {
     const { ops } = signInAs(fake, demo.vmContributor);
     await rejectsWith(ops.createVirtualMachine(request({ systemAssigned: false })), (error) => {
-      assert.equal(error.kind, 'linkedAuthorization');
+      assert.equal(error.kind, 'authorization');
+      assert.equal(error.code, 'MissingPermission');
       assert.equal(error.missingRole, 'Managed Identity Operator');
-      assert.match(error.message, /Managed Identity Operator role on id-backend/);
+      assert.match(error.message, /Managed Identity Operator role on user-assigned identity 'id-backend' in resource group 'rg-web'/);
     });
+    assert.deepEqual(writes(fake), [], 'no write was sent');
     assert.ok(!fake.getState().virtualMachines.some((v) => v.name === 'vm-new-01'));
+  });
+
+  it('a reader creating a VM is refused before anything is sent, naming Virtual Machine Contributor on the resource group', async () => {
+    const { ops } = signInAs(fake, demo.reader);
+    await rejectsWith(ops.createVirtualMachine(request({ userAssignedIdentityIds: [] })), (error) => {
+      assert.equal(error.missingRole, 'Virtual Machine Contributor');
+      assert.match(error.message, /^You need the Virtual Machine Contributor role on resource group 'rg-web' \(/);
+    });
+    assert.deepEqual(writes(fake), [], 'no write was sent');
   });
 
   it('refuses a name taken in the resource group: its one PUT (If-None-Match: *) gets 412 and changes nothing', async () => {
@@ -149,7 +160,7 @@ describe('create a virtual machine on a subnet the caller cannot join', () => {
     await rejectsWith(ops.createVirtualMachine(request({ location: 'westeurope', subnetId: dataSubnet, userAssignedIdentityIds: [] })), (error) => {
       assert.equal(error.kind, 'linkedAuthorization');
       assert.equal(error.missingRole, 'Network Contributor');
-      assert.match(error.message, /^You need the Network Contributor role on vnet-data\/default \(Microsoft\.Network\/virtualNetworks\/subnets\/join\/action was refused\)\. Ask an owner of the virtual network/);
+      assert.match(error.message, /^You need the Network Contributor role on subnet 'default' of virtual network 'vnet-data' in resource group 'rg-data' \(Microsoft\.Network\/virtualNetworks\/subnets\/join\/action was refused\)\. Ask an owner of the virtual network/);
     });
     assert.ok(!restricted.getState().virtualMachines.some((v) => v.name === 'vm-new-01'));
   });

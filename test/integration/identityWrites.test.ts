@@ -324,28 +324,57 @@ describe('identity writes', () => {
 });
 
 describe('identity write errors', () => {
-  it('a reader gets a 403 naming Virtual Machine Contributor, and nothing changes', async () => {
+  it('a reader is refused before anything is sent, naming Virtual Machine Contributor and the VM', async () => {
+    const { ops } = signInAs(fake, demo.reader);
+    const before = stateVm(fake, 'vm-web-01');
+    await rejectsWith(ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' }), (error) => {
+      assert.equal(error.kind, 'authorization');
+      assert.equal(error.code, 'MissingPermission');
+      assert.equal(error.missingRole, 'Virtual Machine Contributor');
+      assert.equal(error.action, 'Microsoft.Compute/virtualMachines/write');
+      assert.match(error.message, /^You need the Virtual Machine Contributor role on virtual machine 'vm-web-01' in resource group 'rg-web' \(Microsoft\.Compute\/virtualMachines\/write was refused\)/);
+    });
+    assert.deepEqual(writes(fake), [], 'no write was sent');
+    assert.ok(fake.requests().some((r) => /\/virtualMachines\/vm-web-01\/providers\/Microsoft\.Authorization\/permissions$/i.test(r.path)), 'the permissions were asked on the VM');
+    assert.deepEqual(stateVm(fake, 'vm-web-01'), before);
+  });
+
+  it("when the permissions cannot be read the write goes ahead, and Azure's own 403 names the role and keeps the request id", async () => {
+    fake.addFaults([{ path: '/providers/Microsoft\\.Authorization/permissions$', kind: 'status', status: 403, errorCode: 'AuthorizationFailed', times: 0 }]);
     const { ops } = signInAs(fake, demo.reader);
     const before = stateVm(fake, 'vm-web-01');
     await rejectsWith(ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' }), (error) => {
       assert.equal(error.kind, 'authorization');
       assert.equal(error.statusCode, 403);
       assert.equal(error.missingRole, 'Virtual Machine Contributor');
-      assert.match(error.message, /Virtual Machine Contributor role on vm-web-01/);
+      assert.match(error.message, /Virtual Machine Contributor role on virtual machine 'vm-web-01' in resource group 'rg-web'/);
       assert.ok(error.requestId, 'the request id is kept for the log');
     });
+    assert.deepEqual(writes(fake).map((w) => `${w.method} ${w.status}`), ['PATCH 403']);
     assert.deepEqual(stateVm(fake, 'vm-web-01'), before);
   });
 
-  it('a VM contributor without Managed Identity Operator gets LinkedAuthorizationFailed naming the role and id-backend', async () => {
+  it('a VM contributor without Managed Identity Operator is refused before anything is sent, naming the role and id-backend', async () => {
     const { ops } = signInAs(fake, demo.vmContributor);
     const before = stateVm(fake, 'vm-web-01');
     await rejectsWith(ops.changeIdentity(vm('vm-web-01'), { kind: 'assignUserAssigned', ids: [ids.backend] }), (error) => {
+      assert.equal(error.kind, 'authorization');
+      assert.equal(error.missingRole, 'Managed Identity Operator');
+      assert.match(error.message, /^You need the Managed Identity Operator role on user-assigned identity 'id-backend' in resource group 'rg-web' \(Microsoft\.ManagedIdentity\/userAssignedIdentities\/assign\/action was refused\)/);
+    });
+    assert.deepEqual(writes(fake), [], 'no write was sent');
+    assert.deepEqual(stateVm(fake, 'vm-web-01'), before);
+  });
+
+  it("...and when the permissions cannot be read, Azure's LinkedAuthorizationFailed names the same role and identity", async () => {
+    fake.addFaults([{ path: '/providers/Microsoft\\.Authorization/permissions$', kind: 'status', status: 403, errorCode: 'AuthorizationFailed', times: 0 }]);
+    const { ops } = signInAs(fake, demo.vmContributor);
+    await rejectsWith(ops.changeIdentity(vm('vm-web-01'), { kind: 'assignUserAssigned', ids: [ids.backend] }), (error) => {
       assert.equal(error.kind, 'linkedAuthorization');
       assert.equal(error.missingRole, 'Managed Identity Operator');
-      assert.match(error.message, /Managed Identity Operator role on id-backend/);
+      assert.match(error.message, /Managed Identity Operator role on user-assigned identity 'id-backend' in resource group 'rg-web'/);
     });
-    assert.deepEqual(stateVm(fake, 'vm-web-01'), before);
+    assert.deepEqual(writes(fake).map((w) => `${w.method} ${w.status}`), ['PATCH 403']);
   });
 
   it('...while the same VM contributor may enable the system-assigned identity', async () => {

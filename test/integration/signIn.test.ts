@@ -97,6 +97,8 @@ describe('the log', () => {
     await ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' });
     await ops.addToGroup(vm('vm-web-01'), 'e6000000-0000-4000-8000-000000000003');
     await ops.searchGroups(demo.production, 'sg');
+    // The permissions cannot be read, so the write goes ahead and Azure's own refusal reaches the log.
+    fake.addFaults([{ path: '/providers/Microsoft\\.Authorization/permissions$', kind: 'status', status: 403, errorCode: 'AuthorizationFailed', times: 0 }]);
     const reader = signInAs(fake, demo.reader);
     await assert.rejects(reader.ops.changeIdentity(vm('vm-web-03'), { kind: 'enableSystemAssigned' }));
     const lines = [...logger.lines, ...reader.logger.lines];
