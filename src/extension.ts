@@ -9,6 +9,7 @@ import { registerCommands } from './commands/registerCommands';
 import type { Services } from './commands/services';
 import { isIdentityError } from './identity/identityError';
 import { IdentityOperations } from './identity/operations';
+import { VerifyOperations } from './identity/verifyOperations';
 import { settingsWarningText } from './identity/settingsWarnings';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
 import { VMS_VIEW_ID, VmTreeDataProvider } from './tree/VmTreeDataProvider';
@@ -51,7 +52,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   const tree = new VmTreeDataProvider(store, session, subscriptionFilter);
   const identityJson = new IdentityJsonProvider(operations, store);
-  const services: Services = { operations, store, identityJson, writeUi: vscodeWriteUi, session, subscriptionFilter, log };
+  const verify = new VerifyOperations(session.clientProvider, { localize: vscode.l10n.t });
+  const services: Services = { operations, verify, store, identityJson, writeUi: vscodeWriteUi, session, subscriptionFilter, log };
 
   const treeView = vscode.window.createTreeView(VMS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(

@@ -33,6 +33,9 @@ import type {
   IdentityPatch,
   ResourceGroupsClient,
   ScaleSetsClient,
+  RunCommandClient,
+  RunCommandInput,
+  RunCommandStatus,
   UserAssignedIdentitiesClient,
   VirtualMachinesClient,
   WriteOptions,
@@ -203,6 +206,25 @@ export class ArmScaleSetsClient implements ScaleSetsClient {
     });
     poller.onProgress(() => options?.onPoll?.());
     return toScaleSet(await poller.pollUntilDone({ abortSignal: options?.signal }), this.subscriptionId);
+  }
+}
+
+export class ArmRunCommandClient implements RunCommandClient {
+  private readonly compute: ComputeManagementClient;
+
+  constructor(cloud: CloudEndpoints, credential: TokenCredential, subscriptionId: string, logger: Logger) {
+    this.compute = new ComputeManagementClient(credential, subscriptionId, armClientOptions(cloud, logger));
+  }
+
+  async run(vm: VmRef, input: RunCommandInput, options?: WriteOptions): Promise<RunCommandStatus[]> {
+    // The poller follows Azure-AsyncOperation/Location and waits what Retry-After asks; aborting stops the wait,
+    // the script keeps running on the VM (Run Command cannot be cancelled).
+    const poller = this.compute.virtualMachines.runCommand(vm.resourceGroup, vm.name, { commandId: input.commandId, script: input.script }, {
+      abortSignal: options?.signal,
+    });
+    poller.onProgress(() => options?.onPoll?.());
+    const result = await poller.pollUntilDone({ abortSignal: options?.signal });
+    return (result.value ?? []).map((status) => ({ code: status.code, message: status.message }));
   }
 }
 

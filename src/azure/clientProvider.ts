@@ -5,6 +5,7 @@ import { SubscriptionNotAvailableError } from '../identity/serviceError';
 import type { Subscription } from '../identity/model';
 import {
   ArmResourceGroupsClient,
+  ArmRunCommandClient,
   ArmUserAssignedIdentitiesClient,
   ArmScaleSetsClient,
   ArmVirtualMachinesClient,
@@ -55,6 +56,7 @@ export function createSubscriptionClients(
     roleDefinitions: withServiceErrors(authorization.roleDefinitions, 'arm'),
     roleAssignments: withServiceErrors(authorization.roleAssignments, 'arm'),
     resources: withServiceErrors(authorization.resources, 'arm'),
+    runCommands: withServiceErrors(new ArmRunCommandClient(cloud, credential, subscriptionId, logger), 'arm'),
   };
 }
 

@@ -22,6 +22,7 @@ import type { Services } from './services';
 import { showIdentityJson } from './showIdentityJson';
 import { signIn } from './signIn';
 import { signInToTenant } from './signInToTenant';
+import { verifyIdentity } from './verifyIdentity';
 
 /** A command gets the tree item it ran on (from a context menu or an inline action), or none (from the palette), and
  *  with a multi-selection in the tree every selected item (VS Code passes them as the second argument). */
@@ -41,6 +42,7 @@ export const COMMANDS: Record<string, Command> = {
   addToGroup,
   removeFromGroup,
   showIdentityJson,
+  verifyIdentity,
   copyPrincipalId,
   copyClientId,
   copyResourceId,

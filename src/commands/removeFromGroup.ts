@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
-import { runRemoveFromGroup } from '../ui/hostWrites';
+import { groupScript, runRemoveFromGroup } from '../ui/hostWrites';
+import { confirmWrite } from '../ui/scriptActions';
 import { removeFromGroupConfirmation } from '../ui/messages';
 import { pickOne } from '../ui/quickPick';
 import { membershipItems } from '../ui/quickPickItems';
@@ -29,10 +30,11 @@ export async function removeFromGroup(context: IActionContext, services: Service
           noPicksMessage: t("The identity of '{0}' is not a member of any group", host.name),
           stepName: 'group',
         });
-  await context.ui.showWarningMessage(
-    removeFromGroupConfirmation(group.displayName, host.name, t),
-    { modal: true, stepName: 'confirmRemoveFromGroup' },
-    { title: t('Remove') },
-  );
+  const script = groupScript('removeFromGroup', host, group);
+  if (script) {
+    await confirmWrite(context, removeFromGroupConfirmation(group.displayName, host.name, t), 'confirmRemoveFromGroup', t('Remove'), script);
+  } else {
+    await context.ui.showWarningMessage(removeFromGroupConfirmation(group.displayName, host.name, t), { modal: true, stepName: 'confirmRemoveFromGroup' }, { title: t('Remove') });
+  }
   await runRemoveFromGroup(services, host, group);
 }

@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 import { quoteList } from '../identity/localize';
+import type { IdentityChange } from '../identity/model';
 import { resourceNameFromId } from '../identity/resourceIds';
 import type { TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
 import { otherConsumersText } from '../ui/accessItems';
-import { runIdentityWrite } from '../ui/hostWrites';
+import { hostRef } from '../store/resourceStore';
+import { runIdentityWrite, scriptChange } from '../ui/hostWrites';
 import { removeUserAssignedConfirmation } from '../ui/messages';
 import { pickMany } from '../ui/quickPick';
+import { confirmWrite } from '../ui/scriptActions';
 import { removeIdentityEntries, resolveRemovePicks, type RemoveChoice } from '../ui/quickPickItems';
 import { resolveHost } from './resolveHost';
 import type { Services } from './services';
@@ -39,18 +42,14 @@ export async function removeUserAssigned(context: IActionContext, services: Serv
     const loaded = services.store.consumers(id);
     return { name: resourceNameFromId(id), consumers: loaded?.status === 'loaded' ? loaded.value : undefined };
   });
-  await context.ui.showWarningMessage(
-    [removeUserAssignedConfirmation(names, host.name, choice.kind === 'all', t), otherConsumersText(consumers, host.id, t)].filter(Boolean).join('\n\n'),
-    { modal: true, stepName: 'confirmRemove' },
-    { title: t('Remove') },
-  );
-  await runIdentityWrite(
-    services,
-    host,
-    t("Removing {0} from '{1}'...", quoteList(names), host.name),
+  const change: IdentityChange =
     choice.kind === 'some'
       ? { kind: 'removeUserAssigned', ids: choice.ids }
       // Refused (nothing sent) when the VM's identities are no longer the ones the confirmation listed.
-      : { kind: 'removeAllUserAssigned', expectedIds: choice.expectedIds },
-  );
+      : { kind: 'removeAllUserAssigned', expectedIds: choice.expectedIds };
+  const question = [removeUserAssignedConfirmation(names, host.name, choice.kind === 'all', t), otherConsumersText(consumers, host.id, t)]
+    .filter(Boolean)
+    .join('\n\n');
+  await confirmWrite(context, question, 'confirmRemove', t('Remove'), { kind: 'changeIdentity', host: hostRef(host), change: scriptChange(change) });
+  await runIdentityWrite(services, host, t("Removing {0} from '{1}'...", quoteList(names), host.name), change);
 }

@@ -1,10 +1,13 @@
 // What every command gets: the one operations module, the store, the JSON tabs, the session and the log.
+import type { VerifyOperations } from '../identity/verifyOperations';
 import type { SubscriptionFilter } from '../tree/subscriptionFilter';
 import type { AccountSession } from '../ui/accountSession';
 import type { IAzExtLogOutputChannel } from '../ui/azext';
 import type { HostWriteServices } from '../ui/hostWrites';
 
 export interface Services extends HostWriteServices {
+  /** Verify Identity from Inside the VM (Run Command). */
+  verify: VerifyOperations;
   session: AccountSession;
   subscriptionFilter: SubscriptionFilter;
   log: IAzExtLogOutputChannel;

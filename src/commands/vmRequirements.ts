@@ -26,6 +26,12 @@ export const hasPrincipal: HostRequirement = {
   noneMessage: (subscription) => t('No virtual machine in {0} has a managed identity', subscription),
 };
 
+/** A VM (Run Command runs on a VM, not on a scale set) with a managed identity. */
+export const verifiableVm: HostRequirement = {
+  applies: (host) => host.kind === 'virtualMachine' && principalItems(host, t).length > 0,
+  noneMessage: hasPrincipal.noneMessage,
+};
+
 export const hasClientId: HostRequirement = {
   applies: (vm) => clientIdItems(vm).length > 0,
   noneMessage: hasUserAssigned.noneMessage,

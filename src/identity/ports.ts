@@ -130,6 +130,26 @@ export interface GenericResourcesClient {
   list(search: ResourceSearch, options?: CallOptions): Promise<AzureResource[]>;
 }
 
+/** What Run Command sends: a built-in command id (RunShellScript, RunPowerShellScript) and the script that replaces
+ *  its default. */
+export interface RunCommandInput {
+  commandId: string;
+  script: string[];
+}
+
+/** One entry of Run Command's result: Linux gives one (stdout and stderr in its message), Windows one per stream
+ *  (codes ComponentStatus/StdOut/succeeded and ComponentStatus/StdErr/succeeded). */
+export interface RunCommandStatus {
+  code?: string;
+  message?: string;
+}
+
+/** Run Command on a VM (the action, not a managed run command): long-running, one run at a time per VM. */
+export interface RunCommandClient {
+  /** POST runCommand and wait for its result; the signal stops the wait only (Azure cannot cancel a run). */
+  run(vm: IdentityHostRef, input: RunCommandInput, options?: WriteOptions): Promise<RunCommandStatus[]>;
+}
+
 /** The clients for one subscription, made with that subscription's tenant credential. */
 export interface SubscriptionClients {
   subscription: Subscription;
@@ -145,6 +165,7 @@ export interface SubscriptionClients {
   roleDefinitions: RoleDefinitionsClient;
   roleAssignments: RoleAssignmentsClient;
   resources: GenericResourcesClient;
+  runCommands: RunCommandClient;
 }
 
 /** What a signed-in account offers the operations module. */

@@ -5,6 +5,7 @@ import { isIdentityError } from '../identity/identityError';
 import type { EntraGroup, IdentityChange, IdentityHost, IdentityHostRef } from '../identity/model';
 import type { IdentityChangeResult, IdentityOperations } from '../identity/operations';
 import { sameResourceId } from '../identity/resourceIds';
+import type { ScriptIdentityChange, ScriptOperation } from '../identity/scripts/equivalentScript';
 import { hostRef } from '../store/resourceStore';
 import { grantAccessFollowUps, hostFollowUps } from './followUps';
 import type { IdentityJsonProvider } from './identityJsonProvider';
@@ -29,6 +30,7 @@ export function runIdentityWrite(services: HostWriteServices, host: IdentityHost
     title,
     target: { kind: 'host', host: hostRef(host) },
     run: (options) => services.operations.changeIdentity(hostRef(host), change, options),
+    script: () => ({ kind: 'changeIdentity', host: hostRef(host), change: scriptChange(change) }),
     applied: (result) => {
       services.store.applyHost(result.host);
       // A new identity needs access to something: Grant Access comes first after Enable and Assign.
@@ -55,6 +57,7 @@ export async function runAddToGroup(services: HostWriteServices, host: IdentityH
         throw error;
       }
     },
+    script: ({ alreadyMember }) => (alreadyMember ? undefined : groupScript('addToGroup', host, group)),
     applied: ({ alreadyMember }) => {
       services.store.updateMemberships(host, (groups) => (groups.some((known) => sameResourceId(known.id, group.id)) ? groups : [...groups, group]));
       return alreadyMember
@@ -74,6 +77,7 @@ export async function runRemoveFromGroup(services: HostWriteServices, host: Iden
     title: t("Removing the identity of '{0}' from '{1}'...", host.name, group.displayName),
     target: { kind: 'host', host: hostRef(host) },
     run: (options) => services.operations.removeFromGroup(host, group.id, { ...options, groupName: group.displayName }),
+    script: () => groupScript('removeFromGroup', host, group),
     applied: () => {
       services.store.updateMemberships(host, (groups) => groups.filter((known) => !sameResourceId(known.id, group.id)));
       return {
@@ -84,4 +88,15 @@ export async function runRemoveFromGroup(services: HostWriteServices, host: Iden
     },
     failed: () => services.store.updateMemberships(host), // unknown outcome: read them again when shown
   });
+}
+
+/** The change as the script takes it: "remove all" names the ids the user reviewed. */
+export function scriptChange(change: IdentityChange): ScriptIdentityChange {
+  return change.kind === 'removeAllUserAssigned' ? { kind: 'removeAllUserAssigned', expectedIds: change.expectedIds ?? [] } : change;
+}
+
+/** Adding the host's system-assigned identity to a group, or removing it, as a script. */
+export function groupScript(kind: 'addToGroup' | 'removeFromGroup', host: IdentityHost, group: EntraGroup): ScriptOperation | undefined {
+  const { principalId, tenantId } = host.identity;
+  return principalId ? { kind, host: hostRef(host), principalId, group: { id: group.id, displayName: group.displayName }, tenantId } : undefined;
 }

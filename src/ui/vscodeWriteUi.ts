@@ -1,5 +1,6 @@
 // VS Code's side of the write pipeline: the cancellable progress notification and the result notification.
 import * as vscode from 'vscode';
+import { showScript } from './scriptActions';
 import type { WriteUi } from './writePipeline';
 
 export const vscodeWriteUi: WriteUi = {
@@ -17,4 +18,5 @@ export const vscodeWriteUi: WriteUi = {
       }),
     ),
   notify: (message, buttons) => Promise.resolve(vscode.window.showInformationMessage(message, ...buttons)),
+  showScript,
 };

@@ -6,6 +6,7 @@
 import { isIdentityError } from '../identity/identityError';
 import type { Localize } from '../identity/localize';
 import type { IdentityHostRef, OperationOptions } from '../identity/model';
+import type { ScriptOperation } from '../identity/scripts/equivalentScript';
 import type { ResourceStore } from '../store/resourceStore';
 
 /** "Updating..." only for writes that take a moment: a quick one would just flicker, and VS Code batches tree
@@ -19,6 +20,9 @@ export interface WriteUi {
   withProgress<T>(title: string, work: (report: (message: string) => void, signal: AbortSignal) => Promise<T>): Promise<T>;
   /** An information notification; resolves with the button pressed, if any. */
   notify(message: string, buttons: string[]): Promise<string | undefined>;
+  /** "Show Script": the Azure PowerShell or Azure CLI of a write (src/ui/scriptActions.ts); absent in tests that
+   *  do not look at it. */
+  showScript?(operation: ScriptOperation): Promise<void>;
 }
 
 /** What a write needs from the extension. */
@@ -60,6 +64,8 @@ export interface WriteRequest<T> {
   run(options: OperationOptions): Promise<T>;
   /** Puts Azure's answer into the store, and says what to tell the person. */
   applied(result: T): WriteOutcome;
+  /** The equivalent script of what was written: the result notification then offers "Show Script". */
+  script?(result: T): ScriptOperation | undefined;
   /** After a failure, once the resource was read again: forget what the write may have changed. */
   failed?(error: unknown): void;
 }
@@ -101,7 +107,7 @@ export async function runWrite<T>(services: WriteServices, request: WriteRequest
   const outcome = request.applied(result);
   services.log.info(`${outcome.message} (${outcome.resourceId})`);
   if (outcome.followUps) {
-    void notify(services.writeUi, outcome.message, outcome.followUps);
+    void notify(services.writeUi, outcome.message, [...outcome.followUps, ...scriptFollowUps(services.writeUi, request.script?.(result))]);
   }
   return result;
 }
@@ -136,6 +142,12 @@ async function readAgainAfterFailure(services: WriteServices, target: WriteTarge
       }
       return;
   }
+}
+
+/** "Show Script" for a write that gave its script. */
+function scriptFollowUps(writeUi: WriteUi, operation: ScriptOperation | undefined): FollowUp[] {
+  const { showScript } = writeUi;
+  return operation && showScript ? [{ title: writeUi.t('Show Script'), run: () => showScript(operation) }] : [];
 }
 
 /** The result notification; not awaited, so the command finishes while the notification stays. */

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { cancelledError } from '../../src/identity/errorWording';
 import { IdentityError } from '../../src/identity/identityError';
 import type { IdentityHost } from '../../src/identity/model';
+import type { ScriptOperation } from '../../src/identity/scripts/equivalentScript';
 import { ResourceStore, type StoreChange } from '../../src/store/resourceStore';
 import { runWrite, type WriteRequest, type WriteUi } from '../../src/ui/writePipeline';
 import { format } from './support/format';
@@ -146,5 +147,23 @@ describe('runWrite', () => {
     assert.match(ui.notifications[1].message, /Stopped waiting for 'vm-new'\. Azure may still finish creating it/);
     assert.deepEqual(changes.at(-1), { kind: 'subscription', subscriptionId: SUB });
     assert.equal(store.hostsState(SUB), undefined, 'listed again when next shown');
+  });
+  it('offers "Show Script" after the other follow-ups when the write gives its script, and opens that script when pressed', async () => {
+    const { store, ui, services } = await setUp();
+    const shown: ScriptOperation[] = [];
+    const scriptUi = Object.assign(ui, { showScript: async (operation: ScriptOperation) => void shown.push(operation) });
+    const operation: ScriptOperation = { kind: 'changeIdentity', host: host('rg', 'vm-1'), change: { kind: 'enableSystemAssigned' } };
+    ui.press = 'Show Script';
+    await runWrite({ ...services, writeUi: scriptUi }, { ...enableRequest(store, 0, [{ title: 'Show Identity JSON', run: async () => {} }]), script: () => operation });
+    await delay(0);
+    assert.deepEqual(ui.notifications.at(-1)?.buttons, ['Show Identity JSON', 'Show Script']);
+    assert.deepEqual(shown, [operation]);
+  });
+
+  it('offers no "Show Script" for a write without a script', async () => {
+    const { store, ui, services } = await setUp();
+    const scriptUi = Object.assign(ui, { showScript: async () => {} });
+    await runWrite({ ...services, writeUi: scriptUi }, enableRequest(store, 0, []));
+    assert.deepEqual(ui.notifications.at(-1)?.buttons, []);
   });
 });

@@ -45,6 +45,7 @@ export async function runCreateIdentityWizard(
     target: { kind: 'newResource', name },
     details: `${resourceGroup}, ${location}`,
     run: (options) => services.operations.createUserAssignedIdentity({ subscriptionId: subscription.subscriptionId, resourceGroup, name, location }, options),
+    script: () => ({ kind: 'createUserAssignedIdentity', request: { subscriptionId: subscription.subscriptionId, resourceGroup, name, location } }),
     applied: (created) => ({
       message: t("Created user-assigned identity '{0}' in resource group '{1}' ({2}).", created.name, created.resourceGroup, created.location),
       resourceId: created.id,

@@ -74,11 +74,14 @@ export async function createVirtualMachine(context: IActionContext, services: Se
     userAssignedIdentityIds: identities.map((identity) => identity.id),
   };
   wizardContext.credential = undefined; // the password lives no longer than the call needs it
+  // The script asks for the password when it runs (Get-Credential / a prompt); it never holds this one.
+  const scriptRequest = { ...request, credential: request.credential.kind === 'password' ? { kind: 'password' as const, password: '' } : request.credential };
   await runWrite(services, {
     title: t("Creating virtual machine '{0}' in '{1}'...", name, resourceGroup.name),
     target: { kind: 'newHost', subscriptionId, name },
     details: `${wizardContext.image!.label}, ${request.vmSize}, subnet ${request.subnetId}, identity ${systemAssigned ? 'system' : 'no system'} + ${identities.length} user-assigned`,
     run: (options) => operations.createVirtualMachine(request, options),
+    script: () => ({ kind: 'createVirtualMachine', request: scriptRequest }),
     applied: (created) => {
       store.addHost(created);
       return {
