@@ -30,12 +30,17 @@ export interface FakeAzureOptions {
   /** Seconds after its creation during which a managed identity's principal is not found by role-assignment writes
    *  (PrincipalNotFound, directory replication). Default 0. */
   principalReplicationSeconds?: number;
+  /** Resource Graph answers from the state as it was this many milliseconds ago (ARG lags ARM). Default 0: at once. */
+  resourceGraphLagMs?: number;
 }
 
 export interface LoggedRequest {
   method: string;
   path: string;
   status: number;
+  /** Milliseconds the fake spent answering (reading the body, checking the token, the handler, writing the answer),
+   *  without the injected latency or delay faults: what a benchmark subtracts from the measured time. */
+  serviceMs: number;
 }
 
 export interface RunningFakeAzure {
@@ -61,6 +66,11 @@ interface ActiveFault {
 }
 
 const loopbackAddresses = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/** Milliseconds to a hundredth: finer than any latency worth measuring, short in the log. */
+function roundMs(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
 
 function delay(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
@@ -149,6 +159,18 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let faults: ActiveFault[] = [];
   let requestLog: LoggedRequest[] = [];
+  // With a Resource Graph lag: copies of the state after each ARM write, oldest first (the first one the seed's).
+  const resourceGraphLagMs = options.resourceGraphLagMs ?? 0;
+  let stateHistory: { at: number; state: FakeState }[] = resourceGraphLagMs > 0 ? [{ at: -Infinity, state: structuredClone(state) }] : [];
+  const resourceGraphState = (): FakeState => {
+    if (resourceGraphLagMs <= 0) return state;
+    const cutoff = Date.now() - resourceGraphLagMs;
+    // The newest copy old enough to be indexed; older ones are no longer needed.
+    let visible = 0;
+    while (visible + 1 < stateHistory.length && stateHistory[visible + 1]!.at <= cutoff) visible += 1;
+    stateHistory = stateHistory.slice(visible);
+    return stateHistory[0]!.state;
+  };
   const sockets = new Set<Socket>();
   const rateLimit = { reads: 12000, writes: 1200, windowStart: Date.now() };
   let principalReplicationSeconds = checkReplicationSeconds(options.principalReplicationSeconds ?? 0);
@@ -191,6 +213,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
     operations,
     runCommands,
     principalReplicationSeconds,
+    resourceGraphState,
     takeLroFault: (method, path) => {
       const rule = takeFault(method, path, ['lroFailed', 'lroNeverEnds']);
       if (!rule) return undefined;
@@ -218,6 +241,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
 
   const reset = () => {
     state = stateFromSeed(seed);
+    stateHistory = resourceGraphLagMs > 0 ? [{ at: -Infinity, state: structuredClone(state) }] : [];
     clearOperations();
     signInSessions.clear();
     faults = [];
@@ -295,7 +319,9 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       baseUrl: url,
     };
     if (isGraph) return handleGraphRequest(fakeRequest, state, { pageSize: options.pageSize ?? 50 });
-    return handleArmRequest(fakeRequest, armContext());
+    const armResponse = handleArmRequest(fakeRequest, armContext());
+    if (resourceGraphLagMs > 0 && method !== 'GET' && method !== 'POST') stateHistory.push({ at: Date.now(), state: structuredClone(state) });
+    return armResponse;
   }
 
   function send(res: ServerResponse, response: FakeResponse, requestId: string, extraHeaders: Record<string, string>) {
@@ -324,6 +350,9 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const started = Date.now();
+      // Service time is counted in pieces around the injected waits, never across them.
+      let serviceStarted = performance.now();
+      let serviceMs = 0;
       const method = (req.method ?? 'GET').toUpperCase();
       // A leading '//' (an SDK joining '/' with a scope or id that starts with '/') must stay a path, not become a host.
       const parsed = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), url);
@@ -342,14 +371,17 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       }
       let response: FakeResponse;
       const fault = takeFault(method, path, ['status', 'drop', 'delay']);
+      serviceMs += performance.now() - serviceStarted;
       await delay(latencyMs);
+      if (fault?.kind === 'delay') await delay(fault.delayMs ?? 1000);
+      serviceStarted = performance.now();
       if (fault?.kind === 'drop') {
-        requestLog.push({ method, path, status: 0 });
-        log(`${method} ${path} dropped (fault) ${Date.now() - started}ms`);
+        serviceMs = roundMs(serviceMs + performance.now() - serviceStarted);
+        requestLog.push({ method, path, status: 0, serviceMs });
+        log(`${method} ${path} dropped (fault) ${Date.now() - started}ms service ${serviceMs}ms`);
         req.socket.destroy();
         return;
       }
-      if (fault?.kind === 'delay') await delay(fault.delayMs ?? 1000);
       if (fault?.kind === 'status') {
         const clientRequestId = req.headers['client-request-id'];
         response = faultAnswer(fault, path, requestId, typeof clientRequestId === 'string' ? clientRequestId : requestId);
@@ -363,9 +395,10 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       }
       const isArm = !path.startsWith('/graph') && entraAuthorityPrefix(path) === undefined;
       send(res, response, requestId, isArm ? rateLimitHeaders(method) : {});
-      requestLog.push({ method, path, status: response.status });
+      serviceMs = roundMs(serviceMs + performance.now() - serviceStarted);
+      requestLog.push({ method, path, status: response.status, serviceMs });
       // The path only: query strings and headers (Authorization) never reach the log.
-      log(`${method} ${path} ${response.status} ${Date.now() - started}ms`);
+      log(`${method} ${path} ${response.status} ${Date.now() - started}ms service ${serviceMs}ms`);
     })().catch((e: unknown) => {
       log(`fake-azure failed on a request: ${(e as Error).message}`);
       if (!res.headersSent) res.writeHead(500);

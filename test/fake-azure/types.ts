@@ -20,6 +20,8 @@ export interface Seed {
   /** Optional: custom role definitions (authorization.ts). */
   customRoles?: SeedCustomRole[];
   virtualMachines: SeedVirtualMachine[];
+  /** Optional: seeds without scale sets have none. */
+  virtualMachineScaleSets?: SeedVirtualMachineScaleSet[];
   /** Optional: seeds without networks have none (a VM PUT naming a subnet then fails as in Azure). */
   virtualNetworks?: SeedVirtualNetwork[];
   groups: SeedGroup[];
@@ -123,6 +125,25 @@ export interface SeedVirtualMachine {
     /** Full resource ids of user-assigned identities from `userAssignedIdentities`. */
     userAssignedIdentities?: string[];
   };
+  /** Full resource id of the Flexible scale set this VM is an instance of (from `virtualMachineScaleSets`). */
+  virtualMachineScaleSet?: string;
+}
+
+/** A scale set; its identity is seeded as a VM's is. */
+export interface SeedVirtualMachineScaleSet {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  orchestrationMode: 'Uniform' | 'Flexible';
+  /** Default Standard_B2s. */
+  vmSize?: string;
+  /** Instance count (sku.capacity). Default 2 for Uniform; for Flexible, the number of seeded VMs naming it. */
+  capacity?: number;
+  osType?: 'Linux' | 'Windows';
+  /** Default Manual. */
+  upgradePolicyMode?: 'Manual' | 'Automatic' | 'Rolling';
+  identity?: SeedVirtualMachine['identity'];
 }
 
 export interface SeedVirtualNetwork {
@@ -249,6 +270,21 @@ export interface StateVirtualMachine {
   /** VM properties the fake does not model (imageReference, osProfile, securityProfile...), kept as PUT/PATCH
    *  sent them (minus secrets and read-only keys) and echoed back, as ARM does. */
   extraProperties?: Record<string, unknown>;
+  /** A Flexible scale set's instance: the scale set's resource id (properties.virtualMachineScaleSet.id). */
+  virtualMachineScaleSetId?: string;
+}
+
+/** What carries a managed identity and is written with an ETag and a long-running operation: a VM or a scale set. */
+export type StateIdentityHost = Pick<StateVirtualMachine, 'id' | 'subscriptionId' | 'resourceGroup' | 'name' | 'location' | 'provisioningState' | 'etag' | 'identity'>;
+
+export interface StateVirtualMachineScaleSet extends StateIdentityHost {
+  orchestrationMode: 'Uniform' | 'Flexible';
+  sku: { name: string; tier: string; capacity: number };
+  osType: 'Linux' | 'Windows';
+  upgradePolicyMode: string;
+  tags: Record<string, string>;
+  /** Properties the fake does not model, kept as PUT/PATCH sent them (minus secrets and read-only keys) and echoed. */
+  extraProperties?: Record<string, unknown>;
 }
 
 export interface StateGenericResource extends SeedGenericResource {
@@ -310,6 +346,8 @@ export interface FakeState {
   resourceGroups: SeedResourceGroup[];
   userAssignedIdentities: StateUserAssignedIdentity[];
   virtualMachines: StateVirtualMachine[];
+  /** Optional so hand-built states of other faces' tests stay valid; stateFromSeed always sets it. */
+  virtualMachineScaleSets?: StateVirtualMachineScaleSet[];
   /** Optional so hand-built states of other faces' tests stay valid; stateFromSeed always sets it. */
   virtualNetworks?: StateVirtualNetwork[];
   /** Optional so hand-built states stay valid; stateFromSeed always sets them. */

@@ -51,7 +51,7 @@ describe('reads', () => {
     const { ops } = signInAs(fake);
     const all = await loadTree(ops);
     assert.deepEqual(all.map((s) => s.subscription.displayName), ['Contoso Development', 'Contoso Production']);
-    assert.deepEqual(all.map((s) => s.virtualMachines.length), [3, 7]);
+    assert.deepEqual(all.map((s) => s.virtualMachines.length), [4, 9]);
     const web04 = all[1].virtualMachines.find((v) => v.name === 'vm-web-04')!;
     assert.equal(web04.identity.type, 'SystemAssigned, UserAssigned');
     assert.equal(web04.resourceGroup.toLowerCase(), 'rg-web');
