@@ -118,6 +118,7 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
     const poller = this.compute.virtualMachines.update(vm.resourceGroup, vm.name, parameters, {
       ifMatch: options?.ifMatch,
       abortSignal: options?.signal,
+      onResponse: acceptedCallback(options),
     });
     poller.onProgress(() => options?.onPoll?.());
     const updated = await poller.pollUntilDone({ abortSignal: options?.signal });
@@ -132,6 +133,22 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
     poller.onProgress(() => options?.onPoll?.());
     return toVirtualMachine(await poller.pollUntilDone({ abortSignal: options?.signal }), this.subscriptionId);
   }
+}
+
+/** The SDK's per-request response callback, telling the caller once the write's first answer is a 2xx (accepted). */
+function acceptedCallback(options: WriteOptions | undefined): ((response: { status: number | string }) => void) | undefined {
+  const onAccepted = options?.onAccepted;
+  if (!onAccepted) {
+    return undefined;
+  }
+  let told = false;
+  return (response) => {
+    const status = Number(response.status);
+    if (!told && status >= 200 && status < 300) {
+      told = true;
+      onAccepted();
+    }
+  };
 }
 
 /** ARM's wire body in the SDK's model, which flattens each `properties` (its serializer nests them again). */

@@ -26,6 +26,9 @@ export interface WriteOptions extends CallOptions {
   ifMatch?: string;
   /** Called each time the long-running operation is polled. */
   onPoll?: () => void;
+  /** Called once Azure has accepted the write (its first answer was 2xx): a failure after this may leave the change
+   *  applied, so the caller must re-read the resource rather than report that nothing changed. */
+  onAccepted?: () => void;
 }
 
 /** The PATCH body for a host's identity, exactly as sent: `null` values remove a user-assigned identity. */
