@@ -213,7 +213,8 @@ export class ArmUserAssignedIdentitiesClient implements UserAssignedIdentitiesCl
       resourceGroup,
       name,
       { location, ...(tags ? { tags } : {}) },
-      { abortSignal: options?.signal },
+      // Create, never overwrite: an identity of that name made meanwhile (another window) gets 412, not new tags.
+      { abortSignal: options?.signal, requestOptions: { customHeaders: { 'If-None-Match': '*' } } },
     );
     return toUserAssignedIdentity(created, this.subscriptionId);
   }

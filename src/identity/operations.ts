@@ -308,12 +308,16 @@ export class IdentityOperations {
     if (problem) {
       throw new IdentityError(problem, { kind: 'invalid' });
     }
-    const context: ErrorContext = { operation: t("create the user-assigned identity '{0}'", request.name), identityIds: [request.name] };
+    const context: ErrorContext = {
+      operation: t("create the user-assigned identity '{0}'", request.name),
+      identityIds: [request.name],
+      creating: { kind: 'identity', name: request.name, resourceGroup: request.resourceGroup },
+    };
     return this.run(context, options, async () => {
       const clients = await this.clientsFor(request.subscriptionId, options);
       const signal = options?.signal;
-      // A GET first: arm-msi offers no If-None-Match. A create racing ours in the same second could still be
-      // overwritten; the window is one round trip instead of the wizard's whole duration.
+      // A GET first, to name the existing identity as Azure spells it; the PUT's If-None-Match: * refuses one made
+      // since (another window), which then reads as "already exists" too.
       const existing = await clients.userAssignedIdentities.find(request.resourceGroup, request.name, { signal });
       const taken = nameTakenProblem('identity', request.name, request.resourceGroup, existing ? [existing.name] : [], t);
       if (taken) {

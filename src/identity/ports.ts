@@ -61,6 +61,7 @@ export interface UserAssignedIdentitiesClient {
   list(options?: CallOptions): Promise<UserAssignedIdentity[]>;
   /** The identity of that name in the resource group, or undefined when there is none. */
   find(resourceGroup: string, name: string, options?: CallOptions): Promise<UserAssignedIdentity | undefined>;
+  /** PUT with If-None-Match: * (never overwrites: an identity of that name gets 412). */
   create(
     resourceGroup: string,
     name: string,

@@ -8,7 +8,7 @@ import type { IdentityHostRef } from '../../src/identity/model';
 import { IdentityOperations, type IdentityOperationsOptions } from '../../src/identity/operations';
 import type { AzureClientProvider, IdentityHostClient, VirtualMachinesClient } from '../../src/identity/ports';
 import type { RunningFakeAzure } from '../fake-azure/server';
-import { ids, signInAs, startFake, stateVm, vm, writes, type SignedIn } from './harness';
+import { demo, ids, signInAs, startFake, stateVm, vm, writes, type SignedIn } from './harness';
 
 let fake: RunningFakeAzure;
 before(async () => {
@@ -165,5 +165,43 @@ describe('an operation that never ends (item 7) and a cancel (item 8)', () => {
     assert.equal(settled.provisioningState, 'Succeeded');
     assert.deepEqual(lower(Object.keys(settled.identity.userAssignedIdentities)), lower([ids.backend]));
     assert.equal(writes(fake).filter((r) => r.method === 'PATCH').length, 1);
+  });
+});
+
+describe('two windows creating the same user-assigned identity (item 5)', () => {
+  it('the second says "already exists" and the first one\'s tags stay', async () => {
+    const base = signInAs(fake);
+    const competitor = signInAs(fake);
+    const provider: AzureClientProvider = {
+      listSubscriptions: (o) => base.account.clients.listSubscriptions(o),
+      async forSubscription(id) {
+        const clients = await base.account.clients.forSubscription(id);
+        return {
+          ...clients,
+          userAssignedIdentities: {
+            ...clients.userAssignedIdentities,
+            list: (o) => clients.userAssignedIdentities.list(o),
+            create: (...args) => clients.userAssignedIdentities.create(...args),
+            async find(group, name, o) {
+              const found = await clients.userAssignedIdentities.find(group, name, o);
+              // The other window creates the same name between this window's check and its PUT.
+              await competitor.ops.createUserAssignedIdentity({ subscriptionId: demo.production, resourceGroup: group, name, location: 'eastus', tags: { owner: 'first' } });
+              return found;
+            },
+          },
+        };
+      },
+    };
+    const ops = new IdentityOperations(provider);
+    await assert.rejects(
+      ops.createUserAssignedIdentity({ subscriptionId: demo.production, resourceGroup: 'rg-web', name: 'id-twice', location: 'eastus', tags: { owner: 'second' } }),
+      (error: unknown) => {
+        assert.ok(error instanceof IdentityError, String(error));
+        assert.equal(error.code, 'IdentityNameTaken');
+        assert.match(error.message, /'id-twice' already exists in resource group 'rg-web'/);
+        return true;
+      },
+    );
+    assert.deepEqual(fake.getState().userAssignedIdentities.find((u) => u.name === 'id-twice')?.tags, { owner: 'first' });
   });
 });
