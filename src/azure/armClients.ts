@@ -15,16 +15,20 @@ import type { VirtualMachineBody } from '../identity/newVirtualMachine';
 import type { CloudEndpoints } from './cloud';
 import type { CallOptions, IdentityPatch, ResourceGroupsClient, UserAssignedIdentitiesClient, VirtualMachinesClient, WriteOptions } from '../identity/ports';
 import { requestLogPolicy, type Logger } from './logger';
+import { renewableCredential, renewTokenOnUnauthorizedPolicy, type RenewableCredential } from './renewableCredential';
 
 /** Options every SDK client gets: where ARM is, which token scope, and our request log. Both SDK generations
  *  (core-client `credentialScopes`/`$host`, and the newer `credentials.scopes`) are covered. */
-export function armClientOptions(cloud: CloudEndpoints, logger: Logger) {
+export function armClientOptions(cloud: CloudEndpoints, logger: Logger, credential?: RenewableCredential) {
   return {
     endpoint: cloud.resourceManagerEndpoint,
     $host: cloud.resourceManagerEndpoint,
     credentialScopes: [cloud.resourceManagerScope],
     credentials: { scopes: [cloud.resourceManagerScope] },
-    additionalPolicies: [{ policy: requestLogPolicy(logger), position: 'perRetry' as const }],
+    additionalPolicies: [
+      ...(credential ? [{ policy: renewTokenOnUnauthorizedPolicy(credential, cloud.resourceManagerScope), position: 'perRetry' as const }] : []),
+      { policy: requestLogPolicy(logger), position: 'perRetry' as const },
+    ],
     userAgentOptions: { userAgentPrefix: 'vscode-azure-vm-identities' },
   };
 }
@@ -99,7 +103,7 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
   private readonly compute: ComputeManagementClient;
 
   constructor(cloud: CloudEndpoints, credential: TokenCredential, private readonly subscriptionId: string, logger: Logger) {
-    this.compute = new ComputeManagementClient(credential, subscriptionId, armClientOptions(cloud, logger));
+    this.compute = new ComputeManagementClient(renewableCredential(credential), subscriptionId, armClientOptions(cloud, logger, renewableCredential(credential)));
   }
 
   list(options?: CallOptions): Promise<VirtualMachine[]> {
@@ -188,7 +192,7 @@ export class ArmUserAssignedIdentitiesClient implements UserAssignedIdentitiesCl
   private readonly msi: ManagedServiceIdentityClient;
 
   constructor(cloud: CloudEndpoints, credential: TokenCredential, private readonly subscriptionId: string, logger: Logger) {
-    this.msi = new ManagedServiceIdentityClient(credential, subscriptionId, armClientOptions(cloud, logger));
+    this.msi = new ManagedServiceIdentityClient(renewableCredential(credential), subscriptionId, armClientOptions(cloud, logger, renewableCredential(credential)));
   }
 
   list(options?: CallOptions): Promise<UserAssignedIdentity[]> {
@@ -224,7 +228,7 @@ export class ArmResourceGroupsClient implements ResourceGroupsClient {
   private readonly resources: ResourceManagementClient;
 
   constructor(cloud: CloudEndpoints, credential: TokenCredential, subscriptionId: string, logger: Logger) {
-    this.resources = new ResourceManagementClient(credential, subscriptionId, armClientOptions(cloud, logger));
+    this.resources = new ResourceManagementClient(renewableCredential(credential), subscriptionId, armClientOptions(cloud, logger, renewableCredential(credential)));
   }
 
   list(options?: CallOptions): Promise<ResourceGroup[]> {
@@ -242,7 +246,7 @@ export async function listSubscriptionsWith(
   logger: Logger,
   options?: CallOptions,
 ): Promise<Subscription[]> {
-  const client = new SubscriptionClient(credential, armClientOptions(cloud, logger));
+  const client = new SubscriptionClient(renewableCredential(credential), armClientOptions(cloud, logger, renewableCredential(credential)));
   const all = await collect(client.subscriptions.list({ abortSignal: options?.signal }), (subscription) => subscription);
   // Disabled and deleted subscriptions refuse every call; warned and past-due ones still work.
   return sortBy(
