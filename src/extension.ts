@@ -7,7 +7,7 @@ import { redactingLogger } from './azure/logger';
 import { affectsSignIn, createAzureAccount } from './azure/vscodeAccount';
 import { registerCommands } from './commands/registerCommands';
 import { isIdentityError } from './identity/identityError';
-import { IdentityOperations } from './identity/operations';
+import { DEFAULT_OPERATION_TIMEOUT_MINUTES, IdentityOperations } from './identity/operations';
 import { settingsWarningText } from './identity/settingsWarnings';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
 import { VMS_VIEW_ID, VmTreeDataProvider } from './tree/VmTreeDataProvider';
@@ -29,7 +29,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     warnings.forEach((warning) => void vscode.window.showWarningMessage(settingsWarningText(warning, vscode.l10n.t)));
     return account;
   });
-  const operations = new IdentityOperations(session.clientProvider, { localize: vscode.l10n.t, signInMethod: () => session.signInMethod });
+  const operations = new IdentityOperations(session.clientProvider, {
+    localize: vscode.l10n.t,
+    signInMethod: () => session.signInMethod,
+    operationTimeoutMs: () => operationTimeoutMinutes() * 60_000,
+  });
   const subscriptionFilter = new SubscriptionFilter(context.globalState);
   const tree = new VmTreeDataProvider(operations, session, subscriptionFilter);
   const identityJson = new IdentityJsonProvider(operations);
@@ -77,3 +81,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 }
 
 export function deactivate(): void {}
+
+/** The setting azureVmIdentities.operationTimeoutMinutes (window scope: it only bounds waiting), within its limits. */
+function operationTimeoutMinutes(): number {
+  const value = vscode.workspace.getConfiguration('azureVmIdentities').get<number>('operationTimeoutMinutes', DEFAULT_OPERATION_TIMEOUT_MINUTES);
+  return Number.isFinite(value) && value >= 1 ? Math.min(value, 1440) : DEFAULT_OPERATION_TIMEOUT_MINUTES;
+}
