@@ -7,6 +7,7 @@ import type { IActionContext } from '../ui/azext';
 import { pickOne } from '../ui/quickPick';
 import { subscriptionItems, vmItems } from '../ui/quickPickItems';
 import type { Services } from './services';
+import { isWriteRunning } from '../ui/writePipeline';
 
 const t = vscode.l10n.t;
 
@@ -64,7 +65,11 @@ export async function resolveHost(
   const subscription = await pickSubscription(context, services);
   const loading = services.operations
     .listVirtualMachines(subscription.subscriptionId)
-    .then((vms) => vmItems(vms.filter((vm) => requirement?.applies(vm) ?? true), t));
+    .then((vms) =>
+      vmItems(vms.filter((vm) => requirement?.applies(vm) ?? true), t, (vm) =>
+        services.store.updating(vm) ?? (isWriteRunning(services.store, vm) ? t('a change is running') : undefined),
+      ),
+    );
   const host = await pickOne(context, loading, {
     placeHolder: t('Select a virtual machine'),
     loadingPlaceHolder: t('Loading virtual machines...'),
