@@ -8,7 +8,7 @@ import { affectsSignIn, createAzureAccount } from './azure/vscodeAccount';
 import { registerCommands } from './commands/registerCommands';
 import type { Services } from './commands/services';
 import { isIdentityError } from './identity/identityError';
-import { IdentityOperations } from './identity/operations';
+import { DEFAULT_OPERATION_TIMEOUT_MINUTES, IdentityOperations } from './identity/operations';
 import { VerifyOperations } from './identity/verifyOperations';
 import { settingsWarningText } from './identity/settingsWarnings';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
@@ -32,7 +32,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     warnings.forEach((warning) => void vscode.window.showWarningMessage(settingsWarningText(warning, vscode.l10n.t)));
     return account;
   });
-  const operations = new IdentityOperations(session.clientProvider, { localize: vscode.l10n.t, signInMethod: () => session.signInMethod });
+  const operations = new IdentityOperations(session.clientProvider, {
+    localize: vscode.l10n.t,
+    signInMethod: () => session.signInMethod,
+    operationTimeoutMs: () => operationTimeoutMinutes() * 60_000,
+  });
   const subscriptionFilter = new SubscriptionFilter(context.globalState);
   const store = new ResourceStore({
     listSubscriptions: () => operations.listSubscriptions(),
@@ -98,3 +102,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 }
 
 export function deactivate(): void {}
+
+/** The setting azureVmIdentities.operationTimeoutMinutes (window scope: it only bounds waiting), within its limits. */
+function operationTimeoutMinutes(): number {
+  const value = vscode.workspace.getConfiguration('azureVmIdentities').get<number>('operationTimeoutMinutes', DEFAULT_OPERATION_TIMEOUT_MINUTES);
+  return Number.isFinite(value) && value >= 1 ? Math.min(value, 1440) : DEFAULT_OPERATION_TIMEOUT_MINUTES;
+}

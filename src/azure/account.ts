@@ -127,7 +127,6 @@ export class CredentialAccount extends AccountBase implements AzureAccount {
   }
 
   async signIn(): Promise<boolean> {
-    const wasSignedIn = this.signedIn;
     this.checkedAt = Date.now();
     try {
       await this.credential.getToken(this.cloud.resourceManagerScope);
@@ -136,9 +135,9 @@ export class CredentialAccount extends AccountBase implements AzureAccount {
       throw new SignInFailedError(this.signInMethod, this.description, toServiceError(error, 'arm'));
     }
     this.signedIn = true;
-    if (wasSignedIn !== true) {
-      this.changed();
-    }
+    // Always rebuild the clients, even when already signed in: Sign In is how a user recovers from a token Azure
+    // rejects, and the old clients' bearer policies would keep offering it.
+    this.changed();
     return true;
   }
 }

@@ -41,16 +41,20 @@ import type {
   WriteOptions,
 } from '../identity/ports';
 import { requestLogPolicy, type Logger } from './logger';
+import { renewableCredential, renewTokenOnUnauthorizedPolicy, type RenewableCredential } from './renewableCredential';
 
 /** Options every SDK client gets: where ARM is, which token scope, and our request log. Both SDK generations
  *  (core-client `credentialScopes`/`$host`, and the newer `credentials.scopes`) are covered. */
-export function armClientOptions(cloud: CloudEndpoints, logger: Logger) {
+export function armClientOptions(cloud: CloudEndpoints, logger: Logger, credential?: RenewableCredential) {
   return {
     endpoint: cloud.resourceManagerEndpoint,
     $host: cloud.resourceManagerEndpoint,
     credentialScopes: [cloud.resourceManagerScope],
     credentials: { scopes: [cloud.resourceManagerScope] },
-    additionalPolicies: [{ policy: requestLogPolicy(logger), position: 'perRetry' as const }],
+    additionalPolicies: [
+      ...(credential ? [{ policy: renewTokenOnUnauthorizedPolicy(credential, cloud.resourceManagerScope), position: 'perRetry' as const }] : []),
+      { policy: requestLogPolicy(logger), position: 'perRetry' as const },
+    ],
     userAgentOptions: { userAgentPrefix: 'vscode-azure-vm-identities' },
   };
 }
@@ -126,7 +130,7 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
   private readonly compute: ComputeManagementClient;
 
   constructor(cloud: CloudEndpoints, credential: TokenCredential, private readonly subscriptionId: string, logger: Logger) {
-    this.compute = new ComputeManagementClient(credential, subscriptionId, armClientOptions(cloud, logger));
+    this.compute = new ComputeManagementClient(renewableCredential(credential), subscriptionId, armClientOptions(cloud, logger, renewableCredential(credential)));
   }
 
   list(options?: CallOptions): Promise<VirtualMachine[]> {
@@ -145,6 +149,7 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
     const poller = this.compute.virtualMachines.update(vm.resourceGroup, vm.name, parameters, {
       ifMatch: options?.ifMatch,
       abortSignal: options?.signal,
+      onResponse: acceptedCallback(options),
     });
     poller.onProgress(() => options?.onPoll?.());
     const updated = await poller.pollUntilDone({ abortSignal: options?.signal });
@@ -228,6 +233,22 @@ export class ArmRunCommandClient implements RunCommandClient {
   }
 }
 
+/** The SDK's per-request response callback, telling the caller once the write's first answer is a 2xx (accepted). */
+function acceptedCallback(options: WriteOptions | undefined): ((response: { status: number | string }) => void) | undefined {
+  const onAccepted = options?.onAccepted;
+  if (!onAccepted) {
+    return undefined;
+  }
+  let told = false;
+  return (response) => {
+    const status = Number(response.status);
+    if (!told && status >= 200 && status < 300) {
+      told = true;
+      onAccepted();
+    }
+  };
+}
+
 /** ARM's wire body in the SDK's model, which flattens each `properties` (its serializer nests them again). */
 function toSdkVirtualMachine(body: VirtualMachineBody): SdkVirtualMachine {
   const { networkProfile, ...properties } = body.properties;
@@ -265,7 +286,7 @@ export class ArmUserAssignedIdentitiesClient implements UserAssignedIdentitiesCl
   private readonly msi: ManagedServiceIdentityClient;
 
   constructor(cloud: CloudEndpoints, credential: TokenCredential, private readonly subscriptionId: string, logger: Logger) {
-    this.msi = new ManagedServiceIdentityClient(credential, subscriptionId, armClientOptions(cloud, logger));
+    this.msi = new ManagedServiceIdentityClient(renewableCredential(credential), subscriptionId, armClientOptions(cloud, logger, renewableCredential(credential)));
   }
 
   list(options?: CallOptions): Promise<UserAssignedIdentity[]> {
@@ -290,7 +311,8 @@ export class ArmUserAssignedIdentitiesClient implements UserAssignedIdentitiesCl
       resourceGroup,
       name,
       { location, ...(tags ? { tags } : {}) },
-      { abortSignal: options?.signal },
+      // Create, never overwrite: an identity of that name made meanwhile (another window) gets 412, not new tags.
+      { abortSignal: options?.signal, requestOptions: { customHeaders: { 'If-None-Match': '*' } } },
     );
     return toUserAssignedIdentity(created, this.subscriptionId);
   }
@@ -306,7 +328,7 @@ export class ArmResourceGroupsClient implements ResourceGroupsClient {
   private readonly resources: ResourceManagementClient;
 
   constructor(cloud: CloudEndpoints, credential: TokenCredential, subscriptionId: string, logger: Logger) {
-    this.resources = new ResourceManagementClient(credential, subscriptionId, armClientOptions(cloud, logger));
+    this.resources = new ResourceManagementClient(renewableCredential(credential), subscriptionId, armClientOptions(cloud, logger, renewableCredential(credential)));
   }
 
   list(options?: CallOptions): Promise<ResourceGroup[]> {
@@ -324,7 +346,7 @@ export async function listSubscriptionsWith(
   logger: Logger,
   options?: CallOptions,
 ): Promise<Subscription[]> {
-  const client = new SubscriptionClient(credential, armClientOptions(cloud, logger));
+  const client = new SubscriptionClient(renewableCredential(credential), armClientOptions(cloud, logger, renewableCredential(credential)));
   const all = await collect(client.subscriptions.list({ abortSignal: options?.signal }), (subscription) => subscription);
   // Disabled and deleted subscriptions refuse every call; warned and past-due ones still work.
   return sortBy(

@@ -16,6 +16,7 @@ import {
 import { trimTrailingSlashes } from '../identity/resourceIds';
 import { UntrustedEndpointError } from '../identity/serviceError';
 import { requestLogPolicy, type Logger } from './logger';
+import { renewableCredential, renewTokenOnUnauthorizedPolicy } from './renewableCredential';
 
 export interface JsonResponse {
   status: number;
@@ -46,7 +47,9 @@ export interface JsonPipelineOptions {
 
 export function createJsonPipeline(options: JsonPipelineOptions): JsonPipeline {
   const pipeline: Pipeline = createPipelineFromOptions({ userAgentOptions: { userAgentPrefix: 'vscode-azure-vm-identities' } });
-  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: [options.scope] }));
+  const credential = renewableCredential(options.credential);
+  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: [options.scope] }));
+  pipeline.addPolicy(renewTokenOnUnauthorizedPolicy(credential, options.scope), { phase: 'Retry' });
   pipeline.addPolicy(requestLogPolicy(options.logger), { phase: 'Retry' });
   const httpClient = options.httpClient ?? createDefaultHttpClient();
   const allowedPrefix = `${trimTrailingSlashes(options.allowedOrigin)}/`.toLowerCase();

@@ -8,6 +8,7 @@ import type { IActionContext } from '../ui/azext';
 import { pickOne } from '../ui/quickPick';
 import { subscriptionItems, vmItems } from '../ui/quickPickItems';
 import type { Services } from './services';
+import { isWriteRunning } from '../ui/writePipeline';
 
 const t = vscode.l10n.t;
 
@@ -63,11 +64,15 @@ export async function resolveHost(
     return { host: known, subscription: vmNode.subscription, node };
   }
   const subscription = await pickSubscription(context, services);
-  // VMs and scale sets: every identity command works on both.
+  // VMs and scale sets: every identity command works on both. A host being written to says so in the pick.
   const loading = Promise.all([
     services.operations.listVirtualMachines(subscription.subscriptionId),
     services.operations.listScaleSets(subscription.subscriptionId),
-  ]).then(([vms, scaleSets]) => vmItems<IdentityHost>([...vms, ...scaleSets].filter((host) => requirement?.applies(host) ?? true), t));
+  ]).then(([vms, scaleSets]) =>
+    vmItems<IdentityHost>([...vms, ...scaleSets].filter((host) => requirement?.applies(host) ?? true), t, (host) =>
+      services.store.updating(host) ?? (isWriteRunning(services.store, host) ? t('a change is running') : undefined),
+    ),
+  );
   const host = await pickOne(context, loading, {
     placeHolder: t('Select a virtual machine or scale set'),
     loadingPlaceHolder: t('Loading virtual machines and scale sets...'),

@@ -195,3 +195,30 @@ export function uniqueIds(ids: readonly string[]): string[] {
 function describeIds(ids: string[]): string {
   return quoteList(ids.map(resourceNameFromId));
 }
+
+/** What a host's identity is, in words: "a system-assigned identity and 'id-a'", "'id-a', 'id-b'", "no managed identity". */
+export function describeIdentity(identity: VmIdentity, t: Localize = defaultLocalize): string {
+  const userAssigned = Object.keys(identity.userAssignedIdentities ?? {});
+  const system = hasSystemAssigned(identity.type);
+  if (system && userAssigned.length > 0) {
+    return t('a system-assigned identity and {0}', describeIds(userAssigned));
+  }
+  if (system) {
+    return t('a system-assigned identity and no user-assigned identity');
+  }
+  if (userAssigned.length > 0) {
+    return t('no system-assigned identity and {0}', describeIds(userAssigned));
+  }
+  return t('no managed identity');
+}
+
+/** Whether two reads of an identity hold the same type and the same user-assigned ids (ids compared without case). */
+export function sameIdentity(a: VmIdentity, b: VmIdentity): boolean {
+  const aIds = Object.keys(a.userAssignedIdentities ?? {});
+  const bIds = Object.keys(b.userAssignedIdentities ?? {});
+  return (
+    a.type === b.type &&
+    aIds.length === bIds.length &&
+    aIds.every((id) => bIds.some((other) => sameResourceId(id, other)))
+  );
+}

@@ -1,5 +1,6 @@
 // The domain's error: what went wrong, in words for a person (errorWording.ts writes them), with the details the UI
 // and the log need (kind, code, status, request id, the missing role). Tokens never reach it.
+import type { IdentityHost } from './model';
 import { redactSecrets } from './redact';
 
 export type IdentityErrorKind =
@@ -20,6 +21,10 @@ export type IdentityErrorKind =
   | 'alreadyMember'
   | 'throttled'
   | 'cancelled'
+  /** Azure accepted a write, then its operation failed or its outcome could not be read (see AcceptedWriteError). */
+  | 'acceptedThenFailed'
+  /** Azure accepted a write whose operation did not end within the time limit (see AcceptedWriteError). */
+  | 'timedOut'
   | 'unknown';
 
 export interface IdentityErrorDetails {
@@ -79,4 +84,27 @@ export class IdentityError extends Error {
 
 export function isIdentityError(error: unknown): error is IdentityError {
   return error instanceof IdentityError;
+}
+
+/** Why the caller did not see an accepted write succeed. */
+export type AcceptedWriteEnd = 'failed' | 'outcomeUnknown' | 'timedOut' | 'cancelled';
+
+/**
+ * A write Azure accepted (its first answer was 2xx) whose end the caller did not see succeed: the operation ended
+ * Failed, its status could not be read, it ran past the time limit, or the user stopped waiting. The change may be
+ * applied, so the message says what the resource has now: `host` is the resource as re-read afterwards (undefined when
+ * that read failed too). After a cancel or a time-out, `settled` resolves with the resource once Azure's operation has
+ * ended (bounded by the time limit; undefined when it did not end or could not be read), so the UI can show it.
+ */
+export class AcceptedWriteError extends IdentityError {
+  constructor(
+    message: string,
+    readonly end: AcceptedWriteEnd,
+    readonly host: IdentityHost | undefined,
+    details: Omit<IdentityErrorDetails, 'kind'>,
+    readonly settled?: Promise<IdentityHost | undefined>,
+  ) {
+    super(message, { ...details, kind: end === 'cancelled' ? 'cancelled' : end === 'timedOut' ? 'timedOut' : 'acceptedThenFailed' });
+    this.name = 'AcceptedWriteError';
+  }
 }

@@ -5,8 +5,8 @@
 import { AccessGuard, type AccessGuardOptions } from './accessGuard';
 import { AccessOperations, type AccessOperationsOptions } from './accessOperations';
 import { cancelledError, toIdentityError, type ErrorContext } from './errorWording';
-import { IdentityError } from './identityError';
-import { hasSystemAssigned, planIdentityChange } from './identityChange';
+import { AcceptedWriteError, IdentityError } from './identityError';
+import { describeIdentity, hasSystemAssigned, planIdentityChange, sameIdentity } from './identityChange';
 import { defaultLocalize, type Localize } from './localize';
 import type {
   EntraGroup,
@@ -68,7 +68,15 @@ export interface IdentityOperationsOptions {
   accessCheck?: AccessGuardOptions;
   /** Role assignments: replication retry schedule, clock, GUIDs (tests shorten the waits). */
   access?: Omit<AccessOperationsOptions, 'localize' | 'errorContext'>;
+  /** How long a write may wait for Azure's long-running operation before it stops waiting and re-reads the resource
+   *  (the setting azureVmIdentities.operationTimeoutMinutes; default 30 minutes). A function when the setting can change. */
+  operationTimeoutMs?: number | (() => number);
+  /** After the user stops waiting, how often the resource is re-read until Azure's operation ends (default 5 s). */
+  settlePollMs?: number;
 }
+
+/** The default limit for one long-running operation: generous, since a VM update can take many minutes. */
+export const DEFAULT_OPERATION_TIMEOUT_MINUTES = 30;
 
 /** A host given as a reference, or as already read (then its identity spares a GET where that is enough). */
 type HostRefOrHost = IdentityHostRef | IdentityHost;
@@ -82,6 +90,8 @@ export class IdentityOperations {
   readonly accessGuard: AccessGuard;
   /** Role assignments, scopes, and where a user-assigned identity is used (issue 9). */
   readonly access: AccessOperations;
+  private readonly operationTimeoutMs: () => number;
+  private readonly settlePollMs: number;
 
   constructor(
     private readonly clients: AzureClientProvider,
@@ -94,6 +104,9 @@ export class IdentityOperations {
     this.signInMethod = typeof signInMethod === 'function' ? signInMethod : () => signInMethod;
     this.accessGuard = new AccessGuard(clients, { ...options.accessCheck, localize: this.t });
     this.access = new AccessOperations(clients, this.accessGuard, { ...options.access, localize: this.t, errorContext: () => this.errorContext() });
+    const timeout = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MINUTES * 60_000;
+    this.operationTimeoutMs = typeof timeout === 'function' ? timeout : () => timeout;
+    this.settlePollMs = options.settlePollMs ?? 5000;
   }
 
   // ---------- Reads (used by the tree and the quick picks) ----------
@@ -190,23 +203,45 @@ export class IdentityOperations {
           progress(t("Checking your permissions on '{0}'…", host.name));
           await this.accessGuard.ensureAllowed(identityChangeRequirements(host, change), { signal });
         }
+        if (!current.etag) {
+          // Without an ETag the write cannot be conditional: read again just before it, and plan again when the
+          // identity moved meanwhile (a PATCH planned on a stale base could drop what another write added).
+          const base = await hosts.get(host, { signal });
+          if (!sameIdentity(base.identity, current.identity)) {
+            if (attempt >= this.maxWriteAttempts) {
+              throw new IdentityError(t("'{0}' kept changing while it was being updated; nothing was changed. Try again.", host.name), { kind: 'conflict' });
+            }
+            continue;
+          }
+        }
         progress(t("Updating '{0}'…", host.name));
+        const write = this.timeLimited(signal);
+        let accepted = false;
         try {
           let polls = 0;
           const updated = await hosts.updateIdentity(host, plan.patch, {
             ifMatch: current.etag,
-            signal,
+            signal: write.signal,
+            onAccepted: () => (accepted = true),
             onPoll: () =>
               progress(++polls > 1 ? t("Waiting for Azure to finish updating '{0}' ({1})…", host.name, polls) : t("Waiting for Azure to finish updating '{0}'…", host.name)),
           });
           return { status: 'changed', host: updated, message: this.withInstancesNote(host, plan.message) };
         } catch (error) {
           const mapped = toIdentityError(error, context);
-          if (mapped.kind !== 'conflict' || attempt >= this.maxWriteAttempts) {
+          if (accepted) {
+            throw await this.acceptedWriteError(hosts, host, mapped, write.timedOut() ? 'timedOut' : mapped.kind === 'cancelled' ? 'cancelled' : undefined);
+          }
+          // A refusal of a plan made from a stale read (e.g. 400 "none would remain" after another window removed an
+          // identity) is a conflict in disguise when the resource's ETag moved since the read: read again and re-plan.
+          const stale = mapped.kind === 'invalid' && current.etag !== undefined && (await this.etagMoved(hosts, host, current.etag, signal));
+          if ((mapped.kind !== 'conflict' && !stale) || attempt >= this.maxWriteAttempts) {
             throw mapped;
           }
           progress(t("'{0}' was changed by another operation; reading it again (attempt {1} of {2})…", host.name, attempt + 1, this.maxWriteAttempts));
           await this.delay(this.retryDelayMs(attempt + 1), signal);
+        } finally {
+          write.dispose();
         }
       }
     } catch (error) {
@@ -222,6 +257,81 @@ export class IdentityOperations {
       : message;
   }
 
+  /** The error for a write Azure accepted but whose success the caller did not see, saying what is true now. */
+  private async acceptedWriteError(
+    hosts: IdentityHostClient,
+    host: IdentityHostRef,
+    cause: IdentityError,
+    stoppedWaiting: 'timedOut' | 'cancelled' | undefined,
+  ): Promise<AcceptedWriteError> {
+    const t = this.t;
+    const details = { code: cause.code, statusCode: cause.statusCode, requestId: cause.requestId, serviceMessage: cause.serviceMessage ?? cause.message, cause };
+    const now = await hosts.get(host).catch(() => undefined);
+    const state = now
+      ? t("'{0}' now has {1}.", host.name, describeIdentity(now.identity, t))
+      : t("Reading '{0}' again failed too, so its identity is not known: refresh it later.", host.name);
+    if (stoppedWaiting) {
+      // Keep watching in the background (the operation may still land), bounded by the same limit.
+      const settled = this.untilSettled(hosts, host);
+      const message =
+        stoppedWaiting === 'timedOut'
+          ? t("Azure has not finished updating '{0}' after {1} minutes; stopped waiting. {2}", host.name, Math.round(this.operationTimeoutMs() / 60000), state)
+          : t("Stopped waiting for Azure to update '{0}'; the update may still be applied. {1}", host.name, state);
+      return new AcceptedWriteError(message, stoppedWaiting, now, details, settled);
+    }
+    // An operation that ended Failed carries no HTTP status; a status poll that failed (or a token that expired
+    // before it) does: then the outcome is unknown rather than failed.
+    const unknownOutcome = cause.statusCode !== undefined || cause.kind === 'authentication';
+    const message = unknownOutcome
+      ? t("Azure accepted the update of '{0}', but its outcome could not be read ({1}). {2}", host.name, cause.code ?? cause.message, state)
+      : t("Azure reports the update of '{0}' failed ({1}). {2}", host.name, cause.code ?? cause.serviceMessage ?? cause.message, state);
+    return new AcceptedWriteError(message, unknownOutcome ? 'outcomeUnknown' : 'failed', now, details);
+  }
+
+  /** Re-reads the host until no operation runs on it (its provisioning state is final) or the time limit passes. */
+  private async untilSettled(hosts: IdentityHostClient, host: IdentityHostRef): Promise<IdentityHost | undefined> {
+    const deadline = Date.now() + this.operationTimeoutMs();
+    for (;;) {
+      await this.delay(this.settlePollMs, undefined).catch(() => undefined);
+      const now = await hosts.get(host).catch(() => undefined);
+      if (now && !/^(updating|creating|deleting)$/i.test(now.provisioningState ?? '')) {
+        return now;
+      }
+      if (Date.now() >= deadline) {
+        return undefined;
+      }
+    }
+  }
+
+  /** Whether the host's ETag differs from the one read (a failed read counts as "not known to have moved"). */
+  private async etagMoved(hosts: IdentityHostClient, host: IdentityHostRef, etag: string, signal: AbortSignal | undefined): Promise<boolean> {
+    const now = await hosts.get(host, { signal }).catch(() => undefined);
+    return now !== undefined && now.etag !== etag;
+  }
+
+  /** A signal that aborts when the caller's does or when the operation time limit passes (then timedOut() is true). */
+  private timeLimited(signal: AbortSignal | undefined): { signal: AbortSignal; timedOut(): boolean; dispose(): void } {
+    const controller = new AbortController();
+    let timedOut = false;
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) {
+      onAbort();
+    }
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.operationTimeoutMs());
+    return {
+      signal: controller.signal,
+      timedOut: () => timedOut,
+      dispose: () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      },
+    };
+  }
+
   /**
    * Creates a user-assigned identity. The name is checked before any request, and an identity of that name in the
    * resource group is never overwritten (ARM's PUT would answer 200 and reset its tags): IdentityError 'invalid'.
@@ -235,12 +345,16 @@ export class IdentityOperations {
     if (problem) {
       throw new IdentityError(problem, { kind: 'invalid' });
     }
-    const context: ErrorContext = { operation: t("create the user-assigned identity '{0}'", request.name), identityIds: [request.name] };
+    const context: ErrorContext = {
+      operation: t("create the user-assigned identity '{0}'", request.name),
+      identityIds: [request.name],
+      creating: { kind: 'identity', name: request.name, resourceGroup: request.resourceGroup },
+    };
     return this.run(context, options, async () => {
       const clients = await this.clientsFor(request.subscriptionId, options);
       const signal = options?.signal;
-      // A GET first: arm-msi offers no If-None-Match. A create racing ours in the same second could still be
-      // overwritten; the window is one round trip instead of the wizard's whole duration.
+      // A GET first, to name the existing identity as Azure spells it; the PUT's If-None-Match: * refuses one made
+      // since (another window), which then reads as "already exists" too.
       const existing = await clients.userAssignedIdentities.find(request.resourceGroup, request.name, { signal });
       const taken = nameTakenProblem('identity', request.name, request.resourceGroup, existing ? [existing.name] : [], t);
       if (taken) {

@@ -30,6 +30,9 @@ export interface WriteOptions extends CallOptions {
   ifMatch?: string;
   /** Called each time the long-running operation is polled. */
   onPoll?: () => void;
+  /** Called once Azure has accepted the write (its first answer was 2xx): a failure after this may leave the change
+   *  applied, so the caller must re-read the resource rather than report that nothing changed. */
+  onAccepted?: () => void;
 }
 
 /** The PATCH body for a host's identity, exactly as sent: `null` values remove a user-assigned identity. */
@@ -69,6 +72,7 @@ export interface UserAssignedIdentitiesClient {
   list(options?: CallOptions): Promise<UserAssignedIdentity[]>;
   /** The identity of that name in the resource group, or undefined when there is none. */
   find(resourceGroup: string, name: string, options?: CallOptions): Promise<UserAssignedIdentity | undefined>;
+  /** PUT with If-None-Match: * (never overwrites: an identity of that name gets 412). */
   create(
     resourceGroup: string,
     name: string,

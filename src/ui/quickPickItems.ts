@@ -44,8 +44,12 @@ export function tenantItems(tenants: TenantNeedingSignIn[]): PickItem<TenantNeed
   );
 }
 
-export function vmItems<T extends IdentityHost>(vms: T[], t: Localize): PickItem<T>[] {
-  return sortBy(vms, (vm) => vm.name).map((vm) => ({ label: vm.name, description: vmDescription(vm, false, t), data: vm }));
+/** `busy` names the write running on a VM (the store's "Updating…" mark), shown so nobody starts a second one. */
+export function vmItems<T extends IdentityHost>(vms: T[], t: Localize, busy: (vm: T) => string | undefined = () => undefined): PickItem<T>[] {
+  return sortBy(vms, (vm) => vm.name).map((vm) => {
+    const running = busy(vm);
+    return { label: vm.name, description: vmDescription(vm, false, t), ...(running ? { detail: t('Being updated: {0}', running) } : {}), data: vm };
+  });
 }
 
 export type AssignPick = { kind: 'identity'; identity: UserAssignedIdentity } | { kind: 'create' };

@@ -3,7 +3,8 @@
 // updated from Azure's answer (or the resource read again after a failure, since a cancelled or failed write may have
 // half-happened), a log line, and the result notification with its follow-up actions.
 // No `vscode` import: the notifications come through WriteUi (src/ui/vscodeWriteUi.ts), so test/unit runs the pipeline.
-import { isIdentityError } from '../identity/identityError';
+import { AcceptedWriteError, IdentityError, isIdentityError } from '../identity/identityError';
+import { resourceKey } from '../identity/resourceIds';
 import type { Localize } from '../identity/localize';
 import type { IdentityHostRef, OperationOptions } from '../identity/model';
 import type { ScriptOperation } from '../identity/scripts/equivalentScript';
@@ -75,6 +76,46 @@ export async function runWrite<T>(services: WriteServices, request: WriteRequest
   const { target, title } = request;
   const subject = target.kind === 'host' ? target.host.name : target.name;
   const host = target.kind === 'host' ? target.host : undefined;
+  // One write per resource per window: a second would race the first (409s, or a plan made before the first landed).
+  const running = writesRunning(services.store);
+  const hostKey = host ? resourceKey(host.id) : undefined;
+  if (hostKey) {
+    const busy = running.get(hostKey);
+    if (busy) {
+      throw new IdentityError(services.writeUi.t("'{0}' is already being changed in this window ({1}). Wait for that to finish, then try again.", subject, busy), {
+        kind: 'conflict',
+        code: 'WriteAlreadyRunning',
+      });
+    }
+    running.set(hostKey, title);
+  }
+  try {
+    return await runOneWrite(services, request, subject, host);
+  } finally {
+    if (hostKey) {
+      running.delete(hostKey);
+    }
+  }
+}
+
+/** The writes running in each window (one store per window), by resource key, with their titles. */
+const runningWrites = new WeakMap<ResourceStore, Map<string, string>>();
+function writesRunning(store: ResourceStore): Map<string, string> {
+  let running = runningWrites.get(store);
+  if (!running) {
+    running = new Map();
+    runningWrites.set(store, running);
+  }
+  return running;
+}
+
+/** Whether a write started from this window is running on the host (picks mark it busy). */
+export function isWriteRunning(store: ResourceStore, host: IdentityHostRef): boolean {
+  return writesRunning(store).has(resourceKey(host.id));
+}
+
+async function runOneWrite<T>(services: WriteServices, request: WriteRequest<T>, subject: string, host: IdentityHostRef | undefined): Promise<T> {
+  const { target, title } = request;
   let markedUpdating = false;
   const markUpdating = setTimeout(() => {
     if (host) {
@@ -119,8 +160,19 @@ async function readAgainAfterFailure(services: WriteServices, target: WriteTarge
   const tell = (message: string) => void services.writeUi.notify(message, []);
   switch (target.kind) {
     case 'host':
-      await services.store.rereadHost(target.host);
-      if (cancelled) {
+      if (error instanceof AcceptedWriteError && error.host) {
+        // The operations module read it again already; its message says what the VM has now.
+        services.store.applyHost(error.host);
+      } else {
+        await services.store.rereadHost(target.host);
+      }
+      if (error instanceof AcceptedWriteError && error.settled) {
+        // The user stopped waiting (or the time limit passed): Azure's operation goes on; show the VM once it ends.
+        void error.settled.then((settled) => (settled ? services.store.applyHost(settled) : services.store.rereadHost(target.host)));
+      }
+      if (cancelled && error instanceof AcceptedWriteError) {
+        tell(error.message);
+      } else if (cancelled) {
         tell(t("Stopped waiting for '{0}'. Azure may still finish the change; the tree shows the VM as it is now.", target.host.name));
       }
       return;

@@ -843,6 +843,9 @@ function putUserAssignedIdentity(req: FakeRequest, ctx: ArmContext, params: stri
   }
   if (typeof body['location'] !== 'string' || !body['location']) return armError(400, 'LocationRequired', 'The location property is required for this definition.');
   const tags = (body['tags'] ?? {}) as Record<string, string>;
+  // If-None-Match: * ("create, never overwrite") refuses an existing identity (silent choice 55).
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (target.existing && typeof ifNoneMatch === 'string' && ifNoneMatch.split(',').map(normalizeEtag).includes('*')) return preconditionFailed();
   if (target.existing) {
     target.existing.tags = tags;
     return { status: 200, body: uaiBody(target.existing) };

@@ -165,6 +165,12 @@ describe('pickers of subscriptions, VMs and ids', () => {
   it('VMs by name, described by resource group, location and identity', () => {
     const picks = vmItems([vm({ type: 'SystemAssigned', principalId: 'p' })], format);
     assert.deepEqual(picks.map((p) => [p.label, p.description]), [['vm-web-04', 'rg-web · eastus · system-assigned']]);
+    assert.equal(picks[0].detail, undefined);
+  });
+
+  it('VMs being updated are marked busy with the running write', () => {
+    const picks = vmItems([vm({ type: 'None' })], format, () => "Enabling the system-assigned identity of 'vm-web-04'...");
+    assert.equal(picks[0].detail, "Being updated: Enabling the system-assigned identity of 'vm-web-04'...");
   });
 
   it('principal ids: the system-assigned one first, then each user-assigned one', () => {

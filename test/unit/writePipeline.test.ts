@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cancelledError } from '../../src/identity/errorWording';
-import { IdentityError } from '../../src/identity/identityError';
+import { AcceptedWriteError, IdentityError } from '../../src/identity/identityError';
 import type { IdentityHost } from '../../src/identity/model';
 import type { ScriptOperation } from '../../src/identity/scripts/equivalentScript';
 import { ResourceStore, type StoreChange } from '../../src/store/resourceStore';
-import { runWrite, type WriteRequest, type WriteUi } from '../../src/ui/writePipeline';
+import { isWriteRunning, runWrite, type WriteRequest, type WriteUi } from '../../src/ui/writePipeline';
 import { format } from './support/format';
 import { FakeSource, host, SUB, system, vmId } from './support/fakeStoreSource';
 
@@ -165,5 +165,49 @@ describe('runWrite', () => {
     const scriptUi = Object.assign(ui, { showScript: async () => {} });
     await runWrite({ ...services, writeUi: scriptUi }, enableRequest(store, 0, []));
     assert.deepEqual(ui.notifications.at(-1)?.buttons, []);
+  });
+
+  it('refuses a second write on the same host from the same window while the first runs, with a clear message', async () => {
+    const { store, services } = await setUp();
+    const first = runWrite(services, enableRequest(store, 50, []));
+    assert.ok(isWriteRunning(store, host('rg', 'vm-1')));
+    let ran = false;
+    await assert.rejects(
+      runWrite(services, { ...enableRequest(store, 0, []), run: async () => ((ran = true), enabled) }),
+      (error: unknown) => {
+        assert.ok(error instanceof IdentityError);
+        assert.equal(error.kind, 'conflict');
+        assert.equal(error.message, `'vm-1' is already being changed in this window (${TITLE}). Wait for that to finish, then try again.`);
+        return true;
+      },
+    );
+    assert.equal(ran, false, 'the second write sent nothing');
+    await first;
+    assert.ok(!isWriteRunning(store, host('rg', 'vm-1')));
+    await runWrite(services, enableRequest(store, 0, []));
+  });
+
+  it('an accepted write that failed shows the host it re-read; after a cancel, the host once Azure has finished', async () => {
+    const { store, ui, services, source } = await setUp();
+    const nowHas = host('rg', 'vm-1', system('p-9'));
+    await assert.rejects(
+      runWrite(services, { ...enableRequest(store, 0, []), run: async () => { throw new AcceptedWriteError("Azure reports the update of 'vm-1' failed (X). 'vm-1' now has …", 'failed', nowHas, {}); } }),
+      AcceptedWriteError,
+    );
+    assert.equal(store.host(vmId('rg', 'vm-1'))?.identity.principalId, 'p-9');
+
+    let settle!: (h: IdentityHost | undefined) => void;
+    const settled = new Promise<IdentityHost | undefined>((resolve) => (settle = resolve));
+    const before = host('rg', 'vm-1');
+    await assert.rejects(
+      runWrite(services, { ...enableRequest(store, 0, []), run: async () => { throw new AcceptedWriteError("Stopped waiting for Azure to update 'vm-1'; the update may still be applied. 'vm-1' now has no managed identity.", 'cancelled', before, {}, settled); } }),
+      AcceptedWriteError,
+    );
+    assert.equal(store.host(vmId('rg', 'vm-1'))?.identity.type, 'None');
+    assert.match(ui.notifications.at(-1)!.message, /Stopped waiting for Azure to update 'vm-1'/);
+    settle(host('rg', 'vm-1', system('p-late')));
+    await delay(10);
+    assert.equal(store.host(vmId('rg', 'vm-1'))?.identity.principalId, 'p-late', 'the store shows the VM once the operation ended');
+    assert.ok(!source.calls.includes('getHost vm-1'), 'no extra read: the hosts came with the errors');
   });
 });

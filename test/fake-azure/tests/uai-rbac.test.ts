@@ -25,6 +25,17 @@ describe('fake Azure user-assigned identities and resource groups', () => {
     assert.deepEqual(fake().requests().filter((r) => r.method === 'PUT').map((r) => r.status), [201, 200]);
   });
 
+  it('honours If-None-Match: * on an identity PUT: 412 for an existing identity, its tags untouched; 201 for a new one', async () => {
+    const { msi } = clientsFor(fake());
+    const createOnly = { requestOptions: { customHeaders: { 'If-None-Match': '*' } } };
+    await msi.userAssignedIdentities.createOrUpdate('rg-web', 'id-once', { location: 'eastus', tags: { owner: 'first' } }, createOnly);
+    const error = await rejection(msi.userAssignedIdentities.createOrUpdate('rg-web', 'id-once', { location: 'eastus', tags: { owner: 'second' } }, createOnly));
+    assert.equal(error.statusCode, 412);
+    assert.equal(error.code, 'PreconditionFailed');
+    assert.deepEqual(fake().getState().userAssignedIdentities.find((u) => u.name === 'id-once')?.tags, { owner: 'first' });
+    assert.deepEqual(fake().requests().filter((r) => r.method === 'PUT').map((r) => r.status), [201, 412]);
+  });
+
   it('names a new identity\'s service principal with the stored id casing, even when the path spells the group otherwise', async () => {
     const { msi } = clientsFor(fake());
     const created = await msi.userAssignedIdentities.createOrUpdate('RG-WEB', 'id-cased', { location: 'eastus' });
