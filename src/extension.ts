@@ -6,8 +6,9 @@ import * as vscode from 'vscode';
 import { redactingLogger } from './azure/logger';
 import { affectsSignIn, createAzureAccount } from './azure/vscodeAccount';
 import { registerCommands } from './commands/registerCommands';
-import { isIdentityError } from './identity/errors';
+import { isIdentityError } from './identity/identityError';
 import { IdentityOperations } from './identity/operations';
+import { settingsWarningText } from './identity/settingsWarnings';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
 import { VMS_VIEW_ID, VmTreeDataProvider } from './tree/VmTreeDataProvider';
 import { identityErrorButtons } from './ui/errorActions';
@@ -25,7 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Settings warnings (e.g. a workspace trying to choose the sign-in) are shown each time the account is made.
   const session = new AccountSession(() => {
     const { account, warnings } = createAzureAccount(logger);
-    warnings.forEach((warning) => void vscode.window.showWarningMessage(warning));
+    warnings.forEach((warning) => void vscode.window.showWarningMessage(settingsWarningText(warning, vscode.l10n.t)));
     return account;
   });
   const operations = new IdentityOperations(session.clientProvider, { localize: vscode.l10n.t, signInMethod: () => session.signInMethod });

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isIdentityError } from '../identity/errors';
+import { isIdentityError } from '../identity/identityError';
 import type { EntraGroup, GroupPage, VirtualMachine } from '../identity/model';
 import type { IActionContext } from '../ui/azext';
 import { describeError } from '../ui/errors';

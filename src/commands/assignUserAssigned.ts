@@ -6,7 +6,8 @@ import { pickMany } from '../ui/quickPick';
 import type { Services } from '../ui/services';
 import { runCreateIdentityWizard } from './createUserAssignedIdentity';
 import { assignIdentityEntries } from '../ui/quickPickItems';
-import { quoteList, resourceNameFromId } from '../identity/names';
+import { quoteList } from '../identity/localize';
+import { resourceNameFromId } from '../identity/resourceIds';
 
 const t = vscode.l10n.t;
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { quoteList, resourceNameFromId } from '../identity/names';
+import { quoteList } from '../identity/localize';
+import { resourceNameFromId } from '../identity/resourceIds';
 import type { IActionContext } from '../ui/azext';
 import { runIdentityWrite } from '../ui/identityWrite';
 import { resolveVm } from '../ui/pickVm';

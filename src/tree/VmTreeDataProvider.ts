@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { hasSystemAssigned, userAssignedCount } from '../identity/identityChange';
 import type { EntraGroup, Subscription, VirtualMachine, VmIdentity, VmRef } from '../identity/model';
 import type { IdentityOperations } from '../identity/operations';
-import { resourceNameFromId } from '../identity/names';
+import { resourceNameFromId } from '../identity/resourceIds';
 import { describeError } from '../ui/errors';
 import {
   errorContextValue,

@@ -4,7 +4,7 @@
 // The content is read through IdentityOperations each time VS Code asks; refresh() after a change updates open tabs.
 import * as vscode from 'vscode';
 import type { VmRef } from '../identity/model';
-import { virtualMachineId } from '../identity/names';
+import { virtualMachineId } from '../identity/resourceIds';
 import type { IdentityOperations } from '../identity/operations';
 import { describeError } from './errors';
 
@@ -22,7 +22,7 @@ export function vmRefFromUri(uri: vscode.Uri): VmRef | undefined {
     return undefined;
   }
   const name = file.slice(0, -SUFFIX.length);
-  return { subscriptionId, resourceGroup, name, id: virtualMachineId(subscriptionId, resourceGroup, name) };
+  return { kind: 'virtualMachine', subscriptionId, resourceGroup, name, id: virtualMachineId(subscriptionId, resourceGroup, name) };
 }
 
 export class IdentityJsonProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {

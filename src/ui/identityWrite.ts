@@ -2,7 +2,7 @@
 // on the VM's tree item, the tree and the JSON tab refreshed afterwards (from Azure when the write failed), and a
 // result notification with follow-up actions.
 import * as vscode from 'vscode';
-import { isIdentityError } from '../identity/errors';
+import { isIdentityError } from '../identity/identityError';
 import type { IdentityChange, OperationOptions, VirtualMachine, VmRef } from '../identity/model';
 import type { IdentityChangeResult } from '../identity/operations';
 import { principalItems } from './quickPickItems';
@@ -79,12 +79,12 @@ export function runCancellable<T>(services: Services, title: string, subject: st
  */
 export async function runIdentityWrite(services: Services, vm: VirtualMachine, title: string, change: IdentityChange): Promise<IdentityChangeResult> {
   const result = await runVmWrite(services, vm, title, (options) => services.operations.changeIdentity(vm, change, options));
-  services.tree.applyIdentity(vm, result.identity);
+  services.tree.applyIdentity(vm, result.host.identity);
   if (result.status === 'changed') {
     services.identityJson.refresh(vm);
   }
   services.log.info(result.message);
-  void showResult(services, { ...vm, identity: result.identity }, result.message);
+  void showResult(services, { ...vm, identity: result.host.identity }, result.message);
   return result;
 }
 

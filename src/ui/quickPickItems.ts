@@ -3,7 +3,7 @@
 import { hasSystemAssigned } from '../identity/identityChange';
 import type { TenantNeedingSignIn } from '../azure/account';
 import type { EntraGroup, Subscription, UserAssignedIdentity, VirtualMachine } from '../identity/model';
-import { resourceGroupFromId, resourceNameFromId, sameResourceId } from '../identity/names';
+import { resourceGroupFromId, resourceNameFromId, sameResourceId } from '../identity/resourceIds';
 import { vmDescription } from '../tree/descriptions';
 import type { Localize } from '../identity/localize';
 

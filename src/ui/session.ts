@@ -6,7 +6,8 @@
 // Sign In says what is missing.
 import * as vscode from 'vscode';
 import type { AzureAccount, TenantNeedingSignIn } from '../azure/account';
-import type { AzureClientProvider } from '../azure/clients';
+import { toIdentityError } from '../identity/errorWording';
+import type { AzureClientProvider } from '../identity/ports';
 import type { SignInMethod } from '../identity/model';
 import type { SessionLike, SignInStatus } from '../tree/session';
 import { describeError } from './errors';
@@ -74,6 +75,8 @@ export class AccountSession implements SessionLike, vscode.Disposable {
     await this.setStatus('signingIn');
     try {
       await account.signIn(tenantId);
+    } catch (error) {
+      throw toIdentityError(error, { localize: vscode.l10n.t, signInMethod: account.signInMethod });
     } finally {
       await this.checkSignedIn();
     }
@@ -103,7 +106,7 @@ export class AccountSession implements SessionLike, vscode.Disposable {
       this.accountListener = this.account.onDidChange(() => void this.checkSignedIn({ alwaysNotify: true }));
     } catch (error) {
       this.account = undefined;
-      this.accountError = error;
+      this.accountError = toIdentityError(error, { localize: vscode.l10n.t });
     }
     void vscode.commands.executeCommand('setContext', METHOD_CONTEXT_KEY, this.account?.signInMethod);
   }

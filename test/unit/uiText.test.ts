@@ -9,7 +9,7 @@ import {
   removeUserAssignedConfirmation,
 } from '../../src/ui/messages';
 import type { VirtualMachine, VmIdentity } from '../../src/identity/model';
-import { validateUserAssignedIdentityName } from '../../src/identity/names';
+import { validateUserAssignedIdentityName } from '../../src/identity/nameRules';
 import { applySubscriptionFilter } from '../../src/tree/subscriptionFilter';
 import { identitySummary, systemIdentityDescription, userIdentitiesDescription, vmDescription, vmIcon } from '../../src/tree/descriptions';
 import { format } from './support/format';

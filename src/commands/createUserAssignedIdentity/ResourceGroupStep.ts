@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ResourceGroup } from '../../identity/model';
-import { nameTakenProblem } from '../../identity/names';
+import { nameTakenProblem } from '../../identity/nameRules';
 import { AzureWizardPromptStep, type IAzureQuickPickItem } from '../../ui/azext';
 import { pickResourceGroup } from '../../ui/pickResourceGroup';
 import type { CreateIdentityWizardContext } from './CreateIdentityWizardContext';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { nameTakenProblem, validateVirtualMachineName } from '../../identity/names';
+import { nameTakenProblem, validateVirtualMachineName } from '../../identity/nameRules';
 import { AzureWizardPromptStep } from '../../ui/azext';
 import type { CreateVmWizardContext } from './CreateVmWizardContext';
 

@@ -2,7 +2,7 @@
 // image, name, size, administrator and credential, subnet, identities), then one create call under a cancellable
 // progress notification. The promise: identities at creation, not only on existing VMs.
 import * as vscode from 'vscode';
-import { isIdentityError } from '../../identity/errors';
+import { isIdentityError } from '../../identity/identityError';
 import { describeNewVmIdentity } from '../../identity/newVirtualMachine';
 import { isTreeNode } from '../../tree/nodes';
 import { AzureWizard, type IActionContext } from '../../ui/azext';
