@@ -1,11 +1,12 @@
 // What the Azure layer's neutral errors mean, told to a person: which role is missing on which resource, which
 // identity or group was not found, and what to do next. The request id is kept for the log; tokens never are.
 import { IdentityError, type IdentityErrorDetails, type IdentityErrorRemedy } from './identityError';
-import { defaultLocalize, type Localize } from './localize';
+import { asSentence, defaultLocalize, type Localize } from './localize';
 import type { SignInMethod } from './model';
 import { nameTakenProblem } from './nameRules';
 import { resourceNameFromId, trimTrailingSlashes } from './resourceIds';
 import {
+  ConnectionDroppedError,
   GraphSignInMissingError,
   ServiceError,
   ServicePrincipalEnvironmentMissingError,
@@ -59,6 +60,8 @@ export interface ErrorContext {
   signInMethod?: SignInMethod;
   /** Localizes the message (vscode.l10n.t in the extension); {@link defaultLocalize} otherwise. */
   localize?: Localize;
+  /** A subscription's display name, when known, so a message names it rather than its GUID. */
+  subscriptionName?: (subscriptionId: string) => string | undefined;
 }
 
 /** The one way to say an operation was cancelled. */
@@ -119,7 +122,7 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
     const refused = /perform action '([^']+)' over scope '([^']+)'/i.exec(message);
     const action = refused?.[1];
     const role = action ? roleForAction(action) : undefined;
-    const scopeName = refused ? describeScope(refused[2], t) : context.vmName ? `'${context.vmName}'` : t('this resource');
+    const scopeName = refused ? describeScope(refused[2], context, t) : context.vmName ? `'${context.vmName}'` : t('this resource');
     return new IdentityError(
       t('You need the {0} role on {1}', role ?? t('required'), scopeName) +
         (action ? t(' ({0} was refused)', action) : '') +
@@ -151,7 +154,7 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
     return new IdentityError(notFoundMessage(code, message, context, t), { kind: 'notFound', ...base });
   }
   if (parsed.status === 401) {
-    return new IdentityError(t('Azure did not accept the sign-in ({0}). Sign in again.', message), { kind: 'authentication', ...base });
+    return new IdentityError(t('Azure did not accept the sign-in: {0} Sign in again.', asSentence(message)), { kind: 'authentication', ...base });
   }
   if (parsed.status === 412 && context.creating) {
     const { kind, name, resourceGroup } = context.creating;
@@ -178,10 +181,13 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
     );
   }
   if (parsed.status === 429) {
+    const seconds = parsed.retryAfterMs !== undefined ? Math.max(1, Math.ceil(parsed.retryAfterMs / 1000)) : undefined;
     return new IdentityError(
-      parsed.retryAfterMs !== undefined
-        ? t('Azure is throttling requests; try again in {0} seconds.', Math.ceil(parsed.retryAfterMs / 1000))
-        : t('Azure is throttling requests; try again shortly.'),
+      seconds === undefined
+        ? t('Azure is throttling requests; try again shortly.')
+        : seconds === 1
+          ? t('Azure is throttling requests; try again in 1 second.')
+          : t('Azure is throttling requests; try again in {0} seconds.', seconds),
       { kind: 'throttled', ...base },
     );
   }
@@ -226,7 +232,22 @@ function signInErrorMessage(error: unknown, context: ErrorContext, t: Localize):
     return new IdentityError(t('Sign in to tenant {0} to reach its subscriptions.', error.tenantId), { kind: 'authentication', cause: error });
   }
   if (error instanceof SubscriptionNotAvailableError) {
-    return new IdentityError(t('Subscription {0} is not available to this sign-in.', error.subscriptionId), { kind: 'notFound', cause: error });
+    return new IdentityError(t('Subscription {0} is not available to this sign-in.', describeSubscription(error.subscriptionId, context)), { kind: 'notFound', cause: error });
+  }
+  if (error instanceof ConnectionDroppedError) {
+    const service = serviceLabel(error.service);
+    const dropped =
+      error.attempts > 2
+        ? t('The connection to {0} dropped on each of {1} attempts (the request was retried {2} times). Check your network or proxy, then try again.', service, error.attempts, error.attempts - 1)
+        : error.attempts === 2
+          ? t('The connection to {0} dropped twice (the request was retried once). Check your network or proxy, then try again.', service)
+          : t('The connection to {0} dropped before it answered. Check your network or proxy, then try again.', service);
+    return new IdentityError(context.operation ? t('Could not {0}: {1}', context.operation, dropped) : dropped, {
+      kind: 'unknown',
+      code: 'ConnectionDropped',
+      serviceMessage: error.message,
+      cause: error,
+    });
   }
   if (error instanceof ServicePrincipalEnvironmentMissingError) {
     const missing = error.missingVariables.join(', ');
@@ -248,7 +269,7 @@ function signInErrorMessage(error: unknown, context: ErrorContext, t: Localize):
   }
   if (error instanceof SignInFailedError) {
     const mapped = toIdentityError(error.cause, context);
-    const reason = (mapped.serviceMessage ?? mapped.message).trim().replace(/([^.])$/, '$1.');
+    const reason = asSentence(mapped.serviceMessage ?? mapped.message);
     return new IdentityError(t('Could not sign in with {0}: {1} {2}', error.account, reason, howToSignIn(error.signInMethod, t)), {
       kind: 'authentication',
       requestId: mapped.requestId,
@@ -324,15 +345,25 @@ function notFoundMessage(code: string, message: string, context: ErrorContext, t
   return message;
 }
 
-function describeScope(scope: string, t: Localize): string {
+function describeScope(scope: string, context: ErrorContext, t: Localize): string {
   const segments = trimTrailingSlashes(scope).split('/');
   if (segments.length === 3 && /^subscriptions$/i.test(segments[1])) {
-    return t('subscription {0}', segments[2]);
+    return t('subscription {0}', describeSubscription(segments[2], context));
   }
   if (segments.length === 5 && /^resourceGroups$/i.test(segments[3])) {
     return t('resource group {0}', segments[4]);
   }
   return resourceNameFromId(scope);
+}
+
+/** A subscription by its display name in quotes when known, else by its id. */
+function describeSubscription(subscriptionId: string, context: ErrorContext): string {
+  const name = context.subscriptionName?.(subscriptionId);
+  return name ? `'${name}'` : subscriptionId;
+}
+
+function serviceLabel(service: ConnectionDroppedError['service']): string {
+  return service === 'graph' ? 'Microsoft Graph' : 'Azure Resource Manager';
 }
 
 function describeIdentities(context: ErrorContext): string {

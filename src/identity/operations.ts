@@ -24,7 +24,7 @@ import type {
 } from './model';
 import { nameTakenProblem, validateUserAssignedIdentityName } from './nameRules';
 import { sortBy } from './ordering';
-import { parseUserAssignedIdentityId, resourceNameFromId } from './resourceIds';
+import { parseUserAssignedIdentityId, resourceKey, resourceNameFromId } from './resourceIds';
 import type { AzureClientProvider, IdentityHostClient, SubscriptionClients } from './ports';
 import { createVirtualMachineProblem, virtualMachineBody, type CreateVirtualMachineRequest } from './newVirtualMachine';
 
@@ -70,6 +70,8 @@ export class IdentityOperations {
   private readonly retryDelayMs: (attempt: number) => number;
   private readonly t: Localize;
   private readonly signInMethod: () => SignInMethod | undefined;
+  /** Display names of the subscriptions listed so far, so messages name a subscription rather than its GUID. */
+  private readonly subscriptionNames = new Map<string, string>();
 
   constructor(
     private readonly clients: AzureClientProvider,
@@ -85,7 +87,11 @@ export class IdentityOperations {
   // ---------- Reads (used by the tree and the quick picks) ----------
 
   listSubscriptions(options?: OperationOptions): Promise<Subscription[]> {
-    return this.run({ operation: this.t('list subscriptions') }, options, () => this.clients.listSubscriptions({ signal: options?.signal }));
+    return this.run({ operation: this.t('list subscriptions') }, options, async () => {
+      const subscriptions = await this.clients.listSubscriptions({ signal: options?.signal });
+      subscriptions.forEach((subscription) => this.subscriptionNames.set(resourceKey(subscription.subscriptionId), subscription.displayName));
+      return subscriptions;
+    });
   }
 
   listVirtualMachines(subscriptionId: string, options?: OperationOptions): Promise<VirtualMachine[]> {
@@ -334,9 +340,9 @@ export class IdentityOperations {
     return this.clients.forSubscription(subscriptionId, { signal: options?.signal });
   }
 
-  /** What every error message needs whatever the call: the language and the sign-in. */
+  /** What every error message needs whatever the call: the language, the sign-in and the subscriptions' names. */
   private errorContext(): ErrorContext {
-    return { localize: this.t, signInMethod: this.signInMethod() };
+    return { localize: this.t, signInMethod: this.signInMethod(), subscriptionName: (id) => this.subscriptionNames.get(resourceKey(id)) };
   }
 
   /** Runs a call, honouring the signal before it starts and turning whatever it throws into an IdentityError. */

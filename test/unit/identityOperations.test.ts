@@ -74,3 +74,23 @@ describe('IdentityOperations.changeIdentity over identityHosts', () => {
     assert.equal(calls.length, 5, 'one more read, no write');
   });
 });
+
+describe('IdentityOperations: messages name subscriptions by their display names', () => {
+  it('once the subscriptions are listed, a refusal at subscription scope names it rather than its GUID', async () => {
+    const refusal = new ServiceError(
+      `The client 'x' with object id 'y' does not have authorization to perform action 'Microsoft.Compute/virtualMachines/read' over scope '/subscriptions/${SUB}' or the scope is invalid.`,
+      { service: 'arm', status: 403, code: 'AuthorizationFailed' },
+    );
+    const provider: AzureClientProvider = {
+      listSubscriptions: async () => [{ subscriptionId: SUB.toUpperCase(), displayName: 'Contoso Production', tenantId: 't' }],
+      forSubscription: async () => ({ virtualMachines: { list: () => Promise.reject(refusal) } }) as unknown as SubscriptionClients,
+    };
+    const operations = new IdentityOperations(provider);
+    await assert.rejects(operations.listVirtualMachines(SUB), (error: Error) => /Reader role on subscription c0ffee00/.test(error.message));
+    await operations.listSubscriptions();
+    await assert.rejects(operations.listVirtualMachines(SUB), (error: Error) => {
+      assert.match(error.message, /^You need the Reader role on subscription 'Contoso Production' \(/);
+      return true;
+    });
+  });
+});
