@@ -4,7 +4,7 @@
 import { UserCancelledError, createAzExtLogOutputChannel, registerErrorHandler, registerOnActionStartHandler, registerUIExtensionVariables } from './ui/azext';
 import * as vscode from 'vscode';
 import { redactingLogger } from './azure/logger';
-import { affectsSignIn, createAzureAccount } from './azure/vscodeAccount';
+import { createAzureAccount, SignInSettingsWatch } from './azure/vscodeAccount';
 import { registerCommands } from './commands/registerCommands';
 import { isIdentityError } from './identity/identityError';
 import { IdentityOperations } from './identity/operations';
@@ -35,6 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const identityJson = new IdentityJsonProvider(operations);
   const services: Services = { operations, tree, identityJson, session, subscriptionFilter, log };
 
+  const signInSettings = new SignInSettingsWatch();
   const treeView = vscode.window.createTreeView(VMS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(
     session,
@@ -44,7 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.registerTextDocumentContentProvider(IDENTITY_JSON_SCHEME, identityJson),
     session.onDidChange(() => void tree.refresh()),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
-      if (affectsSignIn(event)) {
+      if (signInSettings.changesSignIn(event)) {
         await session.rebuild();
         log.info(`Sign-in settings changed; now using ${session.description}.`);
       }
