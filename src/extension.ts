@@ -1,21 +1,23 @@
 // Activation: the log, azext-utils (telemetry never sent), the account from settings, the one IdentityOperations,
-// the tree, the JSON tabs and the commands. Nothing here reaches Azure until the tree is shown: then it only asks
+// the store that holds what it read, the tree and the JSON tabs that show the store, and the commands. Nothing here reaches Azure until the tree is shown: then it only asks
 // whether the account is signed in and lists what the tree displays.
 import { UserCancelledError, createAzExtLogOutputChannel, registerErrorHandler, registerOnActionStartHandler, registerUIExtensionVariables } from './ui/azext';
 import * as vscode from 'vscode';
 import { redactingLogger } from './azure/logger';
 import { createAzureAccount, SignInSettingsWatch } from './azure/vscodeAccount';
 import { registerCommands } from './commands/registerCommands';
+import type { Services } from './commands/services';
 import { isIdentityError } from './identity/identityError';
 import { IdentityOperations } from './identity/operations';
 import { settingsWarningText } from './identity/settingsWarnings';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
 import { VMS_VIEW_ID, VmTreeDataProvider } from './tree/VmTreeDataProvider';
+import { ResourceStore } from './store/resourceStore';
+import { AccountSession } from './ui/accountSession';
+import { describeError } from './ui/describeError';
 import { identityErrorButtons } from './ui/errorActions';
-import { describeError } from './ui/errors';
 import { IDENTITY_JSON_SCHEME, IdentityJsonProvider } from './ui/identityJsonProvider';
-import type { Services } from './ui/services';
-import { AccountSession } from './ui/session';
+import { vscodeWriteUi } from './ui/vscodeWriteUi';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = createAzExtLogOutputChannel(vscode.l10n.t('Azure VM Managed Identities'));
@@ -31,19 +33,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   const operations = new IdentityOperations(session.clientProvider, { localize: vscode.l10n.t, signInMethod: () => session.signInMethod });
   const subscriptionFilter = new SubscriptionFilter(context.globalState);
-  const tree = new VmTreeDataProvider(operations, session, subscriptionFilter);
-  const identityJson = new IdentityJsonProvider(operations);
-  const services: Services = { operations, tree, identityJson, session, subscriptionFilter, log };
+  const store = new ResourceStore({
+    listSubscriptions: () => operations.listSubscriptions(),
+    listHosts: (subscriptionId) => operations.listVirtualMachines(subscriptionId),
+    getHost: (host) => operations.getHost(host),
+    listGroupMemberships: (host, options) => operations.listGroupMemberships(host, options),
+  });
+  const tree = new VmTreeDataProvider(store, session, subscriptionFilter);
+  const identityJson = new IdentityJsonProvider(operations, store);
+  const services: Services = { operations, store, identityJson, writeUi: vscodeWriteUi, session, subscriptionFilter, log };
 
   const signInSettings = new SignInSettingsWatch();
   const treeView = vscode.window.createTreeView(VMS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(
     session,
+    store,
     tree,
     treeView,
     identityJson,
     vscode.workspace.registerTextDocumentContentProvider(IDENTITY_JSON_SCHEME, identityJson),
-    session.onDidChange(() => void tree.refresh()),
+    session.onDidChange(() => store.reloadAll()),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (signInSettings.changesSignIn(event)) {
         await session.rebuild();

@@ -29,13 +29,16 @@ export const resourceSources: ((state: FakeState) => ListedResource[])[] = [
     type: 'Microsoft.Compute/virtualMachines',
     location: vm.location,
     tags: { ...vm.tags },
-    ...(vm.identity.type === 'None' ? {} : {
-      identity: {
-        type: vm.identity.type,
-        ...(hasSystemAssigned(vm.identity.type) ? { principalId: vm.identity.principalId, tenantId: vm.identity.tenantId } : {}),
-        ...(hasUserAssigned(vm.identity.type) ? { userAssignedIdentities: structuredClone(vm.identity.userAssignedIdentities) } : {}),
-      },
-    }),
+    ...listedIdentity(vm.identity),
+  })),
+  (state) => (state.virtualMachineScaleSets ?? []).map((scaleSet) => ({
+    id: scaleSet.id,
+    name: scaleSet.name,
+    type: 'Microsoft.Compute/virtualMachineScaleSets',
+    location: scaleSet.location,
+    tags: { ...scaleSet.tags },
+    sku: { name: scaleSet.sku.name, tier: scaleSet.sku.tier },
+    ...listedIdentity(scaleSet.identity),
   })),
   (state) => state.userAssignedIdentities.map((u) => ({
     id: u.id, name: u.name, type: 'Microsoft.ManagedIdentity/userAssignedIdentities', location: u.location, tags: { ...u.tags },
@@ -46,6 +49,18 @@ export const resourceSources: ((state: FakeState) => ListedResource[])[] = [
     ...(r.kind ? { kind: r.kind } : {}), ...(r.sku ? { sku: { ...r.sku } } : {}),
   })),
 ];
+
+/** The `identity` of a VM or scale set in a generic list: absent for None, and only the parts its type has. */
+function listedIdentity(identity: FakeState['virtualMachines'][number]['identity']): Pick<ListedResource, 'identity'> {
+  if (identity.type === 'None') return {};
+  return {
+    identity: {
+      type: identity.type,
+      ...(hasSystemAssigned(identity.type) ? { principalId: identity.principalId, tenantId: identity.tenantId } : {}),
+      ...(hasUserAssigned(identity.type) ? { userAssignedIdentities: structuredClone(identity.userAssignedIdentities) } : {}),
+    },
+  };
+}
 
 export function allResources(state: FakeState): ListedResource[] {
   return resourceSources.flatMap((source) => source(state));

@@ -25,8 +25,8 @@ describe('generic resources (Microsoft.Resources resources list and get by id)',
       'Microsoft.ContainerRegistry/registries/crcontosoweb',
     ]) assert.ok(names.includes(expected), `${expected} is listed`);
     assert.ok(!names.some((n) => n.endsWith('/stcontosodev01') || n.endsWith('/vm-dev-01')), 'nothing of the other subscription');
-    // 7 VMs, 3 identities, 2 networks, 2 storage accounts, a vault and a registry.
-    assert.equal(listed.length, 16, 'every production resource once');
+    // 9 VMs, 3 scale sets, 3 identities, 2 networks, 2 storage accounts, a vault and a registry.
+    assert.equal(listed.length, 21, 'every production resource once (with three scale sets and two Flexible instances)');
   });
 
   it('shows a VM identity in the list as ARM does', async () => {
@@ -45,7 +45,7 @@ describe('generic resources (Microsoft.Resources resources list and get by id)',
     assert.deepEqual(await names("substringof('contoso', name)"), ['crcontosoweb', 'kv-contoso-prod', 'stcontosodata01', 'stcontosoweb01']);
     assert.deepEqual(await names(`substringof('data', name) and resourceType eq '${storageType}'`), ['stcontosodata01']);
     assert.deepEqual(await names("resourceType eq 'Microsoft.KeyVault/vaults' or resourceType eq 'Microsoft.ContainerRegistry/registries'"), ['crcontosoweb', 'kv-contoso-prod']);
-    assert.deepEqual(await names(`resourceGroup eq 'rg-data' and resourceType ne 'Microsoft.Compute/virtualMachines'`), ['id-monitor', 'kv-contoso-prod', 'stcontosodata01', 'vnet-data']);
+    assert.deepEqual(await names(`resourceGroup eq 'rg-data' and resourceType ne 'Microsoft.Compute/virtualMachines'`), ['id-monitor', 'kv-contoso-prod', 'stcontosodata01', 'vmss-data-flex', 'vnet-data']);
     assert.deepEqual(await names("substringof('it''s', name)"), []);
   });
 
@@ -59,7 +59,7 @@ describe('generic resources (Microsoft.Resources resources list and get by id)',
   it('lists a resource group, and answers 404 for one that does not exist', async () => {
     const { resources } = clientsFor(fake(), demo.admin, demo.development);
     const listed = await collect(resources.resources.listByResourceGroup('rg-dev'));
-    assert.deepEqual(listed.map((r) => r.name).sort(), ['crcontosodev', 'kv-contoso-dev', 'stcontosodev01', 'vm-dev-01', 'vm-dev-02', 'vm-dev-03', 'vnet-dev']);
+    assert.deepEqual(listed.map((r) => r.name).sort(), ['crcontosodev', 'kv-contoso-dev', 'stcontosodev01', 'vm-dev-01', 'vm-dev-02', 'vm-dev-03', 'vm-flex-dev-01', 'vmss-dev-flex', 'vnet-dev']);
     const error = await rejection(collect(resources.resources.listByResourceGroup('rg-nope')));
     assert.equal(error.statusCode, 404);
     assert.equal(error.code, 'ResourceGroupNotFound');
@@ -89,8 +89,8 @@ describe('generic resources (Microsoft.Resources resources list and get by id)',
   it('lists only what the caller may read, and refuses it the rest', async () => {
     const { resources } = clientsFor(fake(), demo.vmContributor);
     const types = new Set((await collect(resources.resources.list())).map((r) => r.type));
-    // Virtual Machine Contributor reads VMs and networks, not storage, vaults, registries or identities.
-    assert.deepEqual([...types].sort(), ['Microsoft.Compute/virtualMachines', 'Microsoft.Network/virtualNetworks']);
+    // Virtual Machine Contributor reads VMs, scale sets and networks, not storage, vaults, registries or identities.
+    assert.deepEqual([...types].sort(), ['Microsoft.Compute/virtualMachineScaleSets', 'Microsoft.Compute/virtualMachines', 'Microsoft.Network/virtualNetworks']);
     const error = await rejection(resources.resources.getById(prodStorage, '2021-04-01'));
     assert.equal(error.statusCode, 403);
     assert.equal(error.code, 'AuthorizationFailed');

@@ -1,10 +1,11 @@
-// How a command finds its VM: the tree item it was run on, or (from the palette) a subscription pick then a VM pick.
+// How a command finds its host: the tree item it was run on, or (from the palette) a subscription pick then a VM pick.
+// Either way the command gets the host's latest state from the store.
 import * as vscode from 'vscode';
-import type { Subscription, VirtualMachine } from '../identity/model';
-import { subscriptionItems, vmItems } from './quickPickItems';
-import { isTreeNode, vmNodeOf, type TreeNode } from '../tree/nodes';
-import type { IActionContext } from './azext';
-import { pickOne } from './quickPick';
+import type { IdentityHost, Subscription } from '../identity/model';
+import { vmNodeOf, type TreeNode } from '../tree/nodes';
+import type { IActionContext } from '../ui/azext';
+import { pickOne } from '../ui/quickPick';
+import { subscriptionItems, vmItems } from '../ui/quickPickItems';
 import type { Services } from './services';
 
 const t = vscode.l10n.t;
@@ -21,7 +22,7 @@ export async function ensureSignedIn(services: Services): Promise<void> {
 
 export async function pickSubscription(context: IActionContext, services: Services): Promise<Subscription> {
   await ensureSignedIn(services);
-  const loading = services.operations.listSubscriptions().then((all) => {
+  const loading = services.store.loadSubscriptions().then((all) => {
     const shown = services.subscriptionFilter.apply(all);
     return subscriptionItems(shown.length > 0 ? shown : all);
   });
@@ -33,40 +34,44 @@ export async function pickSubscription(context: IActionContext, services: Servic
   });
 }
 
-export interface VmRequirement {
-  /** Which VMs the command applies to. */
-  applies(vm: VirtualMachine): boolean;
+export interface HostRequirement {
+  /** Which hosts the command applies to. */
+  applies(host: IdentityHost): boolean;
   /** Shown when no VM of the subscription applies, e.g. "No VM in {0} has a system-assigned identity". */
   noneMessage(subscriptionName: string): string;
 }
 
-export interface ResolvedVm {
-  vm: VirtualMachine;
+export interface ResolvedHost {
+  /** The host's latest state, as the store has it. */
+  host: IdentityHost;
   subscription: Subscription;
   /** The tree item the command ran on, when it ran from the tree. */
   node?: TreeNode;
 }
 
-/** The VM of the clicked tree item, or one the user picks (subscription first) among those the command applies to. */
-export async function resolveVm(
+/** The host of the clicked tree item, or one the user picks (subscription first) among those the command applies to. */
+export async function resolveHost(
   context: IActionContext,
   services: Services,
-  node: unknown,
-  requirement?: VmRequirement,
-): Promise<ResolvedVm> {
-  const vmNode = isTreeNode(node) ? vmNodeOf(node) : undefined;
-  if (vmNode && isTreeNode(node)) {
-    return { vm: vmNode.vm, subscription: vmNode.subscription, node };
+  node: TreeNode | undefined,
+  requirement?: HostRequirement,
+): Promise<ResolvedHost> {
+  const vmNode = vmNodeOf(node);
+  const known = vmNode && services.store.host(vmNode.ref);
+  if (vmNode && known) {
+    return { host: known, subscription: vmNode.subscription, node };
   }
   const subscription = await pickSubscription(context, services);
   const loading = services.operations
     .listVirtualMachines(subscription.subscriptionId)
     .then((vms) => vmItems(vms.filter((vm) => requirement?.applies(vm) ?? true), t));
-  const vm = await pickOne(context, loading, {
+  const host = await pickOne(context, loading, {
     placeHolder: t('Select a virtual machine'),
     loadingPlaceHolder: t('Loading virtual machines...'),
     noPicksMessage: requirement?.noneMessage(subscription.displayName) ?? t('No virtual machines in {0}', subscription.displayName),
     stepName: 'virtualMachine',
   });
-  return { vm, subscription };
+  // Just read from Azure: the tree and the JSON tab show it too.
+  services.store.applyHost(host);
+  return { host, subscription };
 }

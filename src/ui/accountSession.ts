@@ -9,8 +9,15 @@ import type { AzureAccount, TenantNeedingSignIn } from '../azure/account';
 import { toIdentityError } from '../identity/errorWording';
 import type { AzureClientProvider } from '../identity/ports';
 import type { SignInMethod } from '../identity/model';
-import type { SessionLike, SignInStatus } from '../tree/session';
-import { describeError } from './errors';
+import { describeError } from './describeError';
+
+export type SignInStatus = 'signingIn' | 'signedIn' | 'signedOut';
+
+/** What the tree needs from the session: whether to list anything, and when to list again. */
+export interface SessionLike {
+  readonly status: SignInStatus;
+  readonly onDidChange: vscode.Event<unknown>;
+}
 
 const STATUS_CONTEXT_KEY = 'azureVmIdentities.signInStatus';
 /** The sign-in method of the current account; menus show "Sign in to Another Tenant..." only for 'vscode'. */
