@@ -10,7 +10,7 @@ import { createUserAssignedIdentity } from './createUserAssignedIdentity';
 import { createVirtualMachine } from './createVirtualMachine';
 import { disableSystemAssigned } from './disableSystemAssigned';
 import { enableSystemAssigned } from './enableSystemAssigned';
-import { refresh, retry } from './refresh';
+import { refresh, refreshAll, retry } from './refresh';
 import { removeFromGroup } from './removeFromGroup';
 import { removeUserAssigned } from './removeUserAssigned';
 import { selectSubscriptions } from './selectSubscriptions';
@@ -37,6 +37,7 @@ export const COMMANDS: Record<string, Command> = {
   copyClientId,
   copyResourceId,
   refresh,
+  refreshAll,
   signIn,
   signInToTenant,
   selectSubscriptions,

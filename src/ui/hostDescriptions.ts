@@ -19,9 +19,10 @@ export function identitySummary(identity: VmIdentity, t: Localize): string {
   return t('no identity');
 }
 
-/** "rg-web · eastus · system + 2 user-assigned", with "Updating..." in place of the summary while a write runs. */
+/** "system + 2 user-assigned · rg-web · eastus", with "Updating..." in place of the summary while a write runs. The
+ *  identity state comes first: it is what the view exists to show, and a narrow side bar cuts the end off. */
 export function vmDescription(vm: IdentityHost, updating: boolean, t: Localize): string {
-  return [vm.resourceGroup, vm.location, updating ? t('Updating...') : identitySummary(vm.identity, t)].join(' · ');
+  return [updating ? t('Updating...') : identitySummary(vm.identity, t), vm.resourceGroup, vm.location].join(' · ');
 }
 
 /** "On · <principalId>" or "Off". */

@@ -41,7 +41,7 @@ test('assign from the palette: subscription, VM, identity', { timeout }, scenari
   assert.equal(session.vm('vm-dev-01').identity.type, 'UserAssigned');
   assert.deepEqual(session.userAssignedNames('vm-dev-01'), ['id-deploy']);
   await wb.reveal(development, 'vm-dev-01');
-  await wb.waitForRowDescription('vm-dev-01', /eastus · 1 user-assigned$/);
+  await wb.waitForRowDescription('vm-dev-01', /^1 user-assigned · /);
 }));
 
 test('remove one of two from the palette: the other stays', { timeout }, scenario('user-remove-one-palette-vm-web-03', async (session) => {

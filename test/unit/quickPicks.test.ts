@@ -164,7 +164,7 @@ describe('pickers of subscriptions, VMs and ids', () => {
 
   it('VMs by name, described by resource group, location and identity', () => {
     const picks = vmItems([vm({ type: 'SystemAssigned', principalId: 'p' })], format);
-    assert.deepEqual(picks.map((p) => [p.label, p.description]), [['vm-web-04', 'rg-web · eastus · system-assigned']]);
+    assert.deepEqual(picks.map((p) => [p.label, p.description]), [['vm-web-04', 'system-assigned · rg-web · eastus']]);
   });
 
   it('principal ids: the system-assigned one first, then each user-assigned one', () => {
