@@ -5,6 +5,7 @@ import {
   assignIdentityEntries,
   clientIdItems,
   groupEntries,
+  noGroupsMatch,
   isSeparator,
   membershipItems,
   principalItems,
@@ -136,6 +137,8 @@ describe('Add to Group...', () => {
 
   it('adds "Load more..." only when Graph has another page', () => {
     assert.equal(labels(groupEntries(groups, [], true, format)).at(-1), 'Load more...');
+    assert.equal(noGroupsMatch('zzz-nothing', format), "No groups match 'zzz-nothing'");
+    assert.equal(noGroupsMatch('', format), 'No groups found in the directory.');
     assert.ok(!labels(groupEntries(groups, [], false, format)).includes('Load more...'));
     assert.equal(items(groupEntries([], [], true, format))[0].data.kind, 'loadMore');
   });
