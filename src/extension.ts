@@ -31,7 +31,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     warnings.forEach((warning) => void vscode.window.showWarningMessage(settingsWarningText(warning, vscode.l10n.t)));
     return account;
   });
-  const operations = new IdentityOperations(session.clientProvider, { localize: vscode.l10n.t, signInMethod: () => session.signInMethod });
+  const operations: IdentityOperations = new IdentityOperations(session.clientProvider, {
+    localize: vscode.l10n.t,
+    signInMethod: () => session.signInMethod,
+    hostLabel: (host): string => store.hostLabel(host),
+  });
   const subscriptionFilter = new SubscriptionFilter(context.globalState);
   const store = new ResourceStore({
     listSubscriptions: () => operations.listSubscriptions(),

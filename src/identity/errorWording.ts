@@ -43,7 +43,10 @@ function linkedResourceName(id: string): string {
 
 /** What the failed call was about, so the message can name it. */
 export interface ErrorContext {
+  /** How messages name the host (its name, or "vm-x (rg-a)" where names collide). */
   vmName?: string;
+  /** The host's resource name, to recognise it in Azure's own messages; default vmName. */
+  hostName?: string;
   /** What a create was making: its PUT carries If-None-Match: *, so a 412 means the name is taken. */
   creating?: { kind: 'identity' | 'virtualMachine'; name: string; resourceGroup: string };
   /** Names or ids of the user-assigned identities involved. */
@@ -339,7 +342,8 @@ function notFoundMessage(code: string, message: string, context: ErrorContext, t
       context.vmName ? `'${context.vmName}'` : t('the VM'),
     );
   }
-  if (context.vmName && new RegExp(`virtualMachines/${escapeRegExp(context.vmName)}\\b`, 'i').test(message)) {
+  const hostName = context.hostName ?? context.vmName;
+  if (context.vmName && hostName && new RegExp(`virtualMachines/${escapeRegExp(hostName)}\\b`, 'i').test(message)) {
     return t("The virtual machine '{0}' was not found. It may have been deleted; refresh the list.", context.vmName);
   }
   return message;

@@ -60,6 +60,9 @@ export interface IdentityOperationsOptions {
   /** How the user signed in, so a Microsoft Graph refusal can say what to do about it; a function when the sign-in
    *  can change while the operations module lives (settings changes rebuild the account). */
   signInMethod?: SignInMethod | (() => SignInMethod | undefined);
+  /** How messages name a host; default its name. The extension names the resource group too where two known hosts
+   *  share a name ("vm-x (rg-a)"). */
+  hostLabel?: (host: IdentityHostRef) => string;
 }
 
 /** A host given as a reference, or as already read (then its identity spares a GET where that is enough). */
@@ -70,6 +73,7 @@ export class IdentityOperations {
   private readonly retryDelayMs: (attempt: number) => number;
   private readonly t: Localize;
   private readonly signInMethod: () => SignInMethod | undefined;
+  private readonly label: (host: IdentityHostRef) => string;
   /** Display names of the subscriptions listed so far, so messages name a subscription rather than its GUID. */
   private readonly subscriptionNames = new Map<string, string>();
 
@@ -82,6 +86,7 @@ export class IdentityOperations {
     this.t = options.localize ?? defaultLocalize;
     const signInMethod = options.signInMethod;
     this.signInMethod = typeof signInMethod === 'function' ? signInMethod : () => signInMethod;
+    this.label = options.hostLabel ?? ((host) => host.name);
   }
 
   // ---------- Reads (used by the tree and the quick picks) ----------
@@ -106,7 +111,7 @@ export class IdentityOperations {
 
   /** Any host as Azure has it now (with its ETag), through the client of its kind. */
   getHost(host: IdentityHostRef, options?: OperationOptions): Promise<IdentityHost> {
-    return this.run({ vmName: host.name }, options, async () =>
+    return this.run({ vmName: this.label(host), hostName: host.name }, options, async () =>
       hostClient(await this.clientsFor(host.subscriptionId, options), host).get(host, { signal: options?.signal }),
     );
   }
@@ -146,9 +151,10 @@ export class IdentityOperations {
     const t = this.t;
     const context: ErrorContext = {
       ...this.errorContext(),
-      vmName: host.name,
+      vmName: this.label(host),
+      hostName: host.name,
       identityIds: 'ids' in change ? change.ids : undefined,
-      operation: t("change the identity of '{0}'", host.name),
+      operation: t("change the identity of '{0}'", this.label(host)),
     };
     const progress = options?.onProgress ?? (() => {});
     const signal = options?.signal;
@@ -157,9 +163,9 @@ export class IdentityOperations {
       const hosts = hostClient(await this.clientsFor(host.subscriptionId, options), host);
       for (let attempt = 1; ; attempt++) {
         this.throwIfAborted(signal);
-        progress(t("Reading the identity of '{0}'…", host.name));
+        progress(t("Reading the identity of '{0}'…", this.label(host)));
         const current = await hosts.get(host, { signal });
-        const plan = planIdentityChange(current.identity, change, host.name, t);
+        const plan = planIdentityChange(current.identity, change, this.label(host), t);
         if (plan.outcome === 'refused') {
           throw new IdentityError(plan.message, { kind: plan.reason === 'changedSinceReviewed' ? 'conflict' : 'invalid', code: plan.reason });
         }
@@ -167,14 +173,14 @@ export class IdentityOperations {
           progress(plan.message);
           return { status: 'unchanged', host: current, message: plan.message };
         }
-        progress(t("Updating '{0}'…", host.name));
+        progress(t("Updating '{0}'…", this.label(host)));
         try {
           let polls = 0;
           const updated = await hosts.updateIdentity(host, plan.patch, {
             ifMatch: current.etag,
             signal,
             onPoll: () =>
-              progress(++polls > 1 ? t("Waiting for Azure to finish updating '{0}' ({1})…", host.name, polls) : t("Waiting for Azure to finish updating '{0}'…", host.name)),
+              progress(++polls > 1 ? t("Waiting for Azure to finish updating '{0}' ({1})…", this.label(host), polls) : t("Waiting for Azure to finish updating '{0}'…", this.label(host))),
           });
           return { status: 'changed', host: updated, message: plan.message };
         } catch (error) {
@@ -182,7 +188,7 @@ export class IdentityOperations {
           if (mapped.kind !== 'conflict' || attempt >= this.maxWriteAttempts) {
             throw mapped;
           }
-          progress(t("'{0}' was changed by another operation; reading it again (attempt {1} of {2})…", host.name, attempt + 1, this.maxWriteAttempts));
+          progress(t("'{0}' was changed by another operation; reading it again (attempt {1} of {2})…", this.label(host), attempt + 1, this.maxWriteAttempts));
           await this.delay(this.retryDelayMs(attempt + 1), signal);
         }
       }
@@ -270,7 +276,7 @@ export class IdentityOperations {
   /** The groups the host's system-assigned identity is a direct member of. A host already read, with a known
    *  principal id, needs no GET. */
   async listGroupMemberships(host: HostRefOrHost, options?: OperationOptions): Promise<EntraGroup[]> {
-    const context: ErrorContext = { vmName: host.name, graphAction: 'readMemberships', operation: this.t("list the groups of '{0}'", host.name) };
+    const context: ErrorContext = { vmName: this.label(host), hostName: host.name, graphAction: 'readMemberships', operation: this.t("list the groups of '{0}'", this.label(host)) };
     return this.run(context, options, async () => {
       const { clients, principalId } = await this.systemPrincipal(host, options);
       return sortBy(await clients.graph.listMemberOf(principalId, this.graphCallOptions(options, false)), (group) => group.displayName);
@@ -300,16 +306,17 @@ export class IdentityOperations {
     const t = this.t;
     const group = options?.groupName ? `'${options.groupName}'` : t('the group');
     const context: ErrorContext = {
-      vmName: host.name,
+      vmName: this.label(host),
+      hostName: host.name,
       groupId,
       groupName: options?.groupName,
       graphAction: verb === 'add' ? 'addMember' : 'removeMember',
-      operation: verb === 'add' ? t("add '{0}' to the group", host.name) : t("remove '{0}' from the group", host.name),
+      operation: verb === 'add' ? t("add '{0}' to the group", this.label(host)) : t("remove '{0}' from the group", this.label(host)),
     };
     return this.run(context, options, async () => {
       const { clients, principalId } = await this.systemPrincipal(host, options);
       context.principalId = principalId;
-      options?.onProgress?.(verb === 'add' ? t("Adding '{0}' to {1}…", host.name, group) : t("Removing '{0}' from {1}…", host.name, group));
+      options?.onProgress?.(verb === 'add' ? t("Adding '{0}' to {1}…", this.label(host), group) : t("Removing '{0}' from {1}…", this.label(host), group));
       await change(clients, principalId);
     });
   }
@@ -321,11 +328,11 @@ export class IdentityOperations {
     if (known) {
       return { clients, principalId: known };
     }
-    options?.onProgress?.(this.t("Reading the identity of '{0}'…", host.name));
+    options?.onProgress?.(this.t("Reading the identity of '{0}'…", this.label(host)));
     const current = await hostClient(clients, host).get(host, { signal: options?.signal });
     if (!hasSystemAssigned(current.identity.type) || !current.identity.principalId) {
       throw new IdentityError(
-        this.t("'{0}' has no system-assigned identity, so it cannot be in a Microsoft Entra group. Enable its system-assigned identity first.", host.name),
+        this.t("'{0}' has no system-assigned identity, so it cannot be in a Microsoft Entra group. Enable its system-assigned identity first.", this.label(host)),
         { kind: 'invalid', code: 'NoSystemAssignedIdentity' },
       );
     }

@@ -65,7 +65,7 @@ export interface WriteRequest<T> {
 /** Runs a write the one way every write runs; resolves with the write's result, or rejects with its error. */
 export async function runWrite<T>(services: WriteServices, request: WriteRequest<T>): Promise<T> {
   const { target, title } = request;
-  const subject = target.kind === 'host' ? target.host.name : target.name;
+  const subject = target.kind === 'host' ? services.store.hostLabel(target.host) : target.name;
   const host = target.kind === 'host' ? target.host : undefined;
   let markedUpdating = false;
   const markUpdating = setTimeout(() => {
@@ -113,7 +113,7 @@ async function readAgainAfterFailure(services: WriteServices, target: WriteTarge
     case 'host':
       await services.store.rereadHost(target.host);
       if (cancelled) {
-        tell(t("Stopped waiting for '{0}'. Azure may still finish the change; the tree shows the VM as it is now.", target.host.name));
+        tell(t("Stopped waiting for '{0}'. Azure may still finish the change; the tree shows the VM as it is now.", services.store.hostLabel(target.host)));
       }
       return;
     case 'newHost':

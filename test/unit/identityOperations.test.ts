@@ -94,3 +94,15 @@ describe('IdentityOperations: messages name subscriptions by their display names
     });
   });
 });
+
+describe('IdentityOperations: messages name a host as the extension labels it', () => {
+  it("the result and the progress use hostLabel (e.g. 'vm-web-01 (rg-web)' where names collide)", async () => {
+    const { provider } = storedHost();
+    const progress: string[] = [];
+    const operations = new IdentityOperations(provider, { hostLabel: (h) => `${h.name} (${h.resourceGroup})` });
+    const result = await operations.changeIdentity(ref, { kind: 'enableSystemAssigned' }, { onProgress: (m) => progress.push(m) });
+    assert.equal(result.message, "Enabled the system-assigned identity of 'vm-web-01 (rg-web)'.");
+    assert.ok(progress.every((m) => m.includes("'vm-web-01 (rg-web)'")), JSON.stringify(progress));
+    assert.equal(result.host.name, 'vm-web-01', 'the host itself keeps its name');
+  });
+});
