@@ -67,7 +67,7 @@ test('disable from the context menu, cancelled: nothing changes', { timeout: 180
   assert.deepEqual(session.vm('vm-web-02').identity, before.identity);
   assert.deepEqual(session.writeRequests(), [], 'no write reached Azure');
   assert.ok(session.state().groups.find((group) => group.displayName === 'sg-keyvault-readers')!.members.includes(before.identity.principalId!));
-  await wb.waitForRowDescription('vm-web-02', /· system-assigned$/);
+  await wb.waitForRowDescription('vm-web-02', /^system-assigned · /);
 }));
 
 test('disable from the palette, confirmed: user-assigned stays, the principal and its memberships go', { timeout: 180_000 }, scenario('system-disable-confirmed-palette-vm-web-04', async (session) => {

@@ -81,7 +81,7 @@ test('remove all from the context menu on a VM with the system identity on: the 
   assert.equal(vm.identity.type, 'SystemAssigned');
   assert.deepEqual(vm.identity.userAssignedIdentities, {});
   assert.equal(vm.identity.principalId, principalBefore, 'the system-assigned identity keeps its principal');
-  await wb.waitForRowDescription('vm-data-01', /westeurope · system-assigned$/);
+  await wb.waitForRowDescription('vm-data-01', /^system-assigned · rg-data · westeurope$/);
 }));
 
 test('remove one from its own tree item: only that one goes', { timeout }, scenario('user-remove-item-tree-vm-data-01', async (session) => {
