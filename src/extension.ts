@@ -4,7 +4,7 @@
 import { UserCancelledError, createAzExtLogOutputChannel, registerErrorHandler, registerOnActionStartHandler, registerUIExtensionVariables } from './ui/azext';
 import * as vscode from 'vscode';
 import { redactingLogger } from './azure/logger';
-import { affectsSignIn, createAzureAccount } from './azure/vscodeAccount';
+import { createAzureAccount, SignInSettingsWatch } from './azure/vscodeAccount';
 import { registerCommands } from './commands/registerCommands';
 import type { Services } from './commands/services';
 import { isIdentityError } from './identity/identityError';
@@ -32,10 +32,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     warnings.forEach((warning) => void vscode.window.showWarningMessage(settingsWarningText(warning, vscode.l10n.t)));
     return account;
   });
-  const operations = new IdentityOperations(session.clientProvider, {
+  const operations: IdentityOperations = new IdentityOperations(session.clientProvider, {
     localize: vscode.l10n.t,
     signInMethod: () => session.signInMethod,
     operationTimeoutMs: () => operationTimeoutMinutes() * 60_000,
+    hostLabel: (host): string => store.hostLabel(host),
   });
   const subscriptionFilter = new SubscriptionFilter(context.globalState);
   const store = new ResourceStore({
@@ -59,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const verify = new VerifyOperations(session.clientProvider, { localize: vscode.l10n.t });
   const services: Services = { operations, verify, store, identityJson, writeUi: vscodeWriteUi, session, subscriptionFilter, log };
 
+  const signInSettings = new SignInSettingsWatch();
   const treeView = vscode.window.createTreeView(VMS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(
     session,
@@ -69,7 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.registerTextDocumentContentProvider(IDENTITY_JSON_SCHEME, identityJson),
     session.onDidChange(() => store.reloadAll()),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
-      if (affectsSignIn(event)) {
+      if (signInSettings.changesSignIn(event)) {
         await session.rebuild();
         log.info(`Sign-in settings changed; now using ${session.description}.`);
       }

@@ -2,7 +2,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { AzureCliCredential, ClientSecretCredential } from '@azure/identity';
 import { ServicePrincipalEnvironmentMissingError } from '../identity/serviceError';
-import { trimTrailingSlashes } from '../identity/resourceIds';
 import type { CloudEndpoints } from './cloud';
 import { isMicrosoftAuthorityHost } from './cloud';
 import type { ServicePrincipalEnvironment } from './settings';
@@ -17,8 +16,8 @@ export interface ServicePrincipalSignIn {
 const REQUIRED_VARIABLES = ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'] as const;
 
 /**
- * A service principal from AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET and AZURE_AUTHORITY_HOST (the
- * variables EnvironmentCredential reads). EnvironmentCredential itself cannot turn MSAL's instance discovery off, which
+ * A service principal from AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (variables EnvironmentCredential
+ * reads), signing in at the cloud's authority host (resolveCloud takes AZURE_AUTHORITY_HOST into account). EnvironmentCredential itself cannot turn MSAL's instance discovery off, which
  * fails against any authority that is not a Microsoft cloud (endpoints_resolution_error), so this builds the
  * ClientSecretCredential itself, with `disableInstanceDiscovery` for such hosts. Throws a
  * ServicePrincipalEnvironmentMissingError naming the missing variables (never their values).
@@ -28,7 +27,8 @@ export function servicePrincipalFromEnvironment(env: ServicePrincipalEnvironment
   if (missing.length > 0) {
     throw new ServicePrincipalEnvironmentMissingError(missing);
   }
-  const authorityHost = trimTrailingSlashes(env.AZURE_AUTHORITY_HOST || cloud.authorityHost);
+  // resolveCloud already weighed AZURE_AUTHORITY_HOST against the customCloud setting (the setting wins).
+  const authorityHost = cloud.authorityHost;
   const credential = new ClientSecretCredential(env.AZURE_TENANT_ID!, env.AZURE_CLIENT_ID!, env.AZURE_CLIENT_SECRET!, {
     authorityHost,
     disableInstanceDiscovery: !isMicrosoftAuthorityHost(authorityHost),

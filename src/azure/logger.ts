@@ -1,7 +1,7 @@
 // One small logger (no `vscode`): the extension wires it to a LogOutputChannel, tests to an array.
 // Requests are logged as method, URL, status, duration and request id. Headers and bodies are not logged at all,
 // so Authorization headers and tokens cannot reach the log; redactSecrets() guards the rest.
-import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import type { PipelinePolicy, PipelineRequest } from '@azure/core-rest-pipeline';
 import { redactSecrets } from '../identity/redact';
 
 export interface Logger {
@@ -27,6 +27,15 @@ export function redactingLogger(inner: Logger): Logger {
 
 export const REQUEST_LOG_POLICY_NAME = 'azureVmIdentitiesRequestLog';
 
+/** How many times each request was sent, counted by the per-retry log policy (the retry policy resends the same
+ *  request object), so a failure can say how often it was tried. */
+const attemptsByRequest = new WeakMap<PipelineRequest, number>();
+
+/** How many times the request was sent through a pipeline with {@link requestLogPolicy}; 0 if never. */
+export function attemptsMade(request: PipelineRequest): number {
+  return attemptsByRequest.get(request) ?? 0;
+}
+
 /**
  * A pipeline policy that logs each attempt (placed per retry): `PATCH https://…/vm-web-01?api-version=… -> 200
  * (123 ms, request id …)`. 4xx/5xx answers log at warn level with the service's error code.
@@ -35,6 +44,7 @@ export function requestLogPolicy(logger: Logger): PipelinePolicy {
   return {
     name: REQUEST_LOG_POLICY_NAME,
     async sendRequest(request, next) {
+      attemptsByRequest.set(request, attemptsMade(request) + 1);
       const started = Date.now();
       const target = `${request.method} ${describeUrl(request.url)}`;
       try {

@@ -1,7 +1,9 @@
 // Where SDK and REST failures become neutral errors, once: every client leaves src/azure throwing a ServiceError
 // (status, code, message, request id, retry-after, target) or one of the small typed errors, never an SDK class.
+import type { PipelineRequest } from '@azure/core-rest-pipeline';
 import { redactSecrets } from '../identity/redact';
-import { ServiceError, type ServiceName } from '../identity/serviceError';
+import { ConnectionDroppedError, ServiceError, type ServiceName } from '../identity/serviceError';
+import { attemptsMade } from './logger';
 
 /** core-lro's wording of a failed long-running operation: "The long-running operation has failed. CODE. message". */
 const LRO_FAILURE = /^The long-running operation has failed\. ([A-Za-z_]+)\. ([\s\S]*)$/;
@@ -22,8 +24,12 @@ export function toServiceError(error: unknown, service: Exclude<ServiceName, 'lo
   const candidate = error as Error & {
     statusCode?: number;
     code?: string;
+    request?: PipelineRequest;
     response?: { headers?: { get?(name: string): string | undefined }; bodyAsText?: string; parsedBody?: unknown };
   };
+  if (candidate.response === undefined && isDroppedConnection(candidate)) {
+    return new ConnectionDroppedError(service, Math.max(1, candidate.request ? attemptsMade(candidate.request) : 1), error);
+  }
   if (candidate.name !== 'RestError' && typeof candidate.statusCode !== 'number' && !LRO_FAILURE.test(candidate.message)) {
     return error;
   }
@@ -71,6 +77,12 @@ export function withServiceErrors<T extends object>(client: T, service: Exclude<
       };
     },
   });
+}
+
+/** Node's words for a connection closed before the answer: "socket hang up" (ECONNRESET), or a write to a closed
+ *  socket (EPIPE). */
+function isDroppedConnection(error: Error & { code?: string }): boolean {
+  return error.code === 'ECONNRESET' || error.code === 'EPIPE' || /socket hang up/i.test(error.message);
 }
 
 function isAbort(error: Error): boolean {

@@ -7,6 +7,7 @@
 // are ignored and reported.
 import type { SignInMethod } from '../identity/model';
 import type { EndpointProblem, SettingsWarning } from '../identity/settingsWarnings';
+import { trimTrailingSlashes } from '../identity/resourceIds';
 import type { CloudEndpoints } from './cloud';
 import {
   azurePublicCloud,
@@ -56,6 +57,25 @@ export function userOrMachineValue<T>(inspection: SettingInspection<T> | undefin
     value: inspection.globalValue !== undefined ? inspection.globalValue : inspection.defaultValue,
     ignoredWorkspaceValue: inspection.workspaceValue !== undefined || inspection.workspaceFolderValue !== undefined,
   };
+}
+
+/** The inspections of every setting the sign-in depends on. */
+export interface SignInInspections {
+  signInMethod?: SettingInspection<unknown>;
+  customCloud?: SettingInspection<unknown>;
+  sovereignEnvironment?: SettingInspection<unknown>;
+  sovereignCustomEnvironment?: SettingInspection<unknown>;
+}
+
+/**
+ * What the sign-in is made from, as a string to compare: the user/machine values of its settings and nothing a
+ * workspace sets. A configuration change that leaves it equal (e.g. a workspace file writing the sign-in settings,
+ * which are never read from there) must not rebuild the sign-in.
+ */
+export function signInSettingsKey(inspections: SignInInspections): string {
+  return JSON.stringify(
+    (['signInMethod', 'customCloud', 'sovereignEnvironment', 'sovereignCustomEnvironment'] as const).map((name) => userOrMachineValue(inspections[name]).value ?? null),
+  );
 }
 
 export interface SignInSettings {
@@ -156,21 +176,43 @@ export interface CloudChoice {
 
 /**
  * The cloud to use, in this order:
- * 1. `azureVmIdentities.customCloud` (user/machine settings);
+ * 1. `azureVmIdentities.customCloud` (user/machine settings), all three endpoints: an explicit setting beats the
+ *    environment, AZURE_AUTHORITY_HOST included;
  * 2. with servicePrincipal sign-in: AZURE_RESOURCE_MANAGER_ENDPOINT / AZURE_GRAPH_ENDPOINT / AZURE_AUTHORITY_HOST from the
  *    process environment (the person who started VS Code set them, not a workspace);
  * 3. VS Code's `microsoft-sovereign-cloud.environment` (public Azure, US Government, China, or its custom environment);
  * 4. public Azure.
+ * With a service principal and no setting, an AZURE_AUTHORITY_HOST of no known cloud (e.g. AD FS) is where its tokens
+ * come from, whatever step 3 or 4 chose. The sign-in uses the chosen cloud's authorityHost and nothing else.
  */
 export function resolveCloud(
   settings: SignInSettings,
   env: ServicePrincipalEnvironment,
   sovereign: SovereignCloudSetting = {},
 ): CloudChoice {
-  const warnings: SettingsWarning[] = [];
   if (settings.customCloud) {
-    return { cloud: customCloud(settings.customCloud), source: `${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING}`, warnings };
+    return { cloud: customCloud(settings.customCloud), source: `${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING}`, warnings: [] };
   }
+  const choice = cloudFromEnvironmentOrVsCode(settings, env, sovereign);
+  const authorityHost = env.AZURE_AUTHORITY_HOST;
+  if (
+    settings.method === 'servicePrincipal' &&
+    authorityHost &&
+    !validateEndpoint('AZURE_AUTHORITY_HOST', authorityHost) &&
+    trimTrailingSlashes(authorityHost).toLowerCase() !== choice.cloud.authorityHost.toLowerCase()
+  ) {
+    return {
+      cloud: customCloud({ ...choice.cloud, authorityHost }, choice.cloud.name),
+      source: `${choice.source}, tokens from AZURE_AUTHORITY_HOST`,
+      warnings: choice.warnings,
+    };
+  }
+  return choice;
+}
+
+/** Steps 2 to 4 of {@link resolveCloud}. */
+function cloudFromEnvironmentOrVsCode(settings: SignInSettings, env: ServicePrincipalEnvironment, sovereign: SovereignCloudSetting): CloudChoice {
+  const warnings: SettingsWarning[] = [];
   if (settings.method === 'servicePrincipal' && (env.AZURE_RESOURCE_MANAGER_ENDPOINT || env.AZURE_GRAPH_ENDPOINT)) {
     const base = (env.AZURE_AUTHORITY_HOST && knownCloudForAuthorityHost(env.AZURE_AUTHORITY_HOST)) || azurePublicCloud;
     const endpoints: CustomCloudEndpoints = {

@@ -14,6 +14,7 @@ import {
   resolveCloud,
   resolveSignInSettings,
   SETTINGS_SECTION,
+  signInSettingsKey,
   SIGN_IN_METHOD_SETTING,
   SOVEREIGN_CLOUD_SECTION,
   SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING,
@@ -21,29 +22,55 @@ import {
   userOrMachineValue,
   type CloudChoice,
   type ServicePrincipalEnvironment,
+  type SettingInspection,
+  type SignInInspections,
   type SignInSettings,
   type SovereignCloudSetting,
 } from './settings';
 
+/** What VS Code reports for every setting the sign-in depends on (all scopes; only user/machine values are used). */
+function inspectSignInSettings(): SignInInspections {
+  const ours = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  const sovereign = vscode.workspace.getConfiguration(SOVEREIGN_CLOUD_SECTION);
+  return {
+    signInMethod: ours.inspect(SIGN_IN_METHOD_SETTING),
+    customCloud: ours.inspect(CUSTOM_CLOUD_SETTING),
+    sovereignEnvironment: sovereign.inspect(SOVEREIGN_ENVIRONMENT_SETTING),
+    sovereignCustomEnvironment: sovereign.inspect(SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING),
+  };
+}
+
 /** Reads the sign-in settings (user/machine values only) and picks the cloud. */
 export function readSignInConfiguration(env: ServicePrincipalEnvironment = process.env): { settings: SignInSettings; cloud: CloudChoice } {
-  const ours = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-  const settings = resolveSignInSettings(ours.inspect(SIGN_IN_METHOD_SETTING), ours.inspect(CUSTOM_CLOUD_SETTING));
-  const sovereignConfig = vscode.workspace.getConfiguration(SOVEREIGN_CLOUD_SECTION);
+  const inspections = inspectSignInSettings();
+  const settings = resolveSignInSettings(inspections.signInMethod, inspections.customCloud);
   const sovereign: SovereignCloudSetting = {
-    environment: userOrMachineValue(sovereignConfig.inspect<string>(SOVEREIGN_ENVIRONMENT_SETTING)).value,
-    customEnvironment: userOrMachineValue(sovereignConfig.inspect<SovereignCloudSetting['customEnvironment']>(SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING)).value,
+    environment: userOrMachineValue(inspections.sovereignEnvironment as SettingInspection<string> | undefined).value,
+    customEnvironment: userOrMachineValue(inspections.sovereignCustomEnvironment as SettingInspection<SovereignCloudSetting['customEnvironment']> | undefined).value,
   };
   return { settings, cloud: resolveCloud(settings, env, sovereign) };
 }
 
-/** True when a configuration change means the account must be built again. */
-export function affectsSignIn(event: vscode.ConfigurationChangeEvent): boolean {
-  return (
-    event.affectsConfiguration(`${SETTINGS_SECTION}.${SIGN_IN_METHOD_SETTING}`) ||
-    event.affectsConfiguration(`${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING}`) ||
-    event.affectsConfiguration(SOVEREIGN_CLOUD_SECTION)
-  );
+/**
+ * Tells the configuration changes that change the sign-in: a sign-in setting's user or machine value changed. A
+ * change only a workspace made (its values are never read) is not one, though VS Code reports the key as affected.
+ */
+export class SignInSettingsWatch {
+  private key = signInSettingsKey(inspectSignInSettings());
+
+  changesSignIn(event: vscode.ConfigurationChangeEvent): boolean {
+    const mayAffect =
+      event.affectsConfiguration(`${SETTINGS_SECTION}.${SIGN_IN_METHOD_SETTING}`) ||
+      event.affectsConfiguration(`${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING}`) ||
+      event.affectsConfiguration(SOVEREIGN_CLOUD_SECTION);
+    if (!mayAffect) {
+      return false;
+    }
+    const next = signInSettingsKey(inspectSignInSettings());
+    const changed = next !== this.key;
+    this.key = next;
+    return changed;
+  }
 }
 
 /**
@@ -55,7 +82,7 @@ export function createAzureAccount(logger: Logger, env: ServicePrincipalEnvironm
   const { settings, cloud } = readSignInConfiguration(env);
   const warnings = [...settings.warnings, ...cloud.warnings];
   warnings.forEach((warning) => logger.warn(settingsWarningText(warning)));
-  logger.info(`Sign-in: ${settings.method}; cloud ${cloud.cloud.name} (${cloud.cloud.resourceManagerEndpoint}, from ${cloud.source}).`);
+  logger.info(`Sign-in: ${settings.method}; cloud ${cloud.cloud.name} (${cloud.cloud.resourceManagerEndpoint}, tokens from ${cloud.cloud.authorityHost}; from ${cloud.source}).`);
   switch (settings.method) {
     case 'servicePrincipal':
       return { account: createServicePrincipalAccount(env, cloud.cloud, logger), warnings };

@@ -6,7 +6,7 @@ import { describeError } from '../ui/describeError';
 import { runAddToGroup } from '../ui/hostWrites';
 import { alreadyMemberMessage } from '../ui/messages';
 import { pickWithSearch, type SearchPage } from '../ui/quickPick';
-import { groupEntries, type GroupPick } from '../ui/quickPickItems';
+import { groupEntries, noGroupsMatch, type GroupPick } from '../ui/quickPickItems';
 import { resolveHost } from './resolveHost';
 import type { Services } from './services';
 import { systemAssignedOn } from './vmRequirements';
@@ -36,6 +36,7 @@ export async function addToGroup(context: IActionContext, services: Services, no
       title: t("Add the System-Assigned Identity of '{0}' to a Group", host.name),
       placeholder: t('Type to search Microsoft Entra groups by name'),
       search: async (text, signal) => toPage(await services.operations.searchGroups(subscriptionId, text, { signal }), await memberships),
+      noMatches: (text) => noGroupsMatch(text, t),
     },
     (data) => data.kind === 'loadMore',
   );

@@ -10,7 +10,7 @@ import { vmNodeOf, type TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
 import { runBulkGroupChange, runBulkIdentityChange } from '../ui/bulkWrites';
 import { pickMany, pickOne, pickWithSearch, type SearchPage } from '../ui/quickPick';
-import { groupEntries, vmItems, type GroupPick, type PickEntry, type PickItem } from '../ui/quickPickItems';
+import { groupEntries, noGroupsMatch, vmItems, type GroupPick, type PickEntry, type PickItem } from '../ui/quickPickItems';
 import { ensureSignedIn, pickSubscription } from './resolveHost';
 import type { Services } from './services';
 
@@ -105,6 +105,7 @@ async function pickGroup(services: Services, subscriptionId: string, title: stri
       title,
       placeholder: t('Type to search Microsoft Entra groups by name'),
       search: async (text, signal) => toPage(await services.operations.searchGroups(subscriptionId, text, { signal })),
+      noMatches: (text) => noGroupsMatch(text, t),
     },
     (data) => data.kind === 'loadMore',
   );

@@ -95,9 +95,9 @@ async function pickScope(context: IActionContext, services: Services, subscripti
       title: t('Grant Access: find the resource'),
       placeholder: t('Type part of the resource name'),
       search: async (text, signal) => {
-        const found = resourceScopeItems(await services.operations.access.searchScopes(subscriptionId, text, resourceType, { signal }), t);
-        return { entries: found.length > 0 ? found : [{ label: t('No resource matches'), locked: true, data: undefined }] };
+        return { entries: resourceScopeItems(await services.operations.access.searchScopes(subscriptionId, text, resourceType, { signal }), t) };
       },
+      noMatches: (text) => t("No resource matches '{0}'", text),
     },
     () => false,
   );
@@ -117,6 +117,7 @@ async function pickRole(services: Services, principal: AccessPrincipal, scope: s
       placeholder: t('Select a role (type to filter)'),
       debounceMs: 0,
       search: async (text) => ({ entries: filterEntries(await entries, text) }),
+      noMatches: (text) => t("No role matches '{0}'", text),
     },
     () => false,
   );

@@ -4,7 +4,13 @@ import { accessPrincipalOf } from '../ui/accessItems';
 import type { IActionContext } from '../ui/azext';
 import type { Services } from './services';
 
-/** From the view's title: everything. From a subscription or VM item: that item (a VM's groups are read again too). */
+/** The view's title-bar button and the palette: everything, whatever item is selected (VS Code passes the selected
+ *  item to a view/title command, so this one takes no node). */
+export async function refreshAll(_context: IActionContext, services: Services): Promise<void> {
+  services.store.reloadAll();
+}
+
+/** From a subscription or VM item: that item (a VM's groups are read again too); everything without one. */
 export async function refresh(_context: IActionContext, services: Services, node?: TreeNode): Promise<void> {
   switch (node?.kind) {
     case 'vm':

@@ -13,7 +13,7 @@ import { deleteUserAssignedIdentity } from './deleteUserAssignedIdentity';
 import { grantAccess, grantAccessTo } from './grantAccess';
 import { disableSystemAssigned } from './disableSystemAssigned';
 import { enableSystemAssigned } from './enableSystemAssigned';
-import { refresh, retry } from './refresh';
+import { refresh, refreshAll, retry } from './refresh';
 import { removeFromGroup } from './removeFromGroup';
 import { removeUserAssigned } from './removeUserAssigned';
 import { revokeAccess } from './revokeAccess';
@@ -47,6 +47,7 @@ export const COMMANDS: Record<string, Command> = {
   copyClientId,
   copyResourceId,
   refresh,
+  refreshAll,
   signIn,
   signInToTenant,
   selectSubscriptions,

@@ -1,13 +1,14 @@
 // What the Azure layer's neutral errors mean, told to a person: which role is missing on which resource, which
 // identity or group was not found, and what to do next. The request id is kept for the log; tokens never are.
 import { IdentityError, type IdentityErrorDetails, type IdentityErrorRemedy } from './identityError';
-import { defaultLocalize, type Localize } from './localize';
+import { asSentence, defaultLocalize, type Localize } from './localize';
 import type { SignInMethod } from './model';
 import { nameTakenProblem } from './nameRules';
 import { actedOnBy, roleForAction } from './permissions';
 import { resourceNameFromId, trimTrailingSlashes } from './resourceIds';
 import { describeScope, type ScopeNames } from './scopes';
 import {
+  ConnectionDroppedError,
   GraphSignInMissingError,
   ServiceError,
   ServicePrincipalEnvironmentMissingError,
@@ -40,7 +41,10 @@ function describeRefusedScope(scope: string, context: ErrorContext, t: Localize)
 
 /** What the failed call was about, so the message can name it. */
 export interface ErrorContext {
+  /** How messages name the host (its name, or "vm-x (rg-a)" where names collide). */
   vmName?: string;
+  /** The host's resource name, to recognise it in Azure's own messages; default vmName. */
+  hostName?: string;
   /** What a create was making: its PUT carries If-None-Match: *, so a 412 means the name is taken. */
   creating?: { kind: 'identity' | 'virtualMachine'; name: string; resourceGroup: string };
   /** Names or ids of the user-assigned identities involved. */
@@ -150,7 +154,7 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
     return new IdentityError(notFoundMessage(code, message, context, t), { kind: 'notFound', ...base });
   }
   if (parsed.status === 401) {
-    return new IdentityError(t('Azure did not accept the sign-in ({0}). Sign in again.', message), { kind: 'authentication', ...base });
+    return new IdentityError(t('Azure did not accept the sign-in: {0} Sign in again.', asSentence(message)), { kind: 'authentication', ...base });
   }
   if (parsed.status === 412 && context.creating) {
     const { kind, name, resourceGroup } = context.creating;
@@ -177,10 +181,13 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
     );
   }
   if (parsed.status === 429) {
+    const seconds = parsed.retryAfterMs !== undefined ? Math.max(1, Math.ceil(parsed.retryAfterMs / 1000)) : undefined;
     return new IdentityError(
-      parsed.retryAfterMs !== undefined
-        ? t('Azure is throttling requests; try again in {0} seconds.', Math.ceil(parsed.retryAfterMs / 1000))
-        : t('Azure is throttling requests; try again shortly.'),
+      seconds === undefined
+        ? t('Azure is throttling requests; try again shortly.')
+        : seconds === 1
+          ? t('Azure is throttling requests; try again in 1 second.')
+          : t('Azure is throttling requests; try again in {0} seconds.', seconds),
       { kind: 'throttled', ...base },
     );
   }
@@ -225,7 +232,22 @@ function signInErrorMessage(error: unknown, context: ErrorContext, t: Localize):
     return new IdentityError(t('Sign in to tenant {0} to reach its subscriptions.', error.tenantId), { kind: 'authentication', cause: error });
   }
   if (error instanceof SubscriptionNotAvailableError) {
-    return new IdentityError(t('Subscription {0} is not available to this sign-in.', error.subscriptionId), { kind: 'notFound', cause: error });
+    return new IdentityError(t('Subscription {0} is not available to this sign-in.', subscriptionLabel(error.subscriptionId, context)), { kind: 'notFound', cause: error });
+  }
+  if (error instanceof ConnectionDroppedError) {
+    const service = serviceLabel(error.service);
+    const dropped =
+      error.attempts > 2
+        ? t('The connection to {0} dropped on each of {1} attempts (the request was retried {2} times). Check your network or proxy, then try again.', service, error.attempts, error.attempts - 1)
+        : error.attempts === 2
+          ? t('The connection to {0} dropped twice (the request was retried once). Check your network or proxy, then try again.', service)
+          : t('The connection to {0} dropped before it answered. Check your network or proxy, then try again.', service);
+    return new IdentityError(context.operation ? t('Could not {0}: {1}', context.operation, dropped) : dropped, {
+      kind: 'unknown',
+      code: 'ConnectionDropped',
+      serviceMessage: error.message,
+      cause: error,
+    });
   }
   if (error instanceof ServicePrincipalEnvironmentMissingError) {
     const missing = error.missingVariables.join(', ');
@@ -247,7 +269,7 @@ function signInErrorMessage(error: unknown, context: ErrorContext, t: Localize):
   }
   if (error instanceof SignInFailedError) {
     const mapped = toIdentityError(error.cause, context);
-    const reason = (mapped.serviceMessage ?? mapped.message).trim().replace(/([^.])$/, '$1.');
+    const reason = asSentence(mapped.serviceMessage ?? mapped.message);
     return new IdentityError(t('Could not sign in with {0}: {1} {2}', error.account, reason, howToSignIn(error.signInMethod, t)), {
       kind: 'authentication',
       requestId: mapped.requestId,
@@ -317,10 +339,21 @@ function notFoundMessage(code: string, message: string, context: ErrorContext, t
       context.vmName ? `'${context.vmName}'` : t('the VM'),
     );
   }
-  if (context.vmName && new RegExp(`virtualMachines/${escapeRegExp(context.vmName)}\\b`, 'i').test(message)) {
+  const hostName = context.hostName ?? context.vmName;
+  if (context.vmName && hostName && new RegExp(`virtualMachines/${escapeRegExp(hostName)}\\b`, 'i').test(message)) {
     return t("The virtual machine '{0}' was not found. It may have been deleted; refresh the list.", context.vmName);
   }
   return message;
+}
+
+/** A subscription by its display name in quotes when known, else by its id. */
+function subscriptionLabel(subscriptionId: string, context: ErrorContext): string {
+  const name = context.scopeNames?.subscriptionName?.(subscriptionId);
+  return name ? `'${name}'` : subscriptionId;
+}
+
+function serviceLabel(service: ConnectionDroppedError['service']): string {
+  return service === 'graph' ? 'Microsoft Graph' : 'Azure Resource Manager';
 }
 
 function describeIdentities(context: ErrorContext): string {

@@ -103,8 +103,15 @@ export function planIdentityChange(current: VmIdentity, change: IdentityChange, 
       }
       const missing = requested.filter((id) => !existing.some((present) => sameResourceId(present, id)));
       if (missing.length > 0) {
-        // Azure CLI's wording, refused before any request.
-        return { outcome: 'refused', reason: 'notAssociated', message: t("'{0}' are not associated with '{1}'", missing.join(', '), vmName) };
+        // Azure CLI's wording (by name rather than by id), refused before any request.
+        return {
+          outcome: 'refused',
+          reason: 'notAssociated',
+          message:
+            missing.length === 1
+              ? t("{0} is not associated with '{1}'.", describeIds(missing), vmName)
+              : t("{0} are not associated with '{1}'.", describeIds(missing), vmName),
+        };
       }
       const removed = existing.filter((present) => requested.some((id) => sameResourceId(present, id)));
       const kept = existing.filter((present) => !removed.includes(present));

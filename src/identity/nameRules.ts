@@ -1,19 +1,22 @@
 // Name rules: what ARM accepts as the name of a user-assigned identity or a VM, and whether a name is taken.
 
-import { defaultLocalize, type Localize } from './localize';
+import { characterCount, defaultLocalize, shortenForMessage, type Localize } from './localize';
 import type { OsType } from './newVirtualMachine';
 import { sameResourceId } from './resourceIds';
 
 /**
  * Checks a user-assigned identity name against ARM's rules: 3 to 128 characters of letters, digits, hyphen and
  * underscore, starting with a letter or digit. Returns a message for a person, or undefined when the name is valid.
+ * Lengths are counted in characters as a person counts them (code points); every allowed character is ASCII, so the
+ * count only changes the message, never which names pass.
  */
 export function validateUserAssignedIdentityName(name: string, t: Localize = defaultLocalize): string | undefined {
   if (name.length === 0) {
     return t('Enter a name for the user-assigned identity.');
   }
-  if (name.length < 3 || name.length > 128) {
-    return t("The name must be 3 to 128 characters long ('{0}' has {1}).", name, name.length);
+  const length = characterCount(name);
+  if (length < 3 || length > 128) {
+    return t("The name must be 3 to 128 characters long ('{0}' has {1}).", shortenForMessage(name), length);
   }
   if (!/^[A-Za-z0-9]/.test(name)) {
     return t('The name must start with a letter or a digit.');
@@ -34,8 +37,9 @@ export function validateVirtualMachineName(name: string, osType: OsType | undefi
   if (name.length === 0) {
     return t('Enter a name for the virtual machine.');
   }
-  if (name.length > 64) {
-    return t("The name must be 1 to 64 characters long ('{0}' has {1}).", name, name.length);
+  const length = characterCount(name);
+  if (length > 64) {
+    return t("The name must be 1 to 64 characters long ('{0}' has {1}).", shortenForMessage(name), length);
   }
   const disallowed = disallowedCharacters(name, /[A-Za-z0-9_.-]/g, t);
   if (disallowed) {
@@ -51,8 +55,8 @@ export function validateVirtualMachineName(name: string, osType: OsType | undefi
     return t('The name is also the computer name, which may not contain an underscore.');
   }
   if (osType === 'Windows') {
-    if (name.length > 15) {
-      return t("A Windows computer name has at most 15 characters ('{0}' has {1}).", name, name.length);
+    if (length > 15) {
+      return t("A Windows computer name has at most 15 characters ('{0}' has {1}).", shortenForMessage(name), length);
     }
     if (name.includes('.')) {
       return t('A Windows computer name may not contain a period.');

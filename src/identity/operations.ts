@@ -73,6 +73,9 @@ export interface IdentityOperationsOptions {
   operationTimeoutMs?: number | (() => number);
   /** After the user stops waiting, how often the resource is re-read until Azure's operation ends (default 5 s). */
   settlePollMs?: number;
+  /** How messages name a host; default its name. The extension names the resource group too where two known hosts
+   *  share a name ("vm-x (rg-a)"). */
+  hostLabel?: (host: IdentityHostRef) => string;
 }
 
 /** The default limit for one long-running operation: generous, since a VM update can take many minutes. */
@@ -92,6 +95,7 @@ export class IdentityOperations {
   readonly access: AccessOperations;
   private readonly operationTimeoutMs: () => number;
   private readonly settlePollMs: number;
+  private readonly label: (host: IdentityHostRef) => string;
 
   constructor(
     private readonly clients: AzureClientProvider,
@@ -107,6 +111,7 @@ export class IdentityOperations {
     const timeout = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MINUTES * 60_000;
     this.operationTimeoutMs = typeof timeout === 'function' ? timeout : () => timeout;
     this.settlePollMs = options.settlePollMs ?? 5000;
+    this.label = options.hostLabel ?? ((host) => host.name);
   }
 
   // ---------- Reads (used by the tree and the quick picks) ----------
@@ -138,7 +143,7 @@ export class IdentityOperations {
 
   /** Any host as Azure has it now (with its ETag), through the client of its kind. */
   getHost(host: IdentityHostRef, options?: OperationOptions): Promise<IdentityHost> {
-    return this.run({ vmName: host.name }, options, async () =>
+    return this.run({ vmName: this.label(host), hostName: host.name }, options, async () =>
       hostClient(await this.clientsFor(host.subscriptionId, options), host).get(host, { signal: options?.signal }),
     );
   }
@@ -178,9 +183,10 @@ export class IdentityOperations {
     const t = this.t;
     const context: ErrorContext = {
       ...this.errorContext(),
-      vmName: host.name,
+      vmName: this.label(host),
+      hostName: host.name,
       identityIds: 'ids' in change ? change.ids : undefined,
-      operation: t("change the identity of '{0}'", host.name),
+      operation: t("change the identity of '{0}'", this.label(host)),
     };
     const progress = options?.onProgress ?? (() => {});
     const signal = options?.signal;
@@ -189,9 +195,9 @@ export class IdentityOperations {
       const hosts = hostClient(await this.clientsFor(host.subscriptionId, options), host);
       for (let attempt = 1; ; attempt++) {
         this.throwIfAborted(signal);
-        progress(t("Reading the identity of '{0}'…", host.name));
+        progress(t("Reading the identity of '{0}'…", this.label(host)));
         const current = await hosts.get(host, { signal });
-        const plan = planIdentityChange(current.identity, change, host.name, t);
+        const plan = planIdentityChange(current.identity, change, this.label(host), t);
         if (plan.outcome === 'refused') {
           throw new IdentityError(plan.message, { kind: plan.reason === 'changedSinceReviewed' ? 'conflict' : 'invalid', code: plan.reason });
         }
@@ -200,7 +206,7 @@ export class IdentityOperations {
           return { status: 'unchanged', host: current, message: plan.message };
         }
         if (attempt === 1) {
-          progress(t("Checking your permissions on '{0}'…", host.name));
+          progress(t("Checking your permissions on '{0}'…", this.label(host)));
           await this.accessGuard.ensureAllowed(identityChangeRequirements(host, change), { signal });
         }
         if (!current.etag) {
@@ -209,12 +215,12 @@ export class IdentityOperations {
           const base = await hosts.get(host, { signal });
           if (!sameIdentity(base.identity, current.identity)) {
             if (attempt >= this.maxWriteAttempts) {
-              throw new IdentityError(t("'{0}' kept changing while it was being updated; nothing was changed. Try again.", host.name), { kind: 'conflict' });
+              throw new IdentityError(t("'{0}' kept changing while it was being updated; nothing was changed. Try again.", this.label(host)), { kind: 'conflict' });
             }
             continue;
           }
         }
-        progress(t("Updating '{0}'…", host.name));
+        progress(t("Updating '{0}'…", this.label(host)));
         const write = this.timeLimited(signal);
         let accepted = false;
         try {
@@ -224,7 +230,7 @@ export class IdentityOperations {
             signal: write.signal,
             onAccepted: () => (accepted = true),
             onPoll: () =>
-              progress(++polls > 1 ? t("Waiting for Azure to finish updating '{0}' ({1})…", host.name, polls) : t("Waiting for Azure to finish updating '{0}'…", host.name)),
+              progress(++polls > 1 ? t("Waiting for Azure to finish updating '{0}' ({1})…", this.label(host), polls) : t("Waiting for Azure to finish updating '{0}'…", this.label(host))),
           });
           return { status: 'changed', host: updated, message: this.withInstancesNote(host, plan.message) };
         } catch (error) {
@@ -238,7 +244,7 @@ export class IdentityOperations {
           if ((mapped.kind !== 'conflict' && !stale) || attempt >= this.maxWriteAttempts) {
             throw mapped;
           }
-          progress(t("'{0}' was changed by another operation; reading it again (attempt {1} of {2})…", host.name, attempt + 1, this.maxWriteAttempts));
+          progress(t("'{0}' was changed by another operation; reading it again (attempt {1} of {2})…", this.label(host), attempt + 1, this.maxWriteAttempts));
           await this.delay(this.retryDelayMs(attempt + 1), signal);
         } finally {
           write.dispose();
@@ -268,23 +274,23 @@ export class IdentityOperations {
     const details = { code: cause.code, statusCode: cause.statusCode, requestId: cause.requestId, serviceMessage: cause.serviceMessage ?? cause.message, cause };
     const now = await hosts.get(host).catch(() => undefined);
     const state = now
-      ? t("'{0}' now has {1}.", host.name, describeIdentity(now.identity, t))
-      : t("Reading '{0}' again failed too, so its identity is not known: refresh it later.", host.name);
+      ? t("'{0}' now has {1}.", this.label(host), describeIdentity(now.identity, t))
+      : t("Reading '{0}' again failed too, so its identity is not known: refresh it later.", this.label(host));
     if (stoppedWaiting) {
       // Keep watching in the background (the operation may still land), bounded by the same limit.
       const settled = this.untilSettled(hosts, host);
       const message =
         stoppedWaiting === 'timedOut'
-          ? t("Azure has not finished updating '{0}' after {1} minutes; stopped waiting. {2}", host.name, Math.round(this.operationTimeoutMs() / 60000), state)
-          : t("Stopped waiting for Azure to update '{0}'; the update may still be applied. {1}", host.name, state);
+          ? t("Azure has not finished updating '{0}' after {1} minutes; stopped waiting. {2}", this.label(host), Math.round(this.operationTimeoutMs() / 60000), state)
+          : t("Stopped waiting for Azure to update '{0}'; the update may still be applied. {1}", this.label(host), state);
       return new AcceptedWriteError(message, stoppedWaiting, now, details, settled);
     }
     // An operation that ended Failed carries no HTTP status; a status poll that failed (or a token that expired
     // before it) does: then the outcome is unknown rather than failed.
     const unknownOutcome = cause.statusCode !== undefined || cause.kind === 'authentication';
     const message = unknownOutcome
-      ? t("Azure accepted the update of '{0}', but its outcome could not be read ({1}). {2}", host.name, cause.code ?? cause.message, state)
-      : t("Azure reports the update of '{0}' failed ({1}). {2}", host.name, cause.code ?? cause.serviceMessage ?? cause.message, state);
+      ? t("Azure accepted the update of '{0}', but its outcome could not be read ({1}). {2}", this.label(host), cause.code ?? cause.message, state)
+      : t("Azure reports the update of '{0}' failed ({1}). {2}", this.label(host), cause.code ?? cause.serviceMessage ?? cause.message, state);
     return new AcceptedWriteError(message, unknownOutcome ? 'outcomeUnknown' : 'failed', now, details);
   }
 
@@ -426,7 +432,7 @@ export class IdentityOperations {
   /** The groups the host's system-assigned identity is a direct member of. A host already read, with a known
    *  principal id, needs no GET. */
   async listGroupMemberships(host: HostRefOrHost, options?: OperationOptions): Promise<EntraGroup[]> {
-    const context: ErrorContext = { vmName: host.name, graphAction: 'readMemberships', operation: this.t("list the groups of '{0}'", host.name) };
+    const context: ErrorContext = { vmName: this.label(host), hostName: host.name, graphAction: 'readMemberships', operation: this.t("list the groups of '{0}'", this.label(host)) };
     return this.run(context, options, async () => {
       const { clients, principalId } = await this.systemPrincipal(host, options);
       return sortBy(await clients.graph.listMemberOf(principalId, this.graphCallOptions(options, false)), (group) => group.displayName);
@@ -456,16 +462,17 @@ export class IdentityOperations {
     const t = this.t;
     const group = options?.groupName ? `'${options.groupName}'` : t('the group');
     const context: ErrorContext = {
-      vmName: host.name,
+      vmName: this.label(host),
+      hostName: host.name,
       groupId,
       groupName: options?.groupName,
       graphAction: verb === 'add' ? 'addMember' : 'removeMember',
-      operation: verb === 'add' ? t("add '{0}' to the group", host.name) : t("remove '{0}' from the group", host.name),
+      operation: verb === 'add' ? t("add '{0}' to the group", this.label(host)) : t("remove '{0}' from the group", this.label(host)),
     };
     return this.run(context, options, async () => {
       const { clients, principalId } = await this.systemPrincipal(host, options);
       context.principalId = principalId;
-      options?.onProgress?.(verb === 'add' ? t("Adding '{0}' to {1}…", host.name, group) : t("Removing '{0}' from {1}…", host.name, group));
+      options?.onProgress?.(verb === 'add' ? t("Adding '{0}' to {1}…", this.label(host), group) : t("Removing '{0}' from {1}…", this.label(host), group));
       await change(clients, principalId);
     });
   }
@@ -477,11 +484,11 @@ export class IdentityOperations {
     if (known) {
       return { clients, principalId: known };
     }
-    options?.onProgress?.(this.t("Reading the identity of '{0}'…", host.name));
+    options?.onProgress?.(this.t("Reading the identity of '{0}'…", this.label(host)));
     const current = await hostClient(clients, host).get(host, { signal: options?.signal });
     if (!hasSystemAssigned(current.identity.type) || !current.identity.principalId) {
       throw new IdentityError(
-        this.t("'{0}' has no system-assigned identity, so it cannot be in a Microsoft Entra group. Enable its system-assigned identity first.", host.name),
+        this.t("'{0}' has no system-assigned identity, so it cannot be in a Microsoft Entra group. Enable its system-assigned identity first.", this.label(host)),
         { kind: 'invalid', code: 'NoSystemAssignedIdentity' },
       );
     }
@@ -496,7 +503,7 @@ export class IdentityOperations {
     return this.clients.forSubscription(subscriptionId, { signal: options?.signal });
   }
 
-  /** What every error message needs whatever the call: the language and the sign-in. */
+  /** What every error message needs whatever the call: the language, the sign-in and the subscriptions' names. */
   private errorContext(): ErrorContext {
     return { localize: this.t, signInMethod: this.signInMethod(), scopeNames: this.accessGuard.scopeNames };
   }

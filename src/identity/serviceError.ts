@@ -97,3 +97,17 @@ export class UntrustedEndpointError extends Error {
     this.name = 'UntrustedEndpointError';
   }
 }
+
+/** The connection closed before an answer came (Node's "socket hang up", ECONNRESET), on every attempt the
+ *  pipeline's retry policy made. */
+export class ConnectionDroppedError extends Error {
+  constructor(
+    readonly service: 'arm' | 'graph',
+    /** How many times the request was sent (the first attempt and the retries). */
+    readonly attempts: number,
+    cause?: unknown,
+  ) {
+    super(`Connection dropped after ${attempts} attempt(s)`, cause !== undefined ? { cause } : undefined);
+    this.name = 'ConnectionDroppedError';
+  }
+}

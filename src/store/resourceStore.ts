@@ -157,6 +157,19 @@ export class ResourceStore implements Disposable {
     this.fire({ kind: 'subscription', subscriptionId });
   }
 
+  /** How messages and titles name a host: its name, with its resource group ("vm-x (rg-a)") where another host the
+   *  store knows has the same name (names are unique only within a resource group). */
+  hostLabel(ref: IdentityHostRef): string {
+    const key = resourceKey(ref.id);
+    const name = resourceKey(ref.name);
+    for (const [otherKey, entry] of this.hostEntries) {
+      if (otherKey !== key && resourceKey(entry.host.name) === name) {
+        return `${ref.name} (${ref.resourceGroup})`;
+      }
+    }
+    return ref.name;
+  }
+
   /** The latest state of a host the store has seen (from a listing, a read or a write). */
   host(ref: IdentityHostRef | string): IdentityHost | undefined {
     return this.hostEntries.get(resourceKey(typeof ref === 'string' ? ref : ref.id))?.host;

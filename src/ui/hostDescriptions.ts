@@ -20,10 +20,11 @@ export function identitySummary(identity: VmIdentity, t: Localize): string {
   return t('no identity');
 }
 
-/** "rg-web · eastus · system + 2 user-assigned", with "Updating..." in place of the summary while a write runs. A scale
- *  set says so ("Uniform scale set"); a Flexible set's instance names its set. */
+/** "system + 2 user-assigned · rg-web · eastus", with "Updating..." in place of the summary while a write runs. The
+ *  identity state comes first: it is what the view exists to show, and a narrow side bar cuts the end off. A scale set
+ *  says so ("Uniform scale set"); a Flexible set's instance names its set. */
 export function vmDescription(vm: IdentityHost, updating: boolean, t: Localize): string {
-  return [vm.resourceGroup, vm.location, ...hostKindParts(vm, t), updating ? t('Updating...') : identitySummary(vm.identity, t)].join(' · ');
+  return [updating ? t('Updating...') : identitySummary(vm.identity, t), vm.resourceGroup, vm.location, ...hostKindParts(vm, t)].join(' · ');
 }
 
 function hostKindParts(host: IdentityHost, t: Localize): string[] {

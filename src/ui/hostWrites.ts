@@ -44,7 +44,7 @@ export function runIdentityWrite(services: HostWriteServices, host: IdentityHost
 /** Adds the host's system-assigned identity to a group; "already a member" is an answer, not an error. */
 export async function runAddToGroup(services: HostWriteServices, host: IdentityHost, group: EntraGroup): Promise<void> {
   await runWrite(services, {
-    title: t("Adding the identity of '{0}' to '{1}'...", host.name, group.displayName),
+    title: t("Adding the identity of '{0}' to '{1}'...", services.store.hostLabel(host), group.displayName),
     target: { kind: 'host', host: hostRef(host) },
     run: async (options) => {
       try {
@@ -63,7 +63,7 @@ export async function runAddToGroup(services: HostWriteServices, host: IdentityH
       return alreadyMember
         ? { message: alreadyMember, resourceId: host.id, followUps: [] }
         : {
-            message: t("Added the system-assigned identity of '{0}' to the group '{1}'.", host.name, group.displayName),
+            message: t("Added the system-assigned identity of '{0}' to the group '{1}'.", services.store.hostLabel(host), group.displayName),
             resourceId: host.id,
             followUps: hostFollowUps(services, host),
           };
@@ -74,14 +74,14 @@ export async function runAddToGroup(services: HostWriteServices, host: IdentityH
 
 export async function runRemoveFromGroup(services: HostWriteServices, host: IdentityHost, group: EntraGroup): Promise<void> {
   await runWrite(services, {
-    title: t("Removing the identity of '{0}' from '{1}'...", host.name, group.displayName),
+    title: t("Removing the identity of '{0}' from '{1}'...", services.store.hostLabel(host), group.displayName),
     target: { kind: 'host', host: hostRef(host) },
     run: (options) => services.operations.removeFromGroup(host, group.id, { ...options, groupName: group.displayName }),
     script: () => groupScript('removeFromGroup', host, group),
     applied: () => {
       services.store.updateMemberships(host, (groups) => groups.filter((known) => !sameResourceId(known.id, group.id)));
       return {
-        message: t("Removed the system-assigned identity of '{0}' from the group '{1}'.", host.name, group.displayName),
+        message: t("Removed the system-assigned identity of '{0}' from the group '{1}'.", services.store.hostLabel(host), group.displayName),
         resourceId: host.id,
         followUps: hostFollowUps(services, host),
       };

@@ -93,6 +93,8 @@ export interface SearchPickOptions<T> {
   placeholder: string;
   /** Entries for a search text; `more` continues the same search. */
   search(text: string, signal: AbortSignal): Promise<SearchPage<T>>;
+  /** What to show when a search finds nothing (e.g. "No groups match 'x'"), rather than an empty list. */
+  noMatches(text: string): string;
   debounceMs?: number;
 }
 
@@ -119,12 +121,16 @@ export function pickWithSearch<T>(options: SearchPickOptions<T>, isLoadMore: (da
   let entries: PickEntry<T>[] = [];
   let more: SearchPage<T>['more'];
 
+  let searched = '';
   const show = (page: SearchPage<T>, append: boolean) => {
     const withoutLoadMore = entries.filter((entry) => isSeparator(entry) || !isLoadMore(entry.data));
     entries = append ? [...withoutLoadMore, ...page.entries] : page.entries;
     more = page.more;
     // Graph already filtered the results (and "Load more..." matches no text): VS Code must not hide any of them.
-    quickPick.items = entries.map((entry) => ({ ...toQuickPickItem(entry), alwaysShow: true }));
+    quickPick.items =
+      entries.length === 0
+        ? [{ label: `$(info) ${options.noMatches(searched)}`, alwaysShow: true }]
+        : entries.map((entry) => ({ ...toQuickPickItem(entry), alwaysShow: true }));
   };
   const run = (load: (signal: AbortSignal) => Promise<SearchPage<T>>, append: boolean) => {
     controller?.abort();
@@ -156,7 +162,10 @@ export function pickWithSearch<T>(options: SearchPickOptions<T>, isLoadMore: (da
     const disposables = [
       quickPick.onDidChangeValue((text) => {
         clearTimeout(timer);
-        timer = setTimeout(() => run((signal) => options.search(text.trim(), signal), false), debounceMs);
+        timer = setTimeout(() => {
+          searched = text.trim();
+          run((signal) => options.search(searched, signal), false);
+        }, debounceMs);
       }),
       quickPick.onDidAccept(() => {
         const item = quickPick.selectedItems[0] ?? quickPick.activeItems[0];

@@ -169,6 +169,11 @@ export function groupEntries(
   return entries;
 }
 
+/** What a group search that found nothing says: "No groups match 'x'" (or, with nothing typed, that there are none). */
+export function noGroupsMatch(text: string, t: Localize): string {
+  return text === '' ? t('No groups found in the directory.') : t("No groups match '{0}'", text);
+}
+
 /** The groups a VM's system identity can be removed from. */
 export function membershipItems(memberships: EntraGroup[]): PickItem<EntraGroup>[] {
   return sortBy(memberships, (group) => group.displayName).map((group) => ({

@@ -74,7 +74,7 @@ export interface WriteRequest<T> {
 /** Runs a write the one way every write runs; resolves with the write's result, or rejects with its error. */
 export async function runWrite<T>(services: WriteServices, request: WriteRequest<T>): Promise<T> {
   const { target, title } = request;
-  const subject = target.kind === 'host' ? target.host.name : target.name;
+  const subject = target.kind === 'host' ? services.store.hostLabel(target.host) : target.name;
   const host = target.kind === 'host' ? target.host : undefined;
   // One write per resource per window: a second would race the first (409s, or a plan made before the first landed).
   const running = writesRunning(services.store);
@@ -173,7 +173,7 @@ async function readAgainAfterFailure(services: WriteServices, target: WriteTarge
       if (cancelled && error instanceof AcceptedWriteError) {
         tell(error.message);
       } else if (cancelled) {
-        tell(t("Stopped waiting for '{0}'. Azure may still finish the change; the tree shows the VM as it is now.", target.host.name));
+        tell(t("Stopped waiting for '{0}'. Azure may still finish the change; the tree shows the VM as it is now.", services.store.hostLabel(target.host)));
       }
       return;
     case 'newHost':

@@ -35,7 +35,7 @@ test('429 with Retry-After on the write, then success: the write lands once', { 
   assert.equal(vm.identity.type, 'SystemAssigned');
   assert.ok(vm.identity.principalId);
   assert.equal(session.state().servicePrincipals.filter((sp) => sp.alternativeNames.some((name) => /vm-web-01$/i.test(name))).length, 1, 'exactly one principal');
-  await wb.waitForRowDescription('vm-web-01', /eastus · system-assigned$/);
+  await wb.waitForRowDescription('vm-web-01', /^system-assigned · /);
 }));
 
 test('a long-running operation that ends Failed: a clear error, and the tree shows the true state', { timeout }, scenario('faults-lro-failed-vm-web-03', async (session) => {
@@ -51,9 +51,9 @@ test('a long-running operation that ends Failed: a clear error, and the tree sho
   const vm = session.vm('vm-web-03');
   assert.equal(vm.provisioningState, 'Failed');
   await wb.reveal(production, 'vm-web-03');
-  await wb.waitForRowDescription('vm-web-03', new RegExp(`eastus · ${summaryOf(vm.identity).replace('+', '\\+')}$`));
+  await wb.waitForRowDescription('vm-web-03', new RegExp(`^${summaryOf(vm.identity).replace('+', '\\+')} · `));
   // And after a refresh from the view's title bar, still the fake's state.
   await wb.refreshTreeFromTitleBar();
   await wb.reveal(production, 'vm-web-03');
-  await wb.waitForRowDescription('vm-web-03', new RegExp(`eastus · ${summaryOf(session.vm('vm-web-03').identity).replace('+', '\\+')}$`));
+  await wb.waitForRowDescription('vm-web-03', new RegExp(`^${summaryOf(session.vm('vm-web-03').identity).replace('+', '\\+')} · `));
 }));

@@ -106,6 +106,24 @@ test('add to a group from the palette, matching a name with an apostrophe', { ti
   await wb.treeRow('sg-sql-admins').waitFor({ state: 'visible' });
 }));
 
+test('a group search with no match says so', { timeout }, scenario('groups-search-no-match', async (session) => {
+  const wb = session.workbench;
+  await wb.contextMenu(await wb.reveal(production, 'vm-web-02'), 'Add to Group...');
+  await wb.waitForQuickInput(/group/i);
+  await wb.typeInQuickInput('zzz-no-such-group');
+  await wb.quickPickRow('sg-app-readers').waitFor({ state: 'detached', timeout: 15_000 });
+  const deadline = Date.now() + 15_000;
+  let rows = await wb.quickPickRowsText();
+  while (!rows.some((row) => row.includes("No groups match 'zzz-no-such-group'")) && Date.now() < deadline) {
+    await wb.page.waitForTimeout(250);
+    rows = await wb.quickPickRowsText();
+  }
+  assert.ok(rows.some((row) => row.includes("No groups match 'zzz-no-such-group'")), `the list says no group matches: ${JSON.stringify(rows)}`);
+  await wb.pressEnter(); // the message is no choice: nothing happens
+  assert.deepEqual(session.writeRequests(), []);
+  await wb.page.keyboard.press('Escape');
+}));
+
 test('remove from a group from its tree item, confirmed', { timeout }, scenario('groups-remove-tree-vm-web-02', async (session) => {
   const wb = session.workbench;
   const principalId = session.vm('vm-web-02').identity.principalId!;

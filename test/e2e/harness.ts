@@ -26,6 +26,8 @@ export interface SessionOptions {
   name: string;
   /** The seed principal VS Code signs in as; default the full-rights sp-identity-admin. */
   principal?: string;
+  /** The opened folder's .vscode/settings.json, if any (asked for when the session starts). */
+  workspaceSettings?: () => Record<string, unknown>;
 }
 
 /**
@@ -50,6 +52,7 @@ export class E2ESession {
     try {
       const credentials = seedPrincipal(demoSeedPath, options.principal ?? 'sp-identity-admin');
       profile = createProfile(options.name, userSettings(fake.info));
+      if (options.workspaceSettings) writeWorkspaceSettings(profile, options.workspaceSettings());
       const env = extensionHostEnv(fake.info, credentials);
       host = process.env.E2E_VSCODE_HOST === 'electron' ? await startElectronHost(options.name, profile, env, vsix) : await startCodeServerHost(options.name, profile, env, vsix);
       const workbench = new Workbench(host.page, resultsDir);
@@ -102,6 +105,26 @@ export class E2ESession {
     }
   }
 
+  /** Writes the opened folder's .vscode/settings.json, as a person editing it would (VS Code watches the file). */
+  writeWorkspaceSettings(settings: Record<string, unknown>): void {
+    writeWorkspaceSettings(this.profile, settings);
+  }
+
+  /** The extension's own log (its "Azure VM Managed Identities" log channel) as VS Code wrote it so far. */
+  extensionLog(): string {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (entry.name.endsWith('Azure VM Managed Identities.log')) files.push(full);
+      }
+    };
+    const logs = path.join(this.profile.userDataDir, 'logs');
+    if (fs.existsSync(logs)) walk(logs);
+    return files.sort().map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+  }
+
   addFaults(rules: FaultRule[]): void {
     this.fake.addFaults(rules);
   }
@@ -134,6 +157,11 @@ export class E2ESession {
     keepLogsAndRemove(this.profile, this.name);
     if (current === this) current = undefined;
   }
+}
+
+function writeWorkspaceSettings(profile: Profile, settings: Record<string, unknown>): void {
+  fs.mkdirSync(path.join(profile.workspaceDir, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(profile.workspaceDir, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
 }
 
 /** VS Code's logs (extension host, the extension's own log channel) go to test-results/<name>-logs; the rest is deleted. */

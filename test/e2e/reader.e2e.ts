@@ -22,7 +22,7 @@ test('as sp-reader, enabling the system identity is refused before anything is s
   assert.equal(after.etag, before.etag, 'the VM was not written');
   // The permission check before the write refused it: nothing was sent.
   assert.deepEqual(session.writeRequests(), [], 'no write was sent');
-  await wb.waitForRowDescription('vm-web-01', /eastus · no identity$/);
+  await wb.waitForRowDescription('vm-web-01', /^no identity · /);
 
   // The error offers the log, which records the refusal (and never a token).
   await wb.clickNotificationButton(error, 'Show Log');

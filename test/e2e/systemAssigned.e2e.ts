@@ -45,7 +45,7 @@ test('enable from the palette: subscription, then VM (only VMs without one are o
   assert.equal(vm.identity.type, 'SystemAssigned');
   assert.ok(vm.identity.principalId);
   await wb.reveal(development, 'vm-dev-01');
-  await wb.waitForRowDescription('vm-dev-01', /eastus · system-assigned$/);
+  await wb.waitForRowDescription('vm-dev-01', /^system-assigned · /);
 }));
 
 test('disable from the context menu, cancelled: nothing changes', { timeout: 180_000 }, scenario('system-disable-cancelled-tree-vm-web-02', async (session) => {
@@ -67,7 +67,7 @@ test('disable from the context menu, cancelled: nothing changes', { timeout: 180
   assert.deepEqual(session.vm('vm-web-02').identity, before.identity);
   assert.deepEqual(session.writeRequests(), [], 'no write reached Azure');
   assert.ok(session.state().groups.find((group) => group.displayName === 'sg-keyvault-readers')!.members.includes(before.identity.principalId!));
-  await wb.waitForRowDescription('vm-web-02', /· system-assigned$/);
+  await wb.waitForRowDescription('vm-web-02', /^system-assigned · /);
 }));
 
 test('disable from the palette, confirmed: user-assigned stays, the principal and its memberships go', { timeout: 180_000 }, scenario('system-disable-confirmed-palette-vm-web-04', async (session) => {
@@ -92,5 +92,5 @@ test('disable from the palette, confirmed: user-assigned stays, the principal an
   assert.deepEqual(session.userAssignedNames('vm-web-04'), ['id-backend']);
   assert.ok(!session.state().servicePrincipals.some((sp) => sp.id === principalId), 'its service principal was deleted');
   await wb.reveal(production, 'vm-web-04');
-  await wb.waitForRowDescription('vm-web-04', /eastus · 1 user-assigned$/);
+  await wb.waitForRowDescription('vm-web-04', /^1 user-assigned · /);
 }));

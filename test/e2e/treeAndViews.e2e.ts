@@ -42,16 +42,16 @@ test('each VM shows its identity state without expanding, and menus offer only w
   await wb.treeRow('vm-web-01').waitFor({ state: 'visible' });
   const rows = await wb.visibleTreeRows();
   const expected: Record<string, RegExp> = {
-    'vm-web-01': /rg-web · eastus · no identity$/,
-    'vm-web-02': /rg-web · eastus · system-assigned$/,
-    'vm-web-03': /rg-web · eastus · 2 user-assigned$/,
-    'vm-web-04': /rg-web · eastus · system \+ 1 user-assigned$/,
-    'vm-data-01': /rg-data · westeurope · system \+ 2 user-assigned$/,
-    'vm-data-02': /rg-data · westeurope · 1 user-assigned$/,
-    'vm-data-03': /rg-data · westeurope · no identity$/,
-    'vm-dev-01': /rg-dev · eastus · no identity$/,
-    'vm-dev-02': /rg-dev · eastus · system-assigned$/,
-    'vm-dev-03': /rg-dev · eastus · 1 user-assigned$/,
+    'vm-web-01': / — no identity · rg-web · eastus$/,
+    'vm-web-02': / — system-assigned · rg-web · eastus$/,
+    'vm-web-03': / — 2 user-assigned · rg-web · eastus$/,
+    'vm-web-04': / — system \+ 1 user-assigned · rg-web · eastus$/,
+    'vm-data-01': / — system \+ 2 user-assigned · rg-data · westeurope$/,
+    'vm-data-02': / — 1 user-assigned · rg-data · westeurope$/,
+    'vm-data-03': / — no identity · rg-data · westeurope$/,
+    'vm-dev-01': / — no identity · rg-dev · eastus$/,
+    'vm-dev-02': / — system-assigned · rg-dev · eastus$/,
+    'vm-dev-03': / — 1 user-assigned · rg-dev · eastus$/,
   };
   for (const [vm, description] of Object.entries(expected)) {
     const row = rows.find((text) => text.startsWith(`${vm} — `));
@@ -122,19 +122,57 @@ test('Copy Principal ID, Client ID and Resource ID from the palette', { timeout 
 test('Refresh (context menu and palette) shows changes made outside VS Code', { timeout }, scenario('tree-refresh', async (session) => {
   const wb = session.workbench;
   await wb.reveal(production, 'vm-web-01');
-  await wb.waitForRowDescription('vm-web-01', /no identity$/);
+  await wb.waitForRowDescription('vm-web-01', /^no identity · /);
   // Someone else enables the identity (through the fake's own ARM face, as the portal would).
   await changeBehindTheExtensionsBack(session, 'vm-web-01', { type: 'SystemAssigned' });
   assert.equal(session.vm('vm-web-01').identity.type, 'SystemAssigned');
-  assert.match(await wb.rowDescription(wb.treeRow('vm-web-01')), /no identity$/, 'the tree does not know yet');
+  assert.match(await wb.rowDescription(wb.treeRow('vm-web-01')), /^no identity · /, 'the tree does not know yet');
 
   await wb.contextMenu(wb.treeRow(production), 'Refresh');
-  await wb.waitForRowDescription('vm-web-01', /eastus · system-assigned$/);
+  await wb.waitForRowDescription('vm-web-01', /^system-assigned · /);
 
   session.fake.reset();
   await wb.runCommand('Managed Identities: Refresh');
   await wb.reveal(production, 'vm-web-01');
-  await wb.waitForRowDescription('vm-web-01', /eastus · no identity$/);
+  await wb.waitForRowDescription('vm-web-01', /^no identity · /);
+}));
+
+test("the view title's Refresh reloads everything, even with a VM selected", { timeout }, scenario('tree-refresh-title-bar', async (session) => {
+  const wb = session.workbench;
+  await wb.expandPath(production);
+  await wb.expandPath(development);
+  await wb.waitForRowDescription('vm-dev-01', /^no identity · /);
+  // vm-web-04 is selected (VS Code hands a view/title command the selected item).
+  await wb.treeRow('vm-web-04').click();
+  await changeBehindTheExtensionsBack(session, 'vm-dev-01', { type: 'SystemAssigned' });
+  assert.match(await wb.rowDescription(wb.treeRow('vm-dev-01')), /^no identity · /, 'the tree does not know yet');
+  const before = session.fake.requests().length;
+
+  await wb.refreshTreeFromTitleBar();
+  await wb.waitForRowDescription('vm-dev-01', /^system-assigned · /);
+  const reads = session.fake.requests().slice(before).filter((request) => request.method === 'GET').map((request) => request.path);
+  for (const subscription of session.state().subscriptions.filter((s) => [production, development].includes(s.displayName))) {
+    assert.ok(
+      reads.some((path) => path.toLowerCase() === `/subscriptions/${subscription.subscriptionId}/providers/microsoft.compute/virtualmachines`),
+      `the VMs of ${subscription.displayName} were listed again: ${JSON.stringify(reads)}`,
+    );
+  }
+}));
+
+test('at the default side bar width each VM shows its identity state, and the view title fits', { timeout }, scenario('tree-default-width', async (session) => {
+  const wb = session.workbench;
+  await wb.resizeSidebar(300); // VS Code's default (min(300, a quarter of the window))
+  await wb.expandPath(production);
+  await wb.treeRow('vm-web-04').waitFor({ state: 'visible' });
+  // Known limit: at 300 px the longest states after a longer name ("system + 1 user-assigned" on vm-web-04,
+  // "system-assigned" on vm-flex-data-02) are still cut near their end; the state now comes first, so the cut falls
+  // there and no longer hides the state altogether.
+  for (const [vm, state] of [['vm-web-01', 'no identity'], ['vm-web-02', 'system-assigned'], ['vm-web-03', '2 user-assigned']]) {
+    assert.ok(await wb.descriptionStartVisible(wb.treeRow(vm), state.length), `${vm}'s identity state '${state}' shows whole at 300 px`);
+  }
+  const title = await wb.viewTitle();
+  assert.match(title.text, /Managed Identities/i);
+  assert.ok(title.fits, `the view title '${title.text}' fits at 300 px`);
 }));
 
 test('Select Subscriptions (view title and palette) filters the tree and is remembered', { timeout }, scenario('tree-select-subscriptions', async (session) => {

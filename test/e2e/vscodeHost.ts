@@ -245,7 +245,8 @@ export async function startCodeServerHost(name: string, profile: Profile, env: N
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
     const page = await context.newPage();
     recordConsole(page, path.join(resultsDir, `${name}.browser-console.log`));
-    await page.goto(server.url);
+    // A loaded machine (several VS Codes at once) can take longer than the default 30 s to serve the first page.
+    await page.goto(server.url, { timeout: 120_000 });
     const openedBrowser = browser;
     return {
       kind: 'code-server',

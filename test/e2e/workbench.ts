@@ -67,6 +67,38 @@ export class Workbench {
     await this.page.mouse.up();
   }
 
+  /** Drags the side bar's edge to exactly `width` pixels, narrower or wider. */
+  async resizeSidebar(width: number): Promise<void> {
+    const box = await this.sidebar().boundingBox();
+    if (!box || Math.abs(box.width - width) <= 2) return;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(box.x + box.width + 1, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width + 1, y, { steps: 5 });
+    await this.page.mouse.up();
+  }
+
+  /** Whether the start of a row's description (its first `characters`) shows whole, not cut off by the side bar. */
+  async descriptionStartVisible(row: Locator, characters: number): Promise<boolean> {
+    return row.evaluate((element, count) => {
+      const description = element.querySelector('.label-description');
+      const container = element.querySelector('.monaco-icon-label-container') ?? element;
+      const text = description?.firstChild;
+      if (!description || !text) return false;
+      const range = document.createRange();
+      range.setStart(text, 0);
+      range.setEnd(text, Math.min(count, text.textContent?.length ?? 0));
+      // The description ends in an ellipsis where it is cut: what lies right of the container's edge is hidden.
+      return range.getBoundingClientRect().right <= container.getBoundingClientRect().right - 12;
+    }, characters);
+  }
+
+  /** The view's title as shown in the side bar's header, and whether it fits there uncut. */
+  async viewTitle(): Promise<{ text: string; fits: boolean }> {
+    const title = this.sidebar().locator('.composite.title .title-label h2, .pane-header .title').first();
+    return title.evaluate((element) => ({ text: (element.textContent ?? '').trim(), fits: element.scrollWidth <= element.clientWidth }));
+  }
+
   sidebar(): Locator {
     return this.page.locator('.part.sidebar');
   }

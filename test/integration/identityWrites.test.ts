@@ -248,7 +248,7 @@ describe('identity writes', () => {
     const { ops } = signInAs(fake);
     await rejectsWith(ops.changeIdentity(vm('vm-web-03'), { kind: 'removeUserAssigned', ids: [ids.monitor] }), (error) => {
       assert.equal(error.kind, 'invalid');
-      assert.equal(error.message, `'${ids.monitor}' are not associated with 'vm-web-03'`);
+      assert.equal(error.message, "'id-monitor' is not associated with 'vm-web-03'.");
     });
     assert.deepEqual(writes(fake), []);
     assert.equal(Object.keys(stateVm(fake, 'vm-web-03').identity.userAssignedIdentities).length, 2);
@@ -496,6 +496,18 @@ describe('identity write errors', () => {
     const abort = new AbortController();
     const write = ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' }, { signal: abort.signal, onProgress: (m) => /Waiting/.test(m) && abort.abort() });
     await rejectsWith(write, (error) => assert.equal(error.kind, 'cancelled'));
+  });
+
+  it('a connection dropped on every attempt says so and how often it was tried, not "socket hang up"', async () => {
+    const { ops } = signInAs(fake);
+    fake.addFaults([{ method: 'GET', path: '/virtualMachines/vm-web-01$', kind: 'drop', times: 0 }]);
+    await rejectsWith(ops.getVirtualMachine(vm('vm-web-01')), (error) => {
+      assert.equal(error.code, 'ConnectionDropped');
+      assert.match(error.message, /^The connection to Azure Resource Manager dropped on each of 4 attempts \(the request was retried 3 times\)\./);
+      assert.doesNotMatch(error.message, /socket hang up|ECONNRESET/);
+    });
+    const reads = fake.requests().filter((r) => r.method === 'GET' && /\/virtualMachines\/vm-web-01$/.test(r.path));
+    assert.equal(reads.length, 4, 'the first attempt and the pipeline\'s three retries reached the fake');
   });
 
   it('cancellation while reading stops the read', async () => {

@@ -9,7 +9,8 @@ import {
   isMicrosoftAuthorityHost,
   scopeFor,
 } from '../../src/azure/cloud';
-import { resolveCloud, resolveSignInSettings, userOrMachineValue, type SettingInspection } from '../../src/azure/settings';
+import { servicePrincipalFromEnvironment } from '../../src/azure/credentials';
+import { resolveCloud, resolveSignInSettings, signInSettingsKey, userOrMachineValue, type SettingInspection } from '../../src/azure/settings';
 import { settingsWarningText, type SettingsWarning } from '../../src/identity/settingsWarnings';
 
 const inspect = <T>(values: Omit<SettingInspection<T>, 'key'>): SettingInspection<T> => ({ key: 'x', ...values });
@@ -166,7 +167,50 @@ describe('resolveCloud precedence', () => {
     assert.match(words(custom.warnings).join(), /no Microsoft Graph endpoint/);
   });
 
+  it('1. the customCloud setting beats AZURE_AUTHORITY_HOST too: the service principal signs in at the setting\'s authority', () => {
+    const env = { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's', AZURE_AUTHORITY_HOST: 'https://login.elsewhere.example' };
+    const choice = resolveCloud({ ...base, customCloud: fake }, env);
+    assert.equal(choice.cloud.authorityHost, 'https://127.0.0.1:8443/login');
+    assert.equal(servicePrincipalFromEnvironment(env, choice.cloud).authorityHost, 'https://127.0.0.1:8443/login');
+  });
+
+  it('2. without the setting, an AZURE_AUTHORITY_HOST of no known cloud (AD FS) is where the tokens come from', () => {
+    const env = { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's', AZURE_AUTHORITY_HOST: 'https://adfs.stack.example/adfs/' };
+    const choice = resolveCloud(base, env);
+    assert.equal(choice.cloud.resourceManagerEndpoint, azurePublicCloud.resourceManagerEndpoint);
+    assert.equal(choice.cloud.authorityHost, 'https://adfs.stack.example/adfs');
+    assert.equal(choice.source, 'default, tokens from AZURE_AUTHORITY_HOST');
+    assert.equal(servicePrincipalFromEnvironment(env, choice.cloud).authorityHost, 'https://adfs.stack.example/adfs');
+    assert.equal(resolveCloud({ method: 'azureCli', warnings: [] }, env).cloud, azurePublicCloud, 'only a service principal reads the variable');
+  });
+
   it('4. public Azure otherwise', () => {
     assert.equal(resolveCloud({ method: 'azureCli', warnings: [] }, {}).cloud, azurePublicCloud);
+  });
+});
+
+describe('signInSettingsKey: which configuration changes rebuild the sign-in', () => {
+  const user = {
+    signInMethod: inspect({ defaultValue: 'vscode', globalValue: 'servicePrincipal' }),
+    customCloud: inspect<unknown>({ defaultValue: null, globalValue: fake }),
+    sovereignEnvironment: inspect<unknown>({}),
+    sovereignCustomEnvironment: inspect<unknown>({}),
+  };
+
+  it('a workspace writing the sign-in settings changes nothing (its values are never read)', () => {
+    const elsewhere = { resourceManagerEndpoint: 'https://127.0.0.1:1/', graphEndpoint: 'https://127.0.0.1:1/graph', authorityHost: 'https://127.0.0.1:1/login' };
+    const withWorkspace = {
+      signInMethod: inspect({ ...user.signInMethod, workspaceValue: 'azureCli' }),
+      customCloud: inspect<unknown>({ ...user.customCloud, workspaceValue: elsewhere, workspaceFolderValue: elsewhere }),
+      sovereignEnvironment: inspect<unknown>({ workspaceValue: 'ChinaCloud' }),
+      sovereignCustomEnvironment: inspect<unknown>({}),
+    };
+    assert.equal(signInSettingsKey(withWorkspace), signInSettingsKey(user));
+  });
+
+  it('a user or machine value that changes does', () => {
+    assert.notEqual(signInSettingsKey({ ...user, signInMethod: inspect({ defaultValue: 'vscode', globalValue: 'azureCli' }) }), signInSettingsKey(user));
+    assert.notEqual(signInSettingsKey({ ...user, customCloud: inspect<unknown>({ defaultValue: null, globalValue: { ...fake, authorityHost: 'https://x.example' } }) }), signInSettingsKey(user));
+    assert.notEqual(signInSettingsKey({ ...user, sovereignEnvironment: inspect<unknown>({ globalValue: 'USGovernment' }) }), signInSettingsKey(user));
   });
 });

@@ -53,7 +53,11 @@ type Expected =
   | { refused: string; message?: string };
 
 const SU = 'SystemAssigned, UserAssigned' as const;
-const notAssociated = (ids: string) => ({ refused: 'notAssociated', message: `'${ids}' are not associated with '${VM}'` });
+// By name, as the user picked them (never the whole resource id), singular or plural.
+const notAssociated = (names: string) => ({
+  refused: 'notAssociated',
+  message: `${names} ${names.includes(',') ? 'are' : 'is'} not associated with '${VM}'.`,
+});
 
 const table: Record<StateName, Record<ChangeName, Expected>> = {
   None: {
@@ -63,9 +67,9 @@ const table: Record<StateName, Record<ChangeName, Expected>> = {
     'assign present (other case)': {
       change: { type: 'UserAssigned', ids: [A_OTHER_CASE], patch: { type: 'UserAssigned', userAssignedIdentities: { [A_OTHER_CASE]: {} } } },
     },
-    'remove one (other case)': notAssociated(A_OTHER_CASE),
-    'remove the last ones': notAssociated(`${A}, ${B}`),
-    'remove unknown': notAssociated(C),
+    'remove one (other case)': notAssociated("'ID-BACKEND'"),
+    'remove the last ones': notAssociated("'id-backend', 'id-storage'"),
+    'remove unknown': notAssociated("'id-monitor'"),
     'remove all': { unchanged: 'noUserAssigned' },
   },
   SystemAssigned: {
@@ -75,9 +79,9 @@ const table: Record<StateName, Record<ChangeName, Expected>> = {
     'assign present (other case)': {
       change: { type: SU, ids: [A_OTHER_CASE], patch: { type: SU, userAssignedIdentities: { [A_OTHER_CASE]: {} } } },
     },
-    'remove one (other case)': notAssociated(A_OTHER_CASE),
-    'remove the last ones': notAssociated(`${A}, ${B}`),
-    'remove unknown': notAssociated(C),
+    'remove one (other case)': notAssociated("'ID-BACKEND'"),
+    'remove the last ones': notAssociated("'id-backend', 'id-storage'"),
+    'remove unknown': notAssociated("'id-monitor'"),
     'remove all': { unchanged: 'noUserAssigned' },
   },
   'UserAssigned(1)': {
@@ -87,8 +91,8 @@ const table: Record<StateName, Record<ChangeName, Expected>> = {
     'assign new': { change: { type: 'UserAssigned', ids: [A, C], patch: { type: 'UserAssigned', userAssignedIdentities: { [C]: {} } } } },
     'assign present (other case)': { unchanged: 'alreadyAssigned' },
     'remove one (other case)': { change: { type: 'None', ids: [], patch: { type: 'None' } } },
-    'remove the last ones': notAssociated(B),
-    'remove unknown': notAssociated(C),
+    'remove the last ones': notAssociated("'id-storage'"),
+    'remove unknown': notAssociated("'id-monitor'"),
     'remove all': { change: { type: 'None', ids: [], patch: { type: 'None' } } },
   },
   'UserAssigned(2)': {
@@ -99,7 +103,7 @@ const table: Record<StateName, Record<ChangeName, Expected>> = {
     // The removed key is sent in the casing ARM stored, not the casing asked for.
     'remove one (other case)': { change: { type: 'UserAssigned', ids: [B], patch: { type: 'UserAssigned', userAssignedIdentities: { [A]: null } } } },
     'remove the last ones': { change: { type: 'None', ids: [], patch: { type: 'None' } } },
-    'remove unknown': notAssociated(C),
+    'remove unknown': notAssociated("'id-monitor'"),
     'remove all': { change: { type: 'None', ids: [], patch: { type: 'None' } } },
   },
   'SystemAssigned, UserAssigned(1)': {
@@ -108,8 +112,8 @@ const table: Record<StateName, Record<ChangeName, Expected>> = {
     'assign new': { change: { type: SU, ids: [A, C], patch: { type: SU, userAssignedIdentities: { [C]: {} } } } },
     'assign present (other case)': { unchanged: 'alreadyAssigned' },
     'remove one (other case)': { change: { type: 'SystemAssigned', ids: [], patch: { type: 'SystemAssigned' } } },
-    'remove the last ones': notAssociated(B),
-    'remove unknown': notAssociated(C),
+    'remove the last ones': notAssociated("'id-storage'"),
+    'remove unknown': notAssociated("'id-monitor'"),
     'remove all': { change: { type: 'SystemAssigned', ids: [], patch: { type: 'SystemAssigned' } } },
   },
   'SystemAssigned, UserAssigned(2)': {
@@ -119,7 +123,7 @@ const table: Record<StateName, Record<ChangeName, Expected>> = {
     'assign present (other case)': { unchanged: 'alreadyAssigned' },
     'remove one (other case)': { change: { type: SU, ids: [B], patch: { type: SU, userAssignedIdentities: { [A]: null } } } },
     'remove the last ones': { change: { type: 'SystemAssigned', ids: [], patch: { type: 'SystemAssigned' } } },
-    'remove unknown': notAssociated(C),
+    'remove unknown': notAssociated("'id-monitor'"),
     'remove all': { change: { type: 'SystemAssigned', ids: [], patch: { type: 'SystemAssigned' } } },
   },
 };
@@ -210,7 +214,7 @@ describe('planIdentityChange: details', () => {
   it('removing a known and an unknown id is refused as a whole, naming only the unknown one', () => {
     const plan = planIdentityChange(states['UserAssigned(2)'], { kind: 'removeUserAssigned', ids: [A, C] }, VM);
     assert.equal(plan.outcome, 'refused');
-    assert.equal(plan.message, `'${C}' are not associated with '${VM}'`);
+    assert.equal(plan.message, `'id-monitor' is not associated with '${VM}'.`);
   });
 
   it('an empty list is refused for assign and remove', () => {

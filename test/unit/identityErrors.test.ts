@@ -8,12 +8,15 @@ import { toIdentityError } from '../../src/identity/errorWording';
 import { roleForAction } from '../../src/identity/permissions';
 import { IdentityError } from '../../src/identity/identityError';
 import {
+  ConnectionDroppedError,
   GraphSignInMissingError,
   ServiceError,
   ServicePrincipalEnvironmentMissingError,
   SignInFailedError,
   SignInRequiredError,
+  SubscriptionNotAvailableError,
 } from '../../src/identity/serviceError';
+import { requestLogPolicy, silentLogger } from '../../src/azure/logger';
 
 const SUB = 'c0ffee00-0000-4000-8000-000000000001';
 const VM_ID = `/subscriptions/${SUB}/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/vm-web-01`;
@@ -186,6 +189,55 @@ describe('toIdentityError: ARM', () => {
     const error = toIdentityError(restError(429, 'TooManyRequests', 'slow down', { 'retry-after': '7' }));
     assert.equal(error.kind, 'throttled');
     assert.match(error.message, /7 seconds/);
+  });
+
+  it('a wait of one second is "1 second", not "1 seconds"', () => {
+    const error = toIdentityError(restError(429, 'TooManyRequests', 'slow down', { 'retry-after': '1' }));
+    assert.equal(error.message, 'Azure is throttling requests; try again in 1 second.');
+  });
+
+  it('a 401 ends in one full stop, whether or not Azure\'s message has one (no ".).")', () => {
+    const withStop = toIdentityError(restError(401, 'InvalidAuthenticationToken', 'The access token is invalid.'));
+    assert.equal(withStop.kind, 'authentication');
+    assert.equal(withStop.message, 'Azure did not accept the sign-in: The access token is invalid. Sign in again.');
+    const withoutStop = toIdentityError(restError(401, 'ExpiredAuthenticationToken', 'The access token expiry UTC time is earlier than current UTC time'));
+    assert.equal(withoutStop.message, 'Azure did not accept the sign-in: The access token expiry UTC time is earlier than current UTC time. Sign in again.');
+    assert.doesNotMatch(withStop.message + withoutStop.message, /\.\)\.|\.\./);
+  });
+
+  it('a subscription is named by its display name where it is known, by its id otherwise', () => {
+    const names = (id: string) => (id === SUB ? 'Contoso Production' : undefined);
+    const refusal = restError(403, 'AuthorizationFailed', `The client 'x' with object id 'y' does not have authorization to perform action 'Microsoft.Compute/virtualMachines/read' over scope '/subscriptions/${SUB}' or the scope is invalid.`);
+    const named = toIdentityError(refusal, { scopeNames: { subscriptionName: names } });
+    assert.match(named.message, /^You need the Reader role on subscription 'Contoso Production' \(/);
+    assert.doesNotMatch(named.message, new RegExp(SUB));
+    assert.equal(toIdentityError(new SubscriptionNotAvailableError(SUB), { scopeNames: { subscriptionName: names } }).message, "Subscription 'Contoso Production' is not available to this sign-in.");
+    const other = 'c0ffee00-0000-4000-8000-000000000009';
+    assert.equal(toIdentityError(new SubscriptionNotAvailableError(other), { scopeNames: { subscriptionName: names } }).message, `Subscription ${other} is not available to this sign-in.`);
+  });
+
+  it('a dropped connection ("socket hang up") says so and how often the request was tried, never the raw words', () => {
+    const request = createPipelineRequest({ url: 'https://management.azure.com/x', method: 'GET' });
+    const policy = requestLogPolicy(silentLogger);
+    const hangUp = new RestError('socket hang up', { code: 'ECONNRESET', request });
+    // The retry policy sends the same request object again: the per-retry log policy counts four attempts.
+    for (let attempt = 0; attempt < 4; attempt++) {
+      void policy.sendRequest(request, () => Promise.reject(hangUp)).catch(() => undefined);
+    }
+    const parsed = toServiceError(hangUp, 'arm');
+    assert.ok(parsed instanceof ConnectionDroppedError);
+    assert.equal(parsed.attempts, 4);
+    const error = toIdentityError(parsed, { operation: 'list virtual machines' });
+    assert.equal(
+      error.message,
+      'Could not list virtual machines: The connection to Azure Resource Manager dropped on each of 4 attempts (the request was retried 3 times). Check your network or proxy, then try again.',
+    );
+    assert.doesNotMatch(error.message, /socket hang up/);
+    assert.equal(
+      toIdentityError(new ConnectionDroppedError('graph', 2)).message,
+      'The connection to Microsoft Graph dropped twice (the request was retried once). Check your network or proxy, then try again.',
+    );
+    assert.match(toIdentityError(new ConnectionDroppedError('arm', 1)).message, /^The connection to Azure Resource Manager dropped before it answered\./);
   });
 
   it('cancellation becomes kind cancelled', () => {

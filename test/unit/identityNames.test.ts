@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { nameTakenProblem, validateUserAssignedIdentityName } from '../../src/identity/nameRules';
+import { nameTakenProblem, validateUserAssignedIdentityName, validateVirtualMachineName } from '../../src/identity/nameRules';
 import { parseResourceId, parseUserAssignedIdentityId, parseVirtualMachineId, resourceGroupFromId, resourceNameFromId, sameResourceId, subscriptionIdFromId, userAssignedIdentityId, virtualMachineId } from '../../src/identity/resourceIds';
 
 describe('validateUserAssignedIdentityName', () => {
@@ -30,6 +30,25 @@ describe('validateUserAssignedIdentityName', () => {
       assert.match(problem, message);
     });
   }
+});
+
+describe('name-length messages', () => {
+  it('count an emoji as one character, as a person does (code points, not UTF-16 units)', () => {
+    assert.match(validateUserAssignedIdentityName('a😀') ?? '', /has 2\)/);
+    assert.match(validateVirtualMachineName('😀'.repeat(65), 'Linux') ?? '', /has 65\)/);
+    assert.equal(validateVirtualMachineName('😀'.repeat(33), 'Linux')?.includes('1 to 64 characters'), false, '33 emoji are 33 characters, not 66');
+  });
+
+  it('do not repeat a 129-character name whole: it is shortened with an ellipsis', () => {
+    const name = 'a'.repeat(129);
+    const problem = validateUserAssignedIdentityName(name) ?? '';
+    assert.match(problem, /^The name must be 3 to 128 characters long \('a{39}…' has 129\)\.$/);
+    assert.ok(!problem.includes(name));
+    const vmProblem = validateVirtualMachineName('b'.repeat(70), 'Linux') ?? '';
+    assert.match(vmProblem, /'b{39}…' has 70/);
+    assert.match(validateVirtualMachineName('win-server-0001', 'Windows') ?? 'ok', /^ok$/);
+    assert.match(validateVirtualMachineName('win-server-00001', 'Windows') ?? '', /'win-server-00001' has 16/);
+  });
 });
 
 describe('resource ids', () => {

@@ -106,3 +106,35 @@ describe('IdentityOperations.changeIdentity on a scale set', () => {
     assert.equal(vm.message, "Enabled the system-assigned identity of 'vm-web-01'.");
   });
 });
+
+describe('IdentityOperations: messages name subscriptions by their display names', () => {
+  it('once the subscriptions are listed, a refusal at subscription scope names it rather than its GUID', async () => {
+    const refusal = new ServiceError(
+      `The client 'x' with object id 'y' does not have authorization to perform action 'Microsoft.Compute/virtualMachines/read' over scope '/subscriptions/${SUB}' or the scope is invalid.`,
+      { service: 'arm', status: 403, code: 'AuthorizationFailed' },
+    );
+    const provider: AzureClientProvider = {
+      listSubscriptions: async () => [{ subscriptionId: SUB.toUpperCase(), displayName: 'Contoso Production', tenantId: 't' }],
+      forSubscription: async () => ({ virtualMachines: { list: () => Promise.reject(refusal) } }) as unknown as SubscriptionClients,
+    };
+    const operations = new IdentityOperations(provider);
+    await assert.rejects(operations.listVirtualMachines(SUB), (error: Error) => /Reader role on subscription c0ffee00/.test(error.message));
+    await operations.listSubscriptions();
+    await assert.rejects(operations.listVirtualMachines(SUB), (error: Error) => {
+      assert.match(error.message, /^You need the Reader role on subscription 'Contoso Production' \(/);
+      return true;
+    });
+  });
+});
+
+describe('IdentityOperations: messages name a host as the extension labels it', () => {
+  it("the result and the progress use hostLabel (e.g. 'vm-web-01 (rg-web)' where names collide)", async () => {
+    const { provider } = storedHost();
+    const progress: string[] = [];
+    const operations = new IdentityOperations(provider, { hostLabel: (h) => `${h.name} (${h.resourceGroup})` });
+    const result = await operations.changeIdentity(ref, { kind: 'enableSystemAssigned' }, { onProgress: (m) => progress.push(m) });
+    assert.equal(result.message, "Enabled the system-assigned identity of 'vm-web-01 (rg-web)'.");
+    assert.ok(progress.every((m) => m.includes("'vm-web-01 (rg-web)'")), JSON.stringify(progress));
+    assert.equal(result.host.name, 'vm-web-01', 'the host itself keeps its name');
+  });
+});

@@ -124,6 +124,14 @@ describe('context menus of the tree (package.json when clauses x contextValues)'
     assert.equal(evaluateWhen(palette?.when, { 'azureVmIdentities.signInMethod': 'azureCli' }), false);
   });
 
+  it("the view title's Refresh reloads everything: a command of its own (VS Code passes it the selected item), also the palette's", () => {
+    const title = (manifest.contributes.menus['view/title'] as MenuEntry[]).filter((entry) => evaluateWhen(entry.when, { view: VIEW }));
+    assert.deepEqual(title.filter((entry) => /refresh/i.test(entry.command)).map((entry) => entry.command), [P + 'refreshAll']);
+    const palette = manifest.contributes.menus.commandPalette as MenuEntry[];
+    assert.equal(evaluateWhen(palette.find((entry) => entry.command === P + 'refresh')?.when, {}), false, "the item's Refresh is not in the palette");
+    assert.equal(palette.find((entry) => entry.command === P + 'refreshAll'), undefined, 'Refresh (everything) is in the palette');
+  });
+
   it('no action of ours appears in another view', () => {
     assert.deepEqual(itemMenu(vmContextValue(identities.both1, 'idle'), false, 'explorer'), []);
   });

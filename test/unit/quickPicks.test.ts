@@ -5,6 +5,7 @@ import {
   assignIdentityEntries,
   clientIdItems,
   groupEntries,
+  noGroupsMatch,
   isSeparator,
   membershipItems,
   principalItems,
@@ -136,6 +137,8 @@ describe('Add to Group...', () => {
 
   it('adds "Load more..." only when Graph has another page', () => {
     assert.equal(labels(groupEntries(groups, [], true, format)).at(-1), 'Load more...');
+    assert.equal(noGroupsMatch('zzz-nothing', format), "No groups match 'zzz-nothing'");
+    assert.equal(noGroupsMatch('', format), 'No groups found in the directory.');
     assert.ok(!labels(groupEntries(groups, [], false, format)).includes('Load more...'));
     assert.equal(items(groupEntries([], [], true, format))[0].data.kind, 'loadMore');
   });
@@ -164,7 +167,7 @@ describe('pickers of subscriptions, VMs and ids', () => {
 
   it('VMs by name, described by resource group, location and identity', () => {
     const picks = vmItems([vm({ type: 'SystemAssigned', principalId: 'p' })], format);
-    assert.deepEqual(picks.map((p) => [p.label, p.description]), [['vm-web-04', 'rg-web · eastus · system-assigned']]);
+    assert.deepEqual(picks.map((p) => [p.label, p.description]), [['vm-web-04', 'system-assigned · rg-web · eastus']]);
     assert.equal(picks[0].detail, undefined);
   });
 

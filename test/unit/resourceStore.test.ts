@@ -289,3 +289,14 @@ describe('ResourceStore: role assignments of an identity, and where a user-assig
     assert.equal(source.calls.filter((c) => c.startsWith('listIdentityConsumers')).length, 2);
   });
 });
+
+describe('ResourceStore.hostLabel: names that collide name their resource group', () => {
+  it('a unique name stays as it is; two VMs of one name in different groups get "name (group)"', async () => {
+    const { store } = setUp([host('rg-a', 'vm-x'), host('rg-b', 'VM-X'), host('rg-a', 'vm-y')]);
+    await store.loadHosts(SUB);
+    assert.equal(store.hostLabel(host('rg-a', 'vm-y')), 'vm-y');
+    assert.equal(store.hostLabel(host('rg-a', 'vm-x')), 'vm-x (rg-a)');
+    assert.equal(store.hostLabel(host('rg-b', 'VM-X')), 'VM-X (rg-b)');
+    assert.equal(store.hostLabel({ ...host('rg-a', 'vm-x'), id: host('rg-a', 'vm-x').id.toUpperCase() }), 'vm-x (rg-a)', 'the same VM spelt otherwise is no collision with itself');
+  });
+});
