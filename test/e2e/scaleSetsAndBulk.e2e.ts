@@ -32,7 +32,7 @@ test('Ctrl+click three VMs, then Enable System-Assigned Identity: all three chan
   }
   // vm-web-03 kept its user-assigned identities.
   assert.deepEqual(session.userAssignedNames('vm-web-03'), ['id-backend', 'id-storage']);
-  await wb.waitForRowDescription('vm-web-01', /system-assigned$/);
+  await wb.waitForRowDescription('vm-web-01', /^system-assigned · /);
 }));
 
 test('from the palette, assign a user-assigned identity to a scale set', { timeout }, scenario('palette-assign-scale-set', async (session) => {
@@ -48,6 +48,6 @@ test('from the palette, assign a user-assigned identity to a scale set', { timeo
   assert.equal(scaleSet().identity.type, 'UserAssigned');
   assert.deepEqual(Object.keys(scaleSet().identity.userAssignedIdentities).map((id) => id.split('/').pop()), ['id-backend']);
   await wb.reveal(production, 'vmss-api');
-  await wb.waitForRowDescription('vmss-api', /Uniform scale set · 1 user-assigned$/);
+  await wb.waitForRowDescription('vmss-api', /^1 user-assigned · .* · Uniform scale set$/);
   await wb.screenshot('scale-set-assigned');
 }));
