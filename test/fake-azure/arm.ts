@@ -19,6 +19,7 @@ import {
 } from './state';
 import { authorizationFailed, isAllowed, linkedAuthorizationFailed, permissionsAt, roleDefinition, scopeContains } from './rbac';
 import { checkVmNetwork, networkRoutes } from './network';
+import { tenantRoutes } from './tenants';
 
 export interface LroOperation {
   id: string;
@@ -90,6 +91,7 @@ const routes: Route[] = [
     methods: { GET: getUserAssignedIdentity, PUT: putUserAssignedIdentity, PATCH: patchUserAssignedIdentity, DELETE: deleteUserAssignedIdentity },
   },
   ...networkRoutes(),
+  ...tenantRoutes(),
 ];
 
 export function handleArmRequest(req: FakeRequest, ctx: ArmContext): FakeResponse {

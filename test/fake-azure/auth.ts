@@ -1,11 +1,12 @@
-// The Microsoft Entra face of the fake (OpenID configuration, JWKS, client-credentials token endpoint)
-// and the bearer-token check that ARM and Graph run on every request.
+// The Microsoft Entra face of the fake (OpenID configuration, JWKS, client-credentials token endpoint; the
+// interactive sign-in is in authorize.ts) and the bearer-token check that ARM and Graph run on every request.
 import { createPrivateKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import type { Caller, FakeResponse, FakeState, SeedPrincipal } from './types';
 import { graphErrorBody } from './graph';
 import { sameId } from './state';
+import { aliasOpenIdConfiguration, handleAuthorize, instanceDiscovery, isTenantAlias, redeemAuthorizationCode, redeemRefreshToken, type SignInSessions } from './authorize';
 
-const tokenLifetimeSeconds = 3599;
+export const tokenLifetimeSeconds = 3599;
 
 export interface TokenClaims {
   aud: string;
@@ -20,7 +21,10 @@ export interface TokenClaims {
   azp?: string;
   idtyp: 'app' | 'user';
   upn?: string;
+  name?: string;
   roles?: string[];
+  /** Users' delegated permissions, space-separated. */
+  scp?: string;
   ver: '2.0';
 }
 
@@ -64,6 +68,11 @@ export class TokenService {
       ver: '2.0',
       ...overrides,
     };
+    return this.sign(claims);
+  }
+
+  /** Signs any claims (access and id tokens) with this fake's key. */
+  sign(claims: object): string {
     const header = { alg: 'RS256', typ: 'JWT', kid: this.keyId };
     const unsigned = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
     const signature = sign('sha256', Buffer.from(unsigned), this.privateKey);
@@ -121,8 +130,18 @@ function findTenant(state: FakeState, tenant: string) {
 }
 
 /**
+ * Where an Entra request's authority host ends: `/login` (the fake's authorityHost), or the root for Entra-shaped
+ * paths (`/{tenant}/oauth2/...`, `/{tenant}/v2.0/...`, `/{tenant}/discovery/...`), because MSAL takes an authority's
+ * first path segment as its tenant and so cannot tell tenants apart under `/login` (see README). Undefined otherwise.
+ */
+export function entraAuthorityPrefix(path: string): '/login' | '' | undefined {
+  if (path === '/login' || path.startsWith('/login/')) return '/login';
+  return /^\/[^/]+\/(oauth2|v2\.0|discovery)\//i.test(path) ? '' : undefined;
+}
+
+/**
  * Handles `{authorityHost}/...`; `path` is below authorityHost, e.g. `/{tenant}/oauth2/v2.0/token`.
- * `form` is the url-encoded body of a POST.
+ * `form` is the url-encoded body of a POST, or the query of a GET.
  */
 export function handleLoginRequest(
   method: string,
@@ -132,44 +151,56 @@ export function handleLoginRequest(
   tokens: TokenService,
   authorityHost: string,
   correlationId: string,
+  sessions: SignInSessions,
 ): FakeResponse {
-  const match = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|oauth2\/v2\.0\/token|oauth2\/v2\.0\/authorize|oauth2\/v2\.0\/logout)$/i.exec(path);
+  const match = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|discovery\/instance|oauth2\/v2\.0\/token|oauth2\/v2\.0\/authorize|oauth2\/v2\.0\/logout)$/i.exec(path);
   if (!match) return { status: 404, body: { error: 'not_found', error_description: `No such endpoint: ${path}` } };
   const tenantName = match[1]!;
   const endpoint = match[2]!.toLowerCase();
-  const tenant = findTenant(state, tenantName);
-  if (!tenant) {
+  if (endpoint === 'discovery/instance' && method === 'GET') return instanceDiscovery(authorityHost, form);
+  const alias = isTenantAlias(tenantName);
+  const tenant = alias ? undefined : findTenant(state, tenantName);
+  if (!alias && !tenant) {
     return entraError(400, 'invalid_tenant', 90002, `Tenant '${tenantName}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`, correlationId);
   }
   const base = `${authorityHost}/${tenantName}`;
   if (endpoint === 'v2.0/.well-known/openid-configuration' && method === 'GET') {
-    return {
-      status: 200,
-      body: {
-        token_endpoint: `${base}/oauth2/v2.0/token`,
-        token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
-        jwks_uri: `${base}/discovery/v2.0/keys`,
-        response_modes_supported: ['query', 'fragment', 'form_post'],
-        subject_types_supported: ['pairwise'],
-        id_token_signing_alg_values_supported: ['RS256'],
-        response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
-        scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-        issuer: tokens.issuer(tenant.tenantId),
-        request_uri_parameter_supported: false,
-        userinfo_endpoint: `${authorityHost.replace(/\/login$/, '/graph')}/oidc/userinfo`,
-        authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
-        device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
-        http_logout_supported: true,
-        frontchannel_logout_supported: true,
-        end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-        claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'oid', 'tid', 'roles'],
-        tenant_region_scope: 'NA',
-        cloud_instance_name: 'fake-azure.invalid',
-      },
+    const configuration = {
+      token_endpoint: `${base}/oauth2/v2.0/token`,
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+      jwks_uri: `${base}/discovery/v2.0/keys`,
+      response_modes_supported: ['query', 'fragment', 'form_post'],
+      subject_types_supported: ['pairwise'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      issuer: `${authorityHost}/${tenant?.tenantId ?? tenantName}/v2.0`,
+      request_uri_parameter_supported: false,
+      userinfo_endpoint: `${authorityHost.replace(/\/login$/, '/graph')}/oidc/userinfo`,
+      authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+      device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
+      http_logout_supported: true,
+      frontchannel_logout_supported: true,
+      end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'oid', 'tid', 'roles', 'nonce', 'preferred_username', 'name', 'ver'],
+      tenant_region_scope: 'NA',
+      cloud_instance_name: 'fake-azure.invalid',
     };
+    return { status: 200, body: tenant ? configuration : aliasOpenIdConfiguration(authorityHost, configuration) };
   }
   if (endpoint === 'discovery/v2.0/keys' && method === 'GET') return { status: 200, body: tokens.jwks() };
-  if (endpoint === 'oauth2/v2.0/token' && method === 'POST') return issueToken(form, state, tokens, tenant.tenantId, correlationId);
+  if (endpoint === 'oauth2/v2.0/authorize' && method === 'GET') {
+    return handleAuthorize(tenantName, form, new URL(`${authorityHost}${path}?${form.toString()}`), state, sessions, correlationId);
+  }
+  if (endpoint === 'oauth2/v2.0/token' && method === 'POST') {
+    const grantType = form.get('grant_type');
+    if (grantType === 'authorization_code') return redeemAuthorizationCode(tenantName, form, state, tokens, sessions, authorityHost, correlationId);
+    if (grantType === 'refresh_token') return redeemRefreshToken(tenantName, form, state, tokens, sessions, authorityHost, correlationId);
+    if (!tenant) {
+      return entraError(400, 'invalid_request', 50059, 'No tenant-identifying information found in either the request or implied by any provided credentials.', correlationId);
+    }
+    return issueToken(form, state, tokens, tenant.tenantId, correlationId);
+  }
   return { status: 405, body: { error: 'invalid_request', error_description: `AADSTS900561: The endpoint only accepts POST requests.` } };
 }
 
@@ -228,7 +259,7 @@ export function checkBearerToken(authorization: string | undefined, expectedAudi
       ...(claims.appid ? { appid: claims.appid } : {}),
       displayName: principal?.userPrincipalName ?? claims.upn ?? claims.appid ?? claims.oid,
       aud: claims.aud,
-      roles: claims.roles ?? [],
+      roles: claims.roles ?? (claims.scp ? claims.scp.split(' ') : []),
     },
   };
 }

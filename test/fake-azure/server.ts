@@ -1,5 +1,5 @@
 // The fake Azure: one HTTPS server on loopback serving ARM at the root, Microsoft Graph under /graph and a
-// Microsoft Entra token service under /login, plus loopback-only control routes under /_control.
+// Microsoft Entra token service under /login (and at the root, for MSAL's multi-tenant sign-in), plus loopback-only control routes under /_control.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import type { FakeAzureInfo, FakeRequest, FakeResponse, FakeState, FaultRule, Seed } from './types';
 import { loadSeed, stateFromSeed } from './state';
 import { armError, checkRoleAssignments, handleArmRequest, type ArmContext, type LroOperation } from './arm';
-import { armAuthenticationFailure, checkBearerToken, entraError, graphAuthenticationFailure, handleLoginRequest, TokenService, type TokenClaims } from './auth';
+import { armAuthenticationFailure, checkBearerToken, entraAuthorityPrefix, entraError, graphAuthenticationFailure, handleLoginRequest, TokenService, type TokenClaims } from './auth';
 import { graphErrorBody, handleGraphRequest } from './graph';
+import { browserUserControl, SignInSessions } from './authorize';
 
 export const certsDir = join(__dirname, 'certs');
 export const caFile = join(certsDir, 'ca.pem');
@@ -74,7 +75,7 @@ const defaultErrorCodes: Record<number, [string, string]> = {
   503: ['ServiceUnavailable', 'The service is temporarily unavailable. Please retry later.'],
 };
 
-const controlRoutes = ['GET /_control/state', 'POST /_control/reset', 'POST /_control/faults', 'DELETE /_control/faults', 'GET /_control/requests'];
+const controlRoutes = ['GET /_control/state', 'POST /_control/reset', 'POST /_control/faults', 'DELETE /_control/faults', 'GET /_control/requests', 'GET|POST /_control/browser-user'];
 
 const faultKinds: readonly FaultRule['kind'][] = ['status', 'drop', 'delay', 'lroFailed', 'lroNeverEnds'];
 
@@ -104,7 +105,7 @@ function checkFaultRule(rule: FaultRule): RegExp {
 function faultAnswer(rule: FaultRule, path: string, requestId: string, clientRequestId: string): FakeResponse {
   const status = rule.status ?? 503;
   const headers: Record<string, string> = rule.retryAfterSeconds !== undefined ? { 'Retry-After': String(rule.retryAfterSeconds) } : {};
-  if (path === '/login' || path.startsWith('/login/')) {
+  if (entraAuthorityPrefix(path) !== undefined) {
     const error = rule.errorCode ?? (status === 500 ? 'server_error' : 'temporarily_unavailable');
     // AADSTS90033 is Entra's transient-error code.
     return { ...entraError(status, error, 90033, rule.errorMessage ?? 'A transient error has occurred. Please try again.', requestId), headers };
@@ -167,6 +168,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   const graphEndpoint = `${url}/graph`;
   const tokens = new TokenService(authorityHost, { arm: resourceManagerEndpoint, graph: graphEndpoint });
   const operations = new Map<string, LroOperation>();
+  const signInSessions = new SignInSessions();
   const armContext = (): ArmContext => ({
     state,
     pageSize: options.pageSize ?? 50,
@@ -200,6 +202,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   const reset = () => {
     state = stateFromSeed(seed);
     clearOperations();
+    signInSessions.clear();
     faults = [];
     requestLog = [];
   };
@@ -225,15 +228,17 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       return { status: 204 };
     }
     if (method === 'GET' && path === '/_control/requests') return { status: 200, body: requestLog };
+    if (path === '/_control/browser-user') return browserUserControl(method, rawBody, state, signInSessions);
     if (method === 'GET' && path === '/_control') return { status: 200, body: { routes: controlRoutes } };
     return { status: 404, body: { error: { code: 'NotFound', message: `No control route ${method} ${path}. Routes: ${controlRoutes.join(', ')}.` } } };
   }
 
   async function answer(req: IncomingMessage, path: string, query: URLSearchParams, rawBody: string, requestId: string): Promise<FakeResponse> {
     const method = (req.method ?? 'GET').toUpperCase();
-    if (path === '/login' || path.startsWith('/login/')) {
-      const form = new URLSearchParams(method === 'POST' ? rawBody : '');
-      return handleLoginRequest(method, path.slice('/login'.length), form, state, tokens, authorityHost, requestId);
+    const entraPrefix = entraAuthorityPrefix(path);
+    if (entraPrefix !== undefined) {
+      const form = new URLSearchParams(method === 'POST' ? rawBody : query);
+      return handleLoginRequest(method, path.slice(entraPrefix.length), form, state, tokens, `${url}${entraPrefix}`, requestId, signInSessions);
     }
     const isGraph = path === '/graph' || path.startsWith('/graph/');
     let body: unknown;
@@ -269,9 +274,10 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
 
   function send(res: ServerResponse, response: FakeResponse, requestId: string, extraHeaders: Record<string, string>) {
     const headers: Record<string, string> = { 'x-ms-request-id': requestId, 'x-ms-correlation-request-id': requestId, ...extraHeaders, ...(response.headers ?? {}) };
-    if (response.body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
+    if (response.html !== undefined) headers['Content-Type'] = 'text/html; charset=utf-8';
+    else if (response.body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
     res.writeHead(response.status, headers);
-    res.end(response.body === undefined ? undefined : JSON.stringify(response.body));
+    res.end(response.html ?? (response.body === undefined ? undefined : JSON.stringify(response.body)));
   }
 
   function rateLimitHeaders(method: string): Record<string, string> {
@@ -328,7 +334,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
           response = armError(500, 'InternalServerError', 'The fake Azure failed while answering; see its log.');
         }
       }
-      const isArm = !path.startsWith('/graph') && !path.startsWith('/login');
+      const isArm = !path.startsWith('/graph') && entraAuthorityPrefix(path) === undefined;
       send(res, response, requestId, isArm ? rateLimitHeaders(method) : {});
       requestLog.push({ method, path, status: response.status });
       // The path only: query strings and headers (Authorization) never reach the log.

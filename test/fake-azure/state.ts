@@ -139,6 +139,8 @@ export function stateFromSeed(seed: Seed): FakeState {
   const state: FakeState = {
     tenants: structuredClone(seed.tenants),
     principals: structuredClone(seed.principals),
+    users: structuredClone(seed.users ?? []),
+    publicClients: structuredClone(seed.publicClients ?? []),
     subscriptions: structuredClone(seed.subscriptions),
     resourceGroups: structuredClone(seed.resourceGroups),
     userAssignedIdentities: [],

@@ -1,12 +1,17 @@
 // Shared types of the fake Azure: the seed file format, the live state, and the route-handler contract
 // that the ARM, Graph and token faces implement. See README.md in this folder for the seed format in prose.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { SeedPublicClient, SeedUser } from './tenants';
 
 // ---------- Seed (the JSON file given with --seed) ----------
 
 export interface Seed {
   tenants: SeedTenant[];
   principals: SeedPrincipal[];
+  /** Optional: people who sign in interactively (authorize endpoint), see tenants.ts. */
+  users?: SeedUser[];
+  /** Optional: public client applications users sign in with (VS Code, Azure CLI...), see tenants.ts. */
+  publicClients?: SeedPublicClient[];
   subscriptions: SeedSubscription[];
   resourceGroups: SeedResourceGroup[];
   userAssignedIdentities: SeedUserAssignedIdentity[];
@@ -21,6 +26,8 @@ export interface SeedTenant {
   tenantId: string;
   displayName: string;
   defaultDomain: string;
+  /** Conditional Access asks for MFA here: a token for this tenant needs an interactive sign-in to it (README). */
+  requiresInteractiveSignIn?: boolean;
 }
 
 /** A user or an application's service principal that can sign in. */
@@ -137,6 +144,7 @@ export interface Caller {
   /** Name shown in AuthorizationFailed messages: the UPN for users, the appId for service principals. */
   displayName: string;
   aud: string;
+  /** Graph permissions: application permissions (`roles`) of an app, delegated scopes (`scp`) of a user. */
   roles: string[];
 }
 
@@ -157,6 +165,8 @@ export interface FakeResponse {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** An HTML page (the sign-in pages), sent as is instead of `body`. */
+  html?: string;
 }
 
 // ---------- Live state (what GET /_control/state and RunningFakeAzure.getState() return) ----------
@@ -233,6 +243,9 @@ export interface StateGroup {
 export interface FakeState {
   tenants: SeedTenant[];
   principals: SeedPrincipal[];
+  /** Optional so hand-built states of other faces' tests stay valid; stateFromSeed always sets it. */
+  users?: SeedUser[];
+  publicClients?: SeedPublicClient[];
   subscriptions: SeedSubscription[];
   resourceGroups: SeedResourceGroup[];
   userAssignedIdentities: StateUserAssignedIdentity[];
