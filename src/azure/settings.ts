@@ -140,7 +140,13 @@ export interface SovereignCloudSetting {
   /** 'ChinaCloud' | 'USGovernment' | 'custom' | undefined */
   environment?: string;
   /** With 'custom': @azure/ms-rest-azure-env EnvironmentParameters. */
-  customEnvironment?: { resourceManagerEndpointUrl?: string; activeDirectoryEndpointUrl?: string; name?: string };
+  customEnvironment?: {
+    resourceManagerEndpointUrl?: string;
+    activeDirectoryEndpointUrl?: string;
+    name?: string;
+    /** Our addition to the environment (it allows additional properties): Microsoft Graph's root for this cloud. */
+    microsoftGraphEndpointUrl?: string;
+  };
 }
 
 export interface CloudChoice {
@@ -195,13 +201,20 @@ export function resolveCloud(
     const arm = custom?.resourceManagerEndpointUrl;
     const authority = custom?.activeDirectoryEndpointUrl;
     if (arm && authority && !validateEndpoint('resourceManagerEndpointUrl', arm) && !validateEndpoint('activeDirectoryEndpointUrl', authority)) {
-      warnings.push(
-        `${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING} names no Microsoft Graph endpoint; ` +
-          `group operations use ${azurePublicCloud.graphEndpoint}. Set ${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING} to choose one.`,
-      );
+      let graph = custom?.microsoftGraphEndpointUrl;
+      const graphProblem = graph === undefined ? undefined : validateEndpoint('microsoftGraphEndpointUrl', graph);
+      if (graph === undefined || graphProblem) {
+        warnings.push(
+          `${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING} names ` +
+            `${graphProblem ? `an unusable Microsoft Graph endpoint (${graphProblem.replace(/\.$/, '')})` : 'no Microsoft Graph endpoint'}; ` +
+            `group operations use ${azurePublicCloud.graphEndpoint}. ` +
+            `Add "microsoftGraphEndpointUrl" to it to choose one.`,
+        );
+        graph = azurePublicCloud.graphEndpoint;
+      }
       return {
         cloud: customCloud(
-          { resourceManagerEndpoint: arm, authorityHost: authority, graphEndpoint: azurePublicCloud.graphEndpoint },
+          { resourceManagerEndpoint: arm, authorityHost: authority, graphEndpoint: graph },
           custom?.name ?? 'Custom',
         ),
         source: `${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING}`,

@@ -1,8 +1,9 @@
 // How a command finds its VM: the tree item it was run on, or (from the palette) a subscription pick then a VM pick.
 import * as vscode from 'vscode';
-import type { Subscription, VirtualMachine } from '../identity/model';
+import type { Subscription, VirtualMachine, VmRef } from '../identity/model';
 import { subscriptionItems, vmItems } from './quickPickItems';
 import { isTreeNode, vmNodeOf, type TreeNode } from '../tree/nodes';
+import { vmRefFromAzureViewItem } from './azureViewItem';
 import type { IActionContext } from './azext';
 import { pickOne } from './quickPick';
 import type { Services } from './services';
@@ -58,6 +59,10 @@ export async function resolveVm(
   if (vmNode && isTreeNode(node)) {
     return { vm: vmNode.vm, subscription: vmNode.subscription, node };
   }
+  const azureViewVm = vmRefFromAzureViewItem(node);
+  if (azureViewVm) {
+    return resolveAzureViewVm(services, azureViewVm);
+  }
   const subscription = await pickSubscription(context, services);
   const loading = services.operations
     .listVirtualMachines(subscription.subscriptionId)
@@ -69,4 +74,14 @@ export async function resolveVm(
     stepName: 'virtualMachine',
   });
   return { vm, subscription };
+}
+
+/** A VM from the Azure view (Azure Resources): its subscription among the signed-in ones, and the VM read fresh. */
+async function resolveAzureViewVm(services: Services, ref: VmRef): Promise<ResolvedVm> {
+  await ensureSignedIn(services);
+  const subscription = (await services.operations.listSubscriptions()).find((candidate) => candidate.subscriptionId.toLowerCase() === ref.subscriptionId.toLowerCase());
+  if (!subscription) {
+    throw new Error(t('The virtual machine {0} is in subscription {1}, which your sign-in does not reach. Sign in to its tenant, then try again.', ref.name, ref.subscriptionId));
+  }
+  return { vm: await services.operations.getVirtualMachine(ref), subscription };
 }

@@ -10,6 +10,7 @@ import {
   createProfile,
   demoSeedPath,
   extensionHostEnv,
+  packageMicrosoftAuthStandIn,
   packageVsix,
   resultsDir,
   seedPrincipal,
@@ -18,6 +19,7 @@ import {
   userSettings,
   type Host,
   type Profile,
+  type SignInKind,
 } from './vscodeHost';
 import { Workbench } from './workbench';
 
@@ -26,6 +28,12 @@ export interface SessionOptions {
   name: string;
   /** The seed principal VS Code signs in as; default the full-rights sp-identity-admin. */
   principal?: string;
+  /**
+   * 'vscode': the extension's default sign-in, VS Code's Microsoft account, pointed at the fake through
+   * microsoft-sovereign-cloud.customEnvironment and served by the test stand-in (test/e2e/microsoft-auth-stand-in).
+   * The window starts signed out. Default 'servicePrincipal' (`principal`, from the environment).
+   */
+  signIn?: SignInKind;
 }
 
 /**
@@ -48,10 +56,12 @@ export class E2ESession {
     let host: Host | undefined;
     let profile: Profile | undefined;
     try {
-      const credentials = seedPrincipal(demoSeedPath, options.principal ?? 'sp-identity-admin');
-      profile = createProfile(options.name, userSettings(fake.info));
+      const signIn = options.signIn ?? 'servicePrincipal';
+      const credentials = signIn === 'servicePrincipal' ? seedPrincipal(demoSeedPath, options.principal ?? 'sp-identity-admin') : undefined;
+      profile = createProfile(options.name, userSettings(fake.info, signIn));
       const env = extensionHostEnv(fake.info, credentials);
-      host = process.env.E2E_VSCODE_HOST === 'electron' ? await startElectronHost(options.name, profile, env, vsix) : await startCodeServerHost(options.name, profile, env, vsix);
+      const extra = signIn === 'vscode' ? [packageMicrosoftAuthStandIn()] : [];
+      host = process.env.E2E_VSCODE_HOST === 'electron' ? await startElectronHost(options.name, profile, env, vsix, extra) : await startCodeServerHost(options.name, profile, env, vsix, extra);
       const workbench = new Workbench(host.page, resultsDir);
       await workbench.waitForWorkbench();
       console.log(`[e2e] ${options.name}: VS Code ready in ${host.kind}`);
