@@ -15,6 +15,7 @@ import { describeError } from './ui/errors';
 import { IDENTITY_JSON_SCHEME, IdentityJsonProvider } from './ui/identityJsonProvider';
 import type { Services } from './ui/services';
 import { AccountSession } from './ui/session';
+import { TenantOffers } from './ui/tenantOffers';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = createAzExtLogOutputChannel(vscode.l10n.t('Azure VM Managed Identities'));
@@ -34,6 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const identityJson = new IdentityJsonProvider(operations);
   const services: Services = { operations, tree, identityJson, session, subscriptionFilter, log };
 
+  const tenantOffers = new TenantOffers(session, log);
   const treeView = vscode.window.createTreeView(VMS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(
     session,
@@ -42,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     identityJson,
     vscode.workspace.registerTextDocumentContentProvider(IDENTITY_JSON_SCHEME, identityJson),
     session.onDidChange(() => void tree.refresh()),
+    session.onDidChange(() => void tenantOffers.check().catch((error: unknown) => log.warn(`Checking the tenants: ${describeError(error)}`))),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (affectsSignIn(event)) {
         await session.rebuild();

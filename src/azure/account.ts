@@ -8,6 +8,7 @@ import { azureCliSignIn, servicePrincipalFromEnvironment } from './credentials';
 import type { Logger } from './logger';
 import type { SignInMethod } from '../identity/model';
 import type { ServicePrincipalEnvironment } from './settings';
+import type { TenantPlan } from './tenantListing';
 
 export interface Disposable {
   dispose(): void;
@@ -28,6 +29,8 @@ export interface AzureAccount extends Disposable {
   /** Tenants the signed-in accounts belong to but have no session for, so their subscriptions are missing
    *  (VS Code sign-in; the others sign in to every tenant at once and return []). */
   listTenantsNeedingSignIn(): Promise<TenantNeedingSignIn[]>;
+  /** The tenants subscriptions are listed from, and accounts cut to the maximum (VS Code sign-in; others: none). */
+  listTenants(): Promise<TenantPlan>;
   /** Fires when the signed-in state or the set of accounts changes. */
   onDidChange(listener: () => void): Disposable;
 }
@@ -123,6 +126,10 @@ export class CredentialAccount extends AccountBase implements AzureAccount {
 
   async listTenantsNeedingSignIn(): Promise<TenantNeedingSignIn[]> {
     return [];
+  }
+
+  async listTenants(): Promise<TenantPlan> {
+    return { tenants: [], limits: [] };
   }
 
   async signIn(): Promise<boolean> {

@@ -21,6 +21,8 @@ export const SETTINGS_SECTION = 'azureVmIdentities';
 export const SIGN_IN_METHOD_SETTING = 'signInMethod';
 /** `azureVmIdentities.customCloud`: { resourceManagerEndpoint, graphEndpoint, authorityHost } or null (default). */
 export const CUSTOM_CLOUD_SETTING = 'customCloud';
+/** `azureVmIdentities.tenants`: the tenant ids VS Code's sign-in lists subscriptions from; empty = the first 10 per account. */
+export const TENANTS_SETTING = 'tenants';
 /** VS Code's own sovereign-cloud settings (microsoft-authentication extension), used by the 'vscode' sign-in. */
 export const SOVEREIGN_CLOUD_SECTION = 'microsoft-sovereign-cloud';
 export const SOVEREIGN_ENVIRONMENT_SETTING = 'environment';

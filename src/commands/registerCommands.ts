@@ -5,6 +5,7 @@ import type { ErrorNode } from '../tree/nodes';
 import type { Services } from '../ui/services';
 import { addToGroup } from './addToGroup';
 import { assignUserAssigned } from './assignUserAssigned';
+import { chooseTenants } from './chooseTenants';
 import { copyClientId } from './copyClientId';
 import { copyPrincipalId } from './copyPrincipalId';
 import { copyResourceId } from './copyResourceId';
@@ -39,6 +40,7 @@ export const COMMANDS: Record<string, Command> = {
   refresh,
   signIn,
   signInToTenant,
+  chooseTenants,
   selectSubscriptions,
   showLog: async (_context, services) => services.log.show(),
   retry: async (_context, services, node) => services.tree.retry(node as ErrorNode),

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { AzureAccount, TenantNeedingSignIn } from '../azure/account';
 import type { AzureClientProvider } from '../azure/clients';
+import type { TenantPlan } from '../azure/tenantListing';
 import type { SignInMethod } from '../identity/model';
 import type { SessionLike, SignInStatus } from '../tree/session';
 import { describeError } from './errors';
@@ -77,6 +78,11 @@ export class AccountSession implements SessionLike, vscode.Disposable {
     } finally {
       await this.checkSignedIn();
     }
+  }
+
+  /** Every tenant of the signed-in accounts, whether it is listed, and the accounts cut to the maximum. */
+  tenants(): Promise<TenantPlan> {
+    return this.current().listTenants();
   }
 
   /** Tenants of the signed-in accounts not signed in yet; empty for a sign-in that has one tenant only. */

@@ -10,6 +10,7 @@ import {
   createProfile,
   demoSeedPath,
   extensionHostEnv,
+  microsoftAuthStandInEnv,
   packageMicrosoftAuthStandIn,
   packageVsix,
   resultsDir,
@@ -59,7 +60,7 @@ export class E2ESession {
       const signIn = options.signIn ?? 'servicePrincipal';
       const credentials = signIn === 'servicePrincipal' ? seedPrincipal(demoSeedPath, options.principal ?? 'sp-identity-admin') : undefined;
       profile = createProfile(options.name, userSettings(fake.info, signIn));
-      const env = extensionHostEnv(fake.info, credentials);
+      const env = { ...extensionHostEnv(fake.info, credentials), ...(signIn === 'vscode' ? microsoftAuthStandInEnv(fake.info) : {}) };
       const extra = signIn === 'vscode' ? [packageMicrosoftAuthStandIn()] : [];
       host = process.env.E2E_VSCODE_HOST === 'electron' ? await startElectronHost(options.name, profile, env, vsix, extra) : await startCodeServerHost(options.name, profile, env, vsix, extra);
       const workbench = new Workbench(host.page, resultsDir);

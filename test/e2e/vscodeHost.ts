@@ -16,7 +16,14 @@ export const resultsDir = path.join(repoRoot, 'test-results');
 export const demoSeedPath = path.join(repoRoot, 'test', 'fake-azure', 'seeds', 'demo.json');
 export const vsixPath = path.join(repoRoot, 'dist', 'vm-identities.vsix');
 export const chromiumPath = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+/**
+ * The name the test browser reaches the fake Entra's sign-in pages by. VS Code in a remote window (code-server)
+ * rewrites every localhost URL it opens with vscode.env.openExternal into a port-forwarding proxy URL, which a sign-in
+ * page must not go through; a real authority is never localhost. Chromium maps this name to the fake's 127.0.0.1.
+ */
+export const fakeEntraBrowserHost = 'login.fake-azure.test';
 export const chromiumArgs = [
+  `--host-resolver-rules=MAP ${fakeEntraBrowserHost} 127.0.0.1`,
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -104,6 +111,11 @@ export function packageMicrosoftAuthStandIn(): string {
   });
   if (result.status !== 0 || !fs.existsSync(out)) throw new Error(`packaging the Microsoft authentication stand-in failed:\n${result.stdout}\n${result.stderr}`);
   return out;
+}
+
+/** What the Microsoft authentication stand-in reads from its environment: the authority as the browser reaches it. */
+export function microsoftAuthStandInEnv(info: FakeAzureInfo): NodeJS.ProcessEnv {
+  return { MICROSOFT_AUTH_STAND_IN_BROWSER_AUTHORITY: `https://${fakeEntraBrowserHost}:${new URL(info.url).port}/` };
 }
 
 /** User settings that point the extension at the fake Azure and keep VS Code's own first-run UI out of the way. */

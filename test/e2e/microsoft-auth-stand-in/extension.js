@@ -7,6 +7,7 @@
 'use strict';
 const vscode = require('vscode');
 const http = require('node:http');
+const https = require('node:https');
 const crypto = require('node:crypto');
 
 /** Visual Studio Code's application id, the client the built-in signs in as. */
@@ -52,19 +53,35 @@ function jwtPayload(token) {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 }
 
-async function postToken(tenant, form) {
-  const response = await fetch(`${authorityBase()}${encodeURIComponent(tenant)}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form).toString(),
+/** POSTs a form to the token endpoint over node:https (the tests trust the fake's CA through NODE_EXTRA_CA_CERTS). */
+function postToken(tenant, form) {
+  const url = new URL(`${authorityBase()}${encodeURIComponent(tenant)}/oauth2/v2.0/token`);
+  const body = new URLSearchParams(form).toString();
+  return new Promise((resolve, reject) => {
+    const request = https.request(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => {
+        let answer;
+        try {
+          answer = JSON.parse(text);
+        } catch {
+          reject(new Error(`token endpoint answered ${response.statusCode} without JSON`));
+          return;
+        }
+        if (response.statusCode !== 200) {
+          const error = new Error(answer.error_description || `token endpoint answered ${response.statusCode}`);
+          error.code = answer.error;
+          reject(error);
+        } else {
+          resolve(answer);
+        }
+      });
+    });
+    request.on('error', reject);
+    request.end(body);
   });
-  const body = await response.json();
-  if (!response.ok) {
-    const error = new Error(body.error_description || `token endpoint answered ${response.status}`);
-    error.code = body.error;
-    throw error;
-  }
-  return body;
 }
 
 /** Waits on 127.0.0.1 for the browser to come back from the authorize endpoint with a code (or an error). */
@@ -142,7 +159,10 @@ class StandInProvider {
     try {
       const port = await loopback.listening;
       const redirectUri = `http://127.0.0.1:${port}/`;
-      const authorize = new URL(`${authorityBase()}${encodeURIComponent(tenant)}/oauth2/v2.0/authorize`);
+      // The browser may reach the authority by another name (the tests map one to the fake's 127.0.0.1: VS Code in a
+      // remote window would send a localhost URL through its port forwarding).
+      const browserAuthority = process.env.MICROSOFT_AUTH_STAND_IN_BROWSER_AUTHORITY || authorityBase();
+      const authorize = new URL(`${browserAuthority}${encodeURIComponent(tenant)}/oauth2/v2.0/authorize`);
       const params = {
         client_id: clientId,
         response_type: 'code',
