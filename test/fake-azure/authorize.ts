@@ -288,7 +288,7 @@ export function redeemRefreshToken(tenantName: string, form: URLSearchParams, st
   }
   if (tenant.requiresInteractiveSignIn && !grant.interactiveTenants.some((t) => sameId(t, tenant.tenantId))) {
     const resource = resourceOf(form.get('scope') ?? '', tokens);
-    const appId = resource && 'audience' in resource && resource.audience === tokens.audiences.arm ? resourceAppIds.arm : resourceAppIds.graph;
+    const appId = 'audience' in resource && resource.audience === tokens.audiences.arm ? resourceAppIds.arm : resourceAppIds.graph;
     const answer = entraError(400, 'interaction_required', 50076,
       `Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '${appId}'.`, correlationId);
     return { ...answer, body: { ...(answer.body as object), suberror: 'basic_action' } };
@@ -299,7 +299,7 @@ export function redeemRefreshToken(tenantName: string, form: URLSearchParams, st
 type Resource = { audience: string; names: string[]; prefix: string } | { error: FakeResponse };
 
 /** The one resource the scopes name (ARM or Graph), with the permission names asked for (`.default` = all). */
-function resourceOf(scopeParam: string, tokens: TokenService, correlationId = ''): Resource | undefined {
+function resourceOf(scopeParam: string, tokens: TokenService, correlationId = ''): Resource {
   const scopes = scopeParam.split(' ').filter((s) => s && !oidcScopes.includes(s.toLowerCase()));
   // Only OIDC scopes: Entra answers with a Microsoft Graph token.
   if (scopes.length === 0) return { audience: tokens.audiences.graph, names: ['.default'], prefix: `${tokens.audiences.graph}/` };
@@ -323,7 +323,7 @@ function resourceOf(scopeParam: string, tokens: TokenService, correlationId = ''
 /** Tokens for a signed-in user; `iss` names the authority host the client used (`/login` or the root). */
 function issueUserTokens(grant: UserGrant, form: URLSearchParams, tokens: TokenService, sessions: SignInSessions, authorityHost: string, correlationId: string): FakeResponse {
   const scopeParam = form.get('scope') ?? '';
-  const resource = resourceOf(scopeParam, tokens, correlationId)!;
+  const resource = resourceOf(scopeParam, tokens, correlationId);
   if ('error' in resource) return resource.error;
   const { user, clientId, tenant } = grant;
   const membership: SeedUserMembership = membershipIn(user, tenant.tenantId)!;

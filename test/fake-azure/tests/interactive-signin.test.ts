@@ -237,6 +237,9 @@ describe('fake Entra interactive sign-in', () => {
     assert.notEqual(rotated.body['refresh_token'], first, 'a new refresh token every time');
     assert.equal((await refresh(fake(), first, 'organizations')).status, 200, 'the old one is not revoked (as in Entra)');
     assert.equal(decodeJwt(rotated.body['access_token'])['tid'], contoso);
+    const common = await refresh(fake(), first, 'common');
+    assert.equal(decodeJwt(common.body['access_token'])['tid'], contoso, '/common, like /organizations, means the home tenant');
+    assert.equal(decodeJwt((await refresh(fake(), first, contoso)).body['access_token'])['oid'], megan.id);
 
     const blocked = await refresh(fake(), rotated.body['refresh_token'], fabrikam);
     assert.equal(blocked.status, 400);
@@ -324,6 +327,9 @@ describe('fake Entra interactive sign-in', () => {
 
     const raw = await rawFetch(fake(), '/tenants?api-version=2022-12-01', { token: (await refresh(fake(), await refreshTokenOf(fake(), nestor), 'organizations')).body['access_token'] });
     assert.equal(raw.body.value.length, 5);
+    // The keys of Microsoft's GetTenants example (azure-rest-api-specs, Microsoft.Resources 2022-12-01), whose optional
+    // tenantBrandingLogoUrl the fake leaves out.
+    assert.deepEqual(Object.keys(raw.body.value[0]).sort(), ['countryCode', 'defaultDomain', 'displayName', 'domains', 'id', 'tenantCategory', 'tenantId', 'tenantType']);
     assert.match(raw.body.nextLink, /^https:\/\/127\.0\.0\.1:\d+\/tenants\?/);
     const admin = await rawFetch(fake(), '/tenants?api-version=2022-12-01', { token: fake().mintToken(demo.admin.id, fake().info.resourceManagerEndpoint) });
     assert.deepEqual(admin.body.value.map((t: { tenantId: string }) => t.tenantId), [contoso], 'an application lists its own tenant');
