@@ -14,9 +14,12 @@ const fabrikam = 'fab00000-0000-4000-8000-000000000001';
 
 useSession({ name: 'sign-in', signIn: 'vscode' });
 
-/** Requests that reached the fake Entra's authorize endpoint (its path names the tenant asked for). */
+/**
+ * Interactive sign-ins the fake Entra completed: authorize requests answered with a redirect carrying a code (the
+ * account picker before it answers 200). The path names the tenant asked for.
+ */
 function authorizeRequests(session: E2ESession): string[] {
-  return session.fake.requests().filter((request) => /\/oauth2\/v2\.0\/authorize$/.test(request.path)).map((request) => request.path);
+  return session.fake.requests().filter((request) => /\/oauth2\/v2\.0\/authorize$/.test(request.path) && request.status === 302).map((request) => request.path);
 }
 
 /** Token requests that failed (a refresh for a tenant that wants its own sign-in answers 400). */
