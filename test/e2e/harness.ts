@@ -58,6 +58,10 @@ export class E2ESession {
     let profile: Profile | undefined;
     try {
       const signIn = options.signIn ?? 'servicePrincipal';
+      if (signIn === 'vscode' && process.env.E2E_VSCODE_HOST === 'electron') {
+        // Desktop VS Code opens vscode.env.openExternal's sign-in page in the system browser, out of playwright's reach.
+        throw new Error(`${options.name}: VS Code sign-in scenarios need the code-server host (E2E_VSCODE_HOST=code-server), where the sign-in page opens as a tab of the test's browser`);
+      }
       const credentials = signIn === 'servicePrincipal' ? seedPrincipal(demoSeedPath, options.principal ?? 'sp-identity-admin') : undefined;
       profile = createProfile(options.name, userSettings(fake.info, signIn));
       const env = { ...extensionHostEnv(fake.info, credentials), ...(signIn === 'vscode' ? microsoftAuthStandInEnv(fake.info) : {}) };

@@ -347,8 +347,6 @@ export async function startElectronHost(name: string, profile: Profile, env: Nod
       '--skip-release-notes',
       '--disable-telemetry',
       '--no-cached-data',
-      // With the stand-in installed, the built-in Microsoft authentication must not register the same providers.
-      ...(extraVsixes.length > 0 ? ['--disable-extension', 'vscode.microsoft-authentication'] : []),
       profile.workspaceDir,
     ],
     env: env as Record<string, string>,
