@@ -1,21 +1,24 @@
 // Activation: the log, azext-utils (telemetry never sent), the account from settings, the one IdentityOperations,
-// the tree, the JSON tabs and the commands. Nothing here reaches Azure until the tree is shown: then it only asks
+// the store that holds what it read, the tree and the JSON tabs that show the store, and the commands. Nothing here reaches Azure until the tree is shown: then it only asks
 // whether the account is signed in and lists what the tree displays.
 import { UserCancelledError, createAzExtLogOutputChannel, registerErrorHandler, registerOnActionStartHandler, registerUIExtensionVariables } from './ui/azext';
 import * as vscode from 'vscode';
 import { redactingLogger } from './azure/logger';
 import { affectsSignIn, createAzureAccount } from './azure/vscodeAccount';
 import { registerCommands } from './commands/registerCommands';
-import { isIdentityError } from './identity/errors';
+import type { Services } from './commands/services';
+import { isIdentityError } from './identity/identityError';
 import { IdentityOperations } from './identity/operations';
+import { settingsWarningText } from './identity/settingsWarnings';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
 import { VMS_VIEW_ID, VmTreeDataProvider } from './tree/VmTreeDataProvider';
+import { ResourceStore } from './store/resourceStore';
+import { AccountSession } from './ui/accountSession';
+import { describeError } from './ui/describeError';
 import { identityErrorButtons } from './ui/errorActions';
-import { describeError } from './ui/errors';
 import { IDENTITY_JSON_SCHEME, IdentityJsonProvider } from './ui/identityJsonProvider';
-import type { Services } from './ui/services';
-import { AccountSession } from './ui/session';
 import { TenantOffers } from './ui/tenantOffers';
+import { vscodeWriteUi } from './ui/vscodeWriteUi';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = createAzExtLogOutputChannel(vscode.l10n.t('Azure VM Managed Identities'));
@@ -26,24 +29,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Settings warnings (e.g. a workspace trying to choose the sign-in) are shown each time the account is made.
   const session = new AccountSession(() => {
     const { account, warnings } = createAzureAccount(logger);
-    warnings.forEach((warning) => void vscode.window.showWarningMessage(warning));
+    warnings.forEach((warning) => void vscode.window.showWarningMessage(settingsWarningText(warning, vscode.l10n.t)));
     return account;
   });
   const operations = new IdentityOperations(session.clientProvider, { localize: vscode.l10n.t, signInMethod: () => session.signInMethod });
   const subscriptionFilter = new SubscriptionFilter(context.globalState);
-  const tree = new VmTreeDataProvider(operations, session, subscriptionFilter);
-  const identityJson = new IdentityJsonProvider(operations);
-  const services: Services = { operations, tree, identityJson, session, subscriptionFilter, log };
+  const store = new ResourceStore({
+    listSubscriptions: () => operations.listSubscriptions(),
+    listHosts: (subscriptionId) => operations.listVirtualMachines(subscriptionId),
+    getHost: (host) => operations.getHost(host),
+    listGroupMemberships: (host, options) => operations.listGroupMemberships(host, options),
+  });
+  const tree = new VmTreeDataProvider(store, session, subscriptionFilter);
+  const identityJson = new IdentityJsonProvider(operations, store);
+  const services: Services = { operations, store, identityJson, writeUi: vscodeWriteUi, session, subscriptionFilter, log };
 
   const tenantOffers = new TenantOffers(session, log);
   const treeView = vscode.window.createTreeView(VMS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(
     session,
+    store,
     tree,
     treeView,
     identityJson,
     vscode.workspace.registerTextDocumentContentProvider(IDENTITY_JSON_SCHEME, identityJson),
-    session.onDidChange(() => void tree.refresh()),
+    session.onDidChange(() => store.reloadAll()),
     session.onDidChange(() => void tenantOffers.check().catch((error: unknown) => log.warn(`Checking the tenants: ${describeError(error)}`))),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (affectsSignIn(event)) {

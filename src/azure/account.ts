@@ -1,10 +1,12 @@
 // What the UI sees of a sign-in: whether it is signed in, how to sign in, when that changes, and the clients.
 // No `vscode` import here: the VS Code account lives in vscodeAccount.ts; Azure CLI and service principals here.
 import type { TokenCredential } from '@azure/core-auth';
-import { IdentityError, toIdentityError } from '../identity/errors';
-import type { AzureClientProvider, CloudEndpoints } from './clients';
+import { SignInFailedError } from '../identity/serviceError';
+import type { CloudEndpoints } from './cloud';
+import type { AzureClientProvider } from '../identity/ports';
 import { CachingClientProvider, credentialSubscriptionSource } from './clientProvider';
 import { azureCliSignIn, servicePrincipalFromEnvironment } from './credentials';
+import { toServiceError } from './serviceErrors';
 import type { Logger } from './logger';
 import type { SignInMethod } from '../identity/model';
 import type { ServicePrincipalEnvironment } from './settings';
@@ -24,7 +26,7 @@ export interface AzureAccount extends Disposable {
   /** Whether the sign-in works now, without asking the user. `refresh` asks the credential again at once. */
   isSignedIn(options?: { refresh?: boolean }): Promise<boolean>;
   /** Signs in (VS Code may show its account picker), to one tenant when given. Resolves true when signed in; throws
-   *  an IdentityError with what to do when it cannot (e.g. "run az login"). */
+   *  a SignInFailedError when it cannot (the domain's wording says what to do, e.g. "run az login"). */
   signIn(tenantId?: string): Promise<boolean>;
   /** Tenants the signed-in accounts belong to but have no session for, so their subscriptions are missing
    *  (VS Code sign-in; the others sign in to every tenant at once and return []). */
@@ -98,7 +100,6 @@ export class CredentialAccount extends AccountBase implements AzureAccount {
     private readonly credential: TokenCredential,
     readonly description: string,
     private readonly logger: Logger,
-    private readonly howToSignIn: string,
     credentialForTenant?: (tenantId: string) => TokenCredential,
   ) {
     super();
@@ -113,7 +114,7 @@ export class CredentialAccount extends AccountBase implements AzureAccount {
         await this.credential.getToken(this.cloud.resourceManagerScope);
         this.signedIn = true;
       } catch (error) {
-        this.logger.info(`Not signed in (${this.description}): ${toIdentityError(error).message}`);
+        this.logger.info(`Not signed in (${this.description}): ${errorMessage(toServiceError(error, 'arm'))}`);
         this.signedIn = false;
       }
       this.checkedAt = Date.now();
@@ -139,13 +140,7 @@ export class CredentialAccount extends AccountBase implements AzureAccount {
       await this.credential.getToken(this.cloud.resourceManagerScope);
     } catch (error) {
       this.signedIn = false;
-      const mapped = toIdentityError(error);
-      const reason = (mapped.serviceMessage ?? mapped.message).trim().replace(/([^.])$/, '$1.');
-      throw new IdentityError(`Could not sign in with ${this.description}: ${reason} ${this.howToSignIn}`, {
-        kind: 'authentication',
-        requestId: mapped.requestId,
-        cause: error,
-      });
+      throw new SignInFailedError(this.signInMethod, this.description, toServiceError(error, 'arm'));
     }
     this.signedIn = true;
     if (wasSignedIn !== true) {
@@ -164,7 +159,6 @@ export function createServicePrincipalAccount(env: ServicePrincipalEnvironment, 
     signIn.credential,
     `service principal ${signIn.clientId} (tenant ${signIn.tenantId}, ${cloud.name})`,
     logger,
-    'Check AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET and AZURE_AUTHORITY_HOST, then restart VS Code.',
   );
 }
 
@@ -177,7 +171,6 @@ export function createAzureCliAccount(cloud: CloudEndpoints, logger: Logger): Az
     azureCliSignIn(),
     `Azure CLI (${cloud.name})`,
     logger,
-    'Run `az login` in a terminal (and `az cloud set` for a sovereign cloud), then sign in again.',
     (tenantId) => {
       let credential = tenantCredentials.get(tenantId);
       if (!credential) {
@@ -187,4 +180,8 @@ export function createAzureCliAccount(cloud: CloudEndpoints, logger: Logger): Az
       return credential;
     },
   );
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

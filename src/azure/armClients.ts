@@ -1,4 +1,4 @@
-// The ARM clients behind the seam in clients.ts: thin wrappers over the Azure SDK that translate SDK models into
+// The ARM clients behind the ports in src/identity/ports.ts: thin wrappers over the Azure SDK that translate SDK models into
 // the domain's model. Each is built from a cloud and a TokenCredential with an explicit endpoint and token scope, so
 // it works unchanged against Azure, a sovereign cloud and the fake Azure.
 import { ComputeManagementClient } from '@azure/arm-compute';
@@ -9,17 +9,11 @@ import { ResourceManagementClient } from '@azure/arm-resources';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { TokenCredential } from '@azure/core-auth';
 import type { IdentityType, ResourceGroup, Subscription, UserAssignedIdentity, VirtualMachine, VmIdentity, VmRef } from '../identity/model';
-import { parseResourceId, resourceGroupFromId, sameIgnoringSpacesAndCase, sortByDisplayName } from '../identity/names';
+import { sortBy } from '../identity/ordering';
+import { parseResourceId, resourceGroupFromId, sameIgnoringSpacesAndCase } from '../identity/resourceIds';
 import type { VirtualMachineBody } from '../identity/newVirtualMachine';
-import type {
-  CallOptions,
-  CloudEndpoints,
-  IdentityPatch,
-  ResourceGroupsClient,
-  UserAssignedIdentitiesClient,
-  VirtualMachinesClient,
-  WriteOptions,
-} from './clients';
+import type { CloudEndpoints } from './cloud';
+import type { CallOptions, IdentityPatch, ResourceGroupsClient, UserAssignedIdentitiesClient, VirtualMachinesClient, WriteOptions } from '../identity/ports';
 import { requestLogPolicy, type Logger } from './logger';
 
 /** Options every SDK client gets: where ARM is, which token scope, and our request log. Both SDK generations
@@ -87,6 +81,7 @@ function toVirtualMachine(vm: SdkVirtualMachine, subscriptionId: string): Virtua
   const id = vm.id ?? '';
   const parts = parseResourceId(id);
   return {
+    kind: 'virtualMachine',
     id,
     name: vm.name ?? parts?.name ?? '',
     subscriptionId: parts?.subscriptionId ?? subscriptionId,
@@ -232,9 +227,10 @@ export async function listSubscriptionsWith(
   const client = new SubscriptionClient(credential, armClientOptions(cloud, logger));
   const all = await collect(client.subscriptions.list({ abortSignal: options?.signal }), (subscription) => subscription);
   // Disabled and deleted subscriptions refuse every call; warned and past-due ones still work.
-  return sortByDisplayName(
+  return sortBy(
     all
       .filter((s) => s.subscriptionId && (s.state === undefined || ['Enabled', 'PastDue', 'Warned'].includes(s.state)))
       .map((s) => ({ subscriptionId: s.subscriptionId!, displayName: s.displayName ?? s.subscriptionId!, tenantId: s.tenantId ?? '' })),
+    (subscription) => subscription.displayName,
   );
 }

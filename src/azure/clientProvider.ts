@@ -1,6 +1,7 @@
 // Builds the clients for each subscription, with that subscription's tenant credential, and keeps them.
 import type { TokenCredential } from '@azure/core-auth';
-import { cancelledError, IdentityError } from '../identity/errors';
+import { resourceKey } from '../identity/resourceIds';
+import { SubscriptionNotAvailableError } from '../identity/serviceError';
 import type { Subscription } from '../identity/model';
 import {
   ArmResourceGroupsClient,
@@ -8,10 +9,12 @@ import {
   ArmVirtualMachinesClient,
   listSubscriptionsWith,
 } from './armClients';
-import type { AzureClientProvider, CallOptions, CloudEndpoints, SubscriptionClients } from './clients';
+import type { CloudEndpoints } from './cloud';
+import type { AzureClientProvider, CallOptions, SubscriptionClients } from '../identity/ports';
 import { RestGraphClient } from './graphClient';
 import type { Logger } from './logger';
 import { RestVirtualNetworksClient } from './networkClient';
+import { toServiceError, withServiceErrors } from './serviceErrors';
 
 export interface SubscriptionWithCredential {
   subscription: Subscription;
@@ -24,7 +27,8 @@ export interface SubscriptionWithCredential {
 /** Lists the subscriptions a sign-in can see, each with the credential to reach it. */
 export type SubscriptionSource = (options?: CallOptions) => Promise<SubscriptionWithCredential[]>;
 
-/** All SDK clients for one subscription, built from the cloud's endpoints and one credential. */
+/** All SDK clients for one subscription, built from the cloud's endpoints and one credential; what they throw is
+ *  already neutral (ServiceError and the typed sign-in errors). */
 export function createSubscriptionClients(
   cloud: CloudEndpoints,
   credential: TokenCredential,
@@ -33,13 +37,15 @@ export function createSubscriptionClients(
   promptingCredential?: TokenCredential,
 ): SubscriptionClients {
   const { subscriptionId } = subscription;
+  const virtualMachines = withServiceErrors(new ArmVirtualMachinesClient(cloud, credential, subscriptionId, logger), 'arm');
   return {
     subscription,
-    virtualMachines: new ArmVirtualMachinesClient(cloud, credential, subscriptionId, logger),
-    virtualNetworks: new RestVirtualNetworksClient(cloud, credential, subscriptionId, logger),
-    userAssignedIdentities: new ArmUserAssignedIdentitiesClient(cloud, credential, subscriptionId, logger),
-    resourceGroups: new ArmResourceGroupsClient(cloud, credential, subscriptionId, logger),
-    graph: new RestGraphClient(cloud, credential, logger, promptingCredential),
+    virtualMachines,
+    identityHosts: { virtualMachine: virtualMachines },
+    virtualNetworks: withServiceErrors(new RestVirtualNetworksClient(cloud, credential, subscriptionId, logger), 'arm'),
+    userAssignedIdentities: withServiceErrors(new ArmUserAssignedIdentitiesClient(cloud, credential, subscriptionId, logger), 'arm'),
+    resourceGroups: withServiceErrors(new ArmResourceGroupsClient(cloud, credential, subscriptionId, logger), 'arm'),
+    graph: withServiceErrors(new RestGraphClient(cloud, credential, logger, promptingCredential), 'graph'),
   };
 }
 
@@ -75,11 +81,16 @@ export class CachingClientProvider implements AzureClientProvider {
 
   async listSubscriptions(options?: CallOptions): Promise<Subscription[]> {
     const generation = this.generation;
-    const entries = await this.source(options);
+    let entries: SubscriptionWithCredential[];
+    try {
+      entries = await this.source(options);
+    } catch (error) {
+      throw toServiceError(error, 'arm');
+    }
     if (generation !== this.generation) {
       return entries.map((entry) => entry.subscription);
     }
-    this.known = new Map(entries.map((entry) => [entry.subscription.subscriptionId.toLowerCase(), entry]));
+    this.known = new Map(entries.map((entry) => [resourceKey(entry.subscription.subscriptionId), entry]));
     // Clients whose subscription is gone, or whose credential changed, are rebuilt on next use.
     for (const [id, clients] of this.clients) {
       if (this.known.get(id)?.subscription.tenantId !== clients.subscription.tenantId) {
@@ -90,7 +101,7 @@ export class CachingClientProvider implements AzureClientProvider {
   }
 
   async forSubscription(subscriptionId: string, options?: CallOptions): Promise<SubscriptionClients> {
-    const key = subscriptionId.toLowerCase();
+    const key = resourceKey(subscriptionId);
     let listedFor: number | undefined;
     for (;;) {
       const cached = this.clients.get(key);
@@ -104,7 +115,7 @@ export class CachingClientProvider implements AzureClientProvider {
         return clients;
       }
       if (listedFor === this.generation) {
-        throw new IdentityError(`Subscription ${subscriptionId} is not available to this sign-in.`, { kind: 'notFound' });
+        throw new SubscriptionNotAvailableError(subscriptionId);
       }
       // Concurrent first calls share one listing; each caller's signal stops only its own wait. When the sign-in
       // changed meanwhile (clear()), the loop lists again for the new one.
@@ -135,7 +146,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
     return promise;
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelledError());
+    const onAbort = () => reject(abortError());
     if (signal.aborted) {
       onAbort();
       return;
@@ -143,4 +154,9 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** The DOM-style AbortError every layer reads as a cancellation. */
+function abortError(): Error {
+  return Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
 }

@@ -1,7 +1,19 @@
 // The clouds this extension can talk to. Every client is built from one CloudEndpoints value, so the same code
 // reaches Azure, a sovereign cloud, an Azure Stack-style custom cloud or the fake Azure without change.
-import { trimTrailingSlashes } from '../identity/names';
-import type { CloudEndpoints } from './clients';
+import { trimTrailingSlashes } from '../identity/resourceIds';
+import type { EndpointProblem } from '../identity/settingsWarnings';
+
+/** The endpoints of one cloud (Azure public, a sovereign cloud, or the fake Azure). */
+export interface CloudEndpoints {
+  name: string;
+  resourceManagerEndpoint: string;
+  /** Graph root without version, e.g. https://graph.microsoft.com */
+  graphEndpoint: string;
+  authorityHost: string;
+  /** Token scopes, e.g. https://management.azure.com/.default */
+  resourceManagerScope: string;
+  graphScope: string;
+}
 
 export interface CustomCloudEndpoints {
   resourceManagerEndpoint: string;
@@ -94,20 +106,20 @@ export function knownCloudForAuthorityHost(authorityHost: string): CloudEndpoint
   }
 }
 
-/** Checks that a configured endpoint is an absolute https URL; returns a message for a person, or undefined. */
-export function validateEndpoint(label: string, value: unknown): string | undefined {
+/** Checks that a configured endpoint is an absolute https URL; returns what is wrong with it, or undefined. */
+export function validateEndpoint(label: string, value: unknown): EndpointProblem | undefined {
   if (typeof value !== 'string' || value.trim() === '') {
-    return `${label} is missing.`;
+    return { problem: 'missing', label };
   }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return `${label} '${value}' is not a URL.`;
+    return { problem: 'notUrl', label, value };
   }
   if (url.protocol !== 'https:') {
     // The bearer-token policy refuses plain http, and tokens must never travel unencrypted.
-    return `${label} '${value}' must use https.`;
+    return { problem: 'notHttps', label, value };
   }
   return undefined;
 }

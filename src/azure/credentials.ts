@@ -1,9 +1,9 @@
 // The two sign-ins that need no VS Code: Azure CLI's, and a service principal from the environment.
 import type { TokenCredential } from '@azure/core-auth';
 import { AzureCliCredential, ClientSecretCredential } from '@azure/identity';
-import { IdentityError } from '../identity/errors';
-import { trimTrailingSlashes } from '../identity/names';
-import type { CloudEndpoints } from './clients';
+import { ServicePrincipalEnvironmentMissingError } from '../identity/serviceError';
+import { trimTrailingSlashes } from '../identity/resourceIds';
+import type { CloudEndpoints } from './cloud';
 import { isMicrosoftAuthorityHost } from './cloud';
 import type { ServicePrincipalEnvironment } from './settings';
 
@@ -20,17 +20,13 @@ const REQUIRED_VARIABLES = ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_
  * A service principal from AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET and AZURE_AUTHORITY_HOST (the
  * variables EnvironmentCredential reads). EnvironmentCredential itself cannot turn MSAL's instance discovery off, which
  * fails against any authority that is not a Microsoft cloud (endpoints_resolution_error), so this builds the
- * ClientSecretCredential itself, with `disableInstanceDiscovery` for such hosts. Throws a message naming the missing
- * variables (never their values).
+ * ClientSecretCredential itself, with `disableInstanceDiscovery` for such hosts. Throws a
+ * ServicePrincipalEnvironmentMissingError naming the missing variables (never their values).
  */
 export function servicePrincipalFromEnvironment(env: ServicePrincipalEnvironment, cloud: CloudEndpoints): ServicePrincipalSignIn {
   const missing = REQUIRED_VARIABLES.filter((name) => !env[name]);
   if (missing.length > 0) {
-    throw new IdentityError(
-      `Service principal sign-in needs the environment variable${missing.length === 1 ? '' : 's'} ${missing.join(', ')} ` +
-        '(set them before starting VS Code), or choose another azureVmIdentities.signInMethod.',
-      { kind: 'authentication' },
-    );
+    throw new ServicePrincipalEnvironmentMissingError(missing);
   }
   const authorityHost = trimTrailingSlashes(env.AZURE_AUTHORITY_HOST || cloud.authorityHost);
   const credential = new ClientSecretCredential(env.AZURE_TENANT_ID!, env.AZURE_CLIENT_ID!, env.AZURE_CLIENT_SECRET!, {

@@ -4,7 +4,8 @@
 // Azure) without a custom auth provider, and it adds no dependency for six calls.
 import type { TokenCredential } from '@azure/core-auth';
 import type { EntraGroup, GroupPage } from '../identity/model';
-import type { CallOptions, CloudEndpoints, GraphClient } from './clients';
+import type { CloudEndpoints } from './cloud';
+import type { CallOptions, GraphClient } from '../identity/ports';
 import type { Logger } from './logger';
 import { createJsonPipeline, followPages, type JsonPipeline } from './restPipeline';
 

@@ -2,8 +2,10 @@
 // than @azure/arm-network: one paged GET does not justify that package's size.
 import type { TokenCredential } from '@azure/core-auth';
 import type { VirtualNetwork } from '../identity/model';
-import { resourceGroupFromId, resourceNameFromId, sortByName, trimTrailingSlashes } from '../identity/names';
-import type { CallOptions, CloudEndpoints, VirtualNetworksClient } from './clients';
+import { sortBy } from '../identity/ordering';
+import { resourceGroupFromId, resourceNameFromId, trimTrailingSlashes } from '../identity/resourceIds';
+import type { CloudEndpoints } from './cloud';
+import type { CallOptions, VirtualNetworksClient } from '../identity/ports';
 import type { Logger } from './logger';
 import { createJsonPipeline, followPages, type JsonPipeline } from './restPipeline';
 
@@ -28,7 +30,7 @@ export class RestVirtualNetworksClient implements VirtualNetworksClient {
   async list(options?: CallOptions): Promise<VirtualNetwork[]> {
     const url = `${this.root}/subscriptions/${encodeURIComponent(this.subscriptionId)}/providers/Microsoft.Network/virtualNetworks?api-version=${NETWORK_API_VERSION_FOR_LISTS}`;
     const items = await followPages<ArmVirtualNetwork>(this.pipeline, url, 'nextLink', { signal: options?.signal });
-    return sortByName(items.map(toVirtualNetwork));
+    return sortBy(items.map(toVirtualNetwork), (network) => network.name);
   }
 }
 
@@ -38,11 +40,12 @@ function toVirtualNetwork(item: ArmVirtualNetwork): VirtualNetwork {
     name: item.name ?? resourceNameFromId(item.id),
     resourceGroup: resourceGroupFromId(item.id) ?? '',
     location: item.location,
-    subnets: sortByName(
+    subnets: sortBy(
       (item.properties?.subnets ?? []).map((subnet) => {
         const prefix = subnet.properties?.addressPrefix ?? subnet.properties?.addressPrefixes?.join(', ');
         return { id: subnet.id, name: subnet.name ?? resourceNameFromId(subnet.id), ...(prefix ? { addressPrefix: prefix } : {}) };
       }),
+      (subnet) => subnet.name,
     ),
   };
 }

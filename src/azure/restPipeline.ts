@@ -13,7 +13,8 @@ import {
   type HttpMethods,
   type Pipeline,
 } from '@azure/core-rest-pipeline';
-import { trimTrailingSlashes } from '../identity/names';
+import { trimTrailingSlashes } from '../identity/resourceIds';
+import { UntrustedEndpointError } from '../identity/serviceError';
 import { requestLogPolicy, type Logger } from './logger';
 
 export interface JsonResponse {
@@ -29,7 +30,8 @@ export interface JsonRequestOptions {
 }
 
 export interface JsonPipeline {
-  /** Sends a request; throws a RestError (code and message from the `{error:{code,message}}` body) on 4xx/5xx. */
+  /** Sends a request; throws a RestError (code and message from the `{error:{code,message}}` body) on 4xx/5xx, and an
+   *  UntrustedEndpointError (sending nothing) for a URL outside the allowed origin. */
   send(method: HttpMethods, url: string, options?: JsonRequestOptions): Promise<JsonResponse>;
 }
 
@@ -53,7 +55,7 @@ export function createJsonPipeline(options: JsonPipelineOptions): JsonPipeline {
     async send(method, url, { headers, body, signal } = {}) {
       if (!url.toLowerCase().startsWith(allowedPrefix)) {
         // Never hand a token to a host the cloud configuration did not name (e.g. a nextLink pointing elsewhere).
-        throw new RestError(`Refusing to send a request to ${new URL(url).origin}: it is not under ${allowedPrefix}.`, { code: 'UntrustedEndpoint' });
+        throw new UntrustedEndpointError(new URL(url).origin, allowedPrefix);
       }
       const request = createPipelineRequest({
         url,

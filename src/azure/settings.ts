@@ -6,7 +6,8 @@
 // depth, only user/machine values (inspect().globalValue) and defaults are read here: workspace and folder values
 // are ignored and reported.
 import type { SignInMethod } from '../identity/model';
-import type { CloudEndpoints } from './clients';
+import type { EndpointProblem, SettingsWarning } from '../identity/settingsWarnings';
+import type { CloudEndpoints } from './cloud';
 import {
   azurePublicCloud,
   cloudForSovereignSetting,
@@ -27,6 +28,8 @@ export const TENANTS_SETTING = 'tenants';
 export const SOVEREIGN_CLOUD_SECTION = 'microsoft-sovereign-cloud';
 export const SOVEREIGN_ENVIRONMENT_SETTING = 'environment';
 export const SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING = 'customEnvironment';
+/** Our addition to the custom environment (it allows additional properties): Microsoft Graph's root for that cloud. */
+export const SOVEREIGN_GRAPH_PROPERTY = 'microsoftGraphEndpointUrl';
 
 export const SIGN_IN_METHODS: readonly SignInMethod[] = ['vscode', 'azureCli', 'servicePrincipal'];
 
@@ -63,8 +66,8 @@ export interface SignInSettings {
   method: SignInMethod;
   /** From `azureVmIdentities.customCloud`, when set and valid. */
   customCloud?: CustomCloudEndpoints;
-  /** Messages for a person about settings that were ignored (for the log and a one-time warning). */
-  warnings: string[];
+  /** Settings that were ignored (settingsWarningText words them for the log and a one-time warning). */
+  warnings: SettingsWarning[];
 }
 
 /** Reads `azureVmIdentities.signInMethod` and `azureVmIdentities.customCloud` through {@link userOrMachineValue}. */
@@ -72,15 +75,12 @@ export function resolveSignInSettings(
   signInMethod: SettingInspection<unknown> | undefined,
   customCloudSetting: SettingInspection<unknown> | undefined,
 ): SignInSettings {
-  const warnings: string[] = [];
+  const warnings: SettingsWarning[] = [];
   const method = userOrMachineValue(signInMethod);
   const cloud = userOrMachineValue(customCloudSetting);
   for (const [name, trusted] of [[SIGN_IN_METHOD_SETTING, method], [CUSTOM_CLOUD_SETTING, cloud]] as const) {
     if (trusted.ignoredWorkspaceValue) {
-      warnings.push(
-        `The workspace sets ${SETTINGS_SECTION}.${name}; it is ignored. This setting decides where your Azure tokens go, ` +
-          'so only your user or machine settings may set it.',
-      );
+      warnings.push({ kind: 'workspaceValueIgnored', setting: `${SETTINGS_SECTION}.${name}` });
     }
   }
 
@@ -89,7 +89,12 @@ export function resolveSignInSettings(
     if (SIGN_IN_METHODS.includes(method.value as SignInMethod)) {
       chosenMethod = method.value as SignInMethod;
     } else {
-      warnings.push(`${SETTINGS_SECTION}.${SIGN_IN_METHOD_SETTING} '${String(method.value)}' is not one of ${SIGN_IN_METHODS.join(', ')}; using vscode.`);
+      warnings.push({
+        kind: 'unknownSignInMethod',
+        setting: `${SETTINGS_SECTION}.${SIGN_IN_METHOD_SETTING}`,
+        value: String(method.value),
+        allowed: SIGN_IN_METHODS,
+      });
     }
   }
 
@@ -99,30 +104,31 @@ export function resolveSignInSettings(
     if (problems.length === 0) {
       chosenCloud = cloud.value as CustomCloudEndpoints;
     } else {
-      warnings.push(`${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING} is ignored: ${problems.join(' ')}`);
+      warnings.push({ kind: 'customCloudInvalid', setting: `${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING}`, problems });
     }
   }
   if (chosenCloud && chosenMethod === 'vscode') {
     // VS Code's Microsoft account signs in only to the cloud of microsoft-sovereign-cloud.*: its tokens would not be
     // accepted by (and must not be sent to) other endpoints.
-    warnings.push(
-      `${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING} is ignored with ${SETTINGS_SECTION}.${SIGN_IN_METHOD_SETTING} 'vscode': VS Code's sign-in ` +
-        `follows only ${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_ENVIRONMENT_SETTING}. Choose 'azureCli' or 'servicePrincipal' to use a custom cloud, ` +
-        `or set ${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_ENVIRONMENT_SETTING}.`,
-    );
+    warnings.push({
+      kind: 'customCloudNeedsOtherSignIn',
+      setting: `${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING}`,
+      signInMethodSetting: `${SETTINGS_SECTION}.${SIGN_IN_METHOD_SETTING}`,
+      sovereignSetting: `${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_ENVIRONMENT_SETTING}`,
+    });
     chosenCloud = undefined;
   }
   return { method: chosenMethod, customCloud: chosenCloud, warnings };
 }
 
-function customCloudProblems(value: unknown): string[] {
+function customCloudProblems(value: unknown): EndpointProblem[] {
   if (typeof value !== 'object' || value === null) {
-    return ['it must be an object with resourceManagerEndpoint, graphEndpoint and authorityHost.'];
+    return [{ problem: 'notAnObject' }];
   }
   const endpoints = value as Record<string, unknown>;
   return (['resourceManagerEndpoint', 'graphEndpoint', 'authorityHost'] as const)
     .map((key) => validateEndpoint(key, endpoints[key]))
-    .filter((problem): problem is string => problem !== undefined);
+    .filter((problem): problem is EndpointProblem => problem !== undefined);
 }
 
 /** The environment variables a service-principal sign-in reads (the ones EnvironmentCredential reads, plus two). */
@@ -155,7 +161,7 @@ export interface CloudChoice {
   cloud: CloudEndpoints;
   /** Where the choice came from, for the log. */
   source: string;
-  warnings: string[];
+  warnings: SettingsWarning[];
 }
 
 /**
@@ -171,7 +177,7 @@ export function resolveCloud(
   env: ServicePrincipalEnvironment,
   sovereign: SovereignCloudSetting = {},
 ): CloudChoice {
-  const warnings: string[] = [];
+  const warnings: SettingsWarning[] = [];
   if (settings.customCloud) {
     return { cloud: customCloud(settings.customCloud), source: `${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING}`, warnings };
   }
@@ -186,11 +192,11 @@ export function resolveCloud(
       validateEndpoint('AZURE_RESOURCE_MANAGER_ENDPOINT', endpoints.resourceManagerEndpoint),
       validateEndpoint('AZURE_GRAPH_ENDPOINT', endpoints.graphEndpoint),
       validateEndpoint('AZURE_AUTHORITY_HOST', endpoints.authorityHost),
-    ].filter((p): p is string => p !== undefined);
+    ].filter((p): p is EndpointProblem => p !== undefined);
     if (problems.length === 0) {
       return { cloud: customCloud(endpoints, 'custom cloud from the environment'), source: 'environment variables', warnings };
     }
-    warnings.push(`The cloud endpoints in the environment are ignored: ${problems.join(' ')}`);
+    warnings.push({ kind: 'environmentEndpointsInvalid', problems });
   }
   if (settings.method === 'servicePrincipal' && env.AZURE_AUTHORITY_HOST) {
     const known = knownCloudForAuthorityHost(env.AZURE_AUTHORITY_HOST);
@@ -204,14 +210,15 @@ export function resolveCloud(
     const authority = custom?.activeDirectoryEndpointUrl;
     if (arm && authority && !validateEndpoint('resourceManagerEndpointUrl', arm) && !validateEndpoint('activeDirectoryEndpointUrl', authority)) {
       let graph = custom?.microsoftGraphEndpointUrl;
-      const graphProblem = graph === undefined ? undefined : validateEndpoint('microsoftGraphEndpointUrl', graph);
+      const graphProblem = graph === undefined ? undefined : validateEndpoint(SOVEREIGN_GRAPH_PROPERTY, graph);
       if (graph === undefined || graphProblem) {
-        warnings.push(
-          `${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING} names ` +
-            `${graphProblem ? `an unusable Microsoft Graph endpoint (${graphProblem.replace(/\.$/, '')})` : 'no Microsoft Graph endpoint'}; ` +
-            `group operations use ${azurePublicCloud.graphEndpoint}. ` +
-            `Add "microsoftGraphEndpointUrl" to it to choose one.`,
-        );
+        warnings.push({
+          kind: 'sovereignCustomWithoutGraph',
+          setting: `${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING}`,
+          graphEndpoint: azurePublicCloud.graphEndpoint,
+          graphProperty: SOVEREIGN_GRAPH_PROPERTY,
+          ...(graphProblem ? { problem: graphProblem } : {}),
+        });
         graph = azurePublicCloud.graphEndpoint;
       }
       return {
@@ -223,7 +230,7 @@ export function resolveCloud(
         warnings,
       };
     }
-    warnings.push(`${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING} is incomplete; using public Azure.`);
+    warnings.push({ kind: 'sovereignCustomIncomplete', setting: `${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING}` });
     return { cloud: azurePublicCloud, source: 'default', warnings };
   }
   if (sovereign.environment) {

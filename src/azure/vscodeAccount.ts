@@ -3,9 +3,10 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { getConfiguredAuthProviderId, getSessionFromVSCode, VSCodeAzureSubscriptionProvider } from '@microsoft/vscode-azext-azureauth';
 import * as vscode from 'vscode';
-import { GraphSignInMissingError, IdentityError } from '../identity/errors';
+import { GraphSignInMissingError, SignInRequiredError } from '../identity/serviceError';
+import { settingsWarningText, type SettingsWarning } from '../identity/settingsWarnings';
 import { AccountBase, createAzureCliAccount, createServicePrincipalAccount, type AzureAccount, type Disposable, type TenantNeedingSignIn } from './account';
-import type { CloudEndpoints } from './clients';
+import type { CloudEndpoints } from './cloud';
 import { CachingClientProvider } from './clientProvider';
 import { planTenantListing, type TenantPlan } from './tenantListing';
 import type { Logger } from './logger';
@@ -50,12 +51,13 @@ export function affectsSignIn(event: vscode.ConfigurationChangeEvent): boolean {
 
 /**
  * The account the settings ask for. Settings warnings (e.g. a workspace trying to set the sign-in) go to the log
- * and are returned for the UI to show once. Throws an IdentityError when a service principal's variables are missing.
+ * and are returned for the UI to show once. Throws a ServicePrincipalEnvironmentMissingError when a service
+ * principal's variables are missing.
  */
-export function createAzureAccount(logger: Logger, env: ServicePrincipalEnvironment = process.env): { account: AzureAccount; warnings: string[] } {
+export function createAzureAccount(logger: Logger, env: ServicePrincipalEnvironment = process.env): { account: AzureAccount; warnings: SettingsWarning[] } {
   const { settings, cloud } = readSignInConfiguration(env);
   const warnings = [...settings.warnings, ...cloud.warnings];
-  warnings.forEach((warning) => logger.warn(warning));
+  warnings.forEach((warning) => logger.warn(settingsWarningText(warning)));
   logger.info(`Sign-in: ${settings.method}; cloud ${cloud.cloud.name} (${cloud.cloud.resourceManagerEndpoint}, from ${cloud.source}).`);
   switch (settings.method) {
     case 'servicePrincipal':
@@ -178,7 +180,7 @@ function vscodeSessionCredential(
         if (!isArm) {
           throw new GraphSignInMissingError(tenantId);
         }
-        throw new IdentityError(vscode.l10n.t('Sign in to tenant {0} to reach its subscriptions.', tenantId), { kind: 'authentication' });
+        throw new SignInRequiredError(tenantId);
       }
       // VS Code refreshes sessions itself and does not tell us when this one expires; asking again every few minutes
       // is cheap (it answers from its cache).

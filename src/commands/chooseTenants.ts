@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { TenantListing } from '../azure/tenantListing';
 import type { IActionContext, IAzureQuickPickItem } from '../ui/azext';
-import { ensureSignedIn } from '../ui/pickVm';
-import type { Services } from '../ui/services';
+import { ensureSignedIn } from './resolveHost';
+import type { Services } from './services';
 
 const t = vscode.l10n.t;
 

@@ -1,23 +1,23 @@
 import * as vscode from 'vscode';
+import type { TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
-import { copyToClipboard } from '../ui/identityWrite';
-import { resolveVm } from '../ui/pickVm';
 import { pickOne } from '../ui/quickPick';
-import type { Services } from '../ui/services';
 import { clientIdItems } from '../ui/quickPickItems';
+import { copyToClipboard } from '../ui/followUps';
+import { resolveHost } from './resolveHost';
+import type { Services } from './services';
 import { hasClientId } from './vmRequirements';
 
 const t = vscode.l10n.t;
 
-export async function copyClientId(context: IActionContext, services: Services, node?: unknown): Promise<void> {
-  const resolved = await resolveVm(context, services, node, hasClientId);
-  let clientId = resolved.node?.kind === 'userIdentity' ? resolved.node.clientId : undefined;
-  if (!clientId) {
-    clientId = await pickOne(context, clientIdItems(resolved.vm), {
+export async function copyClientId(context: IActionContext, services: Services, node?: TreeNode): Promise<void> {
+  const { host } = await resolveHost(context, services, node, hasClientId);
+  const clientId =
+    (node?.kind === 'userIdentity' ? node.clientId : undefined) ??
+    (await pickOne(context, clientIdItems(host), {
       placeHolder: t('Select the user-assigned identity whose client ID to copy'),
-      noPicksMessage: t("'{0}' has no user-assigned identity", resolved.vm.name),
+      noPicksMessage: t("'{0}' has no user-assigned identity", host.name),
       stepName: 'clientId',
-    });
-  }
+    }));
   await copyToClipboard(t('client ID'), clientId);
 }

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
+import type { TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
-import { copyToClipboard } from '../ui/identityWrite';
-import { resolveVm } from '../ui/pickVm';
-import type { Services } from '../ui/services';
+import { copyToClipboard } from '../ui/followUps';
+import { resolveHost } from './resolveHost';
+import type { Services } from './services';
 
 /** A user-assigned identity's item: its id. Otherwise the VM's id. */
-export async function copyResourceId(context: IActionContext, services: Services, node?: unknown): Promise<void> {
-  const resolved = await resolveVm(context, services, node);
-  const id = resolved.node?.kind === 'userIdentity' ? resolved.node.id : resolved.vm.id;
-  await copyToClipboard(vscode.l10n.t('resource ID'), id);
+export async function copyResourceId(context: IActionContext, services: Services, node?: TreeNode): Promise<void> {
+  const { host } = await resolveHost(context, services, node);
+  await copyToClipboard(vscode.l10n.t('resource ID'), node?.kind === 'userIdentity' ? node.id : host.id);
 }

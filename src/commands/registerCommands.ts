@@ -1,8 +1,6 @@
 // Every command, registered through azext-utils (error handling, "Show Log" on errors, no telemetry sent).
-import type { IActionContext } from '../ui/azext';
-import { registerCommand } from '../ui/azext';
-import type { ErrorNode } from '../tree/nodes';
-import type { Services } from '../ui/services';
+import { isTreeNode, type TreeNode } from '../tree/nodes';
+import { registerCommand, type IActionContext } from '../ui/azext';
 import { addToGroup } from './addToGroup';
 import { assignUserAssigned } from './assignUserAssigned';
 import { chooseTenants } from './chooseTenants';
@@ -13,15 +11,17 @@ import { createUserAssignedIdentity } from './createUserAssignedIdentity';
 import { createVirtualMachine } from './createVirtualMachine';
 import { disableSystemAssigned } from './disableSystemAssigned';
 import { enableSystemAssigned } from './enableSystemAssigned';
-import { refresh } from './refresh';
+import { refresh, retry } from './refresh';
 import { removeFromGroup } from './removeFromGroup';
 import { removeUserAssigned } from './removeUserAssigned';
 import { selectSubscriptions } from './selectSubscriptions';
+import type { Services } from './services';
 import { showIdentityJson } from './showIdentityJson';
 import { signIn } from './signIn';
 import { signInToTenant } from './signInToTenant';
 
-type Command = (context: IActionContext, services: Services, node?: unknown) => Promise<void>;
+/** A command gets the tree item it ran on (from a context menu or an inline action), or none (from the palette). */
+type Command = (context: IActionContext, services: Services, node?: TreeNode) => Promise<void>;
 
 /** Command ids (without the `azureVmIdentities.` prefix) and their handlers; package.json contributes the same ids. */
 export const COMMANDS: Record<string, Command> = {
@@ -43,11 +43,13 @@ export const COMMANDS: Record<string, Command> = {
   chooseTenants,
   selectSubscriptions,
   showLog: async (_context, services) => services.log.show(),
-  retry: async (_context, services, node) => services.tree.retry(node as ErrorNode),
+  retry,
 };
 
 export function registerCommands(services: Services): void {
   for (const [name, command] of Object.entries(COMMANDS)) {
-    registerCommand(`azureVmIdentities.${name}`, (context: IActionContext, node?: unknown) => command(context, services, node));
+    registerCommand(`azureVmIdentities.${name}`, (context: IActionContext, argument?: unknown) =>
+      command(context, services, isTreeNode(argument) ? argument : undefined),
+    );
   }
 }

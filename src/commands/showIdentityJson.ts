@@ -1,8 +1,9 @@
+import type { TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
-import { resolveVm } from '../ui/pickVm';
-import type { Services } from '../ui/services';
+import { resolveHost } from './resolveHost';
+import type { Services } from './services';
 
-export async function showIdentityJson(context: IActionContext, services: Services, node?: unknown): Promise<void> {
-  const { vm } = await resolveVm(context, services, node);
-  await services.identityJson.show(vm);
+export async function showIdentityJson(context: IActionContext, services: Services, node?: TreeNode): Promise<void> {
+  const { host } = await resolveHost(context, services, node);
+  await services.identityJson.show(host);
 }

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { IActionContext } from '../ui/azext';
-import { ensureSignedIn } from '../ui/pickVm';
+import { ensureSignedIn } from './resolveHost';
 import { pickOne } from '../ui/quickPick';
-import type { Services } from '../ui/services';
+import type { Services } from './services';
 import { tenantItems } from '../ui/quickPickItems';
 
 const t = vscode.l10n.t;

@@ -8,10 +8,11 @@
 // - `SystemAssigned` or `None` drop every user-assigned identity, so they are sent only when none may remain.
 // Nothing here ever drops an identity it was not asked to drop. Ids match without regard to case; ids already on
 // the VM keep the casing ARM stored.
-import type { IdentityPatch } from '../azure/clients';
+import type { IdentityPatch } from './ports';
 import { defaultLocalize, type Localize } from './localize';
 import type { IdentityChange, IdentityType, VmIdentity } from './model';
-import { parseUserAssignedIdentityId, quoteList, resourceNameFromId, sameResourceId } from './names';
+import { quoteList } from './localize';
+import { parseUserAssignedIdentityId, resourceNameFromId, sameResourceId } from './resourceIds';
 
 /** The identity that results from a change: its type and the user-assigned ids it keeps. */
 export interface PlannedIdentity {

@@ -18,8 +18,12 @@ export interface VmIdentity {
   userAssignedIdentities: Record<string, AttachedUserIdentity>;
 }
 
-/** Enough to address a VM. */
-export interface VmRef {
+/** The kinds of Azure resource whose managed identities this extension manages (scale sets come next). */
+export type HostKind = 'virtualMachine';
+
+/** Enough to address an identity host: the kind says which client reads and writes it. */
+export interface IdentityHostRef {
+  kind: HostKind;
   subscriptionId: string;
   resourceGroup: string;
   name: string;
@@ -27,11 +31,20 @@ export interface VmRef {
   id: string;
 }
 
-export interface VirtualMachine extends VmRef {
+/** A resource that carries a managed identity, as ARM reported it. */
+export interface IdentityHost extends IdentityHostRef {
   location: string;
   identity: VmIdentity;
-  provisioningState?: string;
+  /** For If-Match on the next write. */
   etag?: string;
+  provisioningState?: string;
+}
+
+/** Enough to address a VM. */
+export type VmRef = IdentityHostRef & { kind: 'virtualMachine' };
+
+export interface VirtualMachine extends IdentityHost {
+  kind: 'virtualMachine';
   /** e.g. Standard_D2s_v5 */
   vmSize?: string;
   /** Linux or Windows */

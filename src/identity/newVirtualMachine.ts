@@ -5,7 +5,8 @@
 import { identityTypeOf, uniqueIds } from './identityChange';
 import { defaultLocalize, type Localize } from './localize';
 import type { IdentityType } from './model';
-import { quoteList, validateVirtualMachineName } from './names';
+import { quoteList } from './localize';
+import { validateVirtualMachineName } from './nameRules';
 
 export type OsType = 'Linux' | 'Windows';
 

@@ -1,15 +1,17 @@
 // The one identity-operations module. The tree's context menu and the command palette both call it.
-// Every write: read the VM (with its ETag), plan the change with the pure planIdentityChange, PATCH the smallest
-// body with If-Match, wait for the long-running operation, and return the identity as Azure reports it afterwards.
-// A 409/412 (someone else wrote first) re-reads and re-plans, a bounded number of times.
-import type { AzureClientProvider, SubscriptionClients } from '../azure/clients';
-import { cancelledError, IdentityError, toIdentityError, type ErrorContext } from './errors';
+// Every identity write: read the host (with its ETag) through the client of its kind, plan the change with the pure
+// planIdentityChange, PATCH the smallest body with If-Match, wait for the long-running operation, and return the host
+// as Azure reports it afterwards. A 409/412 (someone else wrote first) re-reads and re-plans, a bounded number of times.
+import { cancelledError, toIdentityError, type ErrorContext } from './errorWording';
+import { IdentityError } from './identityError';
 import { hasSystemAssigned, planIdentityChange } from './identityChange';
 import { defaultLocalize, type Localize } from './localize';
 import type {
   EntraGroup,
   GroupPage,
   IdentityChange,
+  IdentityHost,
+  IdentityHostRef,
   IdentityJson,
   OperationOptions,
   ResourceGroup,
@@ -18,17 +20,12 @@ import type {
   UserAssignedIdentity,
   VirtualMachine,
   VirtualNetwork,
-  VmIdentity,
   VmRef,
 } from './model';
-import {
-  nameTakenProblem,
-  parseUserAssignedIdentityId,
-  resourceNameFromId,
-  sortByDisplayName,
-  sortByName,
-  validateUserAssignedIdentityName,
-} from './names';
+import { nameTakenProblem, validateUserAssignedIdentityName } from './nameRules';
+import { sortBy } from './ordering';
+import { parseUserAssignedIdentityId, resourceNameFromId } from './resourceIds';
+import type { AzureClientProvider, IdentityHostClient, SubscriptionClients } from './ports';
 import { createVirtualMachineProblem, virtualMachineBody, type CreateVirtualMachineRequest } from './newVirtualMachine';
 
 export interface CreateUserAssignedIdentityRequest {
@@ -42,8 +39,8 @@ export interface CreateUserAssignedIdentityRequest {
 /** What an identity write did: 'unchanged' means no request was needed (e.g. already enabled). */
 export interface IdentityChangeResult {
   status: 'changed' | 'unchanged';
-  /** The VM's identity after the operation (as Azure reported it). */
-  identity: VmIdentity;
+  /** The host after the operation, as Azure reported it (with its new ETag). */
+  host: IdentityHost;
   /** For a notification, e.g. "Assigned 'id-backend' to 'vm-web-01'." or "…is already enabled." */
   message: string;
 }
@@ -51,11 +48,6 @@ export interface IdentityChangeResult {
 /** Options for group operations; a group name makes messages friendlier. */
 export interface GroupOperationOptions extends OperationOptions {
   groupName?: string;
-}
-
-export interface RemoveAllUserAssignedOptions extends OperationOptions {
-  /** The ids the user reviewed. When the VM's set differs at write time, nothing is sent: IdentityError 'conflict'. */
-  expectedIds?: string[];
 }
 
 export interface IdentityOperationsOptions {
@@ -70,8 +62,8 @@ export interface IdentityOperationsOptions {
   signInMethod?: SignInMethod | (() => SignInMethod | undefined);
 }
 
-/** A VM given as a reference, or as already read (then its identity spares a GET where that is enough). */
-type VmRefOrVirtualMachine = VmRef | VirtualMachine;
+/** A host given as a reference, or as already read (then its identity spares a GET where that is enough). */
+type HostRefOrHost = IdentityHostRef | IdentityHost;
 
 export class IdentityOperations {
   private readonly maxWriteAttempts: number;
@@ -98,7 +90,7 @@ export class IdentityOperations {
 
   listVirtualMachines(subscriptionId: string, options?: OperationOptions): Promise<VirtualMachine[]> {
     return this.run({ operation: this.t('list virtual machines') }, options, async () =>
-      sortByName(await (await this.clientsFor(subscriptionId, options)).virtualMachines.list({ signal: options?.signal })),
+      sortBy(await (await this.clientsFor(subscriptionId, options)).virtualMachines.list({ signal: options?.signal }), (vm) => vm.name),
     );
   }
 
@@ -106,15 +98,22 @@ export class IdentityOperations {
     return this.run({ vmName: vm.name }, options, async () => (await this.clientsFor(vm.subscriptionId, options)).virtualMachines.get(vm, { signal: options?.signal }));
   }
 
+  /** Any host as Azure has it now (with its ETag), through the client of its kind. */
+  getHost(host: IdentityHostRef, options?: OperationOptions): Promise<IdentityHost> {
+    return this.run({ vmName: host.name }, options, async () =>
+      hostClient(await this.clientsFor(host.subscriptionId, options), host).get(host, { signal: options?.signal }),
+    );
+  }
+
   listResourceGroups(subscriptionId: string, options?: OperationOptions): Promise<ResourceGroup[]> {
     return this.run({ operation: this.t('list resource groups') }, options, async () =>
-      sortByName(await (await this.clientsFor(subscriptionId, options)).resourceGroups.list({ signal: options?.signal })),
+      sortBy(await (await this.clientsFor(subscriptionId, options)).resourceGroups.list({ signal: options?.signal }), (group) => group.name),
     );
   }
 
   listUserAssignedIdentities(subscriptionId: string, options?: OperationOptions): Promise<UserAssignedIdentity[]> {
     return this.run({ operation: this.t('list user-assigned identities') }, options, async () =>
-      sortByName(await (await this.clientsFor(subscriptionId, options)).userAssignedIdentities.list({ signal: options?.signal })),
+      sortBy(await (await this.clientsFor(subscriptionId, options)).userAssignedIdentities.list({ signal: options?.signal }), (identity) => identity.name),
     );
   }
 
@@ -126,80 +125,58 @@ export class IdentityOperations {
   }
 
   /** The identity as JSON for the editor tab, from one GET (ARM reports each user-assigned identity's ids). */
-  async getIdentityJson(vm: VmRef, options?: OperationOptions): Promise<IdentityJson> {
-    return toIdentityJson(await this.getVirtualMachine(vm, options));
+  async getIdentityJson(host: IdentityHostRef, options?: OperationOptions): Promise<IdentityJson> {
+    return toIdentityJson(await this.getHost(host, options));
   }
 
-  // ---------- Identity writes: each waits for the long-running operation and returns the identity afterwards ----------
-
-  async enableSystemAssigned(vm: VmRef, options?: OperationOptions): Promise<VmIdentity> {
-    return (await this.changeIdentity(vm, { kind: 'enableSystemAssigned' }, options)).identity;
-  }
-
-  async disableSystemAssigned(vm: VmRef, options?: OperationOptions): Promise<VmIdentity> {
-    return (await this.changeIdentity(vm, { kind: 'disableSystemAssigned' }, options)).identity;
-  }
-
-  async assignUserAssigned(vm: VmRef, identityIds: string[], options?: OperationOptions): Promise<VmIdentity> {
-    return (await this.changeIdentity(vm, { kind: 'assignUserAssigned', ids: identityIds }, options)).identity;
-  }
-
-  async removeUserAssigned(vm: VmRef, identityIds: string[], options?: OperationOptions): Promise<VmIdentity> {
-    return (await this.changeIdentity(vm, { kind: 'removeUserAssigned', ids: identityIds }, options)).identity;
-  }
-
-  /** Removes every user-assigned identity; with `expectedIds`, only if they are exactly the ones the user reviewed. */
-  async removeAllUserAssigned(vm: VmRef, options?: RemoveAllUserAssignedOptions): Promise<VmIdentity> {
-    const change: IdentityChange = { kind: 'removeAllUserAssigned', ...(options?.expectedIds ? { expectedIds: options.expectedIds } : {}) };
-    return (await this.changeIdentity(vm, change, options)).identity;
-  }
+  // ---------- Identity writes: each waits for the long-running operation and returns the host afterwards ----------
 
   /**
-   * Any identity change, telling whether anything was sent: `unchanged` (no request) when the VM already is as asked.
-   * Throws IdentityError: 'invalid' for a refused plan, 'conflict' when the VM changed since the user reviewed it
-   * (nothing sent either way), or the mapped Azure error.
+   * Any identity change of any host, telling whether anything was sent: `unchanged` (no request) when the host already
+   * is as asked. Throws IdentityError: 'invalid' for a refused plan, 'conflict' when the host changed since the user
+   * reviewed it (nothing sent either way), or the mapped Azure error.
    */
-  async changeIdentity(vm: VmRef, change: IdentityChange, options?: OperationOptions): Promise<IdentityChangeResult> {
+  async changeIdentity(host: IdentityHostRef, change: IdentityChange, options?: OperationOptions): Promise<IdentityChangeResult> {
     const t = this.t;
     const context: ErrorContext = {
       ...this.errorContext(),
-      vmName: vm.name,
+      vmName: host.name,
       identityIds: 'ids' in change ? change.ids : undefined,
-      operation: t("change the identity of '{0}'", vm.name),
+      operation: t("change the identity of '{0}'", host.name),
     };
     const progress = options?.onProgress ?? (() => {});
     const signal = options?.signal;
     try {
       this.throwIfAborted(signal);
-      const clients = await this.clientsFor(vm.subscriptionId, options);
+      const hosts = hostClient(await this.clientsFor(host.subscriptionId, options), host);
       for (let attempt = 1; ; attempt++) {
         this.throwIfAborted(signal);
-        progress(t("Reading the identity of '{0}'…", vm.name));
-        const current = await clients.virtualMachines.get(vm, { signal });
-        const plan = planIdentityChange(current.identity, change, vm.name, t);
+        progress(t("Reading the identity of '{0}'…", host.name));
+        const current = await hosts.get(host, { signal });
+        const plan = planIdentityChange(current.identity, change, host.name, t);
         if (plan.outcome === 'refused') {
           throw new IdentityError(plan.message, { kind: plan.reason === 'changedSinceReviewed' ? 'conflict' : 'invalid', code: plan.reason });
         }
         if (plan.outcome === 'unchanged') {
           progress(plan.message);
-          return { status: 'unchanged', identity: current.identity, message: plan.message };
+          return { status: 'unchanged', host: current, message: plan.message };
         }
-        progress(t("Updating '{0}'…", vm.name));
+        progress(t("Updating '{0}'…", host.name));
         try {
           let polls = 0;
-          const updated = await clients.virtualMachines.updateIdentity(vm, plan.patch, {
+          const updated = await hosts.updateIdentity(host, plan.patch, {
             ifMatch: current.etag,
             signal,
             onPoll: () =>
-              progress(++polls > 1 ? t("Waiting for Azure to finish updating '{0}' ({1})…", vm.name, polls) : t("Waiting for Azure to finish updating '{0}'…", vm.name)),
+              progress(++polls > 1 ? t("Waiting for Azure to finish updating '{0}' ({1})…", host.name, polls) : t("Waiting for Azure to finish updating '{0}'…", host.name)),
           });
-          return { status: 'changed', identity: updated.identity, message: plan.message };
+          return { status: 'changed', host: updated, message: plan.message };
         } catch (error) {
           const mapped = toIdentityError(error, context);
           if (mapped.kind !== 'conflict' || attempt >= this.maxWriteAttempts) {
             throw mapped;
           }
-          progress(t("'{0}' was changed by another operation; reading it again (attempt {1} of {2})…", vm.name, attempt + 1, this.maxWriteAttempts));
+          progress(t("'{0}' was changed by another operation; reading it again (attempt {1} of {2})…", host.name, attempt + 1, this.maxWriteAttempts));
           await this.delay(this.retryDelayMs(attempt + 1), signal);
         }
       }
@@ -284,31 +261,31 @@ export class IdentityOperations {
     );
   }
 
-  /** The groups the VM's system-assigned identity is a direct member of. A VirtualMachine with a known principal
-   *  id needs no GET. */
-  async listGroupMemberships(vm: VmRefOrVirtualMachine, options?: OperationOptions): Promise<EntraGroup[]> {
-    const context: ErrorContext = { vmName: vm.name, graphAction: 'readMemberships', operation: this.t("list the groups of '{0}'", vm.name) };
+  /** The groups the host's system-assigned identity is a direct member of. A host already read, with a known
+   *  principal id, needs no GET. */
+  async listGroupMemberships(host: HostRefOrHost, options?: OperationOptions): Promise<EntraGroup[]> {
+    const context: ErrorContext = { vmName: host.name, graphAction: 'readMemberships', operation: this.t("list the groups of '{0}'", host.name) };
     return this.run(context, options, async () => {
-      const { clients, principalId } = await this.systemPrincipal(vm, options);
-      return sortByDisplayName(await clients.graph.listMemberOf(principalId, this.graphCallOptions(options, false)));
+      const { clients, principalId } = await this.systemPrincipal(host, options);
+      return sortBy(await clients.graph.listMemberOf(principalId, this.graphCallOptions(options, false)), (group) => group.displayName);
     });
   }
 
-  /** Adds the VM's system-assigned identity to a group. Already a member: IdentityError kind 'alreadyMember'. */
-  async addToGroup(vm: VmRefOrVirtualMachine, groupId: string, options?: GroupOperationOptions): Promise<void> {
-    return this.groupChange(vm, groupId, options, 'add', (clients, principalId) =>
+  /** Adds the host's system-assigned identity to a group. Already a member: IdentityError kind 'alreadyMember'. */
+  async addToGroup(host: HostRefOrHost, groupId: string, options?: GroupOperationOptions): Promise<void> {
+    return this.groupChange(host, groupId, options, 'add', (clients, principalId) =>
       clients.graph.addMember(groupId, principalId, this.graphCallOptions(options, true)),
     );
   }
 
-  async removeFromGroup(vm: VmRefOrVirtualMachine, groupId: string, options?: GroupOperationOptions): Promise<void> {
-    return this.groupChange(vm, groupId, options, 'remove', (clients, principalId) =>
+  async removeFromGroup(host: HostRefOrHost, groupId: string, options?: GroupOperationOptions): Promise<void> {
+    return this.groupChange(host, groupId, options, 'remove', (clients, principalId) =>
       clients.graph.removeMember(groupId, principalId, this.graphCallOptions(options, true)),
     );
   }
 
   private async groupChange(
-    vm: VmRefOrVirtualMachine,
+    host: HostRefOrHost,
     groupId: string,
     options: GroupOperationOptions | undefined,
     verb: 'add' | 'remove',
@@ -317,32 +294,32 @@ export class IdentityOperations {
     const t = this.t;
     const group = options?.groupName ? `'${options.groupName}'` : t('the group');
     const context: ErrorContext = {
-      vmName: vm.name,
+      vmName: host.name,
       groupId,
       groupName: options?.groupName,
       graphAction: verb === 'add' ? 'addMember' : 'removeMember',
-      operation: verb === 'add' ? t("add '{0}' to the group", vm.name) : t("remove '{0}' from the group", vm.name),
+      operation: verb === 'add' ? t("add '{0}' to the group", host.name) : t("remove '{0}' from the group", host.name),
     };
     return this.run(context, options, async () => {
-      const { clients, principalId } = await this.systemPrincipal(vm, options);
+      const { clients, principalId } = await this.systemPrincipal(host, options);
       context.principalId = principalId;
-      options?.onProgress?.(verb === 'add' ? t("Adding '{0}' to {1}…", vm.name, group) : t("Removing '{0}' from {1}…", vm.name, group));
+      options?.onProgress?.(verb === 'add' ? t("Adding '{0}' to {1}…", host.name, group) : t("Removing '{0}' from {1}…", host.name, group));
       await change(clients, principalId);
     });
   }
 
-  /** The VM's system-assigned principal: from the VirtualMachine given when it carries one, else from a GET. */
-  private async systemPrincipal(vm: VmRefOrVirtualMachine, options?: OperationOptions): Promise<{ clients: SubscriptionClients; principalId: string }> {
-    const clients = await this.clientsFor(vm.subscriptionId, options);
-    const known = 'identity' in vm && hasSystemAssigned(vm.identity.type) ? vm.identity.principalId : undefined;
+  /** The host's system-assigned principal: from the host given when it carries one, else from a GET. */
+  private async systemPrincipal(host: HostRefOrHost, options?: OperationOptions): Promise<{ clients: SubscriptionClients; principalId: string }> {
+    const clients = await this.clientsFor(host.subscriptionId, options);
+    const known = 'identity' in host && hasSystemAssigned(host.identity.type) ? host.identity.principalId : undefined;
     if (known) {
       return { clients, principalId: known };
     }
-    options?.onProgress?.(this.t("Reading the identity of '{0}'…", vm.name));
-    const current = await clients.virtualMachines.get(vm, { signal: options?.signal });
+    options?.onProgress?.(this.t("Reading the identity of '{0}'…", host.name));
+    const current = await hostClient(clients, host).get(host, { signal: options?.signal });
     if (!hasSystemAssigned(current.identity.type) || !current.identity.principalId) {
       throw new IdentityError(
-        this.t("'{0}' has no system-assigned identity, so it cannot be in a Microsoft Entra group. Enable its system-assigned identity first.", vm.name),
+        this.t("'{0}' has no system-assigned identity, so it cannot be in a Microsoft Entra group. Enable its system-assigned identity first.", host.name),
         { kind: 'invalid', code: 'NoSystemAssignedIdentity' },
       );
     }
@@ -397,12 +374,17 @@ export class IdentityOperations {
   }
 }
 
-export function toIdentityJson(vm: VirtualMachine): IdentityJson {
-  const identity = vm.identity;
+/** The client that reads and writes hosts of this one's kind. */
+function hostClient(clients: SubscriptionClients, host: IdentityHostRef): IdentityHostClient {
+  return clients.identityHosts[host.kind];
+}
+
+export function toIdentityJson(host: IdentityHost): IdentityJson {
+  const identity = host.identity;
   return {
-    vm: vm.name,
-    resourceGroup: vm.resourceGroup,
-    subscriptionId: vm.subscriptionId,
+    vm: host.name,
+    resourceGroup: host.resourceGroup,
+    subscriptionId: host.subscriptionId,
     type: identity.type,
     systemAssigned:
       hasSystemAssigned(identity.type) && identity.principalId

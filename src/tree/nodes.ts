@@ -1,5 +1,6 @@
-// The tree's elements. Plain data: VmTreeDataProvider turns them into TreeItems and children.
-import type { EntraGroup, Subscription, VirtualMachine } from '../identity/model';
+// The tree's elements: plain references into the store (the state itself lives there). VmTreeDataProvider hands the
+// same object out for the same resource, so a store change refreshes exactly its item.
+import type { EntraGroup, IdentityHostRef, Subscription } from '../identity/model';
 
 export interface SubscriptionNode {
   kind: 'subscription';
@@ -9,15 +10,9 @@ export interface SubscriptionNode {
 export interface VmNode {
   kind: 'vm';
   subscription: Subscription;
-  vm: VirtualMachine;
-  /**
-   * Direct group memberships of the system-assigned identity: loaded only when its "System-assigned identity" item is
-   * expanded (a Microsoft Graph call, which may ask for consent), kept while its principal stays the same.
-   */
-  memberships?: { groups: EntraGroup[] } | { error: unknown };
-  /** Set by Retry: the next memberships load may show Microsoft Graph's consent prompt. */
-  allowSignInPrompt?: boolean;
-  /** The VM's two child items, made once so that the tree can refresh them by reference. */
+  /** The host in the store. */
+  ref: IdentityHostRef;
+  /** The VM's two child items, made once when first expanded, so that the tree can refresh them by reference. */
   children?: { system: SystemIdentityNode; user: UserIdentitiesNode };
 }
 
@@ -81,6 +76,7 @@ export function vmNodeOf(node: TreeNode | undefined): VmNode | undefined {
   return 'vmNode' in node ? node.vmNode : undefined;
 }
 
+/** What VS Code passes a command: the tree element it ran on, or nothing (palette) or something else (ignored). */
 export function isTreeNode(value: unknown): value is TreeNode {
-  return typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string';
+  return typeof value === 'object' && value !== null && 'kind' in value && typeof value.kind === 'string';
 }

@@ -1,6 +1,7 @@
 // "Select Subscriptions": which subscriptions the tree shows, remembered in globalState across sessions.
 import type * as vscode from 'vscode';
 import type { Subscription } from '../identity/model';
+import { resourceKey } from '../identity/resourceIds';
 
 const SELECTED_SUBSCRIPTIONS_KEY = 'azureVmIdentities.selectedSubscriptions';
 
@@ -25,6 +26,6 @@ export function applySubscriptionFilter(subscriptions: Subscription[], selectedI
   if (!selectedIds) {
     return subscriptions;
   }
-  const selected = new Set(selectedIds.map((id) => id.toLowerCase()));
-  return subscriptions.filter((s) => selected.has(s.subscriptionId.toLowerCase()));
+  const selected = new Set(selectedIds.map(resourceKey));
+  return subscriptions.filter((s) => selected.has(resourceKey(s.subscriptionId)));
 }

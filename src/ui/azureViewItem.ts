@@ -1,7 +1,7 @@
 // The Azure Resources extension's "Azure" view hands its own tree item to the commands of our "Managed Identities"
 // submenu on its VM nodes. Only the VM's resource id is read from it, so nothing of that extension is imported or
 // required: without it, the submenu never shows and nothing here runs.
-import { parseVirtualMachineId } from '../identity/names';
+import { parseVirtualMachineId } from '../identity/resourceIds';
 import type { VmRef } from '../identity/model';
 
 /** Where Azure extensions' items carry the resource id: the resource (v2 API), the item itself, or a wrapped item. */
@@ -24,7 +24,7 @@ export function vmRefFromAzureViewItem(item: unknown): VmRef | undefined {
   for (const id of candidateIds(item as Record<string, unknown>)) {
     const parts = typeof id === 'string' ? parseVirtualMachineId(id) : undefined;
     if (parts) {
-      return { subscriptionId: parts.subscriptionId, resourceGroup: parts.resourceGroup, name: parts.name, id: id as string };
+      return { kind: 'virtualMachine', subscriptionId: parts.subscriptionId, resourceGroup: parts.resourceGroup, name: parts.name, id: id as string };
     }
   }
   return undefined;

@@ -2,7 +2,7 @@
 // to Azure CLI sign-in (after asking) when VS Code's sign-in lacks a Microsoft Graph permission.
 import * as vscode from 'vscode';
 import { SETTINGS_SECTION, SIGN_IN_METHOD_SETTING } from '../azure/settings';
-import type { IdentityError } from '../identity/errors';
+import type { IdentityError } from '../identity/identityError';
 
 const t = vscode.l10n.t;
 

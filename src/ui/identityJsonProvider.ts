@@ -1,12 +1,14 @@
 // "Show Identity JSON": one read-only tab per VM, `azure-vm-identity:/<subscription>/<resource group>/<vm>.identity.json`.
 // ARM names ignore case and VS Code's document URIs do not: an open tab whose URI differs only in case is the VM's tab,
 // so a VM gets one tab however its id is spelt (and the tab keeps the VM's own casing in its title).
-// The content is read through IdentityOperations each time VS Code asks; refresh() after a change updates open tabs.
+// The content is read through IdentityOperations each time VS Code asks; an open tab is read again whenever the store
+// takes a new state of its VM (after a write, or a read after a failed one).
 import * as vscode from 'vscode';
 import type { VmRef } from '../identity/model';
-import { virtualMachineId } from '../identity/names';
+import { virtualMachineId } from '../identity/resourceIds';
 import type { IdentityOperations } from '../identity/operations';
-import { describeError } from './errors';
+import type { ResourceStore } from '../store/resourceStore';
+import { describeError } from './describeError';
 
 export const IDENTITY_JSON_SCHEME = 'azure-vm-identity';
 const SUFFIX = '.identity.json';
@@ -22,16 +24,29 @@ export function vmRefFromUri(uri: vscode.Uri): VmRef | undefined {
     return undefined;
   }
   const name = file.slice(0, -SUFFIX.length);
-  return { subscriptionId, resourceGroup, name, id: virtualMachineId(subscriptionId, resourceGroup, name) };
+  return { kind: 'virtualMachine', subscriptionId, resourceGroup, name, id: virtualMachineId(subscriptionId, resourceGroup, name) };
 }
 
 export class IdentityJsonProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changeEmitter.event;
 
-  constructor(private readonly operations: IdentityOperations) {}
+  private readonly storeListener: { dispose(): void };
+
+  constructor(
+    private readonly operations: IdentityOperations,
+    store: ResourceStore,
+  ) {
+    this.storeListener = store.onDidChange((change) => {
+      const host = change.kind === 'host' && change.aspect === 'state' ? store.host(change.key) : undefined;
+      if (host) {
+        this.refresh(host);
+      }
+    });
+  }
 
   dispose(): void {
+    this.storeListener.dispose();
     this.changeEmitter.dispose();
   }
 
@@ -53,7 +68,7 @@ export class IdentityJsonProvider implements vscode.TextDocumentContentProvider,
   }
 
   /** Re-reads the VM's tab if it is open. */
-  refresh(vm: VmRef): void {
+  private refresh(vm: VmRef): void {
     const open = this.openDocument(vm);
     if (open) {
       this.changeEmitter.fire(open.uri);

@@ -1,7 +1,7 @@
 // Confirmation texts of the identity commands (results are in the operations module's words). No `vscode` import
 // (unit-tested).
 import type { Localize } from '../identity/localize';
-import { quoteList } from '../identity/names';
+import { quoteList } from '../identity/localize';
 
 export function disableSystemConfirmation(vmName: string, t: Localize): string {
   return t(

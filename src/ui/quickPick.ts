@@ -2,7 +2,7 @@
 // a type-ahead search with debounce and "Load more...". Cancelling throws UserCancelledError, as context.ui does.
 import * as vscode from 'vscode';
 import { UserCancelledError, type IActionContext, type IAzureQuickPickItem } from './azext';
-import { describeError } from './errors';
+import { describeError } from './describeError';
 import { isSeparator, type PickEntry, type PickItem } from './quickPickItems';
 
 type VsItem<T> = vscode.QuickPickItem & { entry?: PickItem<T> };
@@ -22,19 +22,24 @@ export function toQuickPickItem<T>(entry: PickEntry<T>): VsItem<T> {
 export interface MultiPickOptions {
   title?: string;
   placeholder: string;
+  /** Shown while the entries load. */
+  loadingPlaceholder?: string;
 }
 
-/** A multi-select whose locked entries are shown but cannot be checked; resolves with the checked entries' data. */
-export function pickMany<T>(entries: PickEntry<T>[], options: MultiPickOptions): Promise<T[]> {
+/**
+ * A multi-select whose locked entries are shown but cannot be checked; resolves with the checked entries' data. Like
+ * every pick here it opens at once and shows its loading state until the entries arrive; a failed load rejects.
+ */
+export function pickMany<T>(entries: PickEntry<T>[] | Promise<PickEntry<T>[]>, options: MultiPickOptions): Promise<T[]> {
   const quickPick = vscode.window.createQuickPick<VsItem<T>>();
   quickPick.canSelectMany = true;
   quickPick.title = options.title;
-  quickPick.placeholder = options.placeholder;
+  quickPick.placeholder = options.loadingPlaceholder ?? options.placeholder;
   quickPick.matchOnDescription = true;
-  quickPick.items = entries.map(toQuickPickItem);
-  quickPick.selectedItems = quickPick.items.filter((item) => item.entry?.picked);
+  quickPick.busy = true;
   return new Promise<T[]>((resolve, reject) => {
     let accepted = false;
+    let hidden = false;
     const disposables = [
       quickPick.onDidChangeSelection((selected) => {
         const allowed = selected.filter((item) => item.entry && !item.entry.locked);
@@ -53,6 +58,7 @@ export function pickMany<T>(entries: PickEntry<T>[], options: MultiPickOptions):
         quickPick.hide();
       }),
       quickPick.onDidHide(() => {
+        hidden = true;
         disposables.forEach((d) => d.dispose());
         quickPick.dispose();
         if (!accepted) {
@@ -61,6 +67,24 @@ export function pickMany<T>(entries: PickEntry<T>[], options: MultiPickOptions):
       }),
     ];
     quickPick.show();
+    Promise.resolve(entries).then(
+      (loaded) => {
+        if (hidden) {
+          return;
+        }
+        quickPick.items = loaded.map(toQuickPickItem);
+        quickPick.selectedItems = quickPick.items.filter((item) => item.entry?.picked);
+        quickPick.placeholder = options.placeholder;
+        quickPick.busy = false;
+      },
+      (error: unknown) => {
+        if (!hidden) {
+          accepted = true; // settled: hiding must not turn the failure into a cancellation
+          reject(error);
+          quickPick.hide();
+        }
+      },
+    );
   });
 }
 
@@ -87,6 +111,8 @@ export function pickWithSearch<T>(options: SearchPickOptions<T>, isLoadMore: (da
   const quickPick = vscode.window.createQuickPick<VsItem<T>>();
   quickPick.title = options.title;
   quickPick.placeholder = options.placeholder;
+  // Stays open while a search asks for Microsoft Graph consent (a dialog that takes the focus).
+  quickPick.ignoreFocusOut = true;
   const debounceMs = options.debounceMs ?? 300;
   let controller: AbortController | undefined;
   let timer: NodeJS.Timeout | undefined;

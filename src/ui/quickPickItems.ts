@@ -2,9 +2,10 @@
 // turns them into vscode.QuickPickItems ("locked" entries are shown but cannot be picked).
 import { hasSystemAssigned } from '../identity/identityChange';
 import type { TenantNeedingSignIn } from '../azure/account';
-import type { EntraGroup, Subscription, UserAssignedIdentity, VirtualMachine } from '../identity/model';
-import { resourceGroupFromId, resourceNameFromId, sameResourceId } from '../identity/names';
-import { vmDescription } from '../tree/descriptions';
+import type { EntraGroup, IdentityHost, Subscription, UserAssignedIdentity } from '../identity/model';
+import { sortBy } from '../identity/ordering';
+import { resourceGroupFromId, resourceKey, resourceNameFromId, sameResourceId } from '../identity/resourceIds';
+import { vmDescription } from './hostDescriptions';
 import type { Localize } from '../identity/localize';
 
 export interface PickItem<T> {
@@ -32,22 +33,19 @@ export function isSeparator<T>(entry: PickEntry<T>): entry is PickSeparator {
 }
 
 export function subscriptionItems(subscriptions: Subscription[]): PickItem<Subscription>[] {
-  return [...subscriptions]
-    .sort((a, b) => a.displayName.localeCompare(b.displayName))
-    .map((s) => ({ label: s.displayName, description: s.subscriptionId, data: s }));
+  return sortBy(subscriptions, (s) => s.displayName).map((s) => ({ label: s.displayName, description: s.subscriptionId, data: s }));
 }
 
 /** Tenants to sign in to, by name; the account and the id tell apart tenants with the same name. */
 export function tenantItems(tenants: TenantNeedingSignIn[]): PickItem<TenantNeedingSignIn>[] {
-  return [...tenants]
-    .map((tenant) => ({ label: tenant.displayName ?? tenant.tenantId, description: tenant.accountLabel, detail: tenant.tenantId, data: tenant }))
-    .sort((a, b) => a.label.localeCompare(b.label));
+  return sortBy(
+    tenants.map((tenant) => ({ label: tenant.displayName ?? tenant.tenantId, description: tenant.accountLabel, detail: tenant.tenantId, data: tenant })),
+    (item) => item.label,
+  );
 }
 
-export function vmItems(vms: VirtualMachine[], t: Localize): PickItem<VirtualMachine>[] {
-  return [...vms]
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((vm) => ({ label: vm.name, description: vmDescription(vm, false, t), data: vm }));
+export function vmItems<T extends IdentityHost>(vms: T[], t: Localize): PickItem<T>[] {
+  return sortBy(vms, (vm) => vm.name).map((vm) => ({ label: vm.name, description: vmDescription(vm, false, t), data: vm }));
 }
 
 export type AssignPick = { kind: 'identity'; identity: UserAssignedIdentity } | { kind: 'create' };
@@ -58,13 +56,15 @@ export type AssignPick = { kind: 'identity'; identity: UserAssignedIdentity } | 
  */
 export function assignIdentityEntries(
   all: UserAssignedIdentity[],
-  vm: VirtualMachine,
+  vm: IdentityHost,
   t: Localize,
 ): PickEntry<AssignPick | undefined>[] {
   const attachedIds = Object.keys(vm.identity.userAssignedIdentities ?? {});
   const isAttached = (id: string) => attachedIds.some((attached) => sameResourceId(attached, id));
-  const byName = (a: UserAssignedIdentity, b: UserAssignedIdentity) => a.name.localeCompare(b.name);
-  const available = all.filter((identity) => !isAttached(identity.id)).sort(byName);
+  const available = sortBy(
+    all.filter((identity) => !isAttached(identity.id)),
+    (identity) => identity.name,
+  );
 
   const entries: PickEntry<AssignPick | undefined>[] = [
     { label: t('Create new user-assigned identity...'), iconId: 'add', data: { kind: 'create' } },
@@ -82,7 +82,7 @@ export function assignIdentityEntries(
   }
   if (attachedIds.length > 0) {
     entries.push({ separator: true, label: t('Already assigned to {0}', vm.name) });
-    for (const id of [...attachedIds].sort((a, b) => resourceNameFromId(a).localeCompare(resourceNameFromId(b)))) {
+    for (const id of sortBy(attachedIds, resourceNameFromId)) {
       entries.push({
         label: resourceNameFromId(id),
         description: t('already assigned'),
@@ -100,10 +100,8 @@ export function assignIdentityEntries(
 type RemovePick = { kind: 'identity'; id: string } | { kind: 'all'; ids: string[] };
 
 /** The identities on the VM, with "Remove all" first when there is more than one. */
-export function removeIdentityEntries(vm: VirtualMachine, t: Localize): PickEntry<RemovePick>[] {
-  const attached = Object.entries(vm.identity.userAssignedIdentities ?? {}).sort(([a], [b]) =>
-    resourceNameFromId(a).localeCompare(resourceNameFromId(b)),
-  );
+export function removeIdentityEntries(vm: IdentityHost, t: Localize): PickEntry<RemovePick>[] {
+  const attached = sortBy(Object.entries(vm.identity.userAssignedIdentities ?? {}), ([id]) => resourceNameFromId(id));
   const entries: PickEntry<RemovePick>[] = [];
   if (attached.length > 1) {
     entries.push({
@@ -149,9 +147,9 @@ export function groupEntries(
   hasMore: boolean,
   t: Localize,
 ): PickEntry<GroupPick>[] {
-  const memberIds = new Set(memberships.map((group) => group.id.toLowerCase()));
+  const memberIds = new Set(memberships.map((group) => resourceKey(group.id)));
   const entries: PickEntry<GroupPick>[] = groups.map((group) => {
-    const member = memberIds.has(group.id.toLowerCase());
+    const member = memberIds.has(resourceKey(group.id));
     return {
       label: group.displayName,
       description: member ? t('already a member') : group.description,
@@ -169,13 +167,16 @@ export function groupEntries(
 
 /** The groups a VM's system identity can be removed from. */
 export function membershipItems(memberships: EntraGroup[]): PickItem<EntraGroup>[] {
-  return [...memberships]
-    .sort((a, b) => a.displayName.localeCompare(b.displayName))
-    .map((group) => ({ label: group.displayName, description: group.description, detail: group.id, data: group }));
+  return sortBy(memberships, (group) => group.displayName).map((group) => ({
+    label: group.displayName,
+    description: group.description,
+    detail: group.id,
+    data: group,
+  }));
 }
 
 /** The principals of a VM that "Copy Principal ID" can copy: the system identity's, then each user-assigned one's. */
-export function principalItems(vm: VirtualMachine, t: Localize): PickItem<string>[] {
+export function principalItems(vm: IdentityHost, t: Localize): PickItem<string>[] {
   const items: PickItem<string>[] = [];
   if (hasSystemAssigned(vm.identity.type) && vm.identity.principalId) {
     items.push({ label: t('System-assigned identity'), description: vm.identity.principalId, data: vm.identity.principalId });
@@ -189,7 +190,7 @@ export function principalItems(vm: VirtualMachine, t: Localize): PickItem<string
 }
 
 /** The user-assigned identities of a VM, for "Copy Client ID" from the palette. */
-export function clientIdItems(vm: VirtualMachine): PickItem<string>[] {
+export function clientIdItems(vm: IdentityHost): PickItem<string>[] {
   return Object.entries(vm.identity.userAssignedIdentities ?? {}).flatMap(([id, attached]) =>
     attached.clientId ? [{ label: resourceNameFromId(id), description: attached.clientId, data: attached.clientId }] : [],
   );

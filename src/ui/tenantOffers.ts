@@ -2,8 +2,8 @@
 // "Sign in to Another Tenant..."), and accounts in more tenants than are listed (offering "Choose Tenants...").
 // Each message is shown once per sign-in state, not on every refresh.
 import * as vscode from 'vscode';
-import { quoteList } from '../identity/names';
-import type { AccountSession } from './session';
+import { quoteList } from '../identity/localize';
+import type { AccountSession } from './accountSession';
 
 const t = vscode.l10n.t;
 

@@ -107,7 +107,7 @@ async function main(): Promise<void> {
       '',
       `    http://127.0.0.1:${port}/`,
       '',
-      'Then click "Managed Identities" in the activity bar: two subscriptions, ten VMs, every command on their',
+      'Then click "Managed Identities" in the activity bar: two subscriptions, thirteen VMs, every command on their',
       'context menus and in the command palette (F1, "Managed Identities: ..."). Nothing leaves this machine.',
       principalName === 'sp-identity-admin'
         ? 'Signed in as sp-identity-admin (Owner); run with -- --as sp-reader to see authorization errors.'

@@ -1,10 +1,11 @@
 // The Azure Resource Manager face: subscriptions, resource groups, VMs (with identity semantics and
 // long-running writes), user-assigned identities and Microsoft.Authorization/permissions.
 import { randomUUID } from 'node:crypto';
-import type { Caller, FakeRequest, FakeResponse, FakeState, IdentityTypeName, StateVirtualMachine } from './types';
+import type { Caller, FakeRequest, FakeResponse, FakeState, IdentityTypeName, StateIdentityHost, StateVirtualMachine } from './types';
 import {
   disableSystemAssignedIdentity,
   enableSystemAssignedIdentity,
+  findIdentityHost,
   findUserAssignedIdentity,
   findVirtualMachine,
   hasSystemAssigned,
@@ -17,13 +18,19 @@ import {
   addManagedIdentityServicePrincipal,
   deleteServicePrincipal,
 } from './state';
-import { authorizationFailed, isAllowed, linkedAuthorizationFailed, permissionsAt, roleDefinition, scopeContains } from './rbac';
+import { authorizationFailed, isAllowed, linkedAuthorizationFailed, permissionsAt, roleByName, scopeContains } from './rbac';
 import { checkVmNetwork, networkRoutes } from './network';
+import { runCommandOperationStatus, runCommandRoutes, type RunCommandRuntime } from './runCommand';
 import { tenantRoutes } from './tenants';
+import { authorizationRoutes } from './authorization';
+import { genericResourceRoutes } from './genericResources';
+import { scaleSetRoutes } from './scaleSets';
+import { resourceGraphRoutes } from './resourceGraph';
 
 export interface LroOperation {
   id: string;
-  vmId: string;
+  /** The VM or scale set it writes. */
+  resourceId: string;
   startTime: string;
   endTime?: string;
   polls: number;
@@ -42,6 +49,12 @@ export interface ArmContext {
   lroPolls: number;
   retryAfterSeconds: number;
   operations: Map<string, LroOperation>;
+  /** Run Command's operations and managed run commands (runCommand.ts). */
+  runCommands: RunCommandRuntime;
+  /** A principal created by a request is "not found" by role-assignment writes for this long (authorization.ts). */
+  principalReplicationSeconds?: number;
+  /** The state Resource Graph answers from: the live one, or an older copy when a lag is configured. */
+  resourceGraphState?: () => FakeState;
   /** The lroFailed / lroNeverEnds fault that applies to this write, if any (consumed). */
   takeLroFault(method: string, path: string): { kind: 'lroFailed' | 'lroNeverEnds'; errorCode?: string; errorMessage?: string } | undefined;
 }
@@ -50,9 +63,9 @@ export function armError(status: number, code: string, message: string, headers?
   return { status, body: { error: { code, message } }, ...(headers ? { headers } : {}) };
 }
 
-const notFoundHelp = 'For more details please go to https://aka.ms/ARMResourceNotFoundFix';
+export const notFoundHelp = 'For more details please go to https://aka.ms/ARMResourceNotFoundFix';
 
-function resourceNotFound(type: string, name: string, resourceGroup: string): FakeResponse {
+export function resourceNotFound(type: string, name: string, resourceGroup: string): FakeResponse {
   return armError(404, 'ResourceNotFound', `The Resource '${type}/${name}' under resource group '${resourceGroup}' was not found. ${notFoundHelp}`);
 }
 
@@ -75,6 +88,8 @@ const uaiPath = `${rg}/providers/Microsoft\\.ManagedIdentity/userAssignedIdentit
 
 const routes: Route[] = [
   { pattern: /^(.*)\/providers\/Microsoft\.Authorization\/permissions$/i, methods: { GET: listPermissions } },
+  ...authorizationRoutes(),
+  ...genericResourceRoutes().lists,
   { pattern: /^\/subscriptions$/i, methods: { GET: listSubscriptions } },
   { pattern: new RegExp(`^${sub}$`, 'i'), methods: { GET: getSubscription } },
   { pattern: new RegExp(`^${sub}/resourcegroups$`, 'i'), methods: { GET: listResourceGroups } },
@@ -91,7 +106,12 @@ const routes: Route[] = [
     methods: { GET: getUserAssignedIdentity, PUT: putUserAssignedIdentity, PATCH: patchUserAssignedIdentity, DELETE: deleteUserAssignedIdentity },
   },
   ...networkRoutes(),
+  ...runCommandRoutes(),
   ...tenantRoutes(),
+  ...scaleSetRoutes(),
+  ...resourceGraphRoutes(),
+  // Matches any provider path: after every route of a modelled type.
+  genericResourceRoutes().byId,
 ];
 
 export function handleArmRequest(req: FakeRequest, ctx: ArmContext): FakeResponse {
@@ -106,7 +126,9 @@ export function handleArmRequest(req: FakeRequest, ctx: ArmContext): FakeRespons
     } catch {
       return armError(400, 'InvalidRequestUri', `The request URI '${path}' is not valid: it has a malformed percent-encoding.`);
     }
-    const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(path) ? params[0] : undefined;
+    // From the path itself: for routes at any scope the first parameter is the whole scope, not the subscription.
+    const subscriptionSegment = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1];
+    const subscriptionId = subscriptionSegment === undefined ? undefined : decodeURIComponent(subscriptionSegment);
     if (subscriptionId && route.pattern.source !== routes[0]!.pattern.source) {
       const subscriptionProblem = checkSubscription(ctx.state, req.caller, subscriptionId);
       if (subscriptionProblem) return subscriptionProblem;
@@ -165,7 +187,7 @@ export function page(req: FakeRequest, ctx: ArmContext, items: unknown[]): FakeR
 }
 
 /** The request's JSON object, wrapped so that it can never be mistaken for an answer. */
-function readJsonObject(body: unknown): { fields: Record<string, unknown> } | FakeResponse {
+export function readJsonObject(body: unknown): { fields: Record<string, unknown> } | FakeResponse {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return armError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized: the body must be a JSON object.');
   }
@@ -188,7 +210,7 @@ function listPermissions(req: FakeRequest, ctx: ArmContext, params: string[]): F
     if (subscriptionProblem) return subscriptionProblem;
     if (resourceGroup && !findResourceGroup(ctx.state, subscriptionId, resourceGroup)) return resourceGroupNotFound(resourceGroup);
   }
-  return { status: 200, body: { value: permissionsAt(ctx.state, req.caller.oid, scope) } };
+  return page(req, ctx, permissionsAt(ctx.state, req.caller.oid, scope));
 }
 
 // ---------- Subscriptions and resource groups ----------
@@ -319,7 +341,7 @@ function instanceViewBody(vm: StateVirtualMachine) {
 const readOnlyVmProperties = ['vmId', 'provisioningState', 'instanceView', 'timeCreated'];
 
 /** Merges `patch` into `target` as ARM merges a PATCH: objects key by key, anything else replaced; null removes. */
-function mergeProperties(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+export function mergeProperties(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...target };
   for (const [key, value] of Object.entries(patch)) {
     const current = merged[key];
@@ -344,12 +366,12 @@ function storableVmProperties(properties: unknown): Record<string, unknown> {
   return kept;
 }
 
-const defaultImages = {
+export const defaultImages = {
   Linux: { publisher: 'Canonical', offer: '0001-com-ubuntu-server-jammy', sku: '22_04-lts-gen2', version: 'latest', exactVersion: '22.04.202401100' },
   Windows: { publisher: 'MicrosoftWindowsServer', offer: 'WindowsServer', sku: '2022-datacenter-azure-edition', version: 'latest', exactVersion: '20348.2227.240104' },
 } as const;
 
-function vmBody(vm: StateVirtualMachine, withInstanceView = false) {
+export function vmBody(vm: StateVirtualMachine, withInstanceView = false) {
   const body = modelledVmBody(vm, withInstanceView);
   if (!vm.extraProperties) return body;
   // What the caller sent wins over the fake's defaults, except what the fake models or computes.
@@ -401,6 +423,7 @@ function modelledVmBody(vm: StateVirtualMachine, withInstanceView: boolean) {
       networkProfile: {
         networkInterfaces: [{ id: `/subscriptions/${vm.subscriptionId}/resourceGroups/${vm.resourceGroup}/providers/Microsoft.Network/networkInterfaces/${vm.name}-nic` }],
       },
+      ...(vm.virtualMachineScaleSetId ? { virtualMachineScaleSet: { id: vm.virtualMachineScaleSetId } } : {}),
       provisioningState: vm.provisioningState,
       ...(withInstanceView ? { instanceView: instanceViewBody(vm) } : {}),
       timeCreated: '2024-01-15T09:00:00.0000000+00:00',
@@ -424,7 +447,7 @@ function listVirtualMachines(req: FakeRequest, ctx: ArmContext, [subscriptionId,
 }
 
 /** The VM of a request's path, after the RBAC check, or the 403/404 answer. */
-function targetVm(req: FakeRequest, ctx: ArmContext, params: string[], action: string, notFoundCode: 'ResourceNotFound' | 'PatchResourceNotFound'): StateVirtualMachine | FakeResponse {
+export function targetVm(req: FakeRequest, ctx: ArmContext, params: string[], action: string, notFoundCode: 'ResourceNotFound' | 'PatchResourceNotFound'): StateVirtualMachine | FakeResponse {
   const [subscriptionId, resourceGroup, name] = params as [string, string, string];
   const denied = deny(req, ctx, action, vmResourceId(subscriptionId, resourceGroup, name));
   if (denied) return denied;
@@ -483,7 +506,7 @@ function invalidIdentity(message: string): FakeResponse {
  * The VM identity after a write: PATCH merges the request's userAssignedIdentities into the current ones
  * (null removes a key), PUT replaces them. ids match without regard to case; a kept id keeps its stored casing.
  */
-export function nextIdentity(state: FakeState, vm: StateVirtualMachine | undefined, requested: unknown, mode: 'PATCH' | 'PUT'): IdentityOutcome | FakeResponse {
+export function nextIdentity(state: FakeState, vm: StateIdentityHost | undefined, requested: unknown, mode: 'PATCH' | 'PUT'): IdentityOutcome | FakeResponse {
   const current = vm?.identity ?? { type: 'None' as IdentityTypeName, userAssignedIdentities: {} };
   if (requested === undefined || (requested === null && mode === 'PATCH')) {
     // A PUT that leaves `identity` out keeps an existing VM's identity (README, "Where the sources were silent" 5).
@@ -536,7 +559,7 @@ export function nextIdentity(state: FakeState, vm: StateVirtualMachine | undefin
     result[id] = uai ? { principalId: uai.principalId, clientId: uai.clientId } : { principalId: '', clientId: '' };
   }
   if (Object.keys(result).length === 0) {
-    return invalidIdentity(`The identity type '${type}' requires at least one user-assigned identity, but none would remain on the virtual machine. Use type '${hasSystemAssigned(type) ? 'SystemAssigned' : 'None'}' to remove the last one.`);
+    return invalidIdentity(`The identity type '${type}' requires at least one user-assigned identity, but none would remain on the resource. Use type '${hasSystemAssigned(type) ? 'SystemAssigned' : 'None'}' to remove the last one.`);
   }
   return { type, userAssignedIdentities: result, requestedIds: added.map(([id]) => id) };
 }
@@ -549,7 +572,7 @@ function preconditionFailed(): FakeResponse {
   return armError(412, 'PreconditionFailed', 'The condition specified using HTTP conditional header(s) is not met.');
 }
 
-function checkConditions(req: FakeRequest, vm: StateVirtualMachine | undefined): FakeResponse | undefined {
+function checkConditions(req: FakeRequest, vm: StateIdentityHost | undefined): FakeResponse | undefined {
   const ifMatch = req.headers['if-match'];
   const ifNoneMatch = req.headers['if-none-match'];
   if (typeof ifMatch === 'string') {
@@ -564,8 +587,8 @@ function checkConditions(req: FakeRequest, vm: StateVirtualMachine | undefined):
   return undefined;
 }
 
-function runningOperation(ctx: ArmContext, vm: StateVirtualMachine): LroOperation | undefined {
-  return [...ctx.operations.values()].find((op) => sameId(op.vmId, vm.id) && op.status === 'InProgress');
+function runningOperation(ctx: ArmContext, host: StateIdentityHost): LroOperation | undefined {
+  return [...ctx.operations.values()].find((op) => sameId(op.resourceId, host.id) && op.status === 'InProgress');
 }
 
 /** What ARM answers a VM write while another one runs (seen in bosh-azure-cpi-release#762, microsoft/lisa#4623). */
@@ -580,40 +603,43 @@ function failedIdentityOperation(vmId: string, uaiId: string): FakeResponse {
     `Identity operation for resource '${vmId}' failed with error 'Failed to perform resource identity operation. Status: 'BadRequest'. Response: '${inner}'.'.`);
 }
 
-/** Checks shared by PUT and PATCH after the VM (or its absence) is known; undefined when the write may go on. */
-function checkVmWrite(req: FakeRequest, ctx: ArmContext, vmId: string, vm: StateVirtualMachine | undefined, outcome: IdentityOutcome): FakeResponse | undefined {
+/**
+ * Checks shared by every PUT and PATCH of a VM or scale set after the resource (or its absence) is known; undefined
+ * when the write may go on. `writeAction` is the resource's write action, named by LinkedAuthorizationFailed.
+ */
+export function checkIdentityWrite(req: FakeRequest, ctx: ArmContext, writeAction: string, resourceId: string, host: StateIdentityHost | undefined, outcome: IdentityOutcome): FakeResponse | undefined {
   const unassignable = outcome.requestedIds.filter((id) => !isAllowed(ctx.state, req.caller.oid, assignAction, id));
-  if (unassignable.length > 0) return linkedAuthorizationFailed(req.caller, vmWrite, vmId, assignAction, unassignable);
-  if (vm) {
-    const running = runningOperation(ctx, vm);
+  if (unassignable.length > 0) return linkedAuthorizationFailed(req.caller, writeAction, resourceId, assignAction, unassignable);
+  if (host) {
+    const running = runningOperation(ctx, host);
     if (running) return conflict();
   }
-  const precondition = checkConditions(req, vm);
+  const precondition = checkConditions(req, host);
   if (precondition) return precondition;
   const missing = outcome.requestedIds.find((id) => !findUserAssignedIdentity(ctx.state, id));
-  if (missing) return failedIdentityOperation(vmId, missing);
+  if (missing) return failedIdentityOperation(resourceId, missing);
   return undefined;
 }
 
-function applyIdentity(state: FakeState, vm: StateVirtualMachine, outcome: IdentityOutcome): void {
-  const wasSystem = hasSystemAssigned(vm.identity.type);
+export function applyIdentity(state: FakeState, host: StateIdentityHost, outcome: IdentityOutcome): void {
+  const wasSystem = hasSystemAssigned(host.identity.type);
   const isSystem = hasSystemAssigned(outcome.type);
-  vm.identity.type = outcome.type;
-  vm.identity.userAssignedIdentities = outcome.userAssignedIdentities;
-  if (isSystem && !wasSystem) enableSystemAssignedIdentity(state, vm);
-  if (!isSystem && wasSystem) disableSystemAssignedIdentity(state, vm);
+  host.identity.type = outcome.type;
+  host.identity.userAssignedIdentities = outcome.userAssignedIdentities;
+  if (isSystem && !wasSystem) enableSystemAssignedIdentity(state, host);
+  if (!isSystem && wasSystem) disableSystemAssignedIdentity(state, host);
 }
 
-function bumpEtag(vm: StateVirtualMachine): void {
-  vm.etag = `"${(Number.parseInt(normalizeEtag(vm.etag), 10) || 0) + 1}"`;
+export function bumpEtag(host: StateIdentityHost): void {
+  host.etag = `"${(Number.parseInt(normalizeEtag(host.etag), 10) || 0) + 1}"`;
 }
 
-/** Starts the long-running part of a VM write and answers with the polling headers. */
-function startLro(req: FakeRequest, ctx: ArmContext, vm: StateVirtualMachine, status: 200 | 201, provisioningState: 'Creating' | 'Updating'): FakeResponse {
+/** Starts the long-running part of a VM or scale-set write; answers the polling headers of the write's response. */
+export function startLro(req: FakeRequest, ctx: ArmContext, host: StateIdentityHost, provisioningState: 'Creating' | 'Updating'): Record<string, string> {
   const fault = ctx.takeLroFault(req.method, req.path);
   const op: LroOperation = {
     id: randomUUID(),
-    vmId: vm.id,
+    resourceId: host.id,
     startTime: new Date().toISOString(),
     polls: 0,
     outcome: fault?.kind === 'lroNeverEnds' ? 'never' : fault?.kind === 'lroFailed' ? 'Failed' : 'Succeeded',
@@ -628,15 +654,11 @@ function startLro(req: FakeRequest, ctx: ArmContext, vm: StateVirtualMachine, st
     op.timer = setTimeout(() => finishOperation(ctx, op), ctx.lroPolls * ctx.retryAfterSeconds * 1000);
     op.timer.unref();
   }
-  vm.provisioningState = provisioningState;
-  const location = normalizedLocation(vm.location);
+  host.provisioningState = provisioningState;
+  const location = normalizedLocation(host.location);
   const apiVersion = req.query.get('api-version')!;
-  const operationUrl = `${req.baseUrl}/subscriptions/${vm.subscriptionId}/providers/Microsoft.Compute/locations/${location}/operations/${op.id}?p=${stableGuid(op.id)}&api-version=${encodeURIComponent(apiVersion)}`;
-  return {
-    status,
-    headers: { 'Azure-AsyncOperation': operationUrl, 'Retry-After': String(ctx.retryAfterSeconds) },
-    body: vmBody(vm),
-  };
+  const operationUrl = `${req.baseUrl}/subscriptions/${host.subscriptionId}/providers/Microsoft.Compute/locations/${location}/operations/${op.id}?p=${stableGuid(op.id)}&api-version=${encodeURIComponent(apiVersion)}`;
+  return { 'Azure-AsyncOperation': operationUrl, 'Retry-After': String(ctx.retryAfterSeconds) };
 }
 
 /** Ends a running operation with its planned outcome (after lroPolls polls or its timer, whichever comes first). */
@@ -646,16 +668,18 @@ function finishOperation(ctx: ArmContext, op: LroOperation): void {
   clearTimeout(op.timer);
   op.status = op.outcome;
   op.endTime = new Date().toISOString();
-  const vm = ctx.state.virtualMachines.find((v) => sameId(v.id, op.vmId));
-  if (vm) vm.provisioningState = op.outcome;
+  const host = findIdentityHost(ctx.state, op.resourceId);
+  if (host) host.provisioningState = op.outcome;
 }
 
 function getOperation(req: FakeRequest, ctx: ArmContext, [subscriptionId, , operationId]: string[]): FakeResponse {
   const denied = deny(req, ctx, 'Microsoft.Compute/locations/operations/read', `/subscriptions/${subscriptionId}`);
   if (denied) return denied;
+  const runCommandStatus = runCommandOperationStatus(req, ctx, subscriptionId!, operationId!);
+  if (runCommandStatus) return runCommandStatus;
   const op = ctx.operations.get(operationId!);
-  // An operation is found only under the subscription of the VM it writes.
-  if (!op || !scopeContains(`/subscriptions/${subscriptionId}`, op.vmId)) return armError(404, 'NotFound', `The operation '${operationId}' could not be found.`);
+  // An operation is found only under the subscription of the resource it writes.
+  if (!op || !scopeContains(`/subscriptions/${subscriptionId}`, op.resourceId)) return armError(404, 'NotFound', `The operation '${operationId}' could not be found.`);
   if (op.status === 'InProgress' && op.outcome !== 'never') {
     if (op.polls < ctx.lroPolls) op.polls += 1;
     else finishOperation(ctx, op);
@@ -678,7 +702,7 @@ function patchVirtualMachine(req: FakeRequest, ctx: ArmContext, params: string[]
   const body = read.fields;
   const outcome = nextIdentity(ctx.state, vm, body['identity'], 'PATCH');
   if (isResponse(outcome)) return outcome;
-  const refused = checkVmWrite(req, ctx, vm.id, vm, outcome);
+  const refused = checkIdentityWrite(req, ctx, vmWrite, vm.id, vm, outcome);
   if (refused) return refused;
   applyIdentity(ctx.state, vm, outcome);
   if (body['tags'] && typeof body['tags'] === 'object') vm.tags = body['tags'] as Record<string, string>;
@@ -687,17 +711,26 @@ function patchVirtualMachine(req: FakeRequest, ctx: ArmContext, params: string[]
   const patched = storableVmProperties(body['properties']);
   if (Object.keys(patched).length > 0) vm.extraProperties = mergeProperties(vm.extraProperties ?? {}, patched);
   bumpEtag(vm);
-  return startLro(req, ctx, vm, 200, 'Updating');
+  const headers = startLro(req, ctx, vm, 'Updating');
+  return { status: 200, headers, body: vmBody(vm) };
 }
 
 /** ARM's generic resource name rule, applied to VM names (computer-name limits are the guest's, not ARM's). */
-function isValidArmResourceName(name: string): boolean {
+export function isValidArmResourceName(name: string): boolean {
   return /^[A-Za-z0-9_.-]{1,64}$/.test(name) && !name.startsWith('_') && !/[.-]$/.test(name);
 }
 
 /** 'East US' and 'eastus' are one region. */
-function normalizedLocation(location: string): string {
+export function normalizedLocation(location: string): string {
   return location.replace(/\s+/g, '').toLowerCase();
+}
+
+/** A PUT may not move an existing resource to another region; undefined when the location stays. */
+export function locationChangeRefused(existing: StateIdentityHost, location: string): FakeResponse | undefined {
+  if (normalizedLocation(existing.location) === normalizedLocation(location)) return undefined;
+  // Worded as ARM answers it (MicrosoftDocs/azure-docs#70422, fortinetsolutions/Azure-Templates#8).
+  return armError(400, 'InvalidResourceLocation',
+    `The resource '${existing.name}' already exists in location '${existing.location}' in resource group '${existing.resourceGroup}'. A resource with the same name cannot be created in location '${location}'. Please select a new resource name.`);
 }
 
 function putVirtualMachine(req: FakeRequest, ctx: ArmContext, params: string[]): FakeResponse {
@@ -716,14 +749,11 @@ function putVirtualMachine(req: FakeRequest, ctx: ArmContext, params: string[]):
   }
   if (typeof body['location'] !== 'string' || !body['location']) return armError(400, 'LocationRequired', 'The location property is required for this definition.');
   const existing = findVirtualMachine(ctx.state, subscriptionId, resourceGroup, name);
-  if (existing && normalizedLocation(existing.location) !== normalizedLocation(body['location'])) {
-    // Worded as ARM answers it (MicrosoftDocs/azure-docs#70422, fortinetsolutions/Azure-Templates#8).
-    return armError(400, 'InvalidResourceLocation',
-      `The resource '${existing.name}' already exists in location '${existing.location}' in resource group '${existing.resourceGroup}'. A resource with the same name cannot be created in location '${body['location']}'. Please select a new resource name.`);
-  }
+  const moved = existing && locationChangeRefused(existing, body['location']);
+  if (moved) return moved;
   const outcome = nextIdentity(ctx.state, existing, body['identity'], 'PUT');
   if (isResponse(outcome)) return outcome;
-  const refused = checkVmWrite(req, ctx, vmId, existing, outcome) ?? checkVmNetwork(req, ctx, vmId, body['location'], body['properties']);
+  const refused = checkIdentityWrite(req, ctx, vmWrite, vmId, existing, outcome) ?? checkVmNetwork(req, ctx, vmId, body['location'], body['properties']);
   if (refused) return refused;
   const properties = (body['properties'] ?? {}) as { hardwareProfile?: { vmSize?: string }; storageProfile?: { osDisk?: { osType?: 'Linux' | 'Windows' } } };
   const tags = (body['tags'] ?? {}) as Record<string, string>;
@@ -751,7 +781,8 @@ function putVirtualMachine(req: FakeRequest, ctx: ArmContext, params: string[]):
   if (!existing) ctx.state.virtualMachines.push(vm);
   applyIdentity(ctx.state, vm, outcome);
   bumpEtag(vm);
-  return startLro(req, ctx, vm, existing ? 200 : 201, existing ? 'Updating' : 'Creating');
+  const headers = startLro(req, ctx, vm, existing ? 'Updating' : 'Creating');
+  return { status: existing ? 200 : 201, headers, body: vmBody(vm) };
 }
 
 // ---------- User-assigned identities ----------
@@ -850,11 +881,12 @@ function deleteUserAssignedIdentity(req: FakeRequest, ctx: ArmContext, params: s
   if (!target.existing) return { status: 204 };
   const removed = target.existing;
   ctx.state.userAssignedIdentities = ctx.state.userAssignedIdentities.filter((u) => u !== removed);
-  deleteServicePrincipal(ctx.state, removed.principalId);
+  // Its role assignments stay, orphaned ("Identity not found" in the portal), as Azure leaves them.
+  deleteServicePrincipal(ctx.state, removed.principalId, { keepRoleAssignments: true });
   return { status: 200 };
 }
 
 // Keeps the role table honest at load: every seeded assignment must name a role this fake knows.
 export function checkRoleAssignments(state: FakeState): void {
-  for (const ra of state.roleAssignments) roleDefinition(ra.roleDefinitionName);
+  for (const ra of state.roleAssignments) roleByName(ra.roleDefinitionName, state);
 }

@@ -23,9 +23,13 @@ export interface TokenClaims {
   upn?: string;
   name?: string;
   roles?: string[];
+  /** v1.0 tokens (what IMDS gives managed identities, imds.ts): appidacr, idp and the managed identity's xms_mirid. */
+  appidacr?: string;
+  idp?: string;
+  xms_mirid?: string;
   /** Users' delegated permissions, space-separated. */
   scp?: string;
-  ver: '2.0';
+  ver: '1.0' | '2.0';
 }
 
 /** Signs and checks RS256 tokens with a key made when the fake starts, so no token outlives its fake. */

@@ -1,5 +1,5 @@
 // `npm run -s fake-azure -- [--port N] [--seed FILE] [--latency-ms N] [--lro-polls N] [--page-size N] [--faults FILE]
-//  [--retry-after N]`: prints one JSON line (FakeAzureInfo plus extras) on stdout, logs requests on stderr,
+//  [--retry-after N] [--principal-replication-seconds N]`: prints one JSON line (FakeAzureInfo plus extras) on stdout, logs requests on stderr,
 // and serves until SIGINT or SIGTERM (to it or to `npm run`) or until its parent process ends.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -9,7 +9,7 @@ import { startFakeAzure } from './server';
 import { demoSeedFile } from './state';
 import type { FaultRule } from './types';
 
-const usage = 'Usage: npm run fake-azure -- [--port N] [--seed FILE] [--latency-ms N] [--lro-polls N] [--page-size N] [--faults FILE] [--retry-after SECONDS]';
+const usage = 'Usage: npm run fake-azure -- [--port N] [--seed FILE] [--latency-ms N] [--lro-polls N] [--page-size N] [--faults FILE] [--retry-after SECONDS] [--principal-replication-seconds N]';
 
 function count(name: string, text: string | undefined, fallback: number | undefined): number | undefined {
   if (text === undefined) return fallback;
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       'page-size': { type: 'string' },
       faults: { type: 'string' },
       'retry-after': { type: 'string' },
+      'principal-replication-seconds': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   if (pageSize < 1) throw new Error(`--page-size must be at least 1.\n${usage}`);
   const latencyMs = count('latency-ms', values['latency-ms'], 0)!;
   const lroPolls = count('lro-polls', values['lro-polls'], 1)!;
+  const principalReplicationSeconds = count('principal-replication-seconds', values['principal-replication-seconds'], 0)!;
   const fake = await startFakeAzure({
     port: count('port', values.port, 0)!,
     seed: seedFile,
@@ -48,10 +50,11 @@ async function main(): Promise<void> {
     lroPolls,
     pageSize,
     retryAfterSeconds: count('retry-after', values['retry-after'], 1)!,
+    principalReplicationSeconds,
     faults: Array.isArray(faults) ? faults : [faults],
     log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
   });
-  process.stdout.write(`${JSON.stringify({ ...fake.info, seed: seedFile, latencyMs, lroPolls, pageSize, controlUrl: `${fake.info.url}/_control` })}\n`);
+  process.stdout.write(`${JSON.stringify({ ...fake.info, seed: seedFile, latencyMs, lroPolls, pageSize, principalReplicationSeconds, controlUrl: `${fake.info.url}/_control` })}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

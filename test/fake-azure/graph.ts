@@ -560,7 +560,7 @@ function getDirectoryObject(
 }
 
 /** Groups that hold `memberId` directly, or (transitive) through nested groups. */
-function groupsContaining(state: FakeState, memberId: string, transitive: boolean): StateGroup[] {
+export function groupsContaining(state: FakeState, memberId: string, transitive: boolean): StateGroup[] {
   const found: StateGroup[] = [];
   const queue = [memberId];
   while (queue.length > 0) {

@@ -1,11 +1,26 @@
 // Azure role-based access control as ARM applies it before a request reaches a resource provider:
 // built-in role definitions (actions lists reduced to the providers this fake serves) and the check.
-import type { Caller, FakeResponse, FakeState } from './types';
+import type { Caller, FakeResponse, FakeState, RolePermission } from './types';
 
 export interface RoleDefinition {
   id: string;
   actions: string[];
   notActions: string[];
+  /** Data-plane actions (blobs, secrets...); none when absent. */
+  dataActions?: string[];
+  notDataActions?: string[];
+  description?: string;
+}
+
+/** A built-in or custom role as Microsoft.Authorization/roleDefinitions describes it. */
+export interface NamedRoleDefinition {
+  /** The GUID. */
+  id: string;
+  roleName: string;
+  type: 'BuiltInRole' | 'CustomRole';
+  description: string;
+  assignableScopes: string[];
+  permissions: RolePermission[];
 }
 
 // From the built-in roles reference (learn.microsoft.com/azure/role-based-access-control/built-in-roles);
@@ -98,11 +113,127 @@ export const builtInRoles: Record<string, RoleDefinition> = {
   },
 };
 
-export function roleDefinition(name: string): RoleDefinition {
-  const role = builtInRoles[name];
-  if (!role) throw new Error(`Unknown role '${name}': the fake knows ${Object.keys(builtInRoles).join(', ')}.`);
+// Roles the brief of issue 9 adds, with their real GUIDs (azure-wire-facts.md section 8) and actions and dataActions
+// from the built-in roles reference; Key Vault data roles work only on vaults with the RBAC permission model.
+Object.assign(builtInRoles, {
+  'User Access Administrator': {
+    id: '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9',
+    description: 'Lets you manage user access to Azure resources.',
+    actions: ['*/read', 'Microsoft.Authorization/*', 'Microsoft.Support/*'],
+    notActions: [],
+  },
+  'Role Based Access Control Administrator': {
+    id: 'f58310d9-a9f6-439a-9e8d-f62e7b41a168',
+    description: 'Manage access to Azure resources by assigning roles using Azure RBAC. This role does not allow you to manage access using other ways, such as Azure Policy.',
+    actions: ['Microsoft.Authorization/roleAssignments/write', 'Microsoft.Authorization/roleAssignments/delete', '*/read', 'Microsoft.Support/*'],
+    notActions: [],
+  },
+  'Storage Blob Data Reader': {
+    id: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
+    description: 'Allows for read access to Azure Storage blob containers and data',
+    actions: ['Microsoft.Storage/storageAccounts/blobServices/containers/read', 'Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action'],
+    notActions: [],
+    dataActions: ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'],
+  },
+  'Storage Blob Data Contributor': {
+    id: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+    description: 'Allows for read, write and delete access to Azure Storage blob containers and data',
+    actions: [
+      'Microsoft.Storage/storageAccounts/blobServices/containers/delete',
+      'Microsoft.Storage/storageAccounts/blobServices/containers/read',
+      'Microsoft.Storage/storageAccounts/blobServices/containers/write',
+      'Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action',
+    ],
+    notActions: [],
+    dataActions: [
+      'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete',
+      'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read',
+      'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write',
+      'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/move/action',
+      'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action',
+    ],
+  },
+  'Key Vault Secrets User': {
+    id: '4633458b-17de-408a-b874-0445c86b69e6',
+    description: "Read secret contents. Only works for key vaults that use the 'Azure role-based access control' permission model.",
+    actions: [],
+    notActions: [],
+    dataActions: ['Microsoft.KeyVault/vaults/secrets/getSecret/action', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'],
+  },
+  'Key Vault Reader': {
+    id: '21090545-7ca7-4776-b22c-e363652d74d2',
+    description: "Read metadata of key vaults and its certificates, keys, and secrets. Cannot read sensitive values such as secret contents or key material. Only works for key vaults that use the 'Azure role-based access control' permission model.",
+    actions: [
+      ...managementActions,
+      'Microsoft.KeyVault/checkNameAvailability/read',
+      'Microsoft.KeyVault/deletedVaults/read',
+      'Microsoft.KeyVault/locations/*/read',
+      'Microsoft.KeyVault/vaults/*/read',
+      'Microsoft.KeyVault/operations/read',
+    ],
+    notActions: [],
+    dataActions: ['Microsoft.KeyVault/vaults/*/read', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'],
+  },
+  AcrPull: {
+    id: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
+    description: 'acr pull',
+    actions: ['Microsoft.ContainerRegistry/registries/pull/read'],
+    notActions: [],
+  },
+  'Azure Service Bus Data Receiver': {
+    id: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0',
+    description: 'Allows for receive access to Azure Service Bus resources.',
+    actions: ['Microsoft.ServiceBus/*/queues/read', 'Microsoft.ServiceBus/*/topics/read', 'Microsoft.ServiceBus/*/topics/subscriptions/read'],
+    notActions: [],
+    dataActions: ['Microsoft.ServiceBus/*/receive/action'],
+  },
+  'Monitoring Metrics Publisher': {
+    id: '3913510d-42f4-4e42-8a64-420c390055eb',
+    description: 'Enables publishing metrics against Azure resources',
+    actions: ['Microsoft.Insights/Register/Action', 'Microsoft.Support/*', 'Microsoft.Resources/subscriptions/resourceGroups/read'],
+    notActions: [],
+    dataActions: ['Microsoft.Insights/Metrics/Write', 'Microsoft.Insights/Telemetry/Write'],
+  },
+} satisfies Record<string, RoleDefinition>);
+
+const builtInDescriptions: Record<string, string> = {
+  Owner: 'Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.',
+  Contributor: 'Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC, manage assignments in Azure Blueprints, or share image galleries.',
+  Reader: 'View all resources, but does not allow you to make any changes.',
+  'Virtual Machine Contributor': 'Create and manage virtual machines, manage disks and disk snapshots, install and run software, reset password of the root user of the virtual machine using VM extensions, and connect to Linux virtual machine using VM extensions. This role does not grant you management access to the virtual network or storage account the virtual machines are connected to. This role does not allow you to assign roles in Azure RBAC.',
+  'Network Contributor': 'Lets you manage networks, but not access to them.',
+  'Managed Identity Operator': 'Read and Assign User Assigned Identity',
+  'Managed Identity Contributor': 'Create, Read, Update, and Delete User Assigned Identity',
+};
+
+/** Every role the state knows: the built-in ones (assignable everywhere) and the seed's custom roles. */
+export function allRoleDefinitions(state?: FakeState): NamedRoleDefinition[] {
+  const builtIn = Object.entries(builtInRoles).map(([roleName, role]): NamedRoleDefinition => ({
+    id: role.id,
+    roleName,
+    type: 'BuiltInRole',
+    description: role.description ?? builtInDescriptions[roleName] ?? '',
+    assignableScopes: ['/'],
+    permissions: [{ actions: [...role.actions], notActions: [...role.notActions], dataActions: [...(role.dataActions ?? [])], notDataActions: [...(role.notDataActions ?? [])] }],
+  }));
+  const custom = (state?.customRoles ?? []).map((role): NamedRoleDefinition => ({
+    id: role.id,
+    roleName: role.roleName,
+    type: 'CustomRole',
+    description: role.description ?? '',
+    assignableScopes: [...role.assignableScopes],
+    permissions: structuredClone(role.permissions),
+  }));
+  return [...builtIn, ...custom];
+}
+
+/** A role by name (what role assignments in the state name), built-in or custom. */
+export function roleByName(name: string, state?: FakeState): NamedRoleDefinition {
+  const role = allRoleDefinitions(state).find((r) => r.roleName.toLowerCase() === name.toLowerCase());
+  if (!role) throw new Error(`Unknown role '${name}': the fake knows ${allRoleDefinitions(state).map((r) => r.roleName).join(', ')}.`);
   return role;
 }
+
 
 /** A star stands for any text; a star between slashes may also match a single slash (Managed Identity Operator has "userAssignedIdentities/STAR/read"). */
 function actionPattern(pattern: string): RegExp {
@@ -127,11 +258,20 @@ export function assignmentsAt(state: FakeState, principalId: string, scope: stri
   return state.roleAssignments.filter((ra) => ra.principalId.toLowerCase() === principalId.toLowerCase() && scopeContains(ra.scope, scope));
 }
 
+/** Whether one permission block grants the action: an `actions` entry matches and no `notActions` entry of the same
+ *  block does (NotActions subtract; they are not a deny). With `data`, the same over dataActions/notDataActions. */
+export function permissionGrants(block: RolePermission, action: string, data = false): boolean {
+  const [granted, subtracted] = data ? [block.dataActions, block.notDataActions] : [block.actions, block.notActions];
+  return granted.some((a) => actionMatches(a, action)) && !subtracted.some((a) => actionMatches(a, action));
+}
+
 export function isAllowed(state: FakeState, principalId: string, action: string, scope: string): boolean {
-  return assignmentsAt(state, principalId, scope).some((ra) => {
-    const role = roleDefinition(ra.roleDefinitionName);
-    return role.actions.some((a) => actionMatches(a, action)) && !role.notActions.some((a) => actionMatches(a, action));
-  });
+  return permissionsAt(state, principalId, scope).some((block) => permissionGrants(block, action));
+}
+
+/** The same for a data action (reading a blob, getting a secret). */
+export function isDataActionAllowed(state: FakeState, principalId: string, dataAction: string, scope: string): boolean {
+  return permissionsAt(state, principalId, scope).some((block) => permissionGrants(block, dataAction, true));
 }
 
 /** Whether the caller has any role assignment at the scope, above it, or below it (what lists filter by). */
@@ -165,10 +305,8 @@ export function linkedAuthorizationFailed(caller: Caller, action: string, scope:
   };
 }
 
-/** What GET {scope}/providers/Microsoft.Authorization/permissions lists: one entry per role assignment in effect. */
-export function permissionsAt(state: FakeState, principalId: string, scope: string) {
-  return assignmentsAt(state, principalId, scope).map((ra) => {
-    const role = roleDefinition(ra.roleDefinitionName);
-    return { actions: [...role.actions], notActions: [...role.notActions], dataActions: [], notDataActions: [] };
-  });
+/** What GET {scope}/providers/Microsoft.Authorization/permissions lists: the permission blocks of each role
+ *  assignment in effect (one per assignment for the roles here, which have one block each). */
+export function permissionsAt(state: FakeState, principalId: string, scope: string): RolePermission[] {
+  return assignmentsAt(state, principalId, scope).flatMap((ra) => structuredClone(roleByName(ra.roleDefinitionName, state).permissions));
 }

@@ -11,6 +11,7 @@ import { loadSeed, stateFromSeed } from './state';
 import { armError, checkRoleAssignments, handleArmRequest, type ArmContext, type LroOperation } from './arm';
 import { armAuthenticationFailure, checkBearerToken, entraAuthorityPrefix, entraError, graphAuthenticationFailure, handleLoginRequest, TokenService, type TokenClaims } from './auth';
 import { graphErrorBody, handleGraphRequest } from './graph';
+import { RunCommandRuntime } from './runCommand';
 import { browserUserControl, SignInSessions } from './authorize';
 
 export const certsDir = join(__dirname, 'certs');
@@ -26,12 +27,20 @@ export interface FakeAzureOptions {
   log?: (line: string) => void;
   /** Retry-After (seconds) on long-running answers; the SDK waits this long between polls. Default 1. */
   retryAfterSeconds?: number;
+  /** Seconds after its creation during which a managed identity's principal is not found by role-assignment writes
+   *  (PrincipalNotFound, directory replication). Default 0. */
+  principalReplicationSeconds?: number;
+  /** Resource Graph answers from the state as it was this many milliseconds ago (ARG lags ARM). Default 0: at once. */
+  resourceGraphLagMs?: number;
 }
 
 export interface LoggedRequest {
   method: string;
   path: string;
   status: number;
+  /** Milliseconds the fake spent answering (reading the body, checking the token, the handler, writing the answer),
+   *  without the injected latency or delay faults: what a benchmark subtracts from the measured time. */
+  serviceMs: number;
 }
 
 export interface RunningFakeAzure {
@@ -44,6 +53,8 @@ export interface RunningFakeAzure {
   addFaults(rules: FaultRule[]): void;
   clearFaults(): void;
   requests(): LoggedRequest[];
+  /** Changes the principal replication delay (see FakeAzureOptions) until reset() restores the started value. */
+  setPrincipalReplicationSeconds(seconds: number): void;
   /** A token signed by this fake for a seed principal, for tests of expired or wrong-audience tokens. */
   mintToken(principalId: string, audience: string, overrides?: Partial<TokenClaims>): string;
 }
@@ -55,6 +66,11 @@ interface ActiveFault {
 }
 
 const loopbackAddresses = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/** Milliseconds to a hundredth: finer than any latency worth measuring, short in the log. */
+function roundMs(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
 
 function delay(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
@@ -75,7 +91,13 @@ const defaultErrorCodes: Record<number, [string, string]> = {
   503: ['ServiceUnavailable', 'The service is temporarily unavailable. Please retry later.'],
 };
 
-const controlRoutes = ['GET /_control/state', 'POST /_control/reset', 'POST /_control/faults', 'DELETE /_control/faults', 'GET /_control/requests', 'GET|POST /_control/browser-user'];
+const controlRoutes = ['GET /_control/state', 'POST /_control/reset', 'POST /_control/faults', 'DELETE /_control/faults', 'GET /_control/requests',
+  'GET|POST /_control/browser-user', 'PUT /_control/principal-replication'];
+
+function checkReplicationSeconds(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`principalReplicationSeconds must be a number of 0 or more, not ${JSON.stringify(value)}.`);
+  return value;
+}
 
 const faultKinds: readonly FaultRule['kind'][] = ['status', 'drop', 'delay', 'lroFailed', 'lroNeverEnds'];
 
@@ -137,8 +159,21 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let faults: ActiveFault[] = [];
   let requestLog: LoggedRequest[] = [];
+  // With a Resource Graph lag: copies of the state after each ARM write, oldest first (the first one the seed's).
+  const resourceGraphLagMs = options.resourceGraphLagMs ?? 0;
+  let stateHistory: { at: number; state: FakeState }[] = resourceGraphLagMs > 0 ? [{ at: -Infinity, state: structuredClone(state) }] : [];
+  const resourceGraphState = (): FakeState => {
+    if (resourceGraphLagMs <= 0) return state;
+    const cutoff = Date.now() - resourceGraphLagMs;
+    // The newest copy old enough to be indexed; older ones are no longer needed.
+    let visible = 0;
+    while (visible + 1 < stateHistory.length && stateHistory[visible + 1]!.at <= cutoff) visible += 1;
+    stateHistory = stateHistory.slice(visible);
+    return stateHistory[0]!.state;
+  };
   const sockets = new Set<Socket>();
   const rateLimit = { reads: 12000, writes: 1200, windowStart: Date.now() };
+  let principalReplicationSeconds = checkReplicationSeconds(options.principalReplicationSeconds ?? 0);
 
   const addFaults = (rules: FaultRule[]) => {
     // All or nothing: one bad rule in a list adds none.
@@ -168,6 +203,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   const graphEndpoint = `${url}/graph`;
   const tokens = new TokenService(authorityHost, { arm: resourceManagerEndpoint, graph: graphEndpoint });
   const operations = new Map<string, LroOperation>();
+  const runCommands = new RunCommandRuntime(tokens);
   const signInSessions = new SignInSessions();
   const armContext = (): ArmContext => ({
     state,
@@ -175,6 +211,9 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
     lroPolls: options.lroPolls ?? 1,
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
     operations,
+    runCommands,
+    principalReplicationSeconds,
+    resourceGraphState,
     takeLroFault: (method, path) => {
       const rule = takeFault(method, path, ['lroFailed', 'lroNeverEnds']);
       if (!rule) return undefined;
@@ -197,14 +236,17 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   const clearOperations = () => {
     for (const op of operations.values()) clearTimeout(op.timer);
     operations.clear();
+    runCommands.clear();
   };
 
   const reset = () => {
     state = stateFromSeed(seed);
+    stateHistory = resourceGraphLagMs > 0 ? [{ at: -Infinity, state: structuredClone(state) }] : [];
     clearOperations();
     signInSessions.clear();
     faults = [];
     requestLog = [];
+    principalReplicationSeconds = checkReplicationSeconds(options.principalReplicationSeconds ?? 0);
   };
 
   /** Answers for /_control/...; undefined when the path is not a control route. */
@@ -229,6 +271,14 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
     }
     if (method === 'GET' && path === '/_control/requests') return { status: 200, body: requestLog };
     if (path === '/_control/browser-user') return browserUserControl(method, rawBody, state, signInSessions);
+    if (method === 'PUT' && path === '/_control/principal-replication') {
+      try {
+        principalReplicationSeconds = checkReplicationSeconds((JSON.parse(rawBody) as { seconds?: unknown }).seconds);
+        return { status: 200, body: { seconds: principalReplicationSeconds } };
+      } catch (e) {
+        return { status: 400, body: { error: { code: 'InvalidPrincipalReplication', message: `Send {"seconds": N}: ${(e as Error).message}` } } };
+      }
+    }
     if (method === 'GET' && path === '/_control') return { status: 200, body: { routes: controlRoutes } };
     return { status: 404, body: { error: { code: 'NotFound', message: `No control route ${method} ${path}. Routes: ${controlRoutes.join(', ')}.` } } };
   }
@@ -269,7 +319,9 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       baseUrl: url,
     };
     if (isGraph) return handleGraphRequest(fakeRequest, state, { pageSize: options.pageSize ?? 50 });
-    return handleArmRequest(fakeRequest, armContext());
+    const armResponse = handleArmRequest(fakeRequest, armContext());
+    if (resourceGraphLagMs > 0 && method !== 'GET' && method !== 'POST') stateHistory.push({ at: Date.now(), state: structuredClone(state) });
+    return armResponse;
   }
 
   function send(res: ServerResponse, response: FakeResponse, requestId: string, extraHeaders: Record<string, string>) {
@@ -298,8 +350,12 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const started = Date.now();
+      // Service time is counted in pieces around the injected waits, never across them.
+      let serviceStarted = performance.now();
+      let serviceMs = 0;
       const method = (req.method ?? 'GET').toUpperCase();
-      const parsed = new URL(req.url ?? '/', url);
+      // A leading '//' (an SDK joining '/' with a scope or id that starts with '/') must stay a path, not become a host.
+      const parsed = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), url);
       // Kept percent-encoded: each face decodes its own segments once. Double slashes come from clients joining
       // an endpoint that ends in '/' with a path that starts with one.
       const path = parsed.pathname.replace(/\/{2,}/g, '/');
@@ -315,14 +371,17 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       }
       let response: FakeResponse;
       const fault = takeFault(method, path, ['status', 'drop', 'delay']);
+      serviceMs += performance.now() - serviceStarted;
       await delay(latencyMs);
+      if (fault?.kind === 'delay') await delay(fault.delayMs ?? 1000);
+      serviceStarted = performance.now();
       if (fault?.kind === 'drop') {
-        requestLog.push({ method, path, status: 0 });
-        log(`${method} ${path} dropped (fault) ${Date.now() - started}ms`);
+        serviceMs = roundMs(serviceMs + performance.now() - serviceStarted);
+        requestLog.push({ method, path, status: 0, serviceMs });
+        log(`${method} ${path} dropped (fault) ${Date.now() - started}ms service ${serviceMs}ms`);
         req.socket.destroy();
         return;
       }
-      if (fault?.kind === 'delay') await delay(fault.delayMs ?? 1000);
       if (fault?.kind === 'status') {
         const clientRequestId = req.headers['client-request-id'];
         response = faultAnswer(fault, path, requestId, typeof clientRequestId === 'string' ? clientRequestId : requestId);
@@ -336,9 +395,10 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       }
       const isArm = !path.startsWith('/graph') && entraAuthorityPrefix(path) === undefined;
       send(res, response, requestId, isArm ? rateLimitHeaders(method) : {});
-      requestLog.push({ method, path, status: response.status });
+      serviceMs = roundMs(serviceMs + performance.now() - serviceStarted);
+      requestLog.push({ method, path, status: response.status, serviceMs });
       // The path only: query strings and headers (Authorization) never reach the log.
-      log(`${method} ${path} ${response.status} ${Date.now() - started}ms`);
+      log(`${method} ${path} ${response.status} ${Date.now() - started}ms service ${serviceMs}ms`);
     })().catch((e: unknown) => {
       log(`fake-azure failed on a request: ${(e as Error).message}`);
       if (!res.headersSent) res.writeHead(500);
@@ -361,6 +421,9 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       faults = [];
     },
     requests: () => requestLog.map((r) => ({ ...r })),
+    setPrincipalReplicationSeconds: (seconds) => {
+      principalReplicationSeconds = checkReplicationSeconds(seconds);
+    },
     mintToken: (principalId, audience, overrides) => {
       const principal = state.principals.find((p) => p.id === principalId);
       if (!principal) throw new Error(`No principal ${principalId} in the seed.`);

@@ -7,9 +7,13 @@ import type {
   IdentityTypeName,
   Seed,
   SeedVirtualMachine,
+  StateGenericResource,
+  SeedVirtualMachineScaleSet,
+  StateIdentityHost,
   StateServicePrincipal,
   StateUserAssignedIdentity,
   StateVirtualMachine,
+  StateVirtualMachineScaleSet,
   StateVmIdentity,
 } from './types';
 
@@ -35,6 +39,10 @@ export function vmResourceId(subscriptionId: string, resourceGroup: string, name
   return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/virtualMachines/${name}`;
 }
 
+export function scaleSetResourceId(subscriptionId: string, resourceGroup: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/virtualMachineScaleSets/${name}`;
+}
+
 export function userAssignedIdentityResourceId(subscriptionId: string, resourceGroup: string, name: string): string {
   return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
 }
@@ -55,6 +63,15 @@ export function findVirtualMachine(state: FakeState, subscriptionId: string, res
   return state.virtualMachines.find((v) => sameId(v.id, vmResourceId(subscriptionId, resourceGroup, name)));
 }
 
+export function findScaleSet(state: FakeState, subscriptionId: string, resourceGroup: string, name: string): StateVirtualMachineScaleSet | undefined {
+  return (state.virtualMachineScaleSets ?? []).find((v) => sameId(v.id, scaleSetResourceId(subscriptionId, resourceGroup, name)));
+}
+
+/** The VM or scale set with this resource id. */
+export function findIdentityHost(state: FakeState, id: string): StateIdentityHost | undefined {
+  return state.virtualMachines.find((v) => sameId(v.id, id)) ?? (state.virtualMachineScaleSets ?? []).find((v) => sameId(v.id, id));
+}
+
 /** Creates the directory service principal of a managed identity (what Azure does when the identity comes to be). */
 export function addManagedIdentityServicePrincipal(
   state: FakeState,
@@ -67,23 +84,25 @@ export function addManagedIdentityServicePrincipal(
     servicePrincipalType: 'ManagedIdentity',
     alternativeNames: [`isExplicit=${principal.isExplicit ? 'True' : 'False'}`, principal.resourceId],
     tenantId: principal.tenantId,
+    createdAt: Date.now(),
   };
   state.servicePrincipals.push(servicePrincipal);
   return servicePrincipal;
 }
 
-/** Deletes a service principal with everything that names it: group memberships, ownerships and role assignments. */
-export function deleteServicePrincipal(state: FakeState, principalId: string): void {
+/** Deletes a service principal with everything that names it: group memberships, ownerships and (unless kept
+ *  orphaned, as deleting a user-assigned identity keeps them) role assignments. */
+export function deleteServicePrincipal(state: FakeState, principalId: string, options: { keepRoleAssignments?: boolean } = {}): void {
   state.servicePrincipals = state.servicePrincipals.filter((sp) => !sameId(sp.id, principalId));
   for (const group of state.groups) {
     group.members = group.members.filter((m) => !sameId(m, principalId));
     group.owners = group.owners.filter((o) => !sameId(o, principalId));
   }
-  state.roleAssignments = state.roleAssignments.filter((ra) => !sameId(ra.principalId, principalId));
+  if (!options.keepRoleAssignments) state.roleAssignments = state.roleAssignments.filter((ra) => !sameId(ra.principalId, principalId));
 }
 
-/** Turns a VM's system-assigned identity on: a new service principal with a new principalId every time. */
-export function enableSystemAssignedIdentity(state: FakeState, vm: StateVirtualMachine, principalId: string = randomUUID()): void {
+/** Turns a VM's or scale set's system-assigned identity on: a new service principal with a new principalId every time. */
+export function enableSystemAssignedIdentity(state: FakeState, vm: StateIdentityHost, principalId: string = randomUUID()): void {
   const tenantId = tenantOfSubscription(state, vm.subscriptionId);
   addManagedIdentityServicePrincipal(state, {
     id: principalId,
@@ -97,7 +116,7 @@ export function enableSystemAssignedIdentity(state: FakeState, vm: StateVirtualM
   vm.identity.tenantId = tenantId;
 }
 
-export function disableSystemAssignedIdentity(state: FakeState, vm: StateVirtualMachine): void {
+export function disableSystemAssignedIdentity(state: FakeState, vm: StateIdentityHost): void {
   if (vm.identity.principalId) deleteServicePrincipal(state, vm.identity.principalId);
   delete vm.identity.principalId;
   delete vm.identity.tenantId;
@@ -105,6 +124,18 @@ export function disableSystemAssignedIdentity(state: FakeState, vm: StateVirtual
 
 export function tenantOfSubscription(state: FakeState, subscriptionId: string): string {
   return state.subscriptions.find((s) => sameId(s.subscriptionId, subscriptionId))?.tenantId ?? state.tenants[0]!.tenantId;
+}
+
+/** A seeded VM's or scale set's identity: its user-assigned identities looked up, its service principal created. */
+function seedIdentity(state: FakeState, host: StateIdentityHost, seeded: SeedVirtualMachine['identity']): void {
+  if (hasUserAssigned(host.identity.type)) {
+    for (const uaiId of seeded?.userAssignedIdentities ?? []) {
+      const uai = findUserAssignedIdentity(state, uaiId);
+      if (!uai) throw new Error(`Seed: ${host.name} names user-assigned identity ${uaiId}, which the seed does not define.`);
+      host.identity.userAssignedIdentities[uaiId] = { principalId: uai.principalId, clientId: uai.clientId };
+    }
+  }
+  if (hasSystemAssigned(host.identity.type)) enableSystemAssignedIdentity(state, host, seeded?.principalId ?? stableGuid(`system:${host.id}`));
 }
 
 function vmFromSeed(state: FakeState, seedVm: SeedVirtualMachine): StateVirtualMachine {
@@ -119,20 +150,51 @@ function vmFromSeed(state: FakeState, seedVm: SeedVirtualMachine): StateVirtualM
     vmSize: seedVm.vmSize ?? 'Standard_B2s',
     osType: seedVm.osType ?? 'Linux',
     powerState: seedVm.powerState ?? 'running',
+    ...(seedVm.tools ? { tools: [...seedVm.tools] } : {}),
     provisioningState: 'Succeeded',
     etag: '"1"',
     identity,
     tags: {},
   };
-  if (hasUserAssigned(identity.type)) {
-    for (const uaiId of seedVm.identity?.userAssignedIdentities ?? []) {
-      const uai = findUserAssignedIdentity(state, uaiId);
-      if (!uai) throw new Error(`Seed: VM ${seedVm.name} names user-assigned identity ${uaiId}, which the seed does not define.`);
-      identity.userAssignedIdentities[uaiId] = { principalId: uai.principalId, clientId: uai.clientId };
+  if (seedVm.virtualMachineScaleSet !== undefined) {
+    const scaleSet = (state.virtualMachineScaleSets ?? []).find((s) => sameId(s.id, seedVm.virtualMachineScaleSet!));
+    if (scaleSet?.orchestrationMode !== 'Flexible') {
+      throw new Error(`Seed: VM ${seedVm.name} names scale set ${seedVm.virtualMachineScaleSet}, which is not a Flexible scale set of the seed.`);
     }
+    vm.virtualMachineScaleSetId = scaleSet.id;
   }
-  if (hasSystemAssigned(identity.type)) enableSystemAssignedIdentity(state, vm, seedVm.identity?.principalId ?? stableGuid(`system:${id}`));
+  seedIdentity(state, vm, seedVm.identity);
   return vm;
+}
+
+function genericResourcesFromSeed(seed: Seed): StateGenericResource[] {
+  return (seed.genericResources ?? []).map((r) => ({
+    ...structuredClone(r),
+    id: `/subscriptions/${r.subscriptionId}/resourceGroups/${r.resourceGroup}/providers/${r.type}/${r.name}`,
+    tags: { ...(r.tags ?? {}) },
+  }));
+}
+
+function scaleSetFromSeed(state: FakeState, seeded: SeedVirtualMachineScaleSet, seed: Seed): StateVirtualMachineScaleSet {
+  const id = scaleSetResourceId(seeded.subscriptionId, seeded.resourceGroup, seeded.name);
+  const instances = seed.virtualMachines.filter((v) => v.virtualMachineScaleSet !== undefined && sameId(v.virtualMachineScaleSet, id)).length;
+  const scaleSet: StateVirtualMachineScaleSet = {
+    id,
+    subscriptionId: seeded.subscriptionId,
+    resourceGroup: seeded.resourceGroup,
+    name: seeded.name,
+    location: seeded.location,
+    orchestrationMode: seeded.orchestrationMode,
+    sku: { name: seeded.vmSize ?? 'Standard_B2s', tier: 'Standard', capacity: seeded.capacity ?? (seeded.orchestrationMode === 'Flexible' ? instances : 2) },
+    osType: seeded.osType ?? 'Linux',
+    upgradePolicyMode: seeded.upgradePolicyMode ?? 'Manual',
+    provisioningState: 'Succeeded',
+    etag: '"1"',
+    identity: { type: seeded.identity?.type ?? 'None', userAssignedIdentities: {} },
+    tags: {},
+  };
+  seedIdentity(state, scaleSet, seeded.identity);
+  return scaleSet;
 }
 
 export function stateFromSeed(seed: Seed): FakeState {
@@ -145,6 +207,7 @@ export function stateFromSeed(seed: Seed): FakeState {
     resourceGroups: structuredClone(seed.resourceGroups),
     userAssignedIdentities: [],
     virtualMachines: [],
+    virtualMachineScaleSets: [],
     virtualNetworks: (seed.virtualNetworks ?? []).map((n) => ({
       id: `/subscriptions/${n.subscriptionId}/resourceGroups/${n.resourceGroup}/providers/Microsoft.Network/virtualNetworks/${n.name}`,
       subscriptionId: n.subscriptionId,
@@ -162,7 +225,9 @@ export function stateFromSeed(seed: Seed): FakeState {
       members: [...(g.members ?? [])],
       owners: [...(g.owners ?? [])],
     })),
-    roleAssignments: structuredClone(seed.roleAssignments),
+    roleAssignments: seed.roleAssignments.map((ra) => ({ ...ra, name: ra.name ?? stableGuid(`role-assignment:${ra.principalId}:${ra.roleDefinitionName}:${ra.scope}`.toLowerCase()) })),
+    genericResources: genericResourcesFromSeed(seed),
+    customRoles: structuredClone(seed.customRoles ?? []),
   };
   for (const p of seed.principals) {
     if (p.kind !== 'ServicePrincipal') continue;
@@ -182,6 +247,10 @@ export function stateFromSeed(seed: Seed): FakeState {
       location: u.location, tenantId, principalId: u.principalId, clientId: u.clientId, tags: { ...(u.tags ?? {}) } });
     addManagedIdentityServicePrincipal(state, { id: u.principalId, appId: u.clientId, displayName: u.name, resourceId: id, tenantId, isExplicit: true });
   }
+  // Scale sets first: a Flexible scale set's instances name it.
+  for (const v of seed.virtualMachineScaleSets ?? []) state.virtualMachineScaleSets!.push(scaleSetFromSeed(state, v, seed));
   for (const v of seed.virtualMachines) state.virtualMachines.push(vmFromSeed(state, v));
+  // Seeded principals have existed for long: only those created by requests wait for directory replication.
+  for (const sp of state.servicePrincipals) delete sp.createdAt;
   return state;
 }

@@ -15,7 +15,13 @@ export interface Seed {
   subscriptions: SeedSubscription[];
   resourceGroups: SeedResourceGroup[];
   userAssignedIdentities: SeedUserAssignedIdentity[];
+  /** Optional: resources that are only scopes for role assignments (storage accounts, key vaults, registries...). */
+  genericResources?: SeedGenericResource[];
+  /** Optional: custom role definitions (authorization.ts). */
+  customRoles?: SeedCustomRole[];
   virtualMachines: SeedVirtualMachine[];
+  /** Optional: seeds without scale sets have none. */
+  virtualMachineScaleSets?: SeedVirtualMachineScaleSet[];
   /** Optional: seeds without networks have none (a VM PUT naming a subnet then fails as in Azure). */
   virtualNetworks?: SeedVirtualNetwork[];
   groups: SeedGroup[];
@@ -69,6 +75,39 @@ export interface SeedUserAssignedIdentity {
   tags?: Record<string, string>;
 }
 
+/** A resource the fake does not model beyond ARM's generic resource shape (genericResources.ts). */
+export interface SeedGenericResource {
+  subscriptionId: string;
+  resourceGroup: string;
+  /** e.g. Microsoft.Storage/storageAccounts */
+  type: string;
+  name: string;
+  location: string;
+  kind?: string;
+  sku?: { name: string; tier?: string };
+  tags?: Record<string, string>;
+  /** Echoed by GET by id. */
+  properties?: Record<string, unknown>;
+}
+
+/** A custom role definition (the role definition's `properties`, plus its GUID). */
+export interface SeedCustomRole {
+  /** The role definition's name, a GUID. */
+  id: string;
+  roleName: string;
+  description?: string;
+  /** e.g. ['/subscriptions/{s}']: where it can be assigned (and where it is listed). */
+  assignableScopes: string[];
+  permissions: RolePermission[];
+}
+
+export interface RolePermission {
+  actions: string[];
+  notActions: string[];
+  dataActions: string[];
+  notDataActions: string[];
+}
+
 export interface SeedVirtualMachine {
   subscriptionId: string;
   resourceGroup: string;
@@ -77,6 +116,8 @@ export interface SeedVirtualMachine {
   vmSize?: string;
   osType?: 'Linux' | 'Windows';
   powerState?: 'running' | 'stopped' | 'deallocated';
+  /** Commands the guest has for Run Command scripts (runCommand.ts); absent: ['curl']. `[]` is an image without curl. */
+  tools?: string[];
   identity?: {
     type: 'None' | 'SystemAssigned' | 'UserAssigned' | 'SystemAssigned, UserAssigned';
     /** With SystemAssigned: the object id of its service principal (created in Graph state at load). */
@@ -84,6 +125,25 @@ export interface SeedVirtualMachine {
     /** Full resource ids of user-assigned identities from `userAssignedIdentities`. */
     userAssignedIdentities?: string[];
   };
+  /** Full resource id of the Flexible scale set this VM is an instance of (from `virtualMachineScaleSets`). */
+  virtualMachineScaleSet?: string;
+}
+
+/** A scale set; its identity is seeded as a VM's is. */
+export interface SeedVirtualMachineScaleSet {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  orchestrationMode: 'Uniform' | 'Flexible';
+  /** Default Standard_B2s. */
+  vmSize?: string;
+  /** Instance count (sku.capacity). Default 2 for Uniform; for Flexible, the number of seeded VMs naming it. */
+  capacity?: number;
+  osType?: 'Linux' | 'Windows';
+  /** Default Manual. */
+  upgradePolicyMode?: 'Manual' | 'Automatic' | 'Rolling';
+  identity?: SeedVirtualMachine['identity'];
 }
 
 export interface SeedVirtualNetwork {
@@ -108,11 +168,22 @@ export interface SeedGroup {
 
 export interface SeedRoleAssignment {
   principalId: string;
-  /** A built-in role name: Owner, Contributor, Reader, Virtual Machine Contributor,
-   *  Managed Identity Operator, Managed Identity Contributor. */
+  /** A role's name: a built-in role of rbac.ts (Owner, Contributor, Reader, ...) or a seeded custom role. */
   roleDefinitionName: string;
   /** /subscriptions/{s}[/resourceGroups/{rg}[/providers/...]] */
   scope: string;
+  /** The assignment's name (a GUID); derived from principal, role and scope when absent. */
+  name?: string;
+  /** User, Group, ServicePrincipal or ForeignGroup; absent in seeds means the principal's kind. */
+  principalType?: string;
+  description?: string;
+  condition?: string;
+  conditionVersion?: string;
+  /** ISO times and the creating principal's object id; set by a PUT, absent for seeded assignments. */
+  createdOn?: string;
+  updatedOn?: string;
+  createdBy?: string;
+  updatedBy?: string;
 }
 
 // ---------- What a started fake reports (the one JSON line on stdout, and startFakeAzure's result) ----------
@@ -190,6 +261,8 @@ export interface StateVirtualMachine {
   vmSize: string;
   osType: 'Linux' | 'Windows';
   powerState: 'running' | 'stopped' | 'deallocated';
+  /** As in the seed; absent means the default (curl present). */
+  tools?: string[];
   provisioningState: string;
   etag: string;
   identity: StateVmIdentity;
@@ -197,6 +270,26 @@ export interface StateVirtualMachine {
   /** VM properties the fake does not model (imageReference, osProfile, securityProfile...), kept as PUT/PATCH
    *  sent them (minus secrets and read-only keys) and echoed back, as ARM does. */
   extraProperties?: Record<string, unknown>;
+  /** A Flexible scale set's instance: the scale set's resource id (properties.virtualMachineScaleSet.id). */
+  virtualMachineScaleSetId?: string;
+}
+
+/** What carries a managed identity and is written with an ETag and a long-running operation: a VM or a scale set. */
+export type StateIdentityHost = Pick<StateVirtualMachine, 'id' | 'subscriptionId' | 'resourceGroup' | 'name' | 'location' | 'provisioningState' | 'etag' | 'identity'>;
+
+export interface StateVirtualMachineScaleSet extends StateIdentityHost {
+  orchestrationMode: 'Uniform' | 'Flexible';
+  sku: { name: string; tier: string; capacity: number };
+  osType: 'Linux' | 'Windows';
+  upgradePolicyMode: string;
+  tags: Record<string, string>;
+  /** Properties the fake does not model, kept as PUT/PATCH sent them (minus secrets and read-only keys) and echoed. */
+  extraProperties?: Record<string, unknown>;
+}
+
+export interface StateGenericResource extends SeedGenericResource {
+  id: string;
+  tags: Record<string, string>;
 }
 
 export interface StateVirtualNetwork {
@@ -230,6 +323,9 @@ export interface StateServicePrincipal {
   /** For managed identities: the resource id of the VM or user-assigned identity. */
   alternativeNames: string[];
   tenantId: string;
+  /** Epoch ms when a request created it (absent for seeded ones): a role assignment to it fails with
+   *  PrincipalNotFound until the principal replication delay has passed (authorization.ts). */
+  createdAt?: number;
 }
 
 export interface StateGroup {
@@ -251,7 +347,12 @@ export interface FakeState {
   userAssignedIdentities: StateUserAssignedIdentity[];
   virtualMachines: StateVirtualMachine[];
   /** Optional so hand-built states of other faces' tests stay valid; stateFromSeed always sets it. */
+  virtualMachineScaleSets?: StateVirtualMachineScaleSet[];
+  /** Optional so hand-built states of other faces' tests stay valid; stateFromSeed always sets it. */
   virtualNetworks?: StateVirtualNetwork[];
+  /** Optional so hand-built states stay valid; stateFromSeed always sets them. */
+  genericResources?: StateGenericResource[];
+  customRoles?: SeedCustomRole[];
   servicePrincipals: StateServicePrincipal[];
   groups: StateGroup[];
   roleAssignments: SeedRoleAssignment[];

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     {
       const writer = new IdentityOperations(account.clients);
       fake.reset();
-      const [ms] = await time(() => writer.enableSystemAssigned(vm('vm-web-01')));
+      const [ms] = await time(() => writer.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' }));
       const requests = fake.requests();
       const polls = requests.filter((r) => r.path.includes('/operations/')).length;
       const depth = 1 + 1 + (lroPolls + 1) + 1;

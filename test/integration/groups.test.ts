@@ -7,7 +7,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { CachingClientProvider, credentialSubscriptionSource } from '../../src/azure/clientProvider';
 import { servicePrincipalFromEnvironment } from '../../src/azure/credentials';
 import { resolveCloud } from '../../src/azure/settings';
-import { IdentityError } from '../../src/identity/errors';
+import { IdentityError } from '../../src/identity/identityError';
 import { IdentityOperations } from '../../src/identity/operations';
 import { demo, environmentFor, recordingLogger, rejectsWith, signInAs, startFake, stateVm, vm } from './harness';
 
@@ -104,14 +104,14 @@ describe('group membership of the VM identity', () => {
   it('a VirtualMachine without a known system principal is read again (its identity may have been enabled since)', async () => {
     const { ops } = signInAs(fake);
     const stale = await ops.getVirtualMachine(vm('vm-web-01'));
-    const identity = await ops.enableSystemAssigned(vm('vm-web-01'));
+    const { identity } = (await ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' })).host;
     await ops.addToGroup(stale, group('sg-monitoring').id);
     assert.deepEqual(group('sg-monitoring').members, [identity.principalId]);
   });
 
   it('a newly enabled identity can be added at once', async () => {
     const { ops } = signInAs(fake);
-    const identity = await ops.enableSystemAssigned(vm('vm-web-01'));
+    const { identity } = (await ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' })).host;
     await ops.addToGroup(vm('vm-web-01'), group('sg-monitoring').id);
     assert.deepEqual(group('sg-monitoring').members, [identity.principalId]);
   });

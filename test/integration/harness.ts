@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { createServicePrincipalAccount, type AzureAccount } from '../../src/azure/account';
 import type { Logger } from '../../src/azure/logger';
 import { resolveCloud, type ServicePrincipalEnvironment } from '../../src/azure/settings';
-import { IdentityError } from '../../src/identity/errors';
+import { IdentityError } from '../../src/identity/identityError';
 import { IdentityOperations, type IdentityOperationsOptions } from '../../src/identity/operations';
 import type { OperationOptions, Subscription, VirtualMachine, VmRef } from '../../src/identity/model';
-import { virtualMachineId } from '../../src/identity/names';
+import { virtualMachineId } from '../../src/identity/resourceIds';
 import type { FakeAzureOptions, RunningFakeAzure } from '../fake-azure/server';
 import { demo, demoSeed } from '../fake-azure/demo';
 import { startFakeAzureForTests } from '../fake-azure/testing';
@@ -22,7 +22,7 @@ export { demo };
 export function vm(name: string): VmRef {
   const found = seed.virtualMachines.find((v) => v.name === name);
   if (!found) throw new Error(`The demo seed has no VM ${name}.`);
-  return { subscriptionId: found.subscriptionId, resourceGroup: found.resourceGroup, name, id: virtualMachineId(found.subscriptionId, found.resourceGroup, name) };
+  return { kind: 'virtualMachine', subscriptionId: found.subscriptionId, resourceGroup: found.resourceGroup, name, id: virtualMachineId(found.subscriptionId, found.resourceGroup, name) };
 }
 
 export function uaiId(subscriptionId: string, resourceGroup: string, name: string): string {

@@ -2,9 +2,9 @@
 // principal through the fake's token endpoint. Each test checks the fake's state afterwards, not only a message.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { AzureClientProvider, VirtualMachinesClient } from '../../src/azure/clients';
+import type { AzureClientProvider, VirtualMachinesClient } from '../../src/identity/ports';
 import { IdentityOperations } from '../../src/identity/operations';
-import type { VmRef } from '../../src/identity/model';
+import type { IdentityHostRef } from '../../src/identity/model';
 import type { RunningFakeAzure } from '../fake-azure/server';
 import { demo, ids, loadTree, rejectsWith, signInAs, startFake, stateVm, vm, writes, type SignedIn } from './harness';
 
@@ -19,7 +19,7 @@ const lower = (keys: string[]) => keys.map((k) => k.toLowerCase()).sort();
 
 /** Operations over the real clients in which another session (`competitor`) changes the VM right after the
  *  operation's first read of it, before its write. */
-function opsWithCompetitorAfterFirstRead(compete: (competitor: SignedIn, v: VmRef) => Promise<unknown>): IdentityOperations {
+function opsWithCompetitorAfterFirstRead(compete: (competitor: SignedIn, v: IdentityHostRef) => Promise<unknown>): IdentityOperations {
   const base = signInAs(fake);
   const competitor = signInAs(fake);
   let raced = false;
@@ -40,7 +40,7 @@ function opsWithCompetitorAfterFirstRead(compete: (competitor: SignedIn, v: VmRe
           return read;
         },
       };
-      return { ...clients, virtualMachines };
+      return { ...clients, virtualMachines, identityHosts: { virtualMachine: virtualMachines } };
     },
   };
   return new IdentityOperations(racingProvider, { retryDelayMs: () => 10 });
@@ -51,7 +51,7 @@ describe('reads', () => {
     const { ops } = signInAs(fake);
     const all = await loadTree(ops);
     assert.deepEqual(all.map((s) => s.subscription.displayName), ['Contoso Development', 'Contoso Production']);
-    assert.deepEqual(all.map((s) => s.virtualMachines.length), [3, 7]);
+    assert.deepEqual(all.map((s) => s.virtualMachines.length), [4, 9]);
     const web04 = all[1].virtualMachines.find((v) => v.name === 'vm-web-04')!;
     assert.equal(web04.identity.type, 'SystemAssigned, UserAssigned');
     assert.equal(web04.resourceGroup.toLowerCase(), 'rg-web');
@@ -78,7 +78,7 @@ describe('identity writes', () => {
   it('enables the system-assigned identity on a VM without one', async () => {
     const { ops } = signInAs(fake);
     const progress: string[] = [];
-    const identity = await ops.enableSystemAssigned(vm('vm-web-01'), { onProgress: (m) => progress.push(m) });
+    const { identity } = (await ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' }, { onProgress: (m) => progress.push(m) })).host;
     const state = stateVm(fake, 'vm-web-01');
     assert.equal(state.identity.type, 'SystemAssigned');
     assert.ok(state.identity.principalId);
@@ -90,7 +90,7 @@ describe('identity writes', () => {
 
   it('works on a deallocated VM too', async () => {
     const { ops } = signInAs(fake);
-    await ops.assignUserAssigned(vm('vm-data-03'), [ids.monitor]);
+    await ops.changeIdentity(vm('vm-data-03'), { kind: 'assignUserAssigned', ids: [ids.monitor] });
     const state = stateVm(fake, 'vm-data-03');
     assert.equal(state.powerState, 'deallocated');
     assert.equal(state.identity.type, 'UserAssigned');
@@ -99,7 +99,7 @@ describe('identity writes', () => {
   it('enabling system on a UserAssigned VM keeps its user-assigned identities', async () => {
     const { ops } = signInAs(fake);
     const before = Object.keys(stateVm(fake, 'vm-web-03').identity.userAssignedIdentities);
-    await ops.enableSystemAssigned(vm('vm-web-03'));
+    await ops.changeIdentity(vm('vm-web-03'), { kind: 'enableSystemAssigned' });
     const state = stateVm(fake, 'vm-web-03');
     assert.equal(state.identity.type, 'SystemAssigned, UserAssigned');
     assert.deepEqual(lower(Object.keys(state.identity.userAssignedIdentities)), lower(before));
@@ -119,7 +119,7 @@ describe('identity writes', () => {
   it('disables the system-assigned identity keeping the user-assigned ones', async () => {
     const { ops } = signInAs(fake);
     const oldPrincipal = stateVm(fake, 'vm-web-04').identity.principalId!;
-    const identity = await ops.disableSystemAssigned(vm('vm-web-04'));
+    const { identity } = (await ops.changeIdentity(vm('vm-web-04'), { kind: 'disableSystemAssigned' })).host;
     const state = stateVm(fake, 'vm-web-04');
     assert.equal(state.identity.type, 'UserAssigned');
     assert.equal(identity.type, 'UserAssigned');
@@ -132,14 +132,14 @@ describe('identity writes', () => {
     const { ops } = signInAs(fake);
     const principal = stateVm(fake, 'vm-web-02').identity.principalId!;
     assert.ok(fake.getState().groups.find((g) => g.displayName === 'sg-keyvault-readers')!.members.includes(principal));
-    await ops.disableSystemAssigned(vm('vm-web-02'));
+    await ops.changeIdentity(vm('vm-web-02'), { kind: 'disableSystemAssigned' });
     assert.equal(stateVm(fake, 'vm-web-02').identity.type, 'None');
     assert.ok(!fake.getState().groups.find((g) => g.displayName === 'sg-keyvault-readers')!.members.includes(principal));
   });
 
   it('assigns a user-assigned identity keeping those already there', async () => {
     const { ops } = signInAs(fake);
-    await ops.assignUserAssigned(vm('vm-web-03'), [ids.monitor]);
+    await ops.changeIdentity(vm('vm-web-03'), { kind: 'assignUserAssigned', ids: [ids.monitor] });
     const state = stateVm(fake, 'vm-web-03');
     assert.equal(state.identity.type, 'UserAssigned');
     assert.deepEqual(lower(Object.keys(state.identity.userAssignedIdentities)), lower([ids.backend, ids.storage, ids.monitor]));
@@ -151,7 +151,7 @@ describe('identity writes', () => {
   it('assigning to a SystemAssigned VM keeps its system identity (same principal)', async () => {
     const { ops } = signInAs(fake);
     const principal = stateVm(fake, 'vm-web-02').identity.principalId;
-    const identity = await ops.assignUserAssigned(vm('vm-web-02'), [ids.backend, ids.storage]);
+    const { identity } = (await ops.changeIdentity(vm('vm-web-02'), { kind: 'assignUserAssigned', ids: [ids.backend, ids.storage] })).host;
     const state = stateVm(fake, 'vm-web-02');
     assert.equal(state.identity.type, 'SystemAssigned, UserAssigned');
     assert.equal(state.identity.principalId, principal);
@@ -169,7 +169,7 @@ describe('identity writes', () => {
   it('removes one user-assigned identity (asked in another casing), keeping the rest and the system identity', async () => {
     const { ops } = signInAs(fake);
     const principal = stateVm(fake, 'vm-data-01').identity.principalId;
-    await ops.removeUserAssigned(vm('vm-data-01'), [ids.storage.toLowerCase()]);
+    await ops.changeIdentity(vm('vm-data-01'), { kind: 'removeUserAssigned', ids: [ids.storage.toLowerCase()] });
     const state = stateVm(fake, 'vm-data-01');
     assert.equal(state.identity.type, 'SystemAssigned, UserAssigned');
     assert.equal(state.identity.principalId, principal);
@@ -178,7 +178,7 @@ describe('identity writes', () => {
 
   it('removing the last user-assigned identity of a UserAssigned VM leaves None', async () => {
     const { ops } = signInAs(fake);
-    const identity = await ops.removeUserAssigned(vm('vm-data-02'), [ids.monitor]);
+    const { identity } = (await ops.changeIdentity(vm('vm-data-02'), { kind: 'removeUserAssigned', ids: [ids.monitor] })).host;
     assert.equal(identity.type, 'None');
     assert.equal(stateVm(fake, 'vm-data-02').identity.type, 'None');
     assert.deepEqual(stateVm(fake, 'vm-data-02').identity.userAssignedIdentities, {});
@@ -187,7 +187,7 @@ describe('identity writes', () => {
   it('removes all user-assigned identities, keeping the system identity', async () => {
     const { ops } = signInAs(fake);
     const principal = stateVm(fake, 'vm-data-01').identity.principalId;
-    await ops.removeAllUserAssigned(vm('vm-data-01'));
+    await ops.changeIdentity(vm('vm-data-01'), { kind: 'removeAllUserAssigned' });
     const state = stateVm(fake, 'vm-data-01');
     assert.equal(state.identity.type, 'SystemAssigned');
     assert.equal(state.identity.principalId, principal);
@@ -199,16 +199,16 @@ describe('identity writes', () => {
   it('removing every identity the user saw, by id, keeps one assigned behind their back before the write', async () => {
     const { ops } = signInAs(fake);
     const seen = Object.keys((await ops.getVirtualMachine(vm('vm-web-03'))).identity.userAssignedIdentities);
-    await signInAs(fake).ops.assignUserAssigned(vm('vm-web-03'), [ids.monitor]);
-    await ops.removeUserAssigned(vm('vm-web-03'), seen);
+    await signInAs(fake).ops.changeIdentity(vm('vm-web-03'), { kind: 'assignUserAssigned', ids: [ids.monitor] });
+    await ops.changeIdentity(vm('vm-web-03'), { kind: 'removeUserAssigned', ids: seen });
     const state = stateVm(fake, 'vm-web-03');
     assert.equal(state.identity.type, 'UserAssigned');
     assert.deepEqual(lower(Object.keys(state.identity.userAssignedIdentities)), lower([ids.monitor]));
   });
 
   it('...and one assigned between the operation\'s own read and its write (412, re-read, explicit ids again)', async () => {
-    const ops = opsWithCompetitorAfterFirstRead((competitor, v) => competitor.ops.assignUserAssigned(v, [ids.monitor]));
-    await ops.removeUserAssigned(vm('vm-web-03'), [ids.backend, ids.storage]);
+    const ops = opsWithCompetitorAfterFirstRead((competitor, v) => competitor.ops.changeIdentity(v, { kind: 'assignUserAssigned', ids: [ids.monitor] }));
+    await ops.changeIdentity(vm('vm-web-03'), { kind: 'removeUserAssigned', ids: [ids.backend, ids.storage] });
     const state = stateVm(fake, 'vm-web-03');
     assert.deepEqual(lower(Object.keys(state.identity.userAssignedIdentities)), lower([ids.monitor]));
     assert.deepEqual(writes(fake).map((r) => `${r.method} ${r.status}`), ['PATCH 200', 'PATCH 412', 'PATCH 200']);
@@ -217,8 +217,8 @@ describe('identity writes', () => {
   it('remove all with the reviewed ids refuses, naming id-monitor, when it was assigned behind the user\'s back; nothing is sent', async () => {
     const { ops } = signInAs(fake);
     const seen = Object.keys((await ops.getVirtualMachine(vm('vm-web-03'))).identity.userAssignedIdentities);
-    await signInAs(fake).ops.assignUserAssigned(vm('vm-web-03'), [ids.monitor]);
-    await rejectsWith(ops.removeAllUserAssigned(vm('vm-web-03'), { expectedIds: seen }), (error) => {
+    await signInAs(fake).ops.changeIdentity(vm('vm-web-03'), { kind: 'assignUserAssigned', ids: [ids.monitor] });
+    await rejectsWith(ops.changeIdentity(vm('vm-web-03'), { kind: 'removeAllUserAssigned', expectedIds: seen }), (error) => {
       assert.equal(error.kind, 'conflict');
       assert.match(error.message, /'id-monitor' appeared/);
       assert.match(error.message, /review them again/);
@@ -228,8 +228,8 @@ describe('identity writes', () => {
   });
 
   it('remove all with the reviewed ids refuses when the change lands between its read and its write', async () => {
-    const ops = opsWithCompetitorAfterFirstRead((competitor, v) => competitor.ops.assignUserAssigned(v, [ids.monitor]));
-    await rejectsWith(ops.removeAllUserAssigned(vm('vm-web-03'), { expectedIds: [ids.backend, ids.storage] }), (error) => {
+    const ops = opsWithCompetitorAfterFirstRead((competitor, v) => competitor.ops.changeIdentity(v, { kind: 'assignUserAssigned', ids: [ids.monitor] }));
+    await rejectsWith(ops.changeIdentity(vm('vm-web-03'), { kind: 'removeAllUserAssigned', expectedIds: [ids.backend, ids.storage] }), (error) => {
       assert.equal(error.kind, 'conflict');
       assert.match(error.message, /'id-monitor' appeared/);
     });
@@ -239,14 +239,14 @@ describe('identity writes', () => {
 
   it('remove all with the reviewed ids (in another casing) removes them when nothing changed', async () => {
     const { ops } = signInAs(fake);
-    await ops.removeAllUserAssigned(vm('vm-web-03'), { expectedIds: [ids.storage.toUpperCase(), ids.backend] });
+    await ops.changeIdentity(vm('vm-web-03'), { kind: 'removeAllUserAssigned', expectedIds: [ids.storage.toUpperCase(), ids.backend] });
     assert.equal(stateVm(fake, 'vm-web-03').identity.type, 'None');
     assert.deepEqual(writes(fake).map((r) => `${r.method} ${r.status}`), ['PATCH 200']);
   });
 
   it('removing an identity that is not on the VM is refused before any request', async () => {
     const { ops } = signInAs(fake);
-    await rejectsWith(ops.removeUserAssigned(vm('vm-web-03'), [ids.monitor]), (error) => {
+    await rejectsWith(ops.changeIdentity(vm('vm-web-03'), { kind: 'removeUserAssigned', ids: [ids.monitor] }), (error) => {
       assert.equal(error.kind, 'invalid');
       assert.equal(error.message, `'${ids.monitor}' are not associated with 'vm-web-03'`);
     });
@@ -265,7 +265,7 @@ describe('identity writes', () => {
     assert.equal(created.resourceGroup.toLowerCase(), 'rg-web');
     assert.deepEqual(stored.tags, { team: 'web' });
     // ...and it can be assigned at once.
-    await ops.assignUserAssigned(vm('vm-web-01'), [created.id]);
+    await ops.changeIdentity(vm('vm-web-01'), { kind: 'assignUserAssigned', ids: [created.id] });
     assert.equal(stateVm(fake, 'vm-web-01').identity.type, 'UserAssigned');
   });
 
@@ -327,7 +327,7 @@ describe('identity write errors', () => {
   it('a reader gets a 403 naming Virtual Machine Contributor, and nothing changes', async () => {
     const { ops } = signInAs(fake, demo.reader);
     const before = stateVm(fake, 'vm-web-01');
-    await rejectsWith(ops.enableSystemAssigned(vm('vm-web-01')), (error) => {
+    await rejectsWith(ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' }), (error) => {
       assert.equal(error.kind, 'authorization');
       assert.equal(error.statusCode, 403);
       assert.equal(error.missingRole, 'Virtual Machine Contributor');
@@ -340,7 +340,7 @@ describe('identity write errors', () => {
   it('a VM contributor without Managed Identity Operator gets LinkedAuthorizationFailed naming the role and id-backend', async () => {
     const { ops } = signInAs(fake, demo.vmContributor);
     const before = stateVm(fake, 'vm-web-01');
-    await rejectsWith(ops.assignUserAssigned(vm('vm-web-01'), [ids.backend]), (error) => {
+    await rejectsWith(ops.changeIdentity(vm('vm-web-01'), { kind: 'assignUserAssigned', ids: [ids.backend] }), (error) => {
       assert.equal(error.kind, 'linkedAuthorization');
       assert.equal(error.missingRole, 'Managed Identity Operator');
       assert.match(error.message, /Managed Identity Operator role on id-backend/);
@@ -350,7 +350,7 @@ describe('identity write errors', () => {
 
   it('...while the same VM contributor may enable the system-assigned identity', async () => {
     const { ops } = signInAs(fake, demo.vmContributor);
-    await ops.enableSystemAssigned(vm('vm-web-01'));
+    await ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' });
     assert.equal(stateVm(fake, 'vm-web-01').identity.type, 'SystemAssigned');
   });
 
@@ -358,7 +358,7 @@ describe('identity write errors', () => {
     const { ops } = signInAs(fake);
     const ghost = ids.backend.replace('id-backend', 'id-ghost');
     const before = stateVm(fake, 'vm-web-03');
-    await rejectsWith(ops.assignUserAssigned(vm('vm-web-03'), [ghost]), (error) => {
+    await rejectsWith(ops.changeIdentity(vm('vm-web-03'), { kind: 'assignUserAssigned', ids: [ghost] }), (error) => {
       assert.equal(error.kind, 'notFound');
       assert.match(error.message, /user-assigned identity 'id-ghost' was not found/);
     });
@@ -367,7 +367,7 @@ describe('identity write errors', () => {
 
   it('a VM that does not exist is named', async () => {
     const { ops } = signInAs(fake);
-    await rejectsWith(ops.enableSystemAssigned({ ...vm('vm-web-01'), name: 'vm-gone' }), (error) => {
+    await rejectsWith(ops.changeIdentity({ ...vm('vm-web-01'), name: 'vm-gone' }, { kind: 'enableSystemAssigned' }), (error) => {
       assert.equal(error.kind, 'notFound');
       assert.match(error.message, /vm-gone/);
     });
@@ -380,11 +380,11 @@ describe('identity write errors', () => {
     fake.addFaults([{ method: 'PATCH', path: '/virtualMachines/vm-web-03$', kind: 'lroNeverEnds' }]);
     const abort = new AbortController();
     const started = new Promise<void>((resolve) => {
-      other.ops.enableSystemAssigned(vm('vm-web-03'), { signal: abort.signal, onProgress: (m) => /Waiting/.test(m) && resolve() }).catch(() => {});
+      other.ops.changeIdentity(vm('vm-web-03'), { kind: 'enableSystemAssigned' }, { signal: abort.signal, onProgress: (m) => /Waiting/.test(m) && resolve() }).catch(() => {});
     });
     await started;
     const progress: string[] = [];
-    await rejectsWith(ops.assignUserAssigned(vm('vm-web-03'), [ids.monitor], { onProgress: (m) => progress.push(m) }), (error) => {
+    await rejectsWith(ops.changeIdentity(vm('vm-web-03'), { kind: 'assignUserAssigned', ids: [ids.monitor] }, { onProgress: (m) => progress.push(m) }), (error) => {
       assert.equal(error.kind, 'conflict');
       assert.equal(error.statusCode, 409);
       assert.match(error.message, /'vm-web-03' is being changed by someone else/);
@@ -399,7 +399,7 @@ describe('identity write errors', () => {
     const { ops } = signInAs(fake, demo.admin, { maxWriteAttempts: 3, retryDelayMs: () => 10 });
     const azureSays = "Operation 'PATCH' is not allowed on VM 'vm-web-01' since the VM is marked for deletion.";
     fake.addFaults([{ method: 'PATCH', path: '/virtualMachines/vm-web-01$', kind: 'status', status: 409, errorCode: 'OperationNotAllowed', errorMessage: azureSays }]);
-    await rejectsWith(ops.enableSystemAssigned(vm('vm-web-01')), (error) => {
+    await rejectsWith(ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' }), (error) => {
       assert.equal(error.kind, 'invalid');
       assert.equal(error.code, 'OperationNotAllowed');
       assert.ok(error.requestId, 'the request id is kept');
@@ -414,9 +414,9 @@ describe('identity write errors', () => {
     const other = signInAs(fake);
     let otherDone!: Promise<unknown>;
     await new Promise<void>((resolve) => {
-      otherDone = other.ops.enableSystemAssigned(vm('vm-web-03'), { onProgress: (m) => /Waiting/.test(m) && resolve() });
+      otherDone = other.ops.changeIdentity(vm('vm-web-03'), { kind: 'enableSystemAssigned' }, { onProgress: (m) => /Waiting/.test(m) && resolve() });
     });
-    await ops.assignUserAssigned(vm('vm-web-03'), [ids.monitor]);
+    await ops.changeIdentity(vm('vm-web-03'), { kind: 'assignUserAssigned', ids: [ids.monitor] });
     await otherDone;
     const state = stateVm(fake, 'vm-web-03');
     assert.equal(state.identity.type, 'SystemAssigned, UserAssigned', "the other client's change survives");
@@ -425,8 +425,8 @@ describe('identity write errors', () => {
   });
 
   it('412 If-Match race: the VM changes between our read and our write; we re-read, re-plan and keep both changes', async () => {
-    const ops = opsWithCompetitorAfterFirstRead((competitor, v) => competitor.ops.assignUserAssigned(v, [ids.monitor]));
-    const identity = await ops.removeUserAssigned(vm('vm-web-03'), [ids.storage]);
+    const ops = opsWithCompetitorAfterFirstRead((competitor, v) => competitor.ops.changeIdentity(v, { kind: 'assignUserAssigned', ids: [ids.monitor] }));
+    const { identity } = (await ops.changeIdentity(vm('vm-web-03'), { kind: 'removeUserAssigned', ids: [ids.storage] })).host;
     const state = stateVm(fake, 'vm-web-03');
     assert.deepEqual(lower(Object.keys(state.identity.userAssignedIdentities)), lower([ids.backend, ids.monitor]));
     assert.equal(Object.keys(identity.userAssignedIdentities).length, 2);
@@ -436,7 +436,7 @@ describe('identity write errors', () => {
   it('429 with Retry-After is retried by the pipeline and the change is made', async () => {
     const { ops, logger } = signInAs(fake);
     fake.addFaults([{ method: 'PATCH', path: '/virtualMachines/vm-web-01$', kind: 'status', status: 429, retryAfterSeconds: 1, times: 1 }]);
-    await ops.enableSystemAssigned(vm('vm-web-01'));
+    await ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' });
     assert.equal(stateVm(fake, 'vm-web-01').identity.type, 'SystemAssigned');
     assert.deepEqual(writes(fake).map((r) => `${r.method} ${r.status}`), ['PATCH 429', 'PATCH 200']);
     assert.ok(logger.lines.some((l) => /^warn: PATCH .* -> 429/.test(l)), 'the throttled attempt is logged');
@@ -445,7 +445,7 @@ describe('identity write errors', () => {
   it('a failed long-running operation becomes an error with Azure\'s message', async () => {
     const { ops } = signInAs(fake);
     fake.addFaults([{ method: 'PATCH', path: '/virtualMachines/vm-web-01$', kind: 'lroFailed', errorCode: 'InternalExecutionError', errorMessage: 'Something broke inside.' }]);
-    await rejectsWith(ops.enableSystemAssigned(vm('vm-web-01')), (error) => {
+    await rejectsWith(ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' }), (error) => {
       assert.equal(error.code, 'InternalExecutionError');
       assert.match(error.message, /Something broke inside/);
     });
@@ -455,7 +455,7 @@ describe('identity write errors', () => {
     const { ops } = signInAs(fake);
     const abort = new AbortController();
     abort.abort();
-    await rejectsWith(ops.enableSystemAssigned(vm('vm-web-01'), { signal: abort.signal }), (error) => assert.equal(error.kind, 'cancelled'));
+    await rejectsWith(ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' }, { signal: abort.signal }), (error) => assert.equal(error.kind, 'cancelled'));
     await rejectsWith(loadTree(ops, { signal: abort.signal }), (error) => assert.equal(error.kind, 'cancelled'));
     assert.deepEqual(fake.requests(), []);
     assert.equal(stateVm(fake, 'vm-web-01').identity.type, 'None');
@@ -465,7 +465,7 @@ describe('identity write errors', () => {
     const { ops } = signInAs(fake);
     fake.addFaults([{ method: 'PATCH', path: '/virtualMachines/vm-web-01$', kind: 'lroNeverEnds' }]);
     const abort = new AbortController();
-    const write = ops.enableSystemAssigned(vm('vm-web-01'), { signal: abort.signal, onProgress: (m) => /Waiting/.test(m) && abort.abort() });
+    const write = ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' }, { signal: abort.signal, onProgress: (m) => /Waiting/.test(m) && abort.abort() });
     await rejectsWith(write, (error) => assert.equal(error.kind, 'cancelled'));
   });
 
@@ -474,7 +474,7 @@ describe('identity write errors', () => {
     fake.addFaults([{ method: 'GET', path: '/virtualMachines/vm-web-01$', kind: 'delay', delayMs: 30_000 }]);
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 200);
-    await rejectsWith(ops.enableSystemAssigned(vm('vm-web-01'), { signal: abort.signal }), (error) => assert.equal(error.kind, 'cancelled'));
+    await rejectsWith(ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' }, { signal: abort.signal }), (error) => assert.equal(error.kind, 'cancelled'));
     assert.deepEqual(writes(fake), []);
   });
 });

@@ -17,9 +17,9 @@ it('subscriptions, VMs, resource groups and user-assigned identities are read pa
 
   const vms = await ops.listVirtualMachines(demo.production);
   assert.deepEqual(names(vms), names(state.virtualMachines.filter((v) => v.subscriptionId === demo.production)));
-  assert.equal(vms.length, 7);
+  assert.equal(vms.length, 9);
   const vmPages = fake.requests().filter((r) => r.path === `/subscriptions/${demo.production}/providers/Microsoft.Compute/virtualMachines`);
-  assert.equal(vmPages.length, 4, 'seven VMs at two per page');
+  assert.equal(vmPages.length, 5, 'nine VMs at two per page');
 
   assert.deepEqual(names(await ops.listUserAssignedIdentities(demo.production)), names(state.userAssignedIdentities.filter((u) => u.subscriptionId === demo.production)));
   assert.deepEqual(names(await ops.listResourceGroups(demo.production)), names(state.resourceGroups.filter((g) => g.subscriptionId === demo.production)));

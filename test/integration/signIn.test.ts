@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createAzureCliAccount, createServicePrincipalAccount } from '../../src/azure/account';
 import { resolveCloud } from '../../src/azure/settings';
-import { IdentityError } from '../../src/identity/errors';
+import { toIdentityError } from '../../src/identity/errorWording';
+import { ServicePrincipalEnvironmentMissingError, SignInFailedError } from '../../src/identity/serviceError';
 import type { RunningFakeAzure } from '../fake-azure/server';
 import { demo, environmentFor, loadTree, recordingLogger, signInAs, startFake, vm } from './harness';
 
@@ -53,8 +54,9 @@ describe('service principal from the environment', () => {
     const { cloud } = resolveCloud({ method: 'servicePrincipal', warnings: [] }, env);
     const account = createServicePrincipalAccount(env, cloud, logger);
     assert.equal(await account.isSignedIn(), false);
-    await assert.rejects(account.signIn(), (error: unknown) => {
-      assert.ok(error instanceof IdentityError);
+    await assert.rejects(account.signIn(), (thrown: unknown) => {
+      assert.ok(thrown instanceof SignInFailedError);
+      const error = toIdentityError(thrown);
       assert.equal(error.kind, 'authentication');
       assert.match(error.message, /AZURE_CLIENT_SECRET/);
       assert.ok(!error.message.includes('definitely-wrong-secret-value'));
@@ -67,7 +69,10 @@ describe('service principal from the environment', () => {
     const { cloud } = resolveCloud({ method: 'servicePrincipal', warnings: [] }, {});
     assert.throws(
       () => createServicePrincipalAccount({ AZURE_TENANT_ID: demo.tenantId, AZURE_CLIENT_ID: 'abc' }, cloud, recordingLogger()),
-      (error: unknown) => error instanceof IdentityError && error.kind === 'authentication' && /variable AZURE_CLIENT_SECRET\b/.test(error.message),
+      (error: unknown) =>
+        error instanceof ServicePrincipalEnvironmentMissingError &&
+        toIdentityError(error).kind === 'authentication' &&
+        /variable AZURE_CLIENT_SECRET\b/.test(toIdentityError(error).message),
     );
     assert.deepEqual(fake.requests(), []);
   });
@@ -78,7 +83,10 @@ describe('Azure CLI sign-in', () => {
     const account = createAzureCliAccount(resolveCloud({ method: 'azureCli', warnings: [] }, {}).cloud, recordingLogger());
     assert.equal(account.signInMethod, 'azureCli');
     assert.equal(await account.isSignedIn(), false);
-    await assert.rejects(account.signIn(), (error: unknown) => error instanceof IdentityError && error.kind === 'authentication' && /az login/.test(error.message));
+    await assert.rejects(
+      account.signIn(),
+      (error: unknown) => error instanceof SignInFailedError && toIdentityError(error).kind === 'authentication' && /az login/.test(toIdentityError(error).message),
+    );
   });
 });
 
@@ -86,11 +94,11 @@ describe('the log', () => {
   it('holds method, URL, status and request id of every call, and no token or secret', async () => {
     const { ops, logger } = signInAs(fake);
     await loadTree(ops);
-    await ops.enableSystemAssigned(vm('vm-web-01'));
+    await ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' });
     await ops.addToGroup(vm('vm-web-01'), 'e6000000-0000-4000-8000-000000000003');
     await ops.searchGroups(demo.production, 'sg');
     const reader = signInAs(fake, demo.reader);
-    await assert.rejects(reader.ops.enableSystemAssigned(vm('vm-web-03')));
+    await assert.rejects(reader.ops.changeIdentity(vm('vm-web-03'), { kind: 'enableSystemAssigned' }));
     const lines = [...logger.lines, ...reader.logger.lines];
     assert.ok(lines.some((l) => /^debug: PATCH https:\/\/127\.0\.0\.1:\d+\/subscriptions\/.*vm-web-01\?api-version=[\d-]+ -> 200 \(\d+ ms, request id [0-9a-f-]{36}\)$/.test(l)));
     assert.ok(lines.some((l) => /^debug: POST .*\/graph\/v1\.0\/groups\/.*\/members\/\$ref -> 204/.test(l)));

@@ -6,7 +6,8 @@ import { CredentialAccount } from '../../src/azure/account';
 import { CachingClientProvider, type SubscriptionWithCredential } from '../../src/azure/clientProvider';
 import { azurePublicCloud } from '../../src/azure/cloud';
 import { silentLogger } from '../../src/azure/logger';
-import { IdentityError } from '../../src/identity/errors';
+import { toIdentityError } from '../../src/identity/errorWording';
+import { SubscriptionNotAvailableError } from '../../src/identity/serviceError';
 
 const credential: TokenCredential = { getToken: async () => null };
 const sub = (id: string, tenantId = 't1'): SubscriptionWithCredential => ({ subscription: { subscriptionId: id, displayName: id, tenantId }, credential });
@@ -38,9 +39,16 @@ describe('CachingClientProvider', () => {
     assert.equal(src.calls, 1);
   });
 
-  it('an unknown subscription is a notFound IdentityError', async () => {
+  it('an unknown subscription is a SubscriptionNotAvailableError, which the domain words as notFound', async () => {
     const provider = new CachingClientProvider(azurePublicCloud, source(() => [sub('a')]).list, silentLogger);
-    await assert.rejects(provider.forSubscription('zzz'), (e: unknown) => e instanceof IdentityError && e.kind === 'notFound' && /zzz/.test(e.message));
+    await assert.rejects(provider.forSubscription('zzz'), (e: unknown) => {
+      assert.ok(e instanceof SubscriptionNotAvailableError);
+      assert.equal(e.subscriptionId, 'zzz');
+      const worded = toIdentityError(e);
+      assert.equal(worded.kind, 'notFound');
+      assert.equal(worded.message, 'Subscription zzz is not available to this sign-in.');
+      return true;
+    });
   });
 
   it("one caller's cancellation does not cancel the others sharing the listing", async () => {
@@ -49,7 +57,7 @@ describe('CachingClientProvider', () => {
     const cancelled = provider.forSubscription('a', { signal: abort.signal });
     const other = provider.forSubscription('a');
     abort.abort();
-    await assert.rejects(cancelled, (e: unknown) => e instanceof IdentityError && e.kind === 'cancelled');
+    await assert.rejects(cancelled, (e: unknown) => e instanceof Error && e.name === 'AbortError' && toIdentityError(e).kind === 'cancelled');
     assert.equal((await other).subscription.subscriptionId, 'a');
   });
 
@@ -95,7 +103,7 @@ describe('CredentialAccount.isSignedIn', () => {
         return { token: 't', expiresOnTimestamp: Date.now() + 3_600_000 };
       },
     };
-    const account = new CredentialAccount('azureCli', azurePublicCloud, credential, 'Azure CLI', silentLogger, 'Run az login.');
+    const account = new CredentialAccount('azureCli', azurePublicCloud, credential, 'Azure CLI', silentLogger);
     let changes = 0;
     account.onDidChange(() => changes++);
     assert.equal(await account.isSignedIn(), true);

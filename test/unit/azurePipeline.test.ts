@@ -7,6 +7,8 @@ import { normalizeIdentityType } from '../../src/azure/armClients';
 import { escapeSearchTerm } from '../../src/azure/graphClient';
 import type { Logger } from '../../src/azure/logger';
 import { redactSecrets } from '../../src/identity/redact';
+import { toIdentityError } from '../../src/identity/errorWording';
+import { UntrustedEndpointError } from '../../src/identity/serviceError';
 import { createJsonPipeline, followPages } from '../../src/azure/restPipeline';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2dyYXBoIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
@@ -71,8 +73,13 @@ describe('JSON pipeline', () => {
   it('refuses to send a token to a host the cloud did not name (e.g. a hostile nextLink)', async () => {
     const http = fakeHttp(() => ({ status: 200, body: { value: [], '@odata.nextLink': 'https://attacker.example/steal' } }));
     const pipeline = createJsonPipeline({ credential, scope: 's', logger: capturingLogger(), allowedOrigin: 'https://graph.example', httpClient: http });
-    await assert.rejects(followPages(pipeline, 'https://graph.example/v1.0/groups', '@odata.nextLink'), /Refusing to send a request to https:\/\/attacker\.example/);
-    await assert.rejects(pipeline.send('GET', 'https://graph.example.attacker.example/x'), /Refusing/);
+    await assert.rejects(followPages(pipeline, 'https://graph.example/v1.0/groups', '@odata.nextLink'), (error: unknown) => {
+      assert.ok(error instanceof UntrustedEndpointError);
+      assert.equal(error.origin, 'https://attacker.example');
+      assert.equal(toIdentityError(error).message, 'Refusing to send a request to https://attacker.example: it is not under https://graph.example/.');
+      return true;
+    });
+    await assert.rejects(pipeline.send('GET', 'https://graph.example.attacker.example/x'), UntrustedEndpointError);
     assert.equal(http.seen.length, 1);
   });
 });

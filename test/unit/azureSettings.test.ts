@@ -10,6 +10,7 @@ import {
   scopeFor,
 } from '../../src/azure/cloud';
 import { resolveCloud, resolveSignInSettings, userOrMachineValue, type SettingInspection } from '../../src/azure/settings';
+import { settingsWarningText, type SettingsWarning } from '../../src/identity/settingsWarnings';
 
 const inspect = <T>(values: Omit<SettingInspection<T>, 'key'>): SettingInspection<T> => ({ key: 'x', ...values });
 const fake = { resourceManagerEndpoint: 'https://127.0.0.1:8443/', graphEndpoint: 'https://127.0.0.1:8443/graph', authorityHost: 'https://127.0.0.1:8443/login' };
@@ -66,6 +67,9 @@ describe('userOrMachineValue: workspace values never count', () => {
   });
 });
 
+/** The warnings as the log and the notification say them. */
+const words = (warnings: readonly SettingsWarning[]) => warnings.map((warning) => settingsWarningText(warning));
+
 describe('resolveSignInSettings', () => {
   it('defaults to the VS Code account and no custom cloud', () => {
     assert.deepEqual(resolveSignInSettings(inspect({ defaultValue: 'vscode' }), inspect({ defaultValue: null })), { method: 'vscode', customCloud: undefined, warnings: [] });
@@ -79,8 +83,11 @@ describe('resolveSignInSettings', () => {
     assert.equal(settings.method, 'vscode');
     assert.equal(settings.customCloud, undefined);
     assert.equal(settings.warnings.length, 2);
-    assert.match(settings.warnings[0], /azureVmIdentities\.signInMethod; it is ignored/);
-    assert.match(settings.warnings[1], /azureVmIdentities\.customCloud; it is ignored/);
+    assert.equal(
+      words(settings.warnings)[0],
+      'The workspace sets azureVmIdentities.signInMethod; it is ignored. This setting decides where your Azure tokens go, so only your user or machine settings may set it.',
+    );
+    assert.match(words(settings.warnings)[1], /azureVmIdentities\.customCloud; it is ignored/);
   });
 
   it('user settings choose the sign-in and a custom cloud', () => {
@@ -95,7 +102,7 @@ describe('resolveSignInSettings', () => {
     assert.equal(settings.method, 'vscode');
     assert.equal(settings.customCloud, undefined, 'VS Code tokens are never sent to the custom endpoints');
     assert.equal(settings.warnings.length, 1);
-    assert.match(settings.warnings[0], /customCloud is ignored with azureVmIdentities\.signInMethod 'vscode'.*microsoft-sovereign-cloud\.environment/);
+    assert.match(words(settings.warnings)[0], /customCloud is ignored with azureVmIdentities\.signInMethod 'vscode'.*microsoft-sovereign-cloud\.environment/);
   });
 
   it('refuses an unknown method and a custom cloud with http or missing endpoints', () => {
@@ -105,9 +112,9 @@ describe('resolveSignInSettings', () => {
     );
     assert.equal(settings.method, 'vscode');
     assert.equal(settings.customCloud, undefined);
-    assert.match(settings.warnings.join('\n'), /'password' is not one of vscode, azureCli, servicePrincipal/);
-    assert.match(settings.warnings.join('\n'), /resourceManagerEndpoint 'http:\/\/insecure\.example' must use https/);
-    assert.match(settings.warnings.join('\n'), /authorityHost is missing/);
+    assert.match(words(settings.warnings).join('\n'), /'password' is not one of vscode, azureCli, servicePrincipal/);
+    assert.match(words(settings.warnings).join('\n'), /resourceManagerEndpoint 'http:\/\/insecure\.example' must use https/);
+    assert.match(words(settings.warnings).join('\n'), /authorityHost is missing/);
   });
 });
 
@@ -144,7 +151,7 @@ describe('resolveCloud precedence', () => {
   it('2. http endpoints in the environment are refused', () => {
     const choice = resolveCloud(base, { AZURE_RESOURCE_MANAGER_ENDPOINT: 'http://127.0.0.1:1' });
     assert.equal(choice.cloud, azurePublicCloud);
-    assert.match(choice.warnings.join(), /must use https/);
+    assert.match(words(choice.warnings).join(), /must use https/);
   });
 
   it('3. VS Code\'s sovereign-cloud setting', () => {
@@ -156,7 +163,7 @@ describe('resolveCloud precedence', () => {
     });
     assert.equal(custom.cloud.resourceManagerEndpoint, 'https://management.stack.example');
     assert.equal(custom.cloud.authorityHost, 'https://adfs.stack.example/adfs');
-    assert.match(custom.warnings.join(), /no Microsoft Graph endpoint/);
+    assert.match(words(custom.warnings).join(), /no Microsoft Graph endpoint/);
   });
 
   it('4. public Azure otherwise', () => {

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { vmRefFromAzureViewItem } from '../../src/ui/azureViewItem';
 
 const vmId = '/subscriptions/c0ffee00-0000-4000-8000-000000000001/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/vm-web-01';
-const expected = { subscriptionId: 'c0ffee00-0000-4000-8000-000000000001', resourceGroup: 'rg-web', name: 'vm-web-01', id: vmId };
+const expected = { kind: 'virtualMachine', subscriptionId: 'c0ffee00-0000-4000-8000-000000000001', resourceGroup: 'rg-web', name: 'vm-web-01', id: vmId };
 
 describe('the VM of an Azure-view item', () => {
   it('from the v2 API item\'s resource', () => {

@@ -3,7 +3,7 @@
 // then checks that each body really produces the planned identity and drops nothing that was not asked for.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { IdentityPatch } from '../../src/azure/clients';
+import type { IdentityPatch } from '../../src/identity/ports';
 import { planIdentityChange, type IdentityPlan } from '../../src/identity/identityChange';
 import type { IdentityChange, IdentityType, VmIdentity } from '../../src/identity/model';
 

@@ -1,15 +1,25 @@
-// ARM and Graph errors, in the shapes the SDKs throw them, become messages that name the missing role or resource.
+// ARM and Graph errors, in the shapes the SDKs throw them, are parsed once by the Azure layer (toServiceError) into a
+// neutral ServiceError, which the domain turns into messages that name the missing role or resource.
 import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GraphSignInMissingError, IdentityError, roleForAction, toIdentityError } from '../../src/identity/errors';
+import { toServiceError, withServiceErrors } from '../../src/azure/serviceErrors';
+import { roleForAction, toIdentityError } from '../../src/identity/errorWording';
+import { IdentityError } from '../../src/identity/identityError';
+import {
+  GraphSignInMissingError,
+  ServiceError,
+  ServicePrincipalEnvironmentMissingError,
+  SignInFailedError,
+  SignInRequiredError,
+} from '../../src/identity/serviceError';
 
 const SUB = 'c0ffee00-0000-4000-8000-000000000001';
 const VM_ID = `/subscriptions/${SUB}/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/vm-web-01`;
 const UAI_ID = `/subscriptions/${SUB}/resourceGroups/rg-web/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-backend`;
 
 /** A RestError as core-client / core-rest-pipeline throw it: code and message from the body, headers kept. */
-function restError(status: number, code: string, message: string, headers: Record<string, string> = {}): RestError {
+function sdkRestError(status: number, code: string, message: string, headers: Record<string, string> = {}, extra: Record<string, unknown> = {}): RestError {
   const request = createPipelineRequest({ url: 'https://management.azure.com/x', method: 'PATCH' });
   return new RestError(message, {
     code,
@@ -19,9 +29,19 @@ function restError(status: number, code: string, message: string, headers: Recor
       status,
       request,
       headers: createHttpHeaders(headers),
-      bodyAsText: JSON.stringify({ error: { code, message } }),
+      bodyAsText: JSON.stringify({ error: { code, message, ...extra } }),
     },
   });
+}
+
+/** What the Azure layer hands the domain for an ARM RestError. */
+function restError(status: number, code: string, message: string, headers: Record<string, string> = {}): unknown {
+  return toServiceError(sdkRestError(status, code, message, headers), 'arm');
+}
+
+/** What the Azure layer hands the domain for a Microsoft Graph RestError. */
+function graphError(status: number, code: string, message: string, headers: Record<string, string> = {}): unknown {
+  return toServiceError(sdkRestError(status, code, message, headers), 'graph');
 }
 
 describe('toIdentityError: ARM', () => {
@@ -86,7 +106,7 @@ describe('toIdentityError: ARM', () => {
   it('a failed long-running operation (core-lro\'s plain Error) for a missing identity names it', () => {
     const missing = UAI_ID.replace('id-backend', 'id-ghost');
     const error = toIdentityError(
-      new Error(`The long-running operation has failed. FailedIdentityOperation. Identity operation for resource '${VM_ID}' failed with error 'Failed to perform resource identity operation. Status: 'BadRequest'. Response: '{"error":{"code":"BadRequest","message":"Resource '${missing}' was not found."}}'.'.`),
+      toServiceError(new Error(`The long-running operation has failed. FailedIdentityOperation. Identity operation for resource '${VM_ID}' failed with error 'Failed to perform resource identity operation. Status: 'BadRequest'. Response: '{"error":{"code":"BadRequest","message":"Resource '${missing}' was not found."}}'.'.`), 'arm'),
       { vmName: 'vm-web-01' },
     );
     assert.equal(error.kind, 'notFound');
@@ -164,9 +184,9 @@ describe('toIdentityError: ARM', () => {
   it('sign-in errors (Azure CLI, VS Code account) become kind authentication', () => {
     const cli = new Error("Azure CLI could not be found. Please run 'az login'.");
     cli.name = 'CredentialUnavailableError';
-    assert.equal(toIdentityError(cli).kind, 'authentication');
+    assert.equal(toIdentityError(toServiceError(cli, 'arm')).kind, 'authentication');
     const vscodeAccount = Object.assign(new Error('You are not signed in to an Azure account. Please sign in.'), { isNotSignedInError: true });
-    const mapped = toIdentityError(vscodeAccount);
+    const mapped = toIdentityError(toServiceError(vscodeAccount, 'arm'));
     assert.equal(mapped.kind, 'authentication');
     assert.match(mapped.message, /not signed in/);
   });
@@ -188,7 +208,7 @@ describe('toIdentityError: ARM', () => {
 describe('toIdentityError: Microsoft Graph', () => {
   it('Authorization_RequestDenied explains the permission and gives the az command', () => {
     const error = toIdentityError(
-      restError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.', { 'request-id': 'graph-req-9' }),
+      graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.', { 'request-id': 'graph-req-9' }),
       { vmName: 'vm-web-02', groupId: 'g-1', groupName: 'sg-app-readers', principalId: 'p-1' },
     );
     assert.equal(error.kind, 'graphPermission');
@@ -202,7 +222,7 @@ describe('toIdentityError: Microsoft Graph', () => {
   });
 
   it("with VS Code's sign-in: its app may lack GroupMember.ReadWrite.All; offers Azure CLI sign-in and keeps the command", () => {
-    const error = toIdentityError(restError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'), {
+    const error = toIdentityError(graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'), {
       vmName: 'vm-web-02', groupId: 'g-1', groupName: 'sg-app-readers', principalId: 'p-1', graphAction: 'removeMember', signInMethod: 'vscode',
     });
     assert.match(error.message, /VS Code's sign-in app may lack the GroupMember\.ReadWrite\.All permission/);
@@ -213,7 +233,7 @@ describe('toIdentityError: Microsoft Graph', () => {
 
   it('with Azure CLI or a service principal: that identity lacks the permission or ownership; no Azure CLI remedy', () => {
     for (const [signInMethod, who] of [['azureCli', /The account Azure CLI signed in with lacks/], ['servicePrincipal', /The service principal you signed in with lacks/]] as const) {
-      const error = toIdentityError(restError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'), {
+      const error = toIdentityError(graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'), {
         groupId: 'g-1', principalId: 'p-1', signInMethod,
       });
       assert.match(error.message, who);
@@ -222,13 +242,13 @@ describe('toIdentityError: Microsoft Graph', () => {
       assert.equal(error.remedy, undefined);
       assert.equal(error.suggestedCommand, 'az ad group member add --group g-1 --member-id p-1');
     }
-    const reading = toIdentityError(restError(403, 'Authorization_RequestDenied', 'Insufficient privileges.'), { graphAction: 'readMemberships', signInMethod: 'servicePrincipal' });
+    const reading = toIdentityError(graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges.'), { graphAction: 'readMemberships', signInMethod: 'servicePrincipal' });
     assert.match(reading.message, /The service principal you signed in with lacks the Application\.Read\.All permission/);
   });
 
   it('"already exist" means already a member', () => {
     const error = toIdentityError(
-      restError(400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'members'."),
+      graphError(400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'members'."),
       { vmName: 'vm-web-02', groupName: 'sg-keyvault-readers' },
     );
     assert.equal(error.kind, 'alreadyMember');
@@ -236,10 +256,112 @@ describe('toIdentityError: Microsoft Graph', () => {
   });
 
   it('Request_ResourceNotFound names the group and the VM', () => {
-    const error = toIdentityError(restError(404, 'Request_ResourceNotFound', "Resource 'x' does not exist"), { vmName: 'vm-web-02', groupName: 'sg-x' });
+    const error = toIdentityError(graphError(404, 'Request_ResourceNotFound', "Resource 'x' does not exist"), { vmName: 'vm-web-02', groupName: 'sg-x' });
     assert.equal(error.kind, 'notFound');
     assert.match(error.message, /'sg-x'/);
     assert.match(error.message, /'vm-web-02'/);
+  });
+});
+
+describe('toServiceError: the one parse of a service failure', () => {
+  it('reads status, code, message, request id, retry-after and target from an ARM RestError', () => {
+    const parsed = toServiceError(
+      sdkRestError(429, 'TooManyRequests', 'slow down', { 'x-ms-request-id': 'req-7', 'retry-after': '7' }, { target: 'identity' }),
+      'arm',
+    );
+    assert.ok(parsed instanceof ServiceError);
+    assert.deepEqual(
+      [parsed.service, parsed.status, parsed.code, parsed.message, parsed.requestId, parsed.retryAfterMs, parsed.target],
+      ['arm', 429, 'TooManyRequests', 'slow down', 'req-7', 7000, 'identity'],
+    );
+  });
+
+  it("takes Graph's request id from the body's innerError when no header carries it", () => {
+    const request = createPipelineRequest({ url: 'https://graph.microsoft.com/v1.0/groups', method: 'POST' });
+    const body = { error: { code: 'Request_BadRequest', message: 'bad', innerError: { 'request-id': 'graph-inner-1' } } };
+    const error = new RestError('bad', { statusCode: 400, request, response: { status: 400, request, headers: createHttpHeaders(), bodyAsText: JSON.stringify(body) } });
+    const parsed = toServiceError(error, 'graph');
+    assert.ok(parsed instanceof ServiceError);
+    assert.equal(parsed.service, 'graph');
+    assert.equal(parsed.code, 'Request_BadRequest');
+    assert.equal(parsed.requestId, 'graph-inner-1');
+  });
+
+  it("splits core-lro's failed-operation message into code and message", () => {
+    const parsed = toServiceError(new Error('The long-running operation has failed. OperationNotAllowed. The VM is deallocating.'), 'arm');
+    assert.ok(parsed instanceof ServiceError);
+    assert.equal(parsed.code, 'OperationNotAllowed');
+    assert.equal(parsed.message, 'The VM is deallocating.');
+    assert.equal(parsed.status, undefined);
+  });
+
+  it('a sign-in error becomes a login ServiceError; cancellations, typed errors and other errors pass unchanged', () => {
+    const cli = Object.assign(new Error('Please run az login.'), { name: 'CredentialUnavailableError' });
+    const login = toServiceError(cli, 'arm');
+    assert.ok(login instanceof ServiceError);
+    assert.equal(login.service, 'login');
+    assert.equal(login.code, 'CredentialUnavailableError');
+    const abort = Object.assign(new Error('aborted'), { name: 'AbortError' });
+    const graphMissing = new GraphSignInMissingError('tenant-1');
+    const bug = new TypeError('x is undefined');
+    for (const error of [abort, graphMissing, bug]) {
+      assert.equal(toServiceError(error, 'arm'), error);
+    }
+  });
+
+  it('never keeps a token from the service message', () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQifQ.c2lnbmF0dXJlc2lnbmF0dXJl';
+    const parsed = toServiceError(sdkRestError(400, 'BadRequest', `echo: Authorization: Bearer ${jwt}`), 'arm') as ServiceError;
+    assert.ok(!parsed.message.includes(jwt), parsed.message);
+  });
+
+  it('withServiceErrors: a client leaves the Azure layer throwing only neutral errors', async () => {
+    const client = {
+      prefix: 'p',
+      async fail(): Promise<string> {
+        throw sdkRestError(404, 'ResourceNotFound', `${this.prefix}: not found`, { 'x-ms-request-id': 'req-404' });
+      },
+      async succeed(value: string): Promise<string> {
+        return `${this.prefix}${value}`;
+      },
+    };
+    const wrapped = withServiceErrors(client, 'arm');
+    assert.equal(await wrapped.succeed('-ok'), 'p-ok');
+    await assert.rejects(wrapped.fail(), (error: unknown) => {
+      assert.ok(error instanceof ServiceError);
+      assert.deepEqual([error.status, error.code, error.message, error.requestId], [404, 'ResourceNotFound', 'p: not found', 'req-404']);
+      return true;
+    });
+  });
+});
+
+describe('toIdentityError: the sign-in layers\' typed errors', () => {
+  it('SignInRequiredError asks to sign in to the tenant', () => {
+    const error = toIdentityError(new SignInRequiredError('tenant-9'));
+    assert.equal(error.kind, 'authentication');
+    assert.equal(error.message, 'Sign in to tenant tenant-9 to reach its subscriptions.');
+  });
+
+  it('ServicePrincipalEnvironmentMissingError names the missing variables, singular or plural', () => {
+    assert.equal(
+      toIdentityError(new ServicePrincipalEnvironmentMissingError(['AZURE_CLIENT_SECRET'])).message,
+      'Service principal sign-in needs the environment variable AZURE_CLIENT_SECRET (set them before starting VS Code), or choose another azureVmIdentities.signInMethod.',
+    );
+    const both = toIdentityError(new ServicePrincipalEnvironmentMissingError(['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']));
+    assert.equal(both.kind, 'authentication');
+    assert.match(both.message, /^Service principal sign-in needs the environment variables AZURE_CLIENT_ID, AZURE_CLIENT_SECRET \(/);
+  });
+
+  it('SignInFailedError says who could not sign in, why (from the service), and what to do for that sign-in', () => {
+    const cause = toServiceError(Object.assign(new Error('Azure CLI could not be found'), { name: 'CredentialUnavailableError' }), 'arm');
+    const cli = toIdentityError(new SignInFailedError('azureCli', 'Azure CLI (AzureCloud)', cause));
+    assert.equal(cli.kind, 'authentication');
+    assert.equal(
+      cli.message,
+      'Could not sign in with Azure CLI (AzureCloud): Azure CLI could not be found. Run `az login` in a terminal (and `az cloud set` for a sovereign cloud), then sign in again.',
+    );
+    const sp = toIdentityError(new SignInFailedError('servicePrincipal', 'service principal x', cause));
+    assert.match(sp.message, /Check AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET and AZURE_AUTHORITY_HOST, then restart VS Code\.$/);
   });
 });
 

@@ -1,18 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  nameTakenProblem,
-  parseResourceId,
-  parseUserAssignedIdentityId,
-  parseVirtualMachineId,
-  resourceGroupFromId,
-  resourceNameFromId,
-  sameResourceId,
-  subscriptionIdFromId,
-  userAssignedIdentityId,
-  validateUserAssignedIdentityName,
-  virtualMachineId,
-} from '../../src/identity/names';
+import { nameTakenProblem, validateUserAssignedIdentityName } from '../../src/identity/nameRules';
+import { parseResourceId, parseUserAssignedIdentityId, parseVirtualMachineId, resourceGroupFromId, resourceNameFromId, sameResourceId, subscriptionIdFromId, userAssignedIdentityId, virtualMachineId } from '../../src/identity/resourceIds';
 
 describe('validateUserAssignedIdentityName', () => {
   const valid = ['id-backend', 'abc', 'A1_b-2', '9lives', 'a'.repeat(128), 'ID_DEPLOY'];

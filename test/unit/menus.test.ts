@@ -135,7 +135,7 @@ describe('the Azure view (Azure Resources): a "Managed Identities" submenu on VM
     ]);
     for (const command of commands) {
       const source = fs.readFileSync(path.join(root, 'src', 'commands', `${command}.ts`), 'utf8');
-      assert.match(source, /resolveVm\(context, services, node/, `${command} finds its VM through resolveVm (which reads an Azure-view node's resource id)`);
+      assert.match(source, /resolveHost\(context, services, node/, `${command} finds its VM through resolveHost (which reads an Azure-view node's resource id)`);
     }
   });
 

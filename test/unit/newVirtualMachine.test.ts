@@ -12,7 +12,7 @@ import {
   VM_IMAGES,
   type CreateVirtualMachineRequest,
 } from '../../src/identity/newVirtualMachine';
-import { validateVirtualMachineName } from '../../src/identity/names';
+import { validateVirtualMachineName } from '../../src/identity/nameRules';
 import { networksIn } from '../../src/commands/createVirtualMachine/networks';
 
 const sub = 'c0ffee00-0000-4000-8000-000000000001';

@@ -37,6 +37,7 @@ const monitor = identity('rg-data', 'id-monitor', 3);
 
 function vm(overrides: Partial<VirtualMachine['identity']>): VirtualMachine {
   return {
+    kind: 'virtualMachine',
     subscriptionId: SUB,
     resourceGroup: 'rg-web',
     name: 'vm-web-04',

@@ -6,6 +6,7 @@ import { Environment } from '@azure/ms-rest-azure-env';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveCloud, type SovereignCloudSetting } from '../../src/azure/settings';
+import { settingsWarningText } from '../../src/identity/settingsWarnings';
 
 const vscodeSignIn = { method: 'vscode' as const, warnings: [] };
 const cloudFor = (sovereign: SovereignCloudSetting) => resolveCloud(vscodeSignIn, {}, sovereign);
@@ -72,18 +73,18 @@ describe("microsoft-sovereign-cloud.environment with VS Code's sign-in", () => {
     const choice = cloudFor({ environment: 'custom', customEnvironment: stack });
     assert.equal(choice.cloud.resourceManagerEndpoint, 'https://management.local.azurestack.external');
     assert.equal(choice.cloud.graphEndpoint, 'https://graph.microsoft.com');
-    assert.match(choice.warnings.join('\n'), /names no Microsoft Graph endpoint.*microsoftGraphEndpointUrl/);
+    assert.match(choice.warnings.map((warning) => settingsWarningText(warning)).join('\n'), /names no Microsoft Graph endpoint.*microsoftGraphEndpointUrl/);
   });
 
   it('custom with an http Graph endpoint: refused (tokens travel only over https)', () => {
     const choice = cloudFor({ environment: 'custom', customEnvironment: { ...stack, microsoftGraphEndpointUrl: 'http://graph.contoso-stack.example' } });
     assert.equal(choice.cloud.graphEndpoint, 'https://graph.microsoft.com');
-    assert.match(choice.warnings.join('\n'), /unusable Microsoft Graph endpoint \(microsoftGraphEndpointUrl .* must use https\)/);
+    assert.match(choice.warnings.map((warning) => settingsWarningText(warning)).join('\n'), /unusable Microsoft Graph endpoint \(microsoftGraphEndpointUrl .* must use https\)/);
   });
 
   it('custom but incomplete: public Azure, with a warning', () => {
     const choice = cloudFor({ environment: 'custom', customEnvironment: { name: 'half' } });
     assert.equal(choice.cloud.resourceManagerEndpoint, 'https://management.azure.com');
-    assert.match(choice.warnings.join('\n'), /customEnvironment is incomplete/);
+    assert.match(choice.warnings.map((warning) => settingsWarningText(warning)).join('\n'), /customEnvironment is incomplete/);
   });
 });

@@ -9,9 +9,9 @@ import {
   removeUserAssignedConfirmation,
 } from '../../src/ui/messages';
 import type { VirtualMachine, VmIdentity } from '../../src/identity/model';
-import { validateUserAssignedIdentityName } from '../../src/identity/names';
+import { validateUserAssignedIdentityName } from '../../src/identity/nameRules';
 import { applySubscriptionFilter } from '../../src/tree/subscriptionFilter';
-import { identitySummary, systemIdentityDescription, userIdentitiesDescription, vmDescription, vmIcon } from '../../src/tree/descriptions';
+import { identitySummary, systemIdentityDescription, userIdentitiesDescription, vmDescription, vmIcon } from '../../src/ui/hostDescriptions';
 import { format } from './support/format';
 
 const id = (name: string) => `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;

@@ -1,4 +1,4 @@
-import type { ResourceGroup, Subscription, UserAssignedIdentity, VirtualMachine } from '../../identity/model';
+import type { IdentityHost, ResourceGroup, Subscription, UserAssignedIdentity } from '../../identity/model';
 import type { IdentityOperations } from '../../identity/operations';
 import type { IActionContext } from '../../ui/azext';
 
@@ -6,11 +6,10 @@ export interface CreateIdentityWizardContext extends IActionContext {
   operations: IdentityOperations;
   subscription: Subscription;
   /** The VM the identity is meant for, if any: its resource group and location are the defaults. */
-  vm?: VirtualMachine;
+  vm?: IdentityHost;
   /** The subscription's identities, loaded once, to refuse a name that is taken. */
   existingIdentities?: Promise<UserAssignedIdentity[]>;
   newIdentityName?: string;
   resourceGroup?: ResourceGroup;
   location?: string;
-  createdIdentity?: UserAssignedIdentity;
 }

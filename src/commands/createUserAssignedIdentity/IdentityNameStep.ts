@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { validateUserAssignedIdentityName } from '../../identity/names';
+import { validateUserAssignedIdentityName } from '../../identity/nameRules';
 import { AzureWizardPromptStep } from '../../ui/azext';
 import type { CreateIdentityWizardContext } from './CreateIdentityWizardContext';
 

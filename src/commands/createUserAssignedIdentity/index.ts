@@ -1,12 +1,14 @@
-// Create User-Assigned Identity...: a wizard (name, resource group, location), then one create call.
+// Create User-Assigned Identity...: a wizard (name, resource group, location), then one create call through runWrite,
+// as every write ends.
 import * as vscode from 'vscode';
-import type { Subscription, UserAssignedIdentity, VirtualMachine } from '../../identity/model';
-import { isTreeNode, vmNodeOf } from '../../tree/nodes';
+import type { IdentityHost, Subscription, UserAssignedIdentity } from '../../identity/model';
+import { vmNodeOf, type TreeNode } from '../../tree/nodes';
 import { AzureWizard, callWithTelemetryAndErrorHandling, type IActionContext } from '../../ui/azext';
-import { copyToClipboard, runIdentityWrite } from '../../ui/identityWrite';
-import { pickSubscription } from '../../ui/pickVm';
-import type { Services } from '../../ui/services';
-import { CreateIdentityStep } from './CreateIdentityStep';
+import { runIdentityWrite } from '../../ui/hostWrites';
+import { copyToClipboard } from '../../ui/followUps';
+import { runWrite, type FollowUp } from '../../ui/writePipeline';
+import { pickSubscription } from '../resolveHost';
+import type { Services } from '../services';
 import type { CreateIdentityWizardContext } from './CreateIdentityWizardContext';
 import { IdentityNameStep } from './IdentityNameStep';
 import { LocationStep } from './LocationStep';
@@ -14,12 +16,16 @@ import { ResourceGroupStep } from './ResourceGroupStep';
 
 const t = vscode.l10n.t;
 
-/** Runs the wizard; returns the new identity. Also used by "Assign User-Assigned Identities..." for its "Create new" entry. */
+/**
+ * Runs the wizard and creates the identity; returns it. With `followUps`, a notification offers them; without, the
+ * caller goes on (Assign's "Create new user-assigned identity..." entry assigns it next).
+ */
 export async function runCreateIdentityWizard(
   context: IActionContext,
   services: Services,
   subscription: Subscription,
-  vm: VirtualMachine | undefined,
+  vm: IdentityHost | undefined,
+  followUps?: (created: UserAssignedIdentity) => FollowUp[],
 ): Promise<UserAssignedIdentity> {
   const wizardContext: CreateIdentityWizardContext = Object.assign(context, {
     operations: services.operations,
@@ -29,41 +35,45 @@ export async function runCreateIdentityWizard(
   const wizard = new AzureWizard(wizardContext, {
     title: vm ? t("Create User-Assigned Identity for '{0}'", vm.name) : t('Create User-Assigned Identity'),
     promptSteps: [new IdentityNameStep(), new ResourceGroupStep(), new LocationStep()],
-    executeSteps: [new CreateIdentityStep()],
   });
   await wizard.prompt();
-  await wizard.execute();
-  const created = wizardContext.createdIdentity!;
-  services.log.info(`Created user-assigned identity ${created.id} (client id ${created.clientId}).`);
-  return created;
+  const name = wizardContext.newIdentityName!;
+  const resourceGroup = wizardContext.resourceGroup!.name;
+  const location = wizardContext.location!;
+  return runWrite(services, {
+    title: t("Creating user-assigned identity '{0}' in '{1}'...", name, resourceGroup),
+    target: { kind: 'newResource', name },
+    details: `${resourceGroup}, ${location}`,
+    run: (options) => services.operations.createUserAssignedIdentity({ subscriptionId: subscription.subscriptionId, resourceGroup, name, location }, options),
+    applied: (created) => ({
+      message: t("Created user-assigned identity '{0}' in resource group '{1}' ({2}).", created.name, created.resourceGroup, created.location),
+      resourceId: created.id,
+      followUps: followUps?.(created),
+    }),
+  });
 }
 
-export async function createUserAssignedIdentity(context: IActionContext, services: Services, node?: unknown): Promise<void> {
-  const vmNode = isTreeNode(node) ? vmNodeOf(node) : undefined;
-  const subscription =
-    vmNode?.subscription ?? (isTreeNode(node) && node.kind === 'subscription' ? node.subscription : await pickSubscription(context, services));
-  const vm = vmNode?.vm;
-  const created = await runCreateIdentityWizard(context, services, subscription, vm);
+export async function createUserAssignedIdentity(context: IActionContext, services: Services, node?: TreeNode): Promise<void> {
+  const vmNode = vmNodeOf(node);
+  const subscription = vmNode?.subscription ?? (node?.kind === 'subscription' ? node.subscription : await pickSubscription(context, services));
+  const vm = vmNode && services.store.host(vmNode.ref);
+  await runCreateIdentityWizard(context, services, subscription, vm, (created) => [
+    ...(vm ? [assignFollowUp(services, vm, created)] : []),
+    { title: t('Copy Client ID'), run: () => copyToClipboard(t('client ID'), created.clientId) },
+  ]);
+}
 
-  const assign = vm ? t("Assign to '{0}'", vm.name) : undefined;
-  const copyClientId = t('Copy Client ID');
-  void vscode.window
-    .showInformationMessage(
-      t("Created user-assigned identity '{0}' in resource group '{1}' ({2}).", created.name, created.resourceGroup, created.location),
-      ...(assign ? [assign, copyClientId] : [copyClientId]),
-    )
-    .then(async (choice) => {
-      if (choice === copyClientId) {
-        await copyToClipboard(t('client ID'), created.clientId);
-      } else if (choice === assign && vm) {
-        // A new action, with its own error handling: the create command has finished by now.
-        await callWithTelemetryAndErrorHandling('azureVmIdentities.assignUserAssigned', async () => {
-          const current = services.tree.knownVm(vm) ?? vm;
-          await runIdentityWrite(services, current, t("Assigning '{0}' to '{1}'...", created.name, vm.name), {
-            kind: 'assignUserAssigned',
-            ids: [created.id],
-          });
+/** "Assign to '<vm>'": a new action, with its own error handling, since the create command has finished by then. */
+function assignFollowUp(services: Services, vm: IdentityHost, created: UserAssignedIdentity): FollowUp {
+  return {
+    title: t("Assign to '{0}'", vm.name),
+    run: async () => {
+      await callWithTelemetryAndErrorHandling('azureVmIdentities.assignUserAssigned', async () => {
+        await runIdentityWrite(services, vm, t("Assigning '{0}' to '{1}'...", created.name, vm.name), {
+          kind: 'assignUserAssigned',
+          ids: [created.id],
         });
-      }
-    });
+      });
+    },
+  };
 }

@@ -1,5 +1,5 @@
 // Inline checks of the Create wizard's inputs. No `vscode` import (unit-tested). The name rules, and whether a name is
-// taken in a resource group, live in src/identity/names.ts; this adds what only the UI checks: the region's shape.
+// taken in a resource group, live in src/identity/nameRules.ts; this adds what only the UI checks: the region's shape.
 import type { Localize } from '../../identity/localize';
 
 export function locationProblem(location: string, t: Localize): string | undefined {

@@ -1,4 +1,4 @@
-import type { ResourceGroup, Subscription, UserAssignedIdentity, VirtualMachine, VirtualNetwork } from '../../identity/model';
+import type { IdentityHost, ResourceGroup, Subscription, UserAssignedIdentity, VirtualNetwork } from '../../identity/model';
 import type { AdminCredential, VmImage } from '../../identity/newVirtualMachine';
 import type { IdentityOperations } from '../../identity/operations';
 import type { IActionContext } from '../../ui/azext';
@@ -14,7 +14,8 @@ export interface CreateVmWizardContext extends IActionContext {
   subscription: Subscription;
   /** Loaded once when the wizard starts; each step awaits what it needs. */
   virtualNetworks: Promise<VirtualNetwork[]>;
-  virtualMachines: Promise<VirtualMachine[]>;
+  /** The subscription's hosts (the store's list, loaded if it was not), to mark a taken name. */
+  existingHosts: Promise<IdentityHost[]>;
   availableIdentities: Promise<UserAssignedIdentity[]>;
   resourceGroup?: ResourceGroup;
   image?: VmImage;

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { validateSshPublicKey } from '../../identity/newVirtualMachine';
+import { sortBy } from '../../identity/ordering';
 import { AzureWizardPromptStep, type IAzureQuickPickItem } from '../../ui/azext';
 import type { CreateVmWizardContext } from './CreateVmWizardContext';
 
@@ -37,7 +38,7 @@ async function publicKeyFiles(): Promise<{ name: string; key: string; comment?: 
   const folder = join(homedir(), '.ssh');
   const names = await readdir(folder).catch(() => []);
   const found: { name: string; key: string; comment?: string }[] = [];
-  for (const name of names.filter((n) => n.endsWith('.pub')).sort()) {
+  for (const name of sortBy(names.filter((n) => n.endsWith('.pub')), (n) => n)) {
     const key = (await readFile(join(folder, name), 'utf8').catch(() => '')).trim();
     if (!validateSshPublicKey(key)) {
       found.push({ name: join('~', '.ssh', name), key, comment: key.split(' ').slice(2).join(' ') || undefined });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { nameTakenProblem, validateVirtualMachineName } from '../../identity/names';
+import { nameTakenProblem, validateVirtualMachineName } from '../../identity/nameRules';
+import { sameResourceId } from '../../identity/resourceIds';
 import { AzureWizardPromptStep } from '../../ui/azext';
 import type { CreateVmWizardContext } from './CreateVmWizardContext';
 
@@ -11,8 +12,8 @@ export class VmNameStep extends AzureWizardPromptStep<CreateVmWizardContext> {
     const group = context.resourceGroup!.name;
     // The box shows at once; a taken name is marked once the VMs are known (the create call refuses it in any case).
     let namesInGroup: string[] = [];
-    void context.virtualMachines.then(
-      (vms) => (namesInGroup = vms.filter((vm) => vm.resourceGroup.toLowerCase() === group.toLowerCase()).map((vm) => vm.name)),
+    void context.existingHosts.then(
+      (hosts) => (namesInGroup = hosts.filter((host) => sameResourceId(host.resourceGroup, group)).map((host) => host.name)),
       () => undefined,
     );
     context.vmName = (

@@ -37,9 +37,9 @@ describe('fake Azure ARM reads', () => {
   it('lists all VMs of a subscription across pages with an absolute https nextLink', async () => {
     const { compute } = clientsFor(fake);
     const vms = await collect(compute.virtualMachines.listAll());
-    assert.deepEqual(vms.map((v) => v.name).sort(), ['vm-data-01', 'vm-data-02', 'vm-data-03', 'vm-web-01', 'vm-web-02', 'vm-web-03', 'vm-web-04']);
+    assert.deepEqual(vms.map((v) => v.name).sort(), ['vm-data-01', 'vm-data-02', 'vm-data-03', 'vm-flex-data-01', 'vm-flex-data-02', 'vm-web-01', 'vm-web-02', 'vm-web-03', 'vm-web-04']);
     const pages = fake.requests().filter((r) => r.path === `/subscriptions/${demo.production}/providers/Microsoft.Compute/virtualMachines`);
-    assert.equal(pages.length, 3, '7 VMs at 3 per page are 3 pages');
+    assert.equal(pages.length, 3, '9 VMs (two of them Flexible scale-set instances) at 3 per page are 3 pages');
     const token = await armToken(fake);
     const first = await rawFetch(fake, `/subscriptions/${demo.production}/providers/Microsoft.Compute/virtualMachines?api-version=2025-04-01`, { token });
     assert.equal(first.body.value.length, 3);
@@ -48,7 +48,7 @@ describe('fake Azure ARM reads', () => {
 
   it('lists the VMs of one resource group', async () => {
     const vms = await collect(clientsFor(fake, demo.admin, demo.development).compute.virtualMachines.list('rg-dev'));
-    assert.deepEqual(vms.map((v) => v.name).sort(), ['vm-dev-01', 'vm-dev-02', 'vm-dev-03']);
+    assert.deepEqual(vms.map((v) => v.name).sort(), ['vm-dev-01', 'vm-dev-02', 'vm-dev-03', 'vm-flex-dev-01']);
     const missing = await rejection(collect(clientsFor(fake).compute.virtualMachines.list('rg-nope')));
     assert.equal(missing.statusCode, 404);
   });

@@ -68,13 +68,14 @@ describe('fake Azure command line', () => {
   it('prints one JSON line, serves with the given page size and faults, and stops on SIGTERM', async () => {
     const faultsFile = join(mkdtempSync(join(tmpdir(), 'fake-azure-')), 'faults.json');
     writeFileSync(faultsFile, JSON.stringify([{ kind: 'status', status: 503, path: '^/subscriptions$', retryAfterSeconds: 1 }]));
-    const { child, output } = startByNpm(['--port', '0', '--page-size', '1', '--faults', faultsFile]);
+    const { child, output } = startByNpm(['--port', '0', '--page-size', '1', '--faults', faultsFile, '--principal-replication-seconds', '30']);
     try {
       const firstLine = await firstStdoutLine(output, child);
-      const info = JSON.parse(firstLine) as FakeAzureInfo & { pageSize: number };
+      const info = JSON.parse(firstLine) as FakeAzureInfo & { pageSize: number; principalReplicationSeconds: number };
       assert.match(info.url, /^https:\/\/127\.0\.0\.1:\d+$/);
       for (const key of ['caFile', 'resourceManagerEndpoint', 'graphEndpoint', 'authorityHost', 'tenantId', 'clientId', 'clientSecret'] as const) assert.ok(info[key], key);
       assert.equal(info.pageSize, 1);
+      assert.equal(info.principalReplicationSeconds, 30);
       const tokenResponse = await fetch(`${info.authorityHost}/${info.tenantId}/oauth2/v2.0/token`, {
         method: 'POST',
         body: new URLSearchParams({ grant_type: 'client_credentials', client_id: info.clientId, client_secret: info.clientSecret, scope: `${info.url}/.default` }),
@@ -85,6 +86,15 @@ describe('fake Azure command line', () => {
       const page = (await (await get('/subscriptions?api-version=2022-12-01')).json()) as { value: unknown[]; nextLink: string };
       assert.equal(page.value.length, 1);
       assert.match(page.nextLink, /^https:\/\/127\.0\.0\.1:\d+\/subscriptions\?/);
+      // --principal-replication-seconds reaches the server: a new identity's principal is not found at once.
+      const send = (method: string, path: string, body: unknown) =>
+        fetch(`${info.url}${path}`, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const group = `/subscriptions/c0ffee00-0000-4000-8000-000000000001/resourceGroups/rg-web`;
+      const identity = (await (await send('PUT', `${group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-cli?api-version=2024-11-30`, { location: 'eastus' })).json()) as { properties: { principalId: string } };
+      const assignment = await send('PUT', `${group}/providers/Microsoft.Authorization/roleAssignments/0d4e6f1a-2b3c-4d5e-8f90-a1b2c3d4e5f6?api-version=2022-04-01`, {
+        properties: { roleDefinitionId: '/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7', principalId: identity.properties.principalId, principalType: 'ServicePrincipal' },
+      });
+      assert.equal(((await assignment.json()) as { error: { code: string } }).error.code, 'PrincipalNotFound');
       child.kill('SIGTERM');
       await exitWithin(child, 10_000);
       assert.ok(await portClosesSoon(Number(new URL(info.url).port)), 'SIGTERM to npm stopped the server');

@@ -101,7 +101,7 @@ const cases: Record<string, Case> = {
       'value[].extendedLocation': 'edge zones are not modelled',
       'value[].properties.additionalCapabilities': 'not modelled',
       'value[].properties.securityProfile': 'not modelled (only echoed when a PUT sends it)',
-      'value[].properties.virtualMachineScaleSet': 'scale sets are not modelled',
+      'value[].properties.virtualMachineScaleSet': 'only Flexible scale-set instances carry it; the example seed has none',
       'value[].properties.priority': 'spot VMs are not modelled',
       'value[].properties.evictionPolicy': 'spot VMs are not modelled',
       'value[].properties.billingProfile': 'spot VMs are not modelled',
@@ -174,9 +174,22 @@ const cases: Record<string, Case> = {
   },
 };
 
+const fic = 'federated identity credentials (wire facts section 12) are not served yet: no feature of the extension uses them';
 const skipped: Record<string, string> = {
-  'compute/VirtualMachineScaleSet_Get_WithUserData.json': 'virtual machine scale sets are not emulated',
-  'compute/VirtualMachineScaleSet_Update_MinimumSet_Gen.json': 'virtual machine scale sets are not emulated',
+  'msi/FederatedIdentityCredentialCreate.json': fic,
+  'msi/FederatedIdentityCredentialDelete.json': fic,
+  'msi/FederatedIdentityCredentialGet.json': fic,
+  'msi/FederatedIdentityCredentialList.json': fic,
+};
+
+/** Examples replayed by their own conformance test (with seeds or steps of their own), by path prefix; each of those
+ *  tests maps every file under its prefix. */
+const replayedElsewhere: Record<string, string> = {
+  'authorization/': 'conformance-authorization.test.ts',
+  'compute/RunCommand_': 'conformance-runcommand.test.ts',
+  'compute/VirtualMachineRunCommand': 'conformance-runcommand.test.ts',
+  'compute/VirtualMachineScaleSet_': 'conformance-scalesets.test.ts',
+  'resourcegraph/': 'conformance-resourcegraph.test.ts',
 };
 
 /** Every file below `root`, as paths relative to it with '/' separators. */
@@ -195,7 +208,7 @@ function filesUnder(root: string): string[] {
 
 /** The request/response examples: JSON files in the subfolders (the top-level *-definitions.json are swagger definitions). */
 function exampleFiles(): string[] {
-  return filesUnder(examplesDir).filter((file) => file.endsWith('.json') && file.includes('/'));
+  return filesUnder(examplesDir).filter((file) => file.endsWith('.json') && file.includes('/') && !Object.keys(replayedElsewhere).some((prefix) => file.startsWith(prefix)));
 }
 
 /** The example's path parameters, with placeholder subscriptions replaced by a GUID the seed holds. */

@@ -83,7 +83,7 @@ describe('fake Azure role-based authorization', () => {
 
   it('lets a Reader read but answers a write with 403 AuthorizationFailed worded as Azure words it', async () => {
     const { compute, msi } = clientsFor(fake(), demo.reader);
-    assert.equal((await collect(compute.virtualMachines.listAll())).length, 7);
+    assert.equal((await collect(compute.virtualMachines.listAll())).length, 9);
     const before = fake().getState();
     const error = await rejection(compute.virtualMachines.update('rg-web', 'vm-web-01', { identity: { type: 'SystemAssigned' } }));
     assert.equal(error.statusCode, 403);
@@ -130,7 +130,7 @@ describe('fake Azure role-based authorization', () => {
     const custom = await startFakeAzureForTests({ seed: seeded });
     try {
       const vms = await collect(clientsFor(custom, demo.reader).compute.virtualMachines.listAll());
-      assert.deepEqual(vms.map((v) => v.name).sort(), ['vm-data-01', 'vm-data-02', 'vm-data-03']);
+      assert.deepEqual(vms.map((v) => v.name).sort(), ['vm-data-01', 'vm-data-02', 'vm-data-03', 'vm-flex-data-01', 'vm-flex-data-02']);
       const subs = await collect(clientsFor(custom, demo.reader).subscriptions.subscriptions.list());
       assert.deepEqual(subs.map((s) => s.subscriptionId), [demo.production]);
       const error = await rejection(collect(clientsFor(custom, demo.admin).compute.virtualMachines.listAll()));

@@ -1,29 +1,18 @@
-// The seam between the identity-operations module and Azure. src/identity talks to Azure only through
-// these interfaces; the implementations (in this folder) wrap the Azure SDK clients and nothing else.
-import type { TokenCredential } from '@azure/core-auth';
+// What the domain needs from Azure: src/identity talks to Azure only through these interfaces, and src/azure
+// implements them with the Azure SDKs and REST (nothing here knows how).
 import type {
   EntraGroup,
   GroupPage,
+  HostKind,
+  IdentityHost,
+  IdentityHostRef,
   ResourceGroup,
   Subscription,
   UserAssignedIdentity,
   VirtualMachine,
   VirtualNetwork,
-  VmRef,
-} from '../identity/model';
-import type { VirtualMachineBody } from '../identity/newVirtualMachine';
-
-/** The endpoints of one cloud (Azure public, a sovereign cloud, or the fake Azure). */
-export interface CloudEndpoints {
-  name: string;
-  resourceManagerEndpoint: string;
-  /** Graph root without version, e.g. https://graph.microsoft.com */
-  graphEndpoint: string;
-  authorityHost: string;
-  /** Token scopes, e.g. https://management.azure.com/.default */
-  resourceManagerScope: string;
-  graphScope: string;
-}
+} from './model';
+import type { VirtualMachineBody } from './newVirtualMachine';
 
 /** Per-call options shared by the clients. */
 export interface CallOptions {
@@ -39,17 +28,23 @@ export interface WriteOptions extends CallOptions {
   onPoll?: () => void;
 }
 
-/** The PATCH body for a VM's identity, exactly as sent: `null` values remove a user-assigned identity. */
+/** The PATCH body for a host's identity, exactly as sent: `null` values remove a user-assigned identity. */
 export interface IdentityPatch {
   type: string;
   userAssignedIdentities?: Record<string, Record<string, never> | null>;
 }
 
-export interface VirtualMachinesClient {
+/** Reads and writes the identity of one kind of host; the planner and the write loop need nothing else. */
+export interface IdentityHostClient {
+  get(host: IdentityHostRef, options?: CallOptions): Promise<IdentityHost>;
+  /** PATCH { identity } and wait for the long-running operation; returns the host as it is afterwards. */
+  updateIdentity(host: IdentityHostRef, patch: IdentityPatch, options?: WriteOptions): Promise<IdentityHost>;
+}
+
+export interface VirtualMachinesClient extends IdentityHostClient {
   list(options?: CallOptions): Promise<VirtualMachine[]>;
-  get(vm: VmRef, options?: CallOptions): Promise<VirtualMachine>;
-  /** PATCH { identity } and wait for the long-running operation; returns the VM as it is afterwards. */
-  updateIdentity(vm: VmRef, patch: IdentityPatch, options?: WriteOptions): Promise<VirtualMachine>;
+  get(vm: IdentityHostRef, options?: CallOptions): Promise<VirtualMachine>;
+  updateIdentity(vm: IdentityHostRef, patch: IdentityPatch, options?: WriteOptions): Promise<VirtualMachine>;
   /** PUT the body with If-None-Match: * (never overwrites: a taken name gets 412) and wait for the long-running operation. */
   create(resourceGroup: string, name: string, body: VirtualMachineBody, options?: WriteOptions): Promise<VirtualMachine>;
 }
@@ -88,6 +83,8 @@ export interface GraphClient {
 export interface SubscriptionClients {
   subscription: Subscription;
   virtualMachines: VirtualMachinesClient;
+  /** The identity reads and writes of each host kind (a new kind plugs in here, the planner stays as it is). */
+  identityHosts: Record<HostKind, IdentityHostClient>;
   virtualNetworks: VirtualNetworksClient;
   userAssignedIdentities: UserAssignedIdentitiesClient;
   resourceGroups: ResourceGroupsClient;
@@ -99,11 +96,4 @@ export interface AzureClientProvider {
   listSubscriptions(options?: CallOptions): Promise<Subscription[]>;
   /** May list subscriptions first (to learn the subscription's tenant); `options.signal` cancels that. */
   forSubscription(subscriptionId: string, options?: CallOptions): Promise<SubscriptionClients>;
-}
-
-/** A credential together with the cloud it signs in to. */
-export interface AzureCredentialContext {
-  cloud: CloudEndpoints;
-  credential: TokenCredential;
-  tenantId?: string;
 }

@@ -1,11 +1,13 @@
-// How a command finds its VM: the tree item it was run on, or (from the palette) a subscription pick then a VM pick.
+// How a command finds its host: the tree item it was run on, or (from the palette) a subscription pick then a VM pick.
+// Either way the command gets the host's latest state from the store.
 import * as vscode from 'vscode';
-import type { Subscription, VirtualMachine, VmRef } from '../identity/model';
-import { subscriptionItems, vmItems } from './quickPickItems';
-import { isTreeNode, vmNodeOf, type TreeNode } from '../tree/nodes';
-import { vmRefFromAzureViewItem } from './azureViewItem';
-import type { IActionContext } from './azext';
-import { pickOne } from './quickPick';
+import type { IdentityHost, Subscription, VmRef } from '../identity/model';
+import { vmNodeOf, type TreeNode } from '../tree/nodes';
+import type { IActionContext } from '../ui/azext';
+import { vmRefFromAzureViewItem } from '../ui/azureViewItem';
+import { sameResourceId } from '../identity/resourceIds';
+import { pickOne } from '../ui/quickPick';
+import { subscriptionItems, vmItems } from '../ui/quickPickItems';
 import type { Services } from './services';
 
 const t = vscode.l10n.t;
@@ -22,7 +24,7 @@ export async function ensureSignedIn(services: Services): Promise<void> {
 
 export async function pickSubscription(context: IActionContext, services: Services): Promise<Subscription> {
   await ensureSignedIn(services);
-  const loading = services.operations.listSubscriptions().then((all) => {
+  const loading = services.store.loadSubscriptions().then((all) => {
     const shown = services.subscriptionFilter.apply(all);
     return subscriptionItems(shown.length > 0 ? shown : all);
   });
@@ -34,31 +36,34 @@ export async function pickSubscription(context: IActionContext, services: Servic
   });
 }
 
-export interface VmRequirement {
-  /** Which VMs the command applies to. */
-  applies(vm: VirtualMachine): boolean;
+export interface HostRequirement {
+  /** Which hosts the command applies to. */
+  applies(host: IdentityHost): boolean;
   /** Shown when no VM of the subscription applies, e.g. "No VM in {0} has a system-assigned identity". */
   noneMessage(subscriptionName: string): string;
 }
 
-export interface ResolvedVm {
-  vm: VirtualMachine;
+export interface ResolvedHost {
+  /** The host's latest state, as the store has it. */
+  host: IdentityHost;
   subscription: Subscription;
   /** The tree item the command ran on, when it ran from the tree. */
   node?: TreeNode;
 }
 
-/** The VM of the clicked tree item, or one the user picks (subscription first) among those the command applies to. */
-export async function resolveVm(
+/** The host of the clicked tree item, or one the user picks (subscription first) among those the command applies to. */
+export async function resolveHost(
   context: IActionContext,
   services: Services,
-  node: unknown,
-  requirement?: VmRequirement,
-): Promise<ResolvedVm> {
-  const vmNode = isTreeNode(node) ? vmNodeOf(node) : undefined;
-  if (vmNode && isTreeNode(node)) {
-    return { vm: vmNode.vm, subscription: vmNode.subscription, node };
+  node: TreeNode | undefined,
+  requirement?: HostRequirement,
+): Promise<ResolvedHost> {
+  const vmNode = vmNodeOf(node);
+  const known = vmNode && services.store.host(vmNode.ref);
+  if (vmNode && known) {
+    return { host: known, subscription: vmNode.subscription, node };
   }
+  // The Azure view's VM nodes (Azure Resources) hand us their own item: its resource id names the VM.
   const azureViewVm = vmRefFromAzureViewItem(node);
   if (azureViewVm) {
     return resolveAzureViewVm(services, azureViewVm);
@@ -67,21 +72,25 @@ export async function resolveVm(
   const loading = services.operations
     .listVirtualMachines(subscription.subscriptionId)
     .then((vms) => vmItems(vms.filter((vm) => requirement?.applies(vm) ?? true), t));
-  const vm = await pickOne(context, loading, {
+  const host = await pickOne(context, loading, {
     placeHolder: t('Select a virtual machine'),
     loadingPlaceHolder: t('Loading virtual machines...'),
     noPicksMessage: requirement?.noneMessage(subscription.displayName) ?? t('No virtual machines in {0}', subscription.displayName),
     stepName: 'virtualMachine',
   });
-  return { vm, subscription };
+  // Just read from Azure: the tree and the JSON tab show it too.
+  services.store.applyHost(host);
+  return { host, subscription };
 }
 
-/** A VM from the Azure view (Azure Resources): its subscription among the signed-in ones, and the VM read fresh. */
-async function resolveAzureViewVm(services: Services, ref: VmRef): Promise<ResolvedVm> {
+/** A VM from the Azure view: its subscription among the signed-in ones, and the VM read fresh into the store. */
+async function resolveAzureViewVm(services: Services, ref: VmRef): Promise<ResolvedHost> {
   await ensureSignedIn(services);
-  const subscription = (await services.operations.listSubscriptions()).find((candidate) => candidate.subscriptionId.toLowerCase() === ref.subscriptionId.toLowerCase());
+  const subscription = (await services.store.loadSubscriptions()).find((candidate) => sameResourceId(candidate.subscriptionId, ref.subscriptionId));
   if (!subscription) {
     throw new Error(t('The virtual machine {0} is in subscription {1}, which your sign-in does not reach. Sign in to its tenant, then try again.', ref.name, ref.subscriptionId));
   }
-  return { vm: await services.operations.getVirtualMachine(ref), subscription };
+  const host = await services.operations.getHost(ref);
+  services.store.applyHost(host);
+  return { host, subscription };
 }

@@ -6,11 +6,19 @@
 // Sign In says what is missing.
 import * as vscode from 'vscode';
 import type { AzureAccount, TenantNeedingSignIn } from '../azure/account';
-import type { AzureClientProvider } from '../azure/clients';
 import type { TenantPlan } from '../azure/tenantListing';
+import { toIdentityError } from '../identity/errorWording';
+import type { AzureClientProvider } from '../identity/ports';
 import type { SignInMethod } from '../identity/model';
-import type { SessionLike, SignInStatus } from '../tree/session';
-import { describeError } from './errors';
+import { describeError } from './describeError';
+
+export type SignInStatus = 'signingIn' | 'signedIn' | 'signedOut';
+
+/** What the tree needs from the session: whether to list anything, and when to list again. */
+export interface SessionLike {
+  readonly status: SignInStatus;
+  readonly onDidChange: vscode.Event<unknown>;
+}
 
 const STATUS_CONTEXT_KEY = 'azureVmIdentities.signInStatus';
 /** The sign-in method of the current account; menus show "Sign in to Another Tenant..." only for 'vscode'. */
@@ -75,6 +83,8 @@ export class AccountSession implements SessionLike, vscode.Disposable {
     await this.setStatus('signingIn');
     try {
       await account.signIn(tenantId);
+    } catch (error) {
+      throw toIdentityError(error, { localize: vscode.l10n.t, signInMethod: account.signInMethod });
     } finally {
       await this.checkSignedIn();
     }
@@ -109,7 +119,7 @@ export class AccountSession implements SessionLike, vscode.Disposable {
       this.accountListener = this.account.onDidChange(() => void this.checkSignedIn({ alwaysNotify: true }));
     } catch (error) {
       this.account = undefined;
-      this.accountError = error;
+      this.accountError = toIdentityError(error, { localize: vscode.l10n.t });
     }
     void vscode.commands.executeCommand('setContext', METHOD_CONTEXT_KEY, this.account?.signInMethod);
   }

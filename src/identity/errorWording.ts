@@ -1,99 +1,20 @@
-// What ARM and Microsoft Graph errors mean, told to a person: which role is missing on which resource, which
+// What the Azure layer's neutral errors mean, told to a person: which role is missing on which resource, which
 // identity or group was not found, and what to do next. The request id is kept for the log; tokens never are.
+import { IdentityError, type IdentityErrorDetails, type IdentityErrorRemedy } from './identityError';
 import { defaultLocalize, type Localize } from './localize';
 import type { SignInMethod } from './model';
-import { nameTakenProblem, resourceNameFromId, trimTrailingSlashes } from './names';
-import { redactSecrets } from './redact';
+import { nameTakenProblem } from './nameRules';
+import { resourceNameFromId, trimTrailingSlashes } from './resourceIds';
+import {
+  GraphSignInMissingError,
+  ServiceError,
+  ServicePrincipalEnvironmentMissingError,
+  SignInFailedError,
+  SignInRequiredError,
+  SubscriptionNotAvailableError,
+  UntrustedEndpointError,
+} from './serviceError';
 
-export type IdentityErrorKind =
-  /** ARM refused an action on a scope (403 AuthorizationFailed). */
-  | 'authorization'
-  /** ARM allowed the VM write but not an action on a linked resource (403 LinkedAuthorizationFailed). */
-  | 'linkedAuthorization'
-  /** The sign-in failed or expired (401, or no credential). */
-  | 'authentication'
-  | 'notFound'
-  /** Another write got there first (409, 412), after the bounded retries. */
-  | 'conflict'
-  /** Bad input or a request that cannot be carried out; nothing was sent or nothing changed. */
-  | 'invalid'
-  /** Microsoft Graph refused a directory change (403 Authorization_RequestDenied). */
-  | 'graphPermission'
-  /** The identity is already a member of the group. */
-  | 'alreadyMember'
-  | 'throttled'
-  | 'cancelled'
-  | 'unknown';
-
-export interface IdentityErrorDetails {
-  kind: IdentityErrorKind;
-  /** The service's error code, e.g. AuthorizationFailed. */
-  code?: string;
-  statusCode?: number;
-  /** x-ms-request-id (ARM) or request-id (Graph): quote it in a support request. */
-  requestId?: string;
-  /** The built-in role that would allow the refused action. */
-  missingRole?: string;
-  /** The action that was refused, e.g. Microsoft.Compute/virtualMachines/write. */
-  action?: string;
-  /** A command that does the same with another sign-in (Graph refusals). */
-  suggestedCommand?: string;
-  /** The service's own message, redacted, for the log. */
-  serviceMessage?: string;
-  /** Something the UI can offer as a button, e.g. switching to Azure CLI sign-in after a Graph refusal. */
-  remedy?: IdentityErrorRemedy;
-  cause?: unknown;
-}
-
-/** A fix the UI can offer with one click. */
-type IdentityErrorRemedy = 'useAzureCliSignIn';
-
-export class IdentityError extends Error {
-  readonly kind: IdentityErrorKind;
-  readonly code?: string;
-  readonly statusCode?: number;
-  readonly requestId?: string;
-  readonly missingRole?: string;
-  readonly action?: string;
-  readonly suggestedCommand?: string;
-  readonly serviceMessage?: string;
-  readonly remedy?: IdentityErrorRemedy;
-
-  constructor(message: string, details: IdentityErrorDetails) {
-    super(redactSecrets(message), details.cause !== undefined ? { cause: details.cause } : undefined);
-    this.name = 'IdentityError';
-    this.kind = details.kind;
-    this.code = details.code;
-    this.statusCode = details.statusCode;
-    this.requestId = details.requestId;
-    this.missingRole = details.missingRole;
-    this.action = details.action;
-    this.suggestedCommand = details.suggestedCommand;
-    this.serviceMessage = details.serviceMessage === undefined ? undefined : redactSecrets(details.serviceMessage);
-    this.remedy = details.remedy;
-  }
-
-  /** One line for the log: kind, code, status and request id, never a token. */
-  toLogLine(): string {
-    const parts = [`${this.kind}`, this.code, this.statusCode?.toString(), this.requestId && `request id ${this.requestId}`];
-    return `${this.message} [${parts.filter(Boolean).join(', ')}]${this.serviceMessage && this.serviceMessage !== this.message ? ` Azure said: ${this.serviceMessage}` : ''}`;
-  }
-}
-
-/** No Microsoft Graph token for the tenant, and the call was not allowed to ask for one (sign-in layers throw it;
- *  {@link toIdentityError} words it). */
-export class GraphSignInMissingError extends Error {
-  constructor(readonly tenantId: string) {
-    super(`No Microsoft Graph sign-in for tenant ${tenantId}`);
-    this.name = 'GraphSignInMissingError';
-  }
-}
-
-export function isIdentityError(error: unknown): error is IdentityError {
-  return error instanceof IdentityError;
-}
-
-/** Built-in roles that grant an ARM action, most specific first. */
 /** The built-in role each refused action needs, and what that action acts on (whose owner can grant the role). */
 const ROLE_FOR_ACTION: { action: RegExp; role: string; resource: (t: Localize) => string }[] = [
   { action: /^Microsoft\.ManagedIdentity\/userAssignedIdentities\/assign\/action$/i, role: 'Managed Identity Operator', resource: (t) => t('the identity') },
@@ -140,14 +61,6 @@ export interface ErrorContext {
   localize?: Localize;
 }
 
-interface ParsedServiceError {
-  statusCode?: number;
-  code?: string;
-  message: string;
-  requestId?: string;
-  retryAfterSeconds?: number;
-}
-
 /** The one way to say an operation was cancelled. */
 export function cancelledError(localize: Localize = defaultLocalize, cause?: unknown): IdentityError {
   return new IdentityError(localize('Cancelled.'), { kind: 'cancelled', cause });
@@ -156,7 +69,8 @@ export function cancelledError(localize: Localize = defaultLocalize, cause?: unk
 /** ARM codes that mean "another write is running or won": re-read and try again. */
 const RETRYABLE_CONFLICT_CODES = /^(ConflictingConcurrentWriteNotAllowed|OperationPreempted|PreconditionFailed)$/i;
 
-/** Turns whatever an SDK call threw into an IdentityError with a message for a person. */
+/** Turns whatever an operation threw (the Azure layer's neutral errors, a cancellation, anything else) into an
+ *  IdentityError with a message for a person. */
 export function toIdentityError(error: unknown, context: ErrorContext = {}): IdentityError {
   if (error instanceof IdentityError) {
     return error;
@@ -165,13 +79,18 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
   if (isAbort(error)) {
     return cancelledError(t, error);
   }
-  if (error instanceof GraphSignInMissingError) {
-    return new IdentityError(graphSignInMissingMessage(error.tenantId, t), { kind: 'authentication', cause: error });
+  const signInProblem = signInErrorMessage(error, context, t);
+  if (signInProblem) {
+    return signInProblem;
   }
-  const parsed = parseServiceError(error);
+  if (!(error instanceof ServiceError)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new IdentityError(context.operation ? t('Could not {0}: {1}', context.operation, message) : message, { kind: 'unknown', serviceMessage: message, cause: error });
+  }
+  const parsed = error;
   const base = {
     code: parsed.code,
-    statusCode: parsed.statusCode,
+    statusCode: parsed.status,
     requestId: parsed.requestId,
     serviceMessage: parsed.message,
     cause: error,
@@ -196,7 +115,7 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
       { kind: 'linkedAuthorization', missingRole: role, action, ...base },
     );
   }
-  if (code === 'AuthorizationFailed' || (parsed.statusCode === 403 && /does not have authorization to perform action/i.test(message))) {
+  if (code === 'AuthorizationFailed' || (parsed.status === 403 && /does not have authorization to perform action/i.test(message))) {
     const refused = /perform action '([^']+)' over scope '([^']+)'/i.exec(message);
     const action = refused?.[1];
     const role = action ? roleForAction(action) : undefined;
@@ -208,7 +127,7 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
       { kind: 'authorization', missingRole: role, action, ...base },
     );
   }
-  if (code === 'Authorization_RequestDenied' || (parsed.statusCode === 403 && isGraphErrorCode(code))) {
+  if (code === 'Authorization_RequestDenied' || (parsed.status === 403 && isGraphErrorCode(code))) {
     return graphPermissionError(context, t, base);
   }
   if (/already exist/i.test(message) && (code === 'Request_BadRequest' || isGraphErrorCode(code))) {
@@ -228,13 +147,13 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
       { kind: 'notFound', ...base },
     );
   }
-  if (parsed.statusCode === 404 || /NotFound$/i.test(code)) {
+  if (parsed.status === 404 || /NotFound$/i.test(code)) {
     return new IdentityError(notFoundMessage(code, message, context, t), { kind: 'notFound', ...base });
   }
-  if (parsed.statusCode === 401) {
+  if (parsed.status === 401) {
     return new IdentityError(t('Azure did not accept the sign-in ({0}). Sign in again.', message), { kind: 'authentication', ...base });
   }
-  if (parsed.statusCode === 412 && context.creating) {
+  if (parsed.status === 412 && context.creating) {
     const { kind, name, resourceGroup } = context.creating;
     return new IdentityError(nameTakenProblem(kind, name, resourceGroup, [name], t)!, {
       ...base,
@@ -242,7 +161,7 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
       code: kind === 'identity' ? 'IdentityNameTaken' : 'VirtualMachineNameTaken',
     });
   }
-  if (parsed.statusCode === 412 || RETRYABLE_CONFLICT_CODES.test(code)) {
+  if (parsed.status === 412 || RETRYABLE_CONFLICT_CODES.test(code)) {
     return new IdentityError(
       context.vmName
         ? t("'{0}' is being changed by someone else, and the change could not be made safely. Refresh and try again in a moment.", context.vmName)
@@ -250,7 +169,7 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
       { kind: 'conflict', ...base },
     );
   }
-  if (parsed.statusCode === 409) {
+  if (parsed.status === 409) {
     // Any other conflict (e.g. OperationNotAllowed: a quota, or a VM state that forbids the change) will not go away
     // by retrying; Azure's own message says why.
     return new IdentityError(
@@ -258,18 +177,18 @@ export function toIdentityError(error: unknown, context: ErrorContext = {}): Ide
       { kind: 'invalid', ...base },
     );
   }
-  if (parsed.statusCode === 429) {
+  if (parsed.status === 429) {
     return new IdentityError(
-      parsed.retryAfterSeconds !== undefined
-        ? t('Azure is throttling requests; try again in {0} seconds.', parsed.retryAfterSeconds)
+      parsed.retryAfterMs !== undefined
+        ? t('Azure is throttling requests; try again in {0} seconds.', Math.ceil(parsed.retryAfterMs / 1000))
         : t('Azure is throttling requests; try again shortly.'),
       { kind: 'throttled', ...base },
     );
   }
-  if (parsed.statusCode === 400) {
+  if (parsed.status === 400) {
     return new IdentityError(t('Azure refused the request: {0}', message), { kind: 'invalid', ...base });
   }
-  if (isCredentialError(error)) {
+  if (parsed.service === 'login') {
     return new IdentityError(t('Could not sign in: {0}', message), { kind: 'authentication', ...base });
   }
   return new IdentityError(context.operation ? t('Could not {0}: {1}', context.operation, message) : message, { kind: 'unknown', ...base });
@@ -294,9 +213,61 @@ function graphSignInHint(context: ErrorContext, t: Localize, permission: string,
   };
 }
 
-/** A silent Graph call found no token: the group commands are the explicit actions that may ask for consent. */
-function graphSignInMissingMessage(tenantId: string, t: Localize): string {
-  return t('VS Code has no Microsoft Graph sign-in for tenant {0} yet; run Add to Group (or Remove from Group) to grant it.', tenantId);
+/** The sign-in layers' typed errors in words; undefined for any other error. */
+function signInErrorMessage(error: unknown, context: ErrorContext, t: Localize): IdentityError | undefined {
+  if (error instanceof GraphSignInMissingError) {
+    // A silent Graph call found no token: the group commands are the explicit actions that may ask for consent.
+    return new IdentityError(
+      t('VS Code has no Microsoft Graph sign-in for tenant {0} yet; run Add to Group (or Remove from Group) to grant it.', error.tenantId),
+      { kind: 'authentication', cause: error },
+    );
+  }
+  if (error instanceof SignInRequiredError) {
+    return new IdentityError(t('Sign in to tenant {0} to reach its subscriptions.', error.tenantId), { kind: 'authentication', cause: error });
+  }
+  if (error instanceof SubscriptionNotAvailableError) {
+    return new IdentityError(t('Subscription {0} is not available to this sign-in.', error.subscriptionId), { kind: 'notFound', cause: error });
+  }
+  if (error instanceof ServicePrincipalEnvironmentMissingError) {
+    const missing = error.missingVariables.join(', ');
+    return new IdentityError(
+      error.missingVariables.length === 1
+        ? t('Service principal sign-in needs the environment variable {0} (set them before starting VS Code), or choose another azureVmIdentities.signInMethod.', missing)
+        : t('Service principal sign-in needs the environment variables {0} (set them before starting VS Code), or choose another azureVmIdentities.signInMethod.', missing),
+      { kind: 'authentication', cause: error },
+    );
+  }
+  if (error instanceof UntrustedEndpointError) {
+    const refusal = t('Refusing to send a request to {0}: it is not under {1}.', error.origin, error.allowedPrefix);
+    return new IdentityError(context.operation ? t('Could not {0}: {1}', context.operation, refusal) : refusal, {
+      kind: 'unknown',
+      code: 'UntrustedEndpoint',
+      serviceMessage: refusal,
+      cause: error,
+    });
+  }
+  if (error instanceof SignInFailedError) {
+    const mapped = toIdentityError(error.cause, context);
+    const reason = (mapped.serviceMessage ?? mapped.message).trim().replace(/([^.])$/, '$1.');
+    return new IdentityError(t('Could not sign in with {0}: {1} {2}', error.account, reason, howToSignIn(error.signInMethod, t)), {
+      kind: 'authentication',
+      requestId: mapped.requestId,
+      cause: error,
+    });
+  }
+  return undefined;
+}
+
+/** What to do when an explicit sign-in fails, by how the user signs in. */
+function howToSignIn(method: SignInMethod, t: Localize): string {
+  switch (method) {
+    case 'servicePrincipal':
+      return t('Check AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET and AZURE_AUTHORITY_HOST, then restart VS Code.');
+    case 'azureCli':
+      return t('Run `az login` in a terminal (and `az cloud set` for a sovereign cloud), then sign in again.');
+    default:
+      return t('Sign in again.');
+  }
 }
 
 function graphPermissionError(context: ErrorContext, t: Localize, base: Omit<IdentityErrorDetails, 'kind'>): IdentityError {
@@ -374,74 +345,6 @@ function isGraphErrorCode(code: string): boolean {
 
 function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR');
-}
-
-/** @azure/identity's sign-in errors, and vscode-azext-azureauth's NotSignedInError (duck-typed as it asks). */
-function isCredentialError(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    (/^(CredentialUnavailableError|AuthenticationError|AggregateAuthenticationError)$/.test(error.name) ||
-      (error as { isNotSignedInError?: boolean }).isNotSignedInError === true)
-  );
-}
-
-/** Reads status, code, message and request id from a RestError (core-client, core-rest-pipeline or ts-http-runtime),
- *  or from core-lro's "The long-running operation has failed. CODE. message" Error. Duck-typed on purpose: the Azure
- *  packages carry several RestError classes, so instanceof would miss some. */
-function parseServiceError(error: unknown): ParsedServiceError {
-  if (!(error instanceof Error)) {
-    return { message: String(error) };
-  }
-  const candidate = error as Error & {
-    statusCode?: number;
-    code?: string;
-    response?: { headers?: { get?(name: string): string | undefined }; bodyAsText?: string; parsedBody?: unknown };
-  };
-  const header = (name: string) => candidate.response?.headers?.get?.(name) ?? undefined;
-  let code = typeof candidate.code === 'string' ? candidate.code : undefined;
-  let message = candidate.message;
-  let requestId = header('x-ms-request-id') ?? header('request-id');
-
-  const body = bodyError(candidate.response);
-  if (body) {
-    code = body.code ?? code;
-    message = body.message ?? message;
-    requestId = requestId ?? body.requestId;
-  }
-  const lro = /^The long-running operation has failed\. ([A-Za-z_]+)\. ([\s\S]*)$/.exec(message);
-  if (lro) {
-    code = code ?? lro[1];
-    message = lro[2];
-  }
-  const retryAfter = header('retry-after');
-  return {
-    statusCode: typeof candidate.statusCode === 'number' ? candidate.statusCode : undefined,
-    code,
-    message: redactSecrets(message),
-    requestId,
-    retryAfterSeconds: retryAfter !== undefined && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined,
-  };
-}
-
-function bodyError(response: { bodyAsText?: string; parsedBody?: unknown } | undefined):
-  { code?: string; message?: string; requestId?: string } | undefined {
-  let body: unknown = response?.parsedBody;
-  if (body === undefined && response?.bodyAsText) {
-    try {
-      body = JSON.parse(response.bodyAsText);
-    } catch {
-      return undefined;
-    }
-  }
-  const inner = (body as { error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> } } | undefined)?.error;
-  if (!inner || typeof inner !== 'object') {
-    return undefined;
-  }
-  return {
-    code: typeof inner.code === 'string' ? inner.code : undefined,
-    message: typeof inner.message === 'string' ? inner.message : undefined,
-    requestId: typeof inner.innerError?.['request-id'] === 'string' ? (inner.innerError['request-id'] as string) : undefined,
-  };
 }
 
 function escapeRegExp(text: string): string {

@@ -1,6 +1,6 @@
-// Labels and descriptions of tree items. No `vscode` import (unit-tested); text goes through the Localize passed in.
+// Labels and descriptions of a host in the tree and in quick picks. No `vscode` import (unit-tested); text goes through the Localize passed in.
 import { hasSystemAssigned, userAssignedCount } from '../identity/identityChange';
-import type { VirtualMachine, VmIdentity } from '../identity/model';
+import type { IdentityHost, VmIdentity } from '../identity/model';
 import type { Localize } from '../identity/localize';
 
 /** "system + 2 user-assigned", "system-assigned", "1 user-assigned" or "no identity". */
@@ -20,7 +20,7 @@ export function identitySummary(identity: VmIdentity, t: Localize): string {
 }
 
 /** "rg-web · eastus · system + 2 user-assigned", with "Updating..." in place of the summary while a write runs. */
-export function vmDescription(vm: VirtualMachine, updating: boolean, t: Localize): string {
+export function vmDescription(vm: IdentityHost, updating: boolean, t: Localize): string {
   return [vm.resourceGroup, vm.location, updating ? t('Updating...') : identitySummary(vm.identity, t)].join(' · ');
 }
 

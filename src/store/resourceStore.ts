@@ -1,0 +1,315 @@
+// What the extension knows about Azure, apart from any view: each subscription's identity hosts
+// (loading, loaded or failed), each host's latest state with its ETag, the group memberships of its system-assigned
+// identity, and the "updating" marks of writes under way. It loads through the operations module and fires
+// onDidChange with what changed; the tree renders it, the JSON tabs follow it, commands read and update it.
+// No `vscode` import (unit-tested).
+import { hasSystemAssigned } from '../identity/identityChange';
+import type { EntraGroup, IdentityHost, IdentityHostRef, OperationOptions, Subscription } from '../identity/model';
+import { sortBy } from '../identity/ordering';
+import { resourceKey } from '../identity/resourceIds';
+
+/** Only the address of a host (a node or a tab keeps this, and reads the state from the store). */
+export function hostRef(host: IdentityHostRef): IdentityHostRef {
+  return { kind: host.kind, subscriptionId: host.subscriptionId, resourceGroup: host.resourceGroup, name: host.name, id: host.id };
+}
+
+/** What the store reads from Azure: IdentityOperations provides it. */
+export interface StoreSource {
+  listSubscriptions(): Promise<Subscription[]>;
+  /** Every host of the subscription (its VMs today; scale sets join them). */
+  listHosts(subscriptionId: string): Promise<IdentityHost[]>;
+  getHost(host: IdentityHostRef): Promise<IdentityHost>;
+  listGroupMemberships(host: IdentityHost, options: OperationOptions): Promise<EntraGroup[]>;
+}
+
+/** Something read from Azure: loaded, or failed with the error. */
+export type Loaded<T> = { status: 'loaded'; value: T } | { status: 'failed'; error: unknown };
+/** Something loaded from Azure, or still loading. */
+export type Loadable<T> = { status: 'loading' } | Loaded<T>;
+
+/**
+ * What changed: everything, one subscription's list of hosts, or one host. A host's `aspect` says which part:
+ * its state (identity, ETag), its group memberships, or its "updating" mark.
+ */
+export type StoreChange =
+  | { kind: 'all' }
+  | { kind: 'subscription'; subscriptionId: string }
+  | { kind: 'host'; key: string; aspect: 'state' | 'memberships' | 'updating' };
+
+export interface Disposable {
+  dispose(): void;
+}
+
+type Memberships = Loaded<EntraGroup[]>;
+
+interface HostEntry {
+  host: IdentityHost;
+  /** Direct groups of the system-assigned identity; kept while its principal stays the same. */
+  memberships?: Memberships;
+  /** Set by a retry: the next memberships load may show Microsoft Graph's consent prompt. */
+  allowSignInPrompt?: boolean;
+  /** The title of the write under way, shown as "Updating...". */
+  updating?: string;
+}
+
+type SettledHostList = { status: 'loaded'; keys: string[] } | { status: 'failed'; error: unknown };
+type HostList = { status: 'loading'; settled: Promise<SettledHostList> } | SettledHostList;
+
+/** The order hosts are shown in: by resource group, then name. */
+function sortHosts(hosts: readonly IdentityHost[]): IdentityHost[] {
+  return sortBy(hosts, (host) => [host.resourceGroup, host.name]);
+}
+
+export class ResourceStore implements Disposable {
+  private readonly listeners = new Set<(change: StoreChange) => void>();
+  /** By resourceKey(host id): every host the store has seen, in or out of a loaded list. */
+  private readonly hostEntries = new Map<string, HostEntry>();
+  /** By lower-cased subscription id. */
+  private readonly hostLists = new Map<string, HostList>();
+  private readonly membershipLoads = new Map<string, Promise<void>>();
+
+  constructor(private readonly source: StoreSource) {}
+
+  onDidChange(listener: (change: StoreChange) => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  dispose(): void {
+    this.listeners.clear();
+  }
+
+  // ---------- Subscriptions ----------
+
+  /** Lists the subscriptions from Azure, each time: the tree's root asks after every full refresh, a pick when it opens. */
+  loadSubscriptions(): Promise<Subscription[]> {
+    return this.source.listSubscriptions();
+  }
+
+  /** Forgets every loaded list (hosts stay known by id until listed again); everything is read again when shown. */
+  reloadAll(): void {
+    this.hostLists.clear();
+    this.fire({ kind: 'all' });
+  }
+
+  // ---------- Hosts ----------
+
+  /** The subscription's hosts: the loaded list (no request), the load under way, or a new load after a failure. */
+  async loadHosts(subscriptionId: string): Promise<Loaded<IdentityHost[]>> {
+    const listKey = resourceKey(subscriptionId);
+    let list = this.hostLists.get(listKey);
+    if (!list || list.status === 'failed') {
+      const loading: HostList = { status: 'loading', settled: this.listHosts(listKey, subscriptionId, () => loading) };
+      this.hostLists.set(listKey, loading);
+      list = loading;
+    }
+    return this.toLoaded(list.status === 'loading' ? await list.settled : list);
+  }
+
+  /** {@link loadHosts} for a command: the hosts, or the load's error thrown. */
+  async hosts(subscriptionId: string): Promise<IdentityHost[]> {
+    const hosts = await this.loadHosts(subscriptionId);
+    if (hosts.status === 'failed') {
+      throw hosts.error;
+    }
+    return hosts.value;
+  }
+
+  /** The subscription's hosts as loaded so far, without a request; undefined when no load was asked for. */
+  hostsState(subscriptionId: string): Loadable<IdentityHost[]> | undefined {
+    const list = this.hostLists.get(resourceKey(subscriptionId));
+    return list && this.toLoadable(list);
+  }
+
+  private toLoadable(list: HostList): Loadable<IdentityHost[]> {
+    return list.status === 'loading' ? { status: 'loading' } : this.toLoaded(list);
+  }
+
+  private toLoaded(list: SettledHostList): Loaded<IdentityHost[]> {
+    return list.status === 'failed'
+      ? { status: 'failed', error: list.error }
+      : { status: 'loaded', value: list.keys.flatMap((key) => this.hostEntries.get(key)?.host ?? []) };
+  }
+
+  /** Lists one subscription's hosts again when next shown, leaving the other subscriptions as loaded. */
+  reloadSubscription(subscriptionId: string): void {
+    this.hostLists.delete(resourceKey(subscriptionId));
+    this.fire({ kind: 'subscription', subscriptionId });
+  }
+
+  /** The latest state of a host the store has seen (from a listing, a read or a write). */
+  host(ref: IdentityHostRef | string): IdentityHost | undefined {
+    return this.hostEntries.get(resourceKey(typeof ref === 'string' ? ref : ref.id))?.host;
+  }
+
+  /**
+   * A host as Azure just reported it (the answer of a write, or a read). Its group memberships stay known unless its
+   * system-assigned principal changed or went away.
+   */
+  applyHost(host: IdentityHost): void {
+    const key = resourceKey(host.id);
+    const entry = this.hostEntries.get(key);
+    if (!entry) {
+      this.hostEntries.set(key, { host });
+    } else {
+      if (entry.host.identity.principalId !== host.identity.principalId || !hasSystemAssigned(host.identity.type)) {
+        entry.memberships = undefined;
+      }
+      entry.host = host;
+    }
+    this.fire({ kind: 'host', key, aspect: 'state' });
+  }
+
+  /** A created host: joins its subscription's loaded list without a request (a list not loaded yet lists it when shown). */
+  addHost(host: IdentityHost): void {
+    this.applyHost(host);
+    const list = this.hostLists.get(resourceKey(host.subscriptionId));
+    if (list?.status !== 'loaded') {
+      return;
+    }
+    const key = resourceKey(host.id);
+    const hosts = [...list.keys.filter((other) => other !== key), key].flatMap((k) => this.hostEntries.get(k)?.host ?? []);
+    list.keys = sortHosts(hosts).map((h) => resourceKey(h.id));
+    this.fire({ kind: 'subscription', subscriptionId: host.subscriptionId });
+  }
+
+  /**
+   * Reads a host again (after a failed or cancelled write, or a refresh). When the read fails (the host may be gone,
+   * or Azure unreachable), its subscription is listed again, which shows the error if that fails too.
+   */
+  async rereadHost(ref: IdentityHostRef): Promise<void> {
+    try {
+      this.applyHost(await this.source.getHost(ref));
+    } catch {
+      this.reloadSubscription(ref.subscriptionId);
+    }
+  }
+
+  /** An explicit refresh of one host: its state and its memberships are read again. */
+  async refreshHost(ref: IdentityHostRef): Promise<void> {
+    this.forgetMemberships(ref);
+    await this.rereadHost(ref);
+  }
+
+  // ---------- Group memberships of the system-assigned identity ----------
+
+  /** Undefined while not loaded (or forgotten). */
+  memberships(ref: IdentityHostRef): Loaded<EntraGroup[]> | undefined {
+    return this.hostEntries.get(resourceKey(ref.id))?.memberships;
+  }
+
+  /** The groups when loaded; undefined when not loaded or the load failed. */
+  knownGroups(ref: IdentityHostRef): EntraGroup[] | undefined {
+    const memberships = this.memberships(ref);
+    return memberships?.status === 'loaded' ? memberships.value : undefined;
+  }
+
+  /**
+   * Loads the memberships once (silently, unless a retry allowed the consent prompt). A result that arrives after the
+   * principal changed is dropped. Fires a 'memberships' change when stored.
+   */
+  loadMemberships(ref: IdentityHostRef): Promise<void> {
+    const key = resourceKey(ref.id);
+    const entry = this.hostEntries.get(key);
+    if (!entry || entry.memberships) {
+      return Promise.resolve();
+    }
+    let loading = this.membershipLoads.get(key);
+    if (!loading) {
+      loading = this.fetchMemberships(key, entry).finally(() => this.membershipLoads.delete(key));
+      this.membershipLoads.set(key, loading);
+    }
+    return loading;
+  }
+
+  /**
+   * After a group write: `update` gives the new list from the loaded one (no request); without `update`, or when
+   * nothing was loaded, the memberships are read again when next shown.
+   */
+  updateMemberships(ref: IdentityHostRef, update?: (groups: EntraGroup[]) => EntraGroup[]): void {
+    const entry = this.hostEntries.get(resourceKey(ref.id));
+    if (!entry) {
+      return;
+    }
+    const known = this.knownGroups(ref);
+    entry.memberships = update && known ? { status: 'loaded', value: update(known) } : undefined;
+    this.fire({ kind: 'host', key: resourceKey(ref.id), aspect: 'memberships' });
+  }
+
+  /** Retry after a failed load: read again, and this time Microsoft Graph may ask for consent. */
+  retryMemberships(ref: IdentityHostRef): void {
+    const entry = this.hostEntries.get(resourceKey(ref.id));
+    if (entry) {
+      entry.allowSignInPrompt = true;
+    }
+    this.forgetMemberships(ref);
+  }
+
+  private forgetMemberships(ref: IdentityHostRef): void {
+    this.updateMemberships(ref, undefined);
+  }
+
+  // ---------- "Updating..." marks ----------
+
+  /** Marks a host as being written to (the write's title), or not (undefined). */
+  setUpdating(ref: IdentityHostRef, title: string | undefined): void {
+    const key = resourceKey(ref.id);
+    const entry = this.hostEntries.get(key);
+    if (entry) {
+      entry.updating = title;
+      this.fire({ kind: 'host', key, aspect: 'updating' });
+    }
+  }
+
+  /** The title of the write under way on the host, if any. */
+  updating(ref: IdentityHostRef): string | undefined {
+    return this.hostEntries.get(resourceKey(ref.id))?.updating;
+  }
+
+  // ---------- Loading ----------
+
+  /** Lists the hosts; the answer becomes the subscription's list unless a reload was asked for meanwhile. */
+  private async listHosts(listKey: string, subscriptionId: string, self: () => HostList): Promise<SettledHostList> {
+    let list: SettledHostList;
+    try {
+      const hosts = sortHosts(await this.source.listHosts(subscriptionId));
+      for (const host of hosts) {
+        // (Re)listing a subscription is a refresh: the groups are read again when shown.
+        const key = resourceKey(host.id);
+        this.hostEntries.set(key, { ...this.hostEntries.get(key), host, memberships: undefined });
+      }
+      list = { status: 'loaded', keys: hosts.map((host) => resourceKey(host.id)) };
+    } catch (error) {
+      list = { status: 'failed', error };
+    }
+    if (this.hostLists.get(listKey) === self()) {
+      this.hostLists.set(listKey, list);
+    }
+    return list;
+  }
+
+  private async fetchMemberships(key: string, entry: HostEntry): Promise<void> {
+    const host = entry.host;
+    // Expanding an item stays silent (no consent prompt) unless the user asked for it with Retry.
+    const options = { allowSignInPrompt: entry.allowSignInPrompt ?? false };
+    entry.allowSignInPrompt = undefined;
+    let memberships: Memberships;
+    try {
+      // The host as known, so the operations module can use its principal without reading it again.
+      memberships = { status: 'loaded', value: await this.source.listGroupMemberships(host, options) };
+    } catch (error) {
+      memberships = { status: 'failed', error };
+    }
+    const current = this.hostEntries.get(key);
+    if (current && current.host.identity.principalId === host.identity.principalId) {
+      current.memberships = memberships;
+      this.fire({ kind: 'host', key, aspect: 'memberships' });
+    }
+  }
+
+  private fire(change: StoreChange): void {
+    for (const listener of [...this.listeners]) {
+      listener(change);
+    }
+  }
+}

@@ -1,0 +1,231 @@
+// The resource store: what it loads and when, the events it fires, ids compared without regard to case, the
+// "updating" marks, a write's answer applied, and group memberships kept unless the principal changed.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { IdentityHost } from '../../src/identity/model';
+import { ResourceStore, type StoreChange } from '../../src/store/resourceStore';
+import { FakeSource, groupA, groupB, host, none, SUB, system, vmId } from './support/fakeStoreSource';
+
+function setUp(hosts: IdentityHost[]) {
+  const source = new FakeSource();
+  source.hosts = hosts;
+  const store = new ResourceStore(source);
+  const changes: StoreChange[] = [];
+  store.onDidChange((change) => changes.push(change));
+  return { source, store, changes };
+}
+
+const names = (hosts: IdentityHost[]) => hosts.map((h) => h.name);
+
+describe('ResourceStore: hosts of a subscription', () => {
+  it('lists once, in display order (resource group, then name), and shares a load under way', async () => {
+    const { source, store } = setUp([host('rg-web', 'vm-b'), host('rg-data', 'vm-z'), host('rg-web', 'vm-a')]);
+    assert.equal(store.hostsState(SUB), undefined, 'nothing asked yet');
+    const [first, second] = await Promise.all([store.loadHosts(SUB), store.loadHosts(SUB)]);
+    assert.deepEqual(first.status === 'loaded' && names(first.value), ['vm-z', 'vm-a', 'vm-b']);
+    assert.deepEqual(second, first);
+    await store.loadHosts(SUB);
+    assert.deepEqual(source.calls, [`listHosts ${SUB}`], 'one request for three asks');
+    assert.equal(store.hostsState(SUB)?.status, 'loaded');
+  });
+
+  it('reports a failed listing, and lists again when asked next (Retry)', async () => {
+    const { source, store } = setUp([host('rg', 'vm-1')]);
+    source.failLists = 1;
+    const failed = await store.loadHosts(SUB);
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.status === 'failed' && (failed.error as Error).message, 'listing failed');
+    await assert.rejects(() => (source.failLists = 1, store.hosts(SUB)), /listing failed/);
+    const loaded = await store.loadHosts(SUB);
+    assert.deepEqual(loaded.status === 'loaded' && names(loaded.value), ['vm-1']);
+    assert.equal(source.calls.filter((call) => call.startsWith('listHosts')).length, 3);
+  });
+
+  it('lists one subscription again after reloadSubscription, and every one after reloadAll, firing what changed', async () => {
+    const { source, store, changes } = setUp([host('rg', 'vm-1')]);
+    await store.loadHosts(SUB);
+    store.reloadSubscription(SUB);
+    assert.deepEqual(changes, [{ kind: 'subscription', subscriptionId: SUB }]);
+    assert.equal(store.hostsState(SUB), undefined);
+    await store.loadHosts(SUB);
+    store.reloadAll();
+    assert.deepEqual(changes.at(-1), { kind: 'all' });
+    await store.loadHosts(SUB);
+    assert.equal(source.calls.filter((call) => call.startsWith('listHosts')).length, 3);
+  });
+
+  it('a created host joins the loaded list in order, without a request', async () => {
+    const { source, store, changes } = setUp([host('rg', 'vm-a'), host('rg', 'vm-c')]);
+    await store.loadHosts(SUB);
+    store.addHost(host('rg', 'vm-b'));
+    const state = store.hostsState(SUB);
+    assert.deepEqual(state?.status === 'loaded' && names(state.value), ['vm-a', 'vm-b', 'vm-c']);
+    assert.deepEqual(changes.at(-1), { kind: 'subscription', subscriptionId: SUB });
+    assert.deepEqual(source.calls, [`listHosts ${SUB}`]);
+  });
+
+  it('a created host in a subscription not listed yet waits for the listing', async () => {
+    const { store } = setUp([]);
+    store.addHost(host('rg', 'vm-new'));
+    assert.equal(store.hostsState(SUB), undefined);
+    assert.equal(store.host(vmId('rg', 'vm-new'))?.name, 'vm-new', 'known by id all the same');
+  });
+});
+
+describe('ResourceStore: one host', () => {
+  it('finds a host by its id in any casing, and a differently spelt id updates the same host', async () => {
+    const { store, changes } = setUp([host('rg-web', 'vm-1')]);
+    await store.loadHosts(SUB);
+    const upper = vmId('rg-web', 'vm-1').toUpperCase();
+    assert.equal(store.host(upper)?.name, 'vm-1');
+    assert.equal(store.host({ ...host('RG-WEB', 'VM-1'), id: upper })?.name, 'vm-1');
+    store.applyHost({ ...host('RG-WEB', 'vm-1', system('p-1')), id: upper });
+    const state = store.hostsState(SUB);
+    assert.equal(state?.status === 'loaded' && state.value.length, 1, 'the same host, not a second one');
+    assert.equal(store.host(vmId('rg-web', 'vm-1'))?.identity.principalId, 'p-1');
+    assert.deepEqual(changes, [{ kind: 'host', key: vmId('rg-web', 'vm-1').toLowerCase(), aspect: 'state' }]);
+  });
+
+  it('applies the answer of a write: the list shows the new state at once, with its ETag', async () => {
+    const { source, store } = setUp([host('rg', 'vm-1')]);
+    await store.loadHosts(SUB);
+    store.applyHost({ ...host('rg', 'vm-1', system('p-1')), etag: 'W/"2"' });
+    const state = store.hostsState(SUB);
+    assert.equal(state?.status === 'loaded' && state.value[0].identity.type, 'SystemAssigned');
+    assert.equal(store.host(vmId('rg', 'vm-1'))?.etag, 'W/"2"');
+    assert.deepEqual(source.calls, [`listHosts ${SUB}`], 'no read after a write');
+  });
+
+  it('reads a host again; when that fails, its subscription is listed again', async () => {
+    const { source, store, changes } = setUp([host('rg', 'vm-1')]);
+    await store.loadHosts(SUB);
+    source.hosts = [host('rg', 'vm-1', system('p-9'))];
+    await store.rereadHost(host('rg', 'vm-1'));
+    assert.equal(store.host(vmId('rg', 'vm-1'))?.identity.principalId, 'p-9');
+    source.failReads = true;
+    await store.rereadHost(host('rg', 'vm-1'));
+    assert.deepEqual(changes.at(-1), { kind: 'subscription', subscriptionId: SUB });
+    assert.equal(store.hostsState(SUB), undefined, 'listed again when next shown');
+  });
+
+  it('marks a write under way with its title, fires it, and keeps the mark across a new listing', async () => {
+    const { store, changes } = setUp([host('rg', 'vm-1')]);
+    await store.loadHosts(SUB);
+    const key = vmId('rg', 'vm-1').toLowerCase();
+    store.setUpdating(host('rg', 'vm-1'), "Enabling the system-assigned identity of 'vm-1'...");
+    assert.equal(store.updating(host('rg', 'vm-2')), undefined, 'only that host');
+    assert.equal(store.updating({ ...host('rg', 'vm-1'), id: key.toUpperCase() }), "Enabling the system-assigned identity of 'vm-1'...");
+    store.reloadSubscription(SUB);
+    await store.loadHosts(SUB);
+    assert.ok(store.updating(host('rg', 'vm-1')));
+    store.setUpdating(host('rg', 'vm-1'), undefined);
+    assert.equal(store.updating(host('rg', 'vm-1')), undefined);
+    assert.deepEqual(
+      changes.filter((change) => change.kind === 'host'),
+      [
+        { kind: 'host', key, aspect: 'updating' },
+        { kind: 'host', key, aspect: 'updating' },
+      ],
+    );
+  });
+
+  it('stops telling a listener that disposed of its subscription', async () => {
+    const { store } = setUp([host('rg', 'vm-1')]);
+    const seen: StoreChange[] = [];
+    const listener = store.onDidChange((change) => seen.push(change));
+    store.reloadAll();
+    listener.dispose();
+    store.reloadAll();
+    assert.equal(seen.length, 1);
+  });
+});
+
+describe('ResourceStore: group memberships of the system-assigned identity', () => {
+  async function withGroups() {
+    const setup = setUp([host('rg', 'vm-1', system('p-1'))]);
+    setup.source.groups.set('p-1', [groupA]);
+    setup.source.groups.set('p-2', [groupB]);
+    await setup.store.loadHosts(SUB);
+    await setup.store.loadMemberships(host('rg', 'vm-1'));
+    return setup;
+  }
+
+  it('loads once, silently (no consent prompt), and fires when stored', async () => {
+    const { source, store, changes } = await withGroups();
+    await store.loadMemberships(host('rg', 'vm-1'));
+    assert.deepEqual(store.knownGroups(host('rg', 'vm-1')), [groupA]);
+    assert.deepEqual(source.membershipOptions, [{ allowSignInPrompt: false }]);
+    assert.deepEqual(changes, [{ kind: 'host', key: vmId('rg', 'vm-1').toLowerCase(), aspect: 'memberships' }]);
+  });
+
+  it('keeps them when a write leaves the principal as it was', async () => {
+    const { store } = await withGroups();
+    store.applyHost(host('rg', 'vm-1', { ...system('p-1'), type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { '/x/id-a': {} } }));
+    assert.deepEqual(store.knownGroups(host('rg', 'vm-1')), [groupA]);
+  });
+
+  it('forgets them when the principal changed or the system-assigned identity went away', async () => {
+    const changed = await withGroups();
+    changed.store.applyHost(host('rg', 'vm-1', system('p-2')));
+    assert.equal(changed.store.memberships(host('rg', 'vm-1')), undefined);
+    await changed.store.loadMemberships(host('rg', 'vm-1'));
+    assert.deepEqual(changed.store.knownGroups(host('rg', 'vm-1')), [groupB], 'the new principal\'s groups');
+
+    const disabled = await withGroups();
+    disabled.store.applyHost(host('rg', 'vm-1', none));
+    assert.equal(disabled.store.memberships(host('rg', 'vm-1')), undefined);
+  });
+
+  it('drops an answer that arrives after the principal changed', async () => {
+    const { source, store } = setUp([host('rg', 'vm-1', system('p-1'))]);
+    source.groups.set('p-1', [groupA]);
+    await store.loadHosts(SUB);
+    let open!: () => void;
+    source.membershipGate = new Promise((resolve) => (open = resolve));
+    const loading = store.loadMemberships(host('rg', 'vm-1'));
+    store.applyHost(host('rg', 'vm-1', system('p-2')));
+    open();
+    await loading;
+    assert.equal(store.memberships(host('rg', 'vm-1')), undefined, "p-1's groups are not shown for p-2");
+  });
+
+  it('updates them after a group write without a request, or forgets them when the outcome is unknown', async () => {
+    const { source, store } = await withGroups();
+    store.updateMemberships(host('rg', 'vm-1'), (groups) => [...groups, groupB]);
+    assert.deepEqual(store.knownGroups(host('rg', 'vm-1')), [groupA, groupB]);
+    store.updateMemberships(host('rg', 'vm-1'));
+    assert.equal(store.memberships(host('rg', 'vm-1')), undefined);
+    assert.equal(source.calls.filter((call) => call.startsWith('listGroupMemberships')).length, 1);
+  });
+
+  it('keeps a failed load as failed; Retry loads again, and this time may prompt', async () => {
+    const { source, store } = setUp([host('rg', 'vm-1', system('p-1'))]);
+    await store.loadHosts(SUB);
+    source.membershipGate = Promise.reject(new Error('Graph refused'));
+    source.membershipGate.catch(() => undefined);
+    await store.loadMemberships(host('rg', 'vm-1'));
+    const failed = store.memberships(host('rg', 'vm-1'));
+    assert.equal(failed?.status === 'failed' && (failed.error as Error).message, 'Graph refused');
+    assert.equal(store.knownGroups(host('rg', 'vm-1')), undefined);
+    await store.loadMemberships(host('rg', 'vm-1'));
+    assert.equal(source.membershipOptions.length, 1, 'a failure is not retried by itself');
+
+    source.membershipGate = undefined;
+    source.groups.set('p-1', [groupA]);
+    store.retryMemberships(host('rg', 'vm-1'));
+    await store.loadMemberships(host('rg', 'vm-1'));
+    assert.deepEqual(store.knownGroups(host('rg', 'vm-1')), [groupA]);
+    assert.deepEqual(source.membershipOptions, [{ allowSignInPrompt: false }, { allowSignInPrompt: true }]);
+  });
+
+  it('forgets them when the subscription is listed again (a refresh), and refreshHost reads both again', async () => {
+    const { source, store } = await withGroups();
+    store.reloadSubscription(SUB);
+    await store.loadHosts(SUB);
+    assert.equal(store.memberships(host('rg', 'vm-1')), undefined);
+    await store.loadMemberships(host('rg', 'vm-1'));
+    await store.refreshHost(host('rg', 'vm-1'));
+    assert.equal(store.memberships(host('rg', 'vm-1')), undefined);
+    assert.deepEqual(source.calls.slice(-1), ['getHost vm-1']);
+  });
+});
