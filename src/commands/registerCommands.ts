@@ -14,6 +14,7 @@ import { enableSystemAssigned } from './enableSystemAssigned';
 import { refresh, retry } from './refresh';
 import { removeFromGroup } from './removeFromGroup';
 import { removeUserAssigned } from './removeUserAssigned';
+import { vmNodeFromAzureViewItem } from './resolveHost';
 import { selectSubscriptions } from './selectSubscriptions';
 import type { Services } from './services';
 import { showIdentityJson } from './showIdentityJson';
@@ -48,8 +49,9 @@ export const COMMANDS: Record<string, Command> = {
 
 export function registerCommands(services: Services): void {
   for (const [name, command] of Object.entries(COMMANDS)) {
-    registerCommand(`azureVmIdentities.${name}`, (context: IActionContext, argument?: unknown) =>
-      command(context, services, isTreeNode(argument) ? argument : undefined),
+    registerCommand(`azureVmIdentities.${name}`, async (context: IActionContext, argument?: unknown) =>
+      // Our tree's nodes, or a VM node of the Azure view (its "Managed Identities" submenu), or nothing.
+      command(context, services, isTreeNode(argument) ? argument : await vmNodeFromAzureViewItem(services, argument)),
     );
   }
 }

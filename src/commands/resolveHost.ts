@@ -1,8 +1,8 @@
 // How a command finds its host: the tree item it was run on, or (from the palette) a subscription pick then a VM pick.
 // Either way the command gets the host's latest state from the store.
 import * as vscode from 'vscode';
-import type { IdentityHost, Subscription, VmRef } from '../identity/model';
-import { vmNodeOf, type TreeNode } from '../tree/nodes';
+import type { IdentityHost, Subscription } from '../identity/model';
+import { vmNodeOf, type TreeNode, type VmNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
 import { vmRefFromAzureViewItem } from '../ui/azureViewItem';
 import { sameResourceId } from '../identity/resourceIds';
@@ -63,11 +63,6 @@ export async function resolveHost(
   if (vmNode && known) {
     return { host: known, subscription: vmNode.subscription, node };
   }
-  // The Azure view's VM nodes (Azure Resources) hand us their own item: its resource id names the VM.
-  const azureViewVm = vmRefFromAzureViewItem(node);
-  if (azureViewVm) {
-    return resolveAzureViewVm(services, azureViewVm);
-  }
   const subscription = await pickSubscription(context, services);
   const loading = services.operations
     .listVirtualMachines(subscription.subscriptionId)
@@ -83,8 +78,16 @@ export async function resolveHost(
   return { host, subscription };
 }
 
-/** A VM from the Azure view: its subscription among the signed-in ones, and the VM read fresh into the store. */
-async function resolveAzureViewVm(services: Services, ref: VmRef): Promise<ResolvedHost> {
+/**
+ * The VM of an item of the Azure view (Azure Resources' VM nodes, our "Managed Identities" submenu), as a node of our
+ * own: its subscription among the signed-in ones, and the VM read fresh into the store, so resolveHost finds it as it
+ * finds a VM of our tree. Undefined when the item is no VM's.
+ */
+export async function vmNodeFromAzureViewItem(services: Services, item: unknown): Promise<VmNode | undefined> {
+  const ref = vmRefFromAzureViewItem(item);
+  if (!ref) {
+    return undefined;
+  }
   await ensureSignedIn(services);
   const subscription = (await services.store.loadSubscriptions()).find((candidate) => sameResourceId(candidate.subscriptionId, ref.subscriptionId));
   if (!subscription) {
@@ -92,5 +95,5 @@ async function resolveAzureViewVm(services: Services, ref: VmRef): Promise<Resol
   }
   const host = await services.operations.getHost(ref);
   services.store.applyHost(host);
-  return { host, subscription };
+  return { kind: 'vm', subscription, ref: host };
 }

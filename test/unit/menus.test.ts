@@ -135,8 +135,10 @@ describe('the Azure view (Azure Resources): a "Managed Identities" submenu on VM
     ]);
     for (const command of commands) {
       const source = fs.readFileSync(path.join(root, 'src', 'commands', `${command}.ts`), 'utf8');
-      assert.match(source, /resolveHost\(context, services, node/, `${command} finds its VM through resolveHost (which reads an Azure-view node's resource id)`);
+      assert.match(source, /resolveHost\(context, services, node/, `${command} finds its VM through resolveHost`);
     }
+    const registration = fs.readFileSync(path.join(root, 'src', 'commands', 'registerCommands.ts'), 'utf8');
+    assert.match(registration, /isTreeNode\(argument\) \? argument : await vmNodeFromAzureViewItem\(services, argument\)/, 'an Azure-view item reaches the command as the VM its resource id names');
   });
 
   // Context values of the Azure Virtual Machines extension's VM nodes, and of what else the Azure view shows.
