@@ -18,6 +18,7 @@ import { AccountSession } from './ui/accountSession';
 import { describeError } from './ui/describeError';
 import { identityErrorButtons } from './ui/errorActions';
 import { IDENTITY_JSON_SCHEME, IdentityJsonProvider } from './ui/identityJsonProvider';
+import { TenantOffers } from './ui/tenantOffers';
 import { vscodeWriteUi } from './ui/vscodeWriteUi';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -60,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const verify = new VerifyOperations(session.clientProvider, { localize: vscode.l10n.t });
   const services: Services = { operations, verify, store, identityJson, writeUi: vscodeWriteUi, session, subscriptionFilter, log };
 
+  const tenantOffers = new TenantOffers(session, log);
   const signInSettings = new SignInSettingsWatch();
   const treeView = vscode.window.createTreeView(VMS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(
@@ -70,6 +72,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     identityJson,
     vscode.workspace.registerTextDocumentContentProvider(IDENTITY_JSON_SCHEME, identityJson),
     session.onDidChange(() => store.reloadAll()),
+    session.onDidChange(() => void tenantOffers.check().catch((error: unknown) => log.warn(`Checking the tenants: ${describeError(error)}`))),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (signInSettings.changesSignIn(event)) {
         await session.rebuild();

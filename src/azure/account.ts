@@ -10,6 +10,7 @@ import { toServiceError } from './serviceErrors';
 import type { Logger } from './logger';
 import type { SignInMethod } from '../identity/model';
 import type { ServicePrincipalEnvironment } from './settings';
+import type { TenantPlan } from './tenantListing';
 
 export interface Disposable {
   dispose(): void;
@@ -30,6 +31,8 @@ export interface AzureAccount extends Disposable {
   /** Tenants the signed-in accounts belong to but have no session for, so their subscriptions are missing
    *  (VS Code sign-in; the others sign in to every tenant at once and return []). */
   listTenantsNeedingSignIn(): Promise<TenantNeedingSignIn[]>;
+  /** The tenants subscriptions are listed from, and accounts cut to the maximum (VS Code sign-in; others: none). */
+  listTenants(): Promise<TenantPlan>;
   /** Fires when the signed-in state or the set of accounts changes. */
   onDidChange(listener: () => void): Disposable;
 }
@@ -124,6 +127,10 @@ export class CredentialAccount extends AccountBase implements AzureAccount {
 
   async listTenantsNeedingSignIn(): Promise<TenantNeedingSignIn[]> {
     return [];
+  }
+
+  async listTenants(): Promise<TenantPlan> {
+    return { tenants: [], limits: [] };
   }
 
   async signIn(): Promise<boolean> {

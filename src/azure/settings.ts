@@ -23,10 +23,14 @@ export const SETTINGS_SECTION = 'azureVmIdentities';
 export const SIGN_IN_METHOD_SETTING = 'signInMethod';
 /** `azureVmIdentities.customCloud`: { resourceManagerEndpoint, graphEndpoint, authorityHost } or null (default). */
 export const CUSTOM_CLOUD_SETTING = 'customCloud';
+/** `azureVmIdentities.tenants`: the tenant ids VS Code's sign-in lists subscriptions from; empty = the first 10 per account. */
+export const TENANTS_SETTING = 'tenants';
 /** VS Code's own sovereign-cloud settings (microsoft-authentication extension), used by the 'vscode' sign-in. */
 export const SOVEREIGN_CLOUD_SECTION = 'microsoft-sovereign-cloud';
 export const SOVEREIGN_ENVIRONMENT_SETTING = 'environment';
 export const SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING = 'customEnvironment';
+/** Our addition to the custom environment (it allows additional properties): Microsoft Graph's root for that cloud. */
+export const SOVEREIGN_GRAPH_PROPERTY = 'microsoftGraphEndpointUrl';
 
 export const SIGN_IN_METHODS: readonly SignInMethod[] = ['vscode', 'azureCli', 'servicePrincipal'];
 
@@ -65,6 +69,7 @@ export interface SignInInspections {
   customCloud?: SettingInspection<unknown>;
   sovereignEnvironment?: SettingInspection<unknown>;
   sovereignCustomEnvironment?: SettingInspection<unknown>;
+  tenants?: SettingInspection<unknown>;
 }
 
 /**
@@ -74,7 +79,7 @@ export interface SignInInspections {
  */
 export function signInSettingsKey(inspections: SignInInspections): string {
   return JSON.stringify(
-    (['signInMethod', 'customCloud', 'sovereignEnvironment', 'sovereignCustomEnvironment'] as const).map((name) => userOrMachineValue(inspections[name]).value ?? null),
+    (['signInMethod', 'customCloud', 'sovereignEnvironment', 'sovereignCustomEnvironment', 'tenants'] as const).map((name) => userOrMachineValue(inspections[name]).value ?? null),
   );
 }
 
@@ -164,7 +169,13 @@ export interface SovereignCloudSetting {
   /** 'ChinaCloud' | 'USGovernment' | 'custom' | undefined */
   environment?: string;
   /** With 'custom': @azure/ms-rest-azure-env EnvironmentParameters. */
-  customEnvironment?: { resourceManagerEndpointUrl?: string; activeDirectoryEndpointUrl?: string; name?: string };
+  customEnvironment?: {
+    resourceManagerEndpointUrl?: string;
+    activeDirectoryEndpointUrl?: string;
+    name?: string;
+    /** Our addition to the environment (it allows additional properties): Microsoft Graph's root for this cloud. */
+    microsoftGraphEndpointUrl?: string;
+  };
 }
 
 export interface CloudChoice {
@@ -241,15 +252,21 @@ function cloudFromEnvironmentOrVsCode(settings: SignInSettings, env: ServicePrin
     const arm = custom?.resourceManagerEndpointUrl;
     const authority = custom?.activeDirectoryEndpointUrl;
     if (arm && authority && !validateEndpoint('resourceManagerEndpointUrl', arm) && !validateEndpoint('activeDirectoryEndpointUrl', authority)) {
-      warnings.push({
-        kind: 'sovereignCustomWithoutGraph',
-        setting: `${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING}`,
-        graphEndpoint: azurePublicCloud.graphEndpoint,
-        customCloudSetting: `${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING}`,
-      });
+      let graph = custom?.microsoftGraphEndpointUrl;
+      const graphProblem = graph === undefined ? undefined : validateEndpoint(SOVEREIGN_GRAPH_PROPERTY, graph);
+      if (graph === undefined || graphProblem) {
+        warnings.push({
+          kind: 'sovereignCustomWithoutGraph',
+          setting: `${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING}`,
+          graphEndpoint: azurePublicCloud.graphEndpoint,
+          graphProperty: SOVEREIGN_GRAPH_PROPERTY,
+          ...(graphProblem ? { problem: graphProblem } : {}),
+        });
+        graph = azurePublicCloud.graphEndpoint;
+      }
       return {
         cloud: customCloud(
-          { resourceManagerEndpoint: arm, authorityHost: authority, graphEndpoint: azurePublicCloud.graphEndpoint },
+          { resourceManagerEndpoint: arm, authorityHost: authority, graphEndpoint: graph },
           custom?.name ?? 'Custom',
         ),
         source: `${SOVEREIGN_CLOUD_SECTION}.${SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING}`,

@@ -1,13 +1,14 @@
 // The only file under src/azure that imports `vscode`: VS Code's Microsoft account, and reading the sign-in
 // settings. No UI here beyond what VS Code's own sign-in shows.
 import type { TokenCredential } from '@azure/core-auth';
-import { getSessionFromVSCode, VSCodeAzureSubscriptionProvider } from '@microsoft/vscode-azext-azureauth';
+import { getConfiguredAuthProviderId, getSessionFromVSCode, VSCodeAzureSubscriptionProvider } from '@microsoft/vscode-azext-azureauth';
 import * as vscode from 'vscode';
 import { GraphSignInMissingError, SignInRequiredError } from '../identity/serviceError';
 import { settingsWarningText, type SettingsWarning } from '../identity/settingsWarnings';
 import { AccountBase, createAzureCliAccount, createServicePrincipalAccount, type AzureAccount, type Disposable, type TenantNeedingSignIn } from './account';
 import type { CloudEndpoints } from './cloud';
 import { CachingClientProvider } from './clientProvider';
+import { planTenantListing, type TenantPlan } from './tenantListing';
 import type { Logger } from './logger';
 import {
   CUSTOM_CLOUD_SETTING,
@@ -19,6 +20,7 @@ import {
   SOVEREIGN_CLOUD_SECTION,
   SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING,
   SOVEREIGN_ENVIRONMENT_SETTING,
+  TENANTS_SETTING,
   userOrMachineValue,
   type CloudChoice,
   type ServicePrincipalEnvironment,
@@ -37,6 +39,7 @@ function inspectSignInSettings(): SignInInspections {
     customCloud: ours.inspect(CUSTOM_CLOUD_SETTING),
     sovereignEnvironment: sovereign.inspect(SOVEREIGN_ENVIRONMENT_SETTING),
     sovereignCustomEnvironment: sovereign.inspect(SOVEREIGN_CUSTOM_ENVIRONMENT_SETTING),
+    tenants: ours.inspect(TENANTS_SETTING),
   };
 }
 
@@ -62,6 +65,7 @@ export class SignInSettingsWatch {
     const mayAffect =
       event.affectsConfiguration(`${SETTINGS_SECTION}.${SIGN_IN_METHOD_SETTING}`) ||
       event.affectsConfiguration(`${SETTINGS_SECTION}.${CUSTOM_CLOUD_SETTING}`) ||
+      event.affectsConfiguration(`${SETTINGS_SECTION}.${TENANTS_SETTING}`) ||
       event.affectsConfiguration(SOVEREIGN_CLOUD_SECTION);
     if (!mayAffect) {
       return false;
@@ -112,9 +116,19 @@ export class VSCodeAccount extends AccountBase implements AzureAccount {
     this.clients = new CachingClientProvider(
       cloud,
       async () => {
-        // `false`: every subscription of every signed-in tenant. The Azure Resources extension's own filter
-        // (azureResourceGroups.selectedSubscriptions) would hide subscriptions that our own filter may want.
-        const subscriptions = await this.provider.getSubscriptions(false);
+        // The tenants of tenantListing.ts's plan, each listed through the library with a tenant filter; not the
+        // Azure Resources extension's own filter (azureResourceGroups.selectedSubscriptions), which would hide
+        // subscriptions that our own filter may want.
+        const plan = await this.listTenants();
+        const accounts = await vscode.authentication.getAccounts(getConfiguredAuthProviderId());
+        const listed = plan.tenants.filter((tenant) => tenant.listed);
+        const perTenant = await Promise.all(
+          listed.map((tenant) => {
+            const account = accounts.find((candidate) => candidate.id === tenant.accountId);
+            return account ? this.provider.getSubscriptions({ account, tenantId: tenant.tenantId }) : Promise.resolve([]);
+          }),
+        );
+        const subscriptions = perTenant.flat().filter((s) => listed.some((tenant) => tenant.tenantId === s.tenantId));
         const seen = new Set<string>();
         return subscriptions
           .filter((s) => !seen.has(s.subscriptionId) && seen.add(s.subscriptionId))
@@ -134,13 +148,27 @@ export class VSCodeAccount extends AccountBase implements AzureAccount {
     return this.provider.isSignedIn();
   }
 
-  async listTenantsNeedingSignIn(): Promise<TenantNeedingSignIn[]> {
+  /** Every tenant of the signed-in accounts, whether its subscriptions are listed, and the accounts cut to the maximum. */
+  async listTenants(): Promise<TenantPlan> {
     const tenants = (await this.provider.getTenants()).filter((tenant) => tenant.tenantId);
+    const chosen = userOrMachineValue(vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect<string[]>(TENANTS_SETTING)).value;
+    return planTenantListing(
+      tenants.map((tenant) => ({ tenantId: tenant.tenantId!, displayName: tenant.displayName, accountId: tenant.account.id, accountLabel: tenant.account.label })),
+      Array.isArray(chosen) && chosen.length > 0 ? chosen : undefined,
+    );
+  }
+
+  /** Listed tenants (see listTenants) without a session: a tenant left out of the listing is not worth a sign-in. */
+  async listTenantsNeedingSignIn(): Promise<TenantNeedingSignIn[]> {
+    const listed = (await this.listTenants()).tenants.filter((tenant) => tenant.listed);
+    const accounts = await vscode.authentication.getAccounts(getConfiguredAuthProviderId());
     // Each answer comes from VS Code's session cache: ask about all tenants at once.
-    const signedIn = await Promise.all(tenants.map((tenant) => this.provider.isSignedIn(tenant.tenantId, tenant.account)));
-    return tenants
+    const signedIn = await Promise.all(
+      listed.map((tenant) => this.provider.isSignedIn(tenant.tenantId, accounts.find((account) => account.id === tenant.accountId))),
+    );
+    return listed
       .filter((_, index) => !signedIn[index])
-      .map((tenant) => ({ tenantId: tenant.tenantId!, displayName: tenant.displayName, accountLabel: tenant.account.label }));
+      .map((tenant) => ({ tenantId: tenant.tenantId, displayName: tenant.displayName, accountLabel: tenant.accountLabel }));
   }
 
   async signIn(tenantId?: string): Promise<boolean> {

@@ -4,6 +4,7 @@ import { callWithTelemetryAndErrorHandling, registerCommand, type IActionContext
 import { addToGroup } from './addToGroup';
 import { assignUserAssigned } from './assignUserAssigned';
 import { changeMany } from './bulk';
+import { chooseTenants } from './chooseTenants';
 import { copyClientId } from './copyClientId';
 import { copyPrincipalId } from './copyPrincipalId';
 import { copyResourceId } from './copyResourceId';
@@ -17,6 +18,7 @@ import { refresh, refreshAll, retry } from './refresh';
 import { removeFromGroup } from './removeFromGroup';
 import { removeUserAssigned } from './removeUserAssigned';
 import { revokeAccess } from './revokeAccess';
+import { vmNodeFromAzureViewItem } from './resolveHost';
 import { selectSubscriptions } from './selectSubscriptions';
 import type { Services } from './services';
 import { showIdentityJson } from './showIdentityJson';
@@ -50,6 +52,7 @@ export const COMMANDS: Record<string, Command> = {
   refreshAll,
   signIn,
   signInToTenant,
+  chooseTenants,
   selectSubscriptions,
   showLog: async (_context, services) => services.log.show(),
   retry,
@@ -65,11 +68,12 @@ export function registerCommands(services: Services): void {
     });
   };
   for (const [name, command] of Object.entries(COMMANDS)) {
-    registerCommand(`azureVmIdentities.${name}`, (context: IActionContext, argument?: unknown, selection?: unknown) =>
+    registerCommand(`azureVmIdentities.${name}`, async (context: IActionContext, argument?: unknown, selection?: unknown) =>
+      // Our tree's nodes (with the multi-selection), or a VM node of the Azure view (its "Managed Identities" submenu).
       command(
         context,
         services,
-        isTreeNode(argument) ? argument : undefined,
+        isTreeNode(argument) ? argument : await vmNodeFromAzureViewItem(services, argument),
         Array.isArray(selection) ? selection.filter(isTreeNode) : undefined,
       ),
     );

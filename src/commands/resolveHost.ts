@@ -3,8 +3,10 @@
 // Either way the command gets the host's latest state from the store.
 import * as vscode from 'vscode';
 import type { IdentityHost, Subscription } from '../identity/model';
-import { vmNodeOf, type TreeNode } from '../tree/nodes';
+import { vmNodeOf, type TreeNode, type VmNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
+import { vmRefFromAzureViewItem } from '../ui/azureViewItem';
+import { sameResourceId } from '../identity/resourceIds';
 import { pickOne } from '../ui/quickPick';
 import { subscriptionItems, vmItems } from '../ui/quickPickItems';
 import type { Services } from './services';
@@ -82,4 +84,24 @@ export async function resolveHost(
   // Just read from Azure: the tree and the JSON tab show it too.
   services.store.applyHost(host);
   return { host, subscription };
+}
+
+/**
+ * The VM of an item of the Azure view (Azure Resources' VM nodes, our "Managed Identities" submenu), as a node of our
+ * own: its subscription among the signed-in ones, and the VM read fresh into the store, so resolveHost finds it as it
+ * finds a VM of our tree. Undefined when the item is no VM's.
+ */
+export async function vmNodeFromAzureViewItem(services: Services, item: unknown): Promise<VmNode | undefined> {
+  const ref = vmRefFromAzureViewItem(item);
+  if (!ref) {
+    return undefined;
+  }
+  await ensureSignedIn(services);
+  const subscription = (await services.store.loadSubscriptions()).find((candidate) => sameResourceId(candidate.subscriptionId, ref.subscriptionId));
+  if (!subscription) {
+    throw new Error(t('The virtual machine {0} is in subscription {1}, which your sign-in does not reach. Sign in to its tenant, then try again.', ref.name, ref.subscriptionId));
+  }
+  const host = await services.operations.getHost(ref);
+  services.store.applyHost(host);
+  return { kind: 'vm', subscription, ref: host };
 }

@@ -17,7 +17,8 @@ export type SettingsWarning =
   /** VS Code's own sign-in follows only the sovereign-cloud setting, so a custom cloud needs another sign-in. */
   | { kind: 'customCloudNeedsOtherSignIn'; setting: string; signInMethodSetting: string; sovereignSetting: string }
   | { kind: 'environmentEndpointsInvalid'; problems: EndpointProblem[] }
-  | { kind: 'sovereignCustomWithoutGraph'; setting: string; graphEndpoint: string; customCloudSetting: string }
+  /** The custom environment names no usable Graph endpoint (`problem` when it names one that is refused). */
+  | { kind: 'sovereignCustomWithoutGraph'; setting: string; graphEndpoint: string; graphProperty: string; problem?: EndpointProblem }
   | { kind: 'sovereignCustomIncomplete'; setting: string };
 
 export function settingsWarningText(warning: SettingsWarning, t: Localize = defaultLocalize): string {
@@ -41,12 +42,19 @@ export function settingsWarningText(warning: SettingsWarning, t: Localize = defa
     case 'environmentEndpointsInvalid':
       return t('The cloud endpoints in the environment are ignored: {0}', endpointProblemsText(warning.problems, t));
     case 'sovereignCustomWithoutGraph':
-      return t(
-        '{0} names no Microsoft Graph endpoint; group operations use {1}. Set {2} to choose one.',
-        warning.setting,
-        warning.graphEndpoint,
-        warning.customCloudSetting,
-      );
+      return warning.problem
+        ? t(
+            '{0} names an unusable Microsoft Graph endpoint ({1}); group operations use {2}.',
+            warning.setting,
+            endpointProblemsText([warning.problem], t).replace(/\.$/, ''),
+            warning.graphEndpoint,
+          )
+        : t(
+            '{0} names no Microsoft Graph endpoint; group operations use {1}. Add "{2}" to it to choose one.',
+            warning.setting,
+            warning.graphEndpoint,
+            warning.graphProperty,
+          );
     case 'sovereignCustomIncomplete':
       return t('{0} is incomplete; using public Azure.', warning.setting);
   }

@@ -6,6 +6,7 @@
 // Sign In says what is missing.
 import * as vscode from 'vscode';
 import type { AzureAccount, TenantNeedingSignIn } from '../azure/account';
+import type { TenantPlan } from '../azure/tenantListing';
 import { toIdentityError } from '../identity/errorWording';
 import type { AzureClientProvider } from '../identity/ports';
 import type { SignInMethod } from '../identity/model';
@@ -87,6 +88,11 @@ export class AccountSession implements SessionLike, vscode.Disposable {
     } finally {
       await this.checkSignedIn();
     }
+  }
+
+  /** Every tenant of the signed-in accounts, whether it is listed, and the accounts cut to the maximum. */
+  tenants(): Promise<TenantPlan> {
+    return this.current().listTenants();
   }
 
   /** Tenants of the signed-in accounts not signed in yet; empty for a sign-in that has one tenant only. */

@@ -10,6 +10,8 @@ import {
   createProfile,
   demoSeedPath,
   extensionHostEnv,
+  microsoftAuthStandInEnv,
+  packageMicrosoftAuthStandIn,
   packageVsix,
   resultsDir,
   seedPrincipal,
@@ -18,6 +20,7 @@ import {
   userSettings,
   type Host,
   type Profile,
+  type SignInKind,
 } from './vscodeHost';
 import { Workbench } from './workbench';
 
@@ -28,6 +31,12 @@ export interface SessionOptions {
   principal?: string;
   /** The opened folder's .vscode/settings.json, if any (asked for when the session starts). */
   workspaceSettings?: () => Record<string, unknown>;
+  /**
+   * 'vscode': the extension's default sign-in, VS Code's Microsoft account, pointed at the fake through
+   * microsoft-sovereign-cloud.customEnvironment and served by the test stand-in (test/e2e/microsoft-auth-stand-in).
+   * The window starts signed out. Default 'servicePrincipal' (`principal`, from the environment).
+   */
+  signIn?: SignInKind;
 }
 
 /**
@@ -50,11 +59,17 @@ export class E2ESession {
     let host: Host | undefined;
     let profile: Profile | undefined;
     try {
-      const credentials = seedPrincipal(demoSeedPath, options.principal ?? 'sp-identity-admin');
-      profile = createProfile(options.name, userSettings(fake.info));
+      const signIn = options.signIn ?? 'servicePrincipal';
+      if (signIn === 'vscode' && process.env.E2E_VSCODE_HOST === 'electron') {
+        // Desktop VS Code opens vscode.env.openExternal's sign-in page in the system browser, out of playwright's reach.
+        throw new Error(`${options.name}: VS Code sign-in scenarios need the code-server host (E2E_VSCODE_HOST=code-server), where the sign-in page opens as a tab of the test's browser`);
+      }
+      const credentials = signIn === 'servicePrincipal' ? seedPrincipal(demoSeedPath, options.principal ?? 'sp-identity-admin') : undefined;
+      profile = createProfile(options.name, userSettings(fake.info, signIn));
       if (options.workspaceSettings) writeWorkspaceSettings(profile, options.workspaceSettings());
-      const env = extensionHostEnv(fake.info, credentials);
-      host = process.env.E2E_VSCODE_HOST === 'electron' ? await startElectronHost(options.name, profile, env, vsix) : await startCodeServerHost(options.name, profile, env, vsix);
+      const env = { ...extensionHostEnv(fake.info, credentials), ...(signIn === 'vscode' ? microsoftAuthStandInEnv(fake.info) : {}) };
+      const extra = signIn === 'vscode' ? [packageMicrosoftAuthStandIn()] : [];
+      host = process.env.E2E_VSCODE_HOST === 'electron' ? await startElectronHost(options.name, profile, env, vsix, extra) : await startCodeServerHost(options.name, profile, env, vsix, extra);
       const workbench = new Workbench(host.page, resultsDir);
       await workbench.waitForWorkbench();
       console.log(`[e2e] ${options.name}: VS Code ready in ${host.kind}`);

@@ -16,7 +16,14 @@ export const resultsDir = path.join(repoRoot, 'test-results');
 export const demoSeedPath = path.join(repoRoot, 'test', 'fake-azure', 'seeds', 'demo.json');
 export const vsixPath = path.join(repoRoot, 'dist', 'vm-identities.vsix');
 export const chromiumPath = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+/**
+ * The name the test browser reaches the fake Entra's sign-in pages by. VS Code in a remote window (code-server)
+ * rewrites every localhost URL it opens with vscode.env.openExternal into a port-forwarding proxy URL, which a sign-in
+ * page must not go through; a real authority is never localhost. Chromium maps this name to the fake's 127.0.0.1.
+ */
+export const fakeEntraBrowserHost = 'login.fake-azure.test';
 export const chromiumArgs = [
+  `--host-resolver-rules=MAP ${fakeEntraBrowserHost} 127.0.0.1`,
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -55,8 +62,31 @@ export function packageVsix(log: (line: string) => void = () => {}): string {
   return vsixPath;
 }
 
-/** User settings that point the extension at the fake Azure and keep VS Code's own first-run UI out of the way. */
-export function userSettings(info: FakeAzureInfo): Record<string, unknown> {
+/** How the workbench signs in: a seed service principal from the environment, or VS Code's Microsoft account. */
+export type SignInKind = 'servicePrincipal' | 'vscode';
+
+/**
+ * The settings that point a sign-in at the fake Azure. VS Code's Microsoft account follows only
+ * microsoft-sovereign-cloud.*: a custom environment whose login, ARM and management endpoints are the fake's (Entra's
+ * root form, `${url}/{tenant}/oauth2/...`), plus the Graph endpoint the extension reads from it.
+ */
+export function signInSettings(info: FakeAzureInfo, kind: SignInKind): Record<string, unknown> {
+  if (kind === 'vscode') {
+    const root = `${info.url}/`;
+    return {
+      'azureVmIdentities.signInMethod': 'vscode',
+      'microsoft-sovereign-cloud.environment': 'custom',
+      'microsoft-sovereign-cloud.customEnvironment': {
+        name: 'FakeAzure',
+        portalUrl: root,
+        managementEndpointUrl: root,
+        resourceManagerEndpointUrl: root,
+        activeDirectoryEndpointUrl: root,
+        activeDirectoryResourceId: root,
+        microsoftGraphEndpointUrl: info.graphEndpoint,
+      },
+    };
+  }
   return {
     'azureVmIdentities.signInMethod': 'servicePrincipal',
     'azureVmIdentities.customCloud': {
@@ -64,6 +94,34 @@ export function userSettings(info: FakeAzureInfo): Record<string, unknown> {
       graphEndpoint: info.graphEndpoint,
       authorityHost: info.authorityHost,
     },
+  };
+}
+
+/**
+ * The test-only stand-in for VS Code's Microsoft authentication (test/e2e/microsoft-auth-stand-in), packaged once per
+ * run. It is installed only into test profiles, never into the extension's VSIX.
+ */
+export function packageMicrosoftAuthStandIn(): string {
+  const out = path.join(resultsDir, 'microsoft-auth-stand-in.vsix');
+  if (fs.existsSync(out)) return out;
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const result = spawnSync('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out], {
+    cwd: path.join(repoRoot, 'test', 'e2e', 'microsoft-auth-stand-in'),
+    encoding: 'utf8',
+  });
+  if (result.status !== 0 || !fs.existsSync(out)) throw new Error(`packaging the Microsoft authentication stand-in failed:\n${result.stdout}\n${result.stderr}`);
+  return out;
+}
+
+/** What the Microsoft authentication stand-in reads from its environment: the authority as the browser reaches it. */
+export function microsoftAuthStandInEnv(info: FakeAzureInfo): NodeJS.ProcessEnv {
+  return { MICROSOFT_AUTH_STAND_IN_BROWSER_AUTHORITY: `https://${fakeEntraBrowserHost}:${new URL(info.url).port}/` };
+}
+
+/** User settings that point the extension at the fake Azure and keep VS Code's own first-run UI out of the way. */
+export function userSettings(info: FakeAzureInfo, kind: SignInKind = 'servicePrincipal'): Record<string, unknown> {
+  return {
+    ...signInSettings(info, kind),
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
     'workbench.welcomePage.walkthroughs.openOnInstall': false,
@@ -85,11 +143,15 @@ export function userSettings(info: FakeAzureInfo): Record<string, unknown> {
   };
 }
 
-/** The environment VS Code's extension host inherits: the fake's CA, and the principal's AZURE_* credentials. */
-export function extensionHostEnv(info: FakeAzureInfo, credentials: Credentials): NodeJS.ProcessEnv {
+/**
+ * The environment VS Code's extension host inherits: the fake's CA, and the principal's AZURE_* credentials (none
+ * for VS Code's Microsoft account, which signs in interactively).
+ */
+export function extensionHostEnv(info: FakeAzureInfo, credentials: Credentials | undefined): NodeJS.ProcessEnv {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('AZURE_') && !key.toLowerCase().startsWith('npm_') && key !== 'NODE_OPTIONS'),
   );
+  if (!credentials) return { ...env, NODE_EXTRA_CA_CERTS: info.caFile };
   return {
     ...env,
     NODE_EXTRA_CA_CERTS: info.caFile,
@@ -234,14 +296,15 @@ function recordConsole(page: Page, file: string): void {
   page.on('close', () => stream.end());
 }
 
-export async function startCodeServerHost(name: string, profile: Profile, env: NodeJS.ProcessEnv, vsix: string): Promise<Host> {
+export async function startCodeServerHost(name: string, profile: Profile, env: NodeJS.ProcessEnv, vsix: string, extraVsixes: string[] = []): Promise<Host> {
   const install = await ensureCodeServer((line) => console.log(line));
-  CodeServer.installExtension(install, profile, vsix);
+  for (const file of [vsix, ...extraVsixes]) CodeServer.installExtension(install, profile, file);
   const server = await CodeServer.start(install, profile, env, path.join(resultsDir, `${name}.code-server.log`));
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    // The sign-in tabs that VS Code opens (vscode.env.openExternal) show the fake Entra's pages, served with the test CA.
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, ignoreHTTPSErrors: true });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
     const page = await context.newPage();
     recordConsole(page, path.join(resultsDir, `${name}.browser-console.log`));
@@ -252,7 +315,7 @@ export async function startCodeServerHost(name: string, profile: Profile, env: N
       kind: 'code-server',
       page,
       reload: async () => {
-        await page.reload();
+        await page.reload({ timeout: 120_000 });
       },
       stop: async () => {
         await openedBrowser.close().catch(() => {});
@@ -266,12 +329,14 @@ export async function startCodeServerHost(name: string, profile: Profile, env: N
   }
 }
 
-export async function startElectronHost(name: string, profile: Profile, env: NodeJS.ProcessEnv, vsix: string): Promise<Host> {
+export async function startElectronHost(name: string, profile: Profile, env: NodeJS.ProcessEnv, vsix: string, extraVsixes: string[] = []): Promise<Host> {
   const executable = process.env.E2E_VSCODE_EXECUTABLE;
   if (!executable) throw new Error('E2E_VSCODE_HOST=electron needs E2E_VSCODE_EXECUTABLE (set by run.ts)');
   const { resolveCliArgsFromVSCodeExecutablePath } = await import('@vscode/test-electron');
   const [cli, ...cliArgs] = resolveCliArgsFromVSCodeExecutablePath(executable);
-  runQuiet(cli, [...cliArgs, '--extensions-dir', profile.extensionsDir, '--user-data-dir', profile.userDataDir, '--install-extension', vsix]);
+  for (const file of [vsix, ...extraVsixes]) {
+    runQuiet(cli, [...cliArgs, '--extensions-dir', profile.extensionsDir, '--user-data-dir', profile.userDataDir, '--install-extension', file]);
+  }
   const app: ElectronApplication = await _electron.launch({
     executablePath: executable,
     args: [

@@ -25,10 +25,17 @@ const nls: Record<string, string> = JSON.parse(fs.readFileSync(path.join(root, '
 const VIEW = 'azureVmIdentities.vms';
 const P = 'azureVmIdentities.';
 
+/** A menu entry: a command, or (`submenu`) a submenu whose own entries are under menus[submenu]. */
 interface MenuEntry {
-  command: string;
+  command?: string;
+  submenu?: string;
   when?: string;
   group?: string;
+}
+
+/** What an entry shows: its command without our prefix, or `submenu:<id>`. */
+function entryName(entry: MenuEntry): string {
+  return entry.command ? entry.command.slice(P.length) : `submenu:${entry.submenu}`;
 }
 
 function itemMenu(viewItem: string, inline: boolean, view = VIEW): string[] {
@@ -36,7 +43,7 @@ function itemMenu(viewItem: string, inline: boolean, view = VIEW): string[] {
   return entries
     .filter((entry) => (entry.group?.startsWith('inline') ?? false) === inline)
     .filter((entry) => evaluateWhen(entry.when, { view, viewItem }))
-    .map((entry) => entry.command.slice(P.length))
+    .map(entryName)
     .sort();
 }
 
@@ -114,7 +121,7 @@ describe('context menus of the tree (package.json when clauses x contextValues)'
     const titleMenu = (method: string | undefined) =>
       (manifest.contributes.menus['view/title'] as MenuEntry[])
         .filter((entry) => evaluateWhen(entry.when, { view: VIEW, 'azureVmIdentities.signInMethod': method }))
-        .map((entry) => [entry.command.slice(P.length), entry.group?.startsWith('navigation') ? 'bar' : 'overflow']);
+        .map((entry) => [entryName(entry), entry.group?.startsWith('navigation') ? 'bar' : 'overflow']);
     assert.deepEqual(titleMenu('vscode').filter(([command]) => command === 'signInToTenant'), [['signInToTenant', 'overflow']]);
     for (const method of ['azureCli', 'servicePrincipal', undefined]) {
       assert.ok(!titleMenu(method).some(([command]) => command === 'signInToTenant'), `hidden for ${method}`);
@@ -126,7 +133,7 @@ describe('context menus of the tree (package.json when clauses x contextValues)'
 
   it("the view title's Refresh reloads everything: a command of its own (VS Code passes it the selected item), also the palette's", () => {
     const title = (manifest.contributes.menus['view/title'] as MenuEntry[]).filter((entry) => evaluateWhen(entry.when, { view: VIEW }));
-    assert.deepEqual(title.filter((entry) => /refresh/i.test(entry.command)).map((entry) => entry.command), [P + 'refreshAll']);
+    assert.deepEqual(title.filter((entry) => /refresh/i.test(entry.command ?? '')).map((entry) => entry.command), [P + 'refreshAll']);
     const palette = manifest.contributes.menus.commandPalette as MenuEntry[];
     assert.equal(evaluateWhen(palette.find((entry) => entry.command === P + 'refresh')?.when, {}), false, "the item's Refresh is not in the palette");
     assert.equal(palette.find((entry) => entry.command === P + 'refreshAll'), undefined, 'Refresh (everything) is in the palette');
@@ -137,16 +144,59 @@ describe('context menus of the tree (package.json when clauses x contextValues)'
   });
 });
 
+describe('the Azure view (Azure Resources): a "Managed Identities" submenu on VM nodes', () => {
+  const submenuId = 'azureVmIdentities.azureView';
+  const submenu = (manifest.contributes.submenus as { id: string; label: string }[]).find((entry) => entry.id === submenuId);
+
+  it('is labelled "Managed Identities" and offers the VM commands that resolve the VM from the node', () => {
+    assert.ok(submenu, 'submenu declared');
+    assert.equal(nls[submenu.label.slice(1, -1)], 'Managed Identities');
+    const commands = (manifest.contributes.menus[submenuId] as MenuEntry[]).map(entryName);
+    assert.deepEqual(commands, [
+      'enableSystemAssigned', 'disableSystemAssigned', 'assignUserAssigned', 'removeUserAssigned',
+      'addToGroup', 'removeFromGroup', 'showIdentityJson', 'copyPrincipalId',
+    ]);
+    for (const command of commands) {
+      const source = fs.readFileSync(path.join(root, 'src', 'commands', `${command}.ts`), 'utf8');
+      assert.match(source, /resolveHost\(context, services, node/, `${command} finds its VM through resolveHost`);
+    }
+    const registration = fs.readFileSync(path.join(root, 'src', 'commands', 'registerCommands.ts'), 'utf8');
+    assert.match(registration, /isTreeNode\(argument\) \? argument : await vmNodeFromAzureViewItem\(services, argument\)/, 'an Azure-view item reaches the command as the VM its resource id names');
+  });
+
+  // Context values of the Azure Virtual Machines extension's VM nodes, and of what else the Azure view shows.
+  const cases: [string, string, string, boolean][] = [
+    ['a VM in the resource-groups view', 'azureResourceGroups', 'linuxVirtualMachine', true],
+    ['a Windows VM in the focus view', 'azureFocusView', 'windowsVirtualMachine', true],
+    ['a VM node with more segments', 'azureResourceGroups', 'azureResource;virtualMachine;running', true],
+    ['the "Virtual machines" group (plural)', 'azureResourceGroups', 'azureResourceTypeGroup;microsoft.compute/virtualmachines', false],
+    ['a storage account', 'azureResourceGroups', 'azureStorageAccount', false],
+    ['a VM-looking item in our own view', VIEW, 'linuxVirtualMachine', false],
+    ['a VM-looking item in the Explorer', 'explorer', 'virtualMachine', false],
+  ];
+  for (const [name, view, viewItem, shown] of cases) {
+    it(`${shown ? 'shows' : 'does not show'} on ${name} (${view}, ${viewItem})`, () => {
+      assert.deepEqual(itemMenu(viewItem, false, view).includes(`submenu:${submenuId}`), shown);
+      if (view !== VIEW) {
+        assert.deepEqual(itemMenu(viewItem, false, view).filter((entry) => !entry.startsWith('submenu:')), [], 'no loose commands of ours there');
+      }
+    });
+  }
+});
+
 describe('manifest consistency', () => {
   const commands: { command: string; title: string; category?: string }[] = manifest.contributes.commands;
   const declared = new Set(commands.map((c) => c.command));
 
-  it('every menu entry names a declared command', () => {
+  it('every menu entry names a declared command or submenu, and every submenu has entries', () => {
+    const submenus = new Set(((manifest.contributes.submenus ?? []) as { id: string }[]).map((entry) => entry.id));
     for (const [menu, entries] of Object.entries(manifest.contributes.menus as Record<string, MenuEntry[]>)) {
       for (const entry of entries) {
-        assert.ok(declared.has(entry.command), `${menu}: ${entry.command} is not in contributes.commands`);
+        if (entry.submenu) assert.ok(submenus.has(entry.submenu), `${menu}: submenu ${entry.submenu} is not in contributes.submenus`);
+        else assert.ok(entry.command && declared.has(entry.command), `${menu}: ${entry.command} is not in contributes.commands`);
       }
     }
+    for (const id of submenus) assert.ok(manifest.contributes.menus[id]?.length > 0, `submenu ${id} has no entries`);
   });
 
   it('every command is registered by the code, and every registered command is declared', () => {
@@ -217,5 +267,13 @@ describe('the when-clause evaluator itself', () => {
     assert.equal(evaluateWhen('x == signedOut', { x: 'signedOut' }), true);
     assert.equal(evaluateWhen('x != signedOut', { x: 'signedOut' }), false);
     assert.equal(evaluateWhen('(a || b) && c', { a: true, c: false }), false);
+  });
+
+  it('reads the Azure extensions\' regexes: alternatives, a negative lookahead and the i flag', () => {
+    const clause = 'view =~ /(azureResourceGroups|azureFocusView)/ && viewItem =~ /virtualmachine(?!s)/i';
+    assert.equal(evaluateWhen(clause, { view: 'azureFocusView', viewItem: 'VirtualMachine' }), true);
+    assert.equal(evaluateWhen(clause, { view: 'azureFocusView', viewItem: 'virtualmachines' }), false);
+    assert.equal(evaluateWhen(clause, { view: 'azureWorkspace', viewItem: 'virtualMachine' }), false);
+    assert.equal(evaluateWhen("x =~ /a\\/b/", { x: 'a/b' }), true, 'an escaped slash stays inside the regex');
   });
 });
