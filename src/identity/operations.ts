@@ -290,7 +290,7 @@ export class IdentityOperations {
     const unknownOutcome = cause.statusCode !== undefined || cause.kind === 'authentication';
     const message = unknownOutcome
       ? t("Azure accepted the update of '{0}', but its outcome could not be read ({1}). {2}", this.label(host), cause.code ?? cause.message, state)
-      : t("Azure reports the update of '{0}' failed ({1}). {2}", this.label(host), cause.code ?? cause.serviceMessage ?? cause.message, state);
+      : t("Azure reports the update of '{0}' failed ({1}). {2}", this.label(host), failureReason(cause), state);
     return new AcceptedWriteError(message, unknownOutcome ? 'outcomeUnknown' : 'failed', now, details);
   }
 
@@ -566,4 +566,10 @@ export function toIdentityJson(host: IdentityHost): IdentityJson {
       principalId: value.principalId,
     })),
   };
+}
+
+/** Azure's reason for a failed operation: its code and its own words ("InternalExecutionError: Something broke."). */
+function failureReason(cause: IdentityError): string {
+  const words = cause.serviceMessage ?? cause.message;
+  return cause.code && words && !words.startsWith(cause.code) ? `${cause.code}: ${words.replace(/\.$/, '')}` : cause.code ?? words;
 }

@@ -477,6 +477,7 @@ describe('identity write errors', () => {
     await rejectsWith(ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' }), (error) => {
       assert.equal(error.code, 'InternalExecutionError');
       assert.match(error.message, /Something broke inside/);
+      assert.match(error.message, /'vm-web-01' now has /, 'says what is true after the failure');
     });
   });
 
@@ -499,14 +500,15 @@ describe('identity write errors', () => {
   });
 
   it('a connection dropped on every attempt says so and how often it was tried, not "socket hang up"', async () => {
+    // vm-web-02: the cancelled write above keeps re-reading vm-web-01 in the background until Azure's operation ends.
     const { ops } = signInAs(fake);
-    fake.addFaults([{ method: 'GET', path: '/virtualMachines/vm-web-01$', kind: 'drop', times: 0 }]);
-    await rejectsWith(ops.getVirtualMachine(vm('vm-web-01')), (error) => {
+    fake.addFaults([{ method: 'GET', path: '/virtualMachines/vm-web-02$', kind: 'drop', times: 0 }]);
+    await rejectsWith(ops.getVirtualMachine(vm('vm-web-02')), (error) => {
       assert.equal(error.code, 'ConnectionDropped');
       assert.match(error.message, /^The connection to Azure Resource Manager dropped on each of 4 attempts \(the request was retried 3 times\)\./);
       assert.doesNotMatch(error.message, /socket hang up|ECONNRESET/);
     });
-    const reads = fake.requests().filter((r) => r.method === 'GET' && /\/virtualMachines\/vm-web-01$/.test(r.path));
+    const reads = fake.requests().filter((r) => r.method === 'GET' && /\/virtualMachines\/vm-web-02$/.test(r.path));
     assert.equal(reads.length, 4, 'the first attempt and the pipeline\'s three retries reached the fake');
   });
 
