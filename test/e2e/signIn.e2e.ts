@@ -127,7 +127,12 @@ test('with the Graph-limited user, Add to Group explains the refusal and offers 
     assert.ok(await error.locator('.monaco-button').filter({ hasText: exactly(button) }).count(), `offers ${button}: ${text}`);
   }
   await wb.clickNotificationButton(error, 'Copy Command');
-  const copied = await wb.page.evaluate(async () => navigator.clipboard.readText());
+  // The extension writes the clipboard after the click returns: read until it is there (5 s at most).
+  let copied = '';
+  for (let tries = 0; tries < 25 && !copied; tries++) {
+    copied = await wb.page.evaluate(async () => navigator.clipboard.readText());
+    if (!copied) await wb.page.waitForTimeout(200);
+  }
   assert.equal(copied, `az ad group member add --group ${group.id} --member-id ${principalId}`);
 
   assert.ok(session.fake.requests().some((request) => request.method === 'POST' && request.path.startsWith(`/graph/v1.0/groups/${group.id}/members`) && request.status === 403), 'Graph refused the change (403)');
@@ -137,15 +142,21 @@ test('with the Graph-limited user, Add to Group explains the refusal and offers 
 test('signing out from VS Code\'s Accounts menu empties the tree and shows the welcome content again', { timeout }, scenario('signin-sign-out', async (session) => {
   const wb = session.workbench;
   await signInFromWelcome(session, 'megan@contoso.onmicrosoft.com', 'Contoso Production');
-  await wb.page.locator('.activitybar .action-label[aria-label^="Accounts"]').first().click();
-  const menu = wb.page.locator('.monaco-menu').first();
-  await menu.waitFor({ state: 'visible' });
-  await menu.locator('.action-item .action-label').filter({ hasText: /megan@contoso\.onmicrosoft\.com/ }).first().hover();
-  const signOut = wb.page.locator('.monaco-menu .action-item .action-label').filter({ hasText: exactly('Sign Out') }).first();
-  await signOut.waitFor({ state: 'visible' });
-  await signOut.click();
   const confirm = wb.dialog().filter({ hasText: /megan@contoso\.onmicrosoft\.com/ });
-  await confirm.waitFor({ state: 'visible' });
+  // The Accounts menu's submenu can close under a click that lands as it opens: open it again if no dialog came.
+  for (let tries = 1; ; tries++) {
+    await wb.page.locator('.activitybar .action-label[aria-label^="Accounts"]').first().click();
+    const menu = wb.page.locator('.monaco-menu').first();
+    await menu.waitFor({ state: 'visible' });
+    await menu.locator('.action-item .action-label').filter({ hasText: /megan@contoso\.onmicrosoft\.com/ }).first().hover();
+    const signOut = wb.page.locator('.monaco-menu .action-item .action-label').filter({ hasText: exactly('Sign Out') }).first();
+    await signOut.waitFor({ state: 'visible' });
+    await signOut.click();
+    const shown = await confirm.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+    if (shown) break;
+    if (tries >= 3) throw new Error('the sign-out confirmation never showed');
+    await wb.page.keyboard.press('Escape');
+  }
   await confirm.locator('.monaco-button').filter({ hasText: exactly('Sign Out') }).first().click();
 
   await welcomeButton(session, 'Sign In');
