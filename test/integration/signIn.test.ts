@@ -25,7 +25,8 @@ describe('service principal from the environment', () => {
     const changes: number[] = [];
     account.onDidChange(() => changes.push(1));
     assert.equal(await account.signIn(), true);
-    assert.deepEqual(changes, [], 'already signed in: nothing changed');
+    // Issue 13 (item 6): Sign In rebuilds the clients even when already signed in, so a token Azure rejected is dropped.
+    assert.deepEqual(changes, [1], 'signing in again rebuilt the clients once');
     const fresh = signInAs(fake).account;
     const freshChanges: number[] = [];
     const listener = fresh.onDidChange(() => freshChanges.push(1));
