@@ -80,6 +80,8 @@ export interface IdentityOperationsOptions {
 
 /** The default limit for one long-running operation: generous, since a VM update can take many minutes. */
 export const DEFAULT_OPERATION_TIMEOUT_MINUTES = 30;
+/** How many reads in a row may fail before the background watch after a cancelled or timed-out write gives up. */
+const MAX_FAILED_SETTLE_READS = 3;
 
 /** A host given as a reference, or as already read (then its identity spares a GET where that is enough). */
 type HostRefOrHost = IdentityHostRef | IdentityHost;
@@ -294,16 +296,22 @@ export class IdentityOperations {
     return new AcceptedWriteError(message, unknownOutcome ? 'outcomeUnknown' : 'failed', now, details);
   }
 
-  /** Re-reads the host until no operation runs on it (its provisioning state is final) or the time limit passes. */
+  /**
+   * Re-reads the host until no operation runs on it (its provisioning state is final), the time limit passes, or
+   * reading it fails several times in a row (signed out, offline, the host deleted): a watch that can no longer read
+   * would otherwise poll for the whole limit (30 minutes by default) and keep the process busy.
+   */
   private async untilSettled(hosts: IdentityHostClient, host: IdentityHostRef): Promise<IdentityHost | undefined> {
     const deadline = Date.now() + this.operationTimeoutMs();
+    let failedReads = 0;
     for (;;) {
       await this.delay(this.settlePollMs, undefined).catch(() => undefined);
       const now = await hosts.get(host).catch(() => undefined);
+      failedReads = now ? 0 : failedReads + 1;
       if (now && !/^(updating|creating|deleting)$/i.test(now.provisioningState ?? '')) {
         return now;
       }
-      if (Date.now() >= deadline) {
+      if (Date.now() >= deadline || failedReads >= MAX_FAILED_SETTLE_READS) {
         return undefined;
       }
     }

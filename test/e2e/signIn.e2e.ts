@@ -144,7 +144,13 @@ test('signing out from VS Code\'s Accounts menu empties the tree and shows the w
   await signInFromWelcome(session, 'megan@contoso.onmicrosoft.com', 'Contoso Production');
   const confirm = wb.dialog().filter({ hasText: /megan@contoso\.onmicrosoft\.com/ });
   // The Accounts menu's submenu can close under a click that lands as it opens: open it again if no dialog came.
+  const openMenu = wb.page.locator('.context-view .monaco-menu');
   for (let tries = 1; ; tries++) {
+    // A menu left open (by a try whose click closed only the submenu) blocks every click outside it: close it first.
+    for (let escapes = 0; escapes < 5 && (await openMenu.first().isVisible()); escapes++) {
+      await wb.page.keyboard.press('Escape');
+      await wb.page.waitForTimeout(200);
+    }
     await wb.page.locator('.activitybar .action-label[aria-label^="Accounts"]').first().click();
     const menu = wb.page.locator('.monaco-menu').first();
     await menu.waitFor({ state: 'visible' });
@@ -155,7 +161,6 @@ test('signing out from VS Code\'s Accounts menu empties the tree and shows the w
     const shown = await confirm.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
     if (shown) break;
     if (tries >= 3) throw new Error('the sign-out confirmation never showed');
-    await wb.page.keyboard.press('Escape');
   }
   await confirm.locator('.monaco-button').filter({ hasText: exactly('Sign Out') }).first().click();
 

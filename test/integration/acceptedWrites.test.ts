@@ -168,6 +168,41 @@ describe('an operation that never ends (item 7) and a cancel (item 8)', () => {
   });
 });
 
+describe('the background watch after a Cancel, when the VM can no longer be read', () => {
+  it('gives up after three failed reads in a row instead of polling for the whole 30-minute limit', async () => {
+    const base = signInAs(fake);
+    let offline = false;
+    let readsWhileOffline = 0;
+    const ops = opsWithReads(
+      base,
+      async (read) => {
+        if (!offline) return read;
+        readsWhileOffline++;
+        throw new Error('getaddrinfo ENOTFOUND management.azure.com');
+      },
+      { settlePollMs: 20 },
+    );
+    const controller = new AbortController();
+    const error = await rejectsAccepted(
+      ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' }, {
+        signal: controller.signal,
+        onProgress: (message) => {
+          if (message.startsWith('Waiting for Azure')) {
+            offline = true;
+            controller.abort();
+          }
+        },
+      }),
+    );
+    assert.equal(error.kind, 'cancelled');
+    assert.match(error.message, /Reading 'vm-web-01' again failed too/);
+    const limit = new Promise<'still watching'>((resolve) => setTimeout(() => resolve('still watching'), 5_000).unref());
+    assert.equal(await Promise.race([error.settled, limit]), undefined, 'the watch ended without a VM');
+    // One re-read for the message, then three failed watch reads.
+    assert.equal(readsWhileOffline, 4);
+  });
+});
+
 describe('two windows creating the same user-assigned identity (item 5)', () => {
   it('the second says "already exists" and the first one\'s tags stay', async () => {
     const base = signInAs(fake);
