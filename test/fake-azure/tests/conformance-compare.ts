@@ -1,5 +1,9 @@
 // Structural comparison of a fake Azure answer with a Microsoft REST example's response (see conformance.test.ts).
 
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join as joinPath, relative } from 'node:path';
+
 /**
  * What "structurally the same" means here. For the example's response body E and the fake's body A:
  * 1. Every key of every object in E appears in the matching object of A, spelled with exactly the same casing,
@@ -78,4 +82,57 @@ function compare(expected: unknown, actual: unknown, path: string, omitted: read
     }
     compare(expectedObject[key], actualObject[key], keyPath, omitted, out);
   }
+}
+
+/** A Microsoft REST example: the request's parameters and the responses by status. */
+export interface Example {
+  parameters: Record<string, unknown>;
+  responses: Record<string, { body?: unknown }>;
+}
+export type Params = Record<string, string>;
+
+/** Every file below `root`, as paths relative to it with '/' separators. */
+export function filesUnder(root: string): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = joinPath(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.push(relative(root, full).split('\\').join('/'));
+    }
+  };
+  walk(root);
+  return files.sort();
+}
+
+/** The example's string parameters (path, query), as given. */
+export function stringParameters(example: Example): Params {
+  const params: Params = {};
+  for (const [key, value] of Object.entries(example.parameters)) if (typeof value === 'string') params[key] = value;
+  return params;
+}
+
+/**
+ * Checks a replayed example's answer: its status is one of the example's, and its body has the shape of that
+ * status's example body (structuralDifferences, with the case's deliberately omitted keys, each reported with its
+ * reason). `expectedOf` adapts the example body where the replay substituted placeholders.
+ */
+export function assertAnswersLike(
+  report: { diagnostic(message: string): void },
+  file: string,
+  example: Example,
+  response: { status: number; body: any },
+  omitted: Record<string, string> = {},
+  expectedOf: (body: unknown) => unknown = (body) => body,
+): void {
+  const statuses = Object.keys(example.responses);
+  assert.ok(statuses.includes(String(response.status)), `status ${response.status} (${JSON.stringify(response.body)}) is not one of the example's ${statuses.join(', ')}`);
+  const expected = example.responses[String(response.status)]!.body;
+  if (expected !== undefined) {
+    assert.deepEqual(structuralDifferences(expectedOf(expected), response.body, Object.keys(omitted)), [], `${file}: the fake's answer differs in shape`);
+    const list = (expected as { value?: unknown[] }).value;
+    if (Array.isArray(list) && list.length > 0) assert.ok(response.body.value.length > 0, 'a list example is compared with a non-empty list');
+  }
+  const reasons = Object.entries(omitted);
+  if (reasons.length > 0) report.diagnostic(`${file}: omitted ${reasons.map(([key, why]) => `${key} (${why})`).join('; ')}`);
 }
