@@ -107,11 +107,11 @@ export class IdentityOperations {
     const signInMethod = options.signInMethod;
     this.signInMethod = typeof signInMethod === 'function' ? signInMethod : () => signInMethod;
     this.accessGuard = new AccessGuard(clients, { ...options.accessCheck, localize: this.t });
-    this.access = new AccessOperations(clients, this.accessGuard, { ...options.access, localize: this.t, errorContext: () => this.errorContext() });
+    this.label = options.hostLabel ?? ((host) => host.name);
+    this.access = new AccessOperations(clients, this.accessGuard, { ...options.access, localize: this.t, errorContext: () => this.errorContext(), hostLabel: this.label });
     const timeout = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MINUTES * 60_000;
     this.operationTimeoutMs = typeof timeout === 'function' ? timeout : () => timeout;
     this.settlePollMs = options.settlePollMs ?? 5000;
-    this.label = options.hostLabel ?? ((host) => host.name);
   }
 
   // ---------- Reads (used by the tree and the quick picks) ----------
@@ -138,7 +138,7 @@ export class IdentityOperations {
   }
 
   getVirtualMachine(vm: VmRef, options?: OperationOptions): Promise<VirtualMachine> {
-    return this.run({ vmName: vm.name }, options, async () => (await this.clientsFor(vm.subscriptionId, options)).virtualMachines.get(vm, { signal: options?.signal }));
+    return this.run({ vmName: this.label(vm) }, options, async () => (await this.clientsFor(vm.subscriptionId, options)).virtualMachines.get(vm, { signal: options?.signal }));
   }
 
   /** Any host as Azure has it now (with its ETag), through the client of its kind. */
