@@ -28,7 +28,8 @@ import type {
 import { nameTakenProblem, validateUserAssignedIdentityName } from './nameRules';
 import { accessRequirement, createIdentityRequirements, identityChangeRequirements } from './permissions';
 import { sortBy } from './ordering';
-import { parseUserAssignedIdentityId, resourceNameFromId } from './resourceIds';
+import { parseUserAssignedIdentityId, resourceNameFromId, sameResourceId } from './resourceIds';
+import { ServiceError } from './serviceError';
 import type { AzureClientProvider, IdentityHostClient, SubscriptionClients } from './ports';
 import { createVirtualMachineProblem, virtualMachineBody, type CreateVirtualMachineRequest } from './newVirtualMachine';
 
@@ -446,6 +447,8 @@ export class IdentityOperations {
     );
   }
 
+  /** Removes the host's system-assigned identity from a group. Not a member (e.g. another window removed it first):
+   *  IdentityError kind 'notMember'. */
   async removeFromGroup(host: HostRefOrHost, groupId: string, options?: GroupOperationOptions): Promise<void> {
     return this.groupChange(host, groupId, options, 'remove', (clients, principalId) =>
       clients.graph.removeMember(groupId, principalId, this.graphCallOptions(options, true)),
@@ -473,8 +476,45 @@ export class IdentityOperations {
       const { clients, principalId } = await this.systemPrincipal(host, options);
       context.principalId = principalId;
       options?.onProgress?.(verb === 'add' ? t("Adding '{0}' to {1}…", this.label(host), group) : t("Removing '{0}' from {1}…", this.label(host), group));
-      await change(clients, principalId);
+      try {
+        await change(clients, principalId);
+      } catch (error) {
+        if (error instanceof ServiceError && error.status === 404) {
+          throw (await this.explainGroupNotFound(clients, host, principalId, groupId, group, verb, options)) ?? error;
+        }
+        throw error;
+      }
     });
+  }
+
+  /**
+   * Graph answers 404 alike for a missing group, a missing principal and (on remove) a membership that is not there.
+   * Another window may have turned the identity off or removed the membership since this one read the VM: read what
+   * is true now and say it, or leave Graph's own error (undefined) when that cannot be told.
+   */
+  private async explainGroupNotFound(
+    clients: SubscriptionClients,
+    host: HostRefOrHost,
+    principalId: string,
+    groupId: string,
+    group: string,
+    verb: 'add' | 'remove',
+    options: OperationOptions | undefined,
+  ): Promise<IdentityError | undefined> {
+    const t = this.t;
+    const now = await hostClient(clients, host).get(host, { signal: options?.signal }).catch(() => undefined);
+    if (now && (!hasSystemAssigned(now.identity.type) || !sameResourceId(now.identity.principalId ?? '', principalId))) {
+      // Its memberships went with the service principal: nothing was added, and nothing is left to remove.
+      const message = t("'{0}' no longer has the system-assigned identity this was for (it was turned off or replaced meanwhile), so it is not in {1}.", this.label(host), group);
+      return new IdentityError(message, { kind: verb === 'remove' ? 'notMember' : 'invalid', code: 'NoSystemAssignedIdentity' });
+    }
+    if (verb === 'remove') {
+      const groups = await clients.graph.listMemberOf(principalId, this.graphCallOptions(options, false)).catch(() => undefined);
+      if (groups && !groups.some((known) => sameResourceId(known.id, groupId))) {
+        return new IdentityError(t("The identity of '{0}' is not a member of {1}: nothing to remove.", this.label(host), group), { kind: 'notMember' });
+      }
+    }
+    return undefined;
   }
 
   /** The host's system-assigned principal: from the host given when it carries one, else from a GET. */

@@ -125,18 +125,17 @@ export function runBulkGroupChange(
         }
         return { status: 'changed' as const };
       } catch (error) {
-        if (verb === 'add' && isIdentityError(error) && error.kind === 'alreadyMember') {
+        // Already as asked (another window got there first): nothing to change, and the store follows below.
+        if (isIdentityError(error) && error.kind === (verb === 'add' ? 'alreadyMember' : 'notMember')) {
           return { status: 'unchanged' as const };
         }
         throw error;
       }
     },
-    applied: ({ status }) => {
-      if (status === 'changed') {
-        services.store.updateMemberships(host, (groups) =>
-          verb === 'add' ? [...groups.filter((known) => !sameResourceId(known.id, group.id)), group] : groups.filter((known) => !sameResourceId(known.id, group.id)),
-        );
-      }
+    applied: () => {
+      services.store.updateMemberships(host, (groups) =>
+        verb === 'add' ? [...groups.filter((known) => !sameResourceId(known.id, group.id)), group] : groups.filter((known) => !sameResourceId(known.id, group.id)),
+      );
       return { message: t('{0}: done', services.store.hostLabel(host)), resourceId: host.id, followUps: undefined };
     },
     failed: () => services.store.updateMemberships(host),
