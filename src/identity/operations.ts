@@ -28,7 +28,7 @@ import type {
 import { nameTakenProblem, validateUserAssignedIdentityName } from './nameRules';
 import { accessRequirement, createIdentityRequirements, identityChangeRequirements } from './permissions';
 import { sortBy } from './ordering';
-import { parseUserAssignedIdentityId, resourceNameFromId, sameResourceId } from './resourceIds';
+import { parseUserAssignedIdentityId, resourceNameFromId, sameResourceId, virtualMachineId } from './resourceIds';
 import { ServiceError } from './serviceError';
 import type { AzureClientProvider, IdentityHostClient, SubscriptionClients } from './ports';
 import { createVirtualMachineProblem, virtualMachineBody, type CreateVirtualMachineRequest } from './newVirtualMachine';
@@ -405,12 +405,66 @@ export class IdentityOperations {
       );
       progress(t("Creating '{0}' in '{1}'…", request.name, request.resourceGroup));
       let polls = 0;
-      return clients.virtualMachines.create(request.resourceGroup, request.name, virtualMachineBody(request), {
-        signal,
-        onPoll: () =>
-          progress(++polls > 1 ? t("Waiting for Azure to finish creating '{0}' ({1})…", request.name, polls) : t("Waiting for Azure to finish creating '{0}'…", request.name)),
-      });
+      const write = this.timeLimited(signal);
+      let accepted = false;
+      try {
+        return await clients.virtualMachines.create(request.resourceGroup, request.name, virtualMachineBody(request), {
+          signal: write.signal,
+          onAccepted: () => (accepted = true),
+          onPoll: () =>
+            progress(++polls > 1 ? t("Waiting for Azure to finish creating '{0}' ({1})…", request.name, polls) : t("Waiting for Azure to finish creating '{0}'…", request.name)),
+        });
+      } catch (error) {
+        const mapped = toIdentityError(error, { ...this.errorContext(), ...context });
+        if (accepted) {
+          throw await this.acceptedCreateError(clients, request, mapped, write.timedOut() ? 'timedOut' : mapped.kind === 'cancelled' ? 'cancelled' : undefined);
+        }
+        throw mapped;
+      } finally {
+        write.dispose();
+      }
     });
+  }
+
+  /** Create VM's counterpart of acceptedWriteError: Azure accepted the PUT, then its operation failed, its outcome
+   *  could not be read, or the wait stopped. The VM may exist anyway: read it and say what is there. */
+  private async acceptedCreateError(
+    clients: SubscriptionClients,
+    request: CreateVirtualMachineRequest,
+    cause: IdentityError,
+    stoppedWaiting: 'timedOut' | 'cancelled' | undefined,
+  ): Promise<AcceptedWriteError> {
+    const t = this.t;
+    const details = { code: cause.code, statusCode: cause.statusCode, requestId: cause.requestId, serviceMessage: cause.serviceMessage ?? cause.message, cause };
+    const ref: IdentityHostRef = {
+      kind: 'virtualMachine',
+      subscriptionId: request.subscriptionId,
+      resourceGroup: request.resourceGroup,
+      name: request.name,
+      id: virtualMachineId(request.subscriptionId, request.resourceGroup, request.name),
+    };
+    const read = await clients.virtualMachines.get(ref).then(
+      (vm) => ({ vm }),
+      (error: unknown) => ({ missing: toIdentityError(error).kind === 'notFound' }),
+    );
+    const now = 'vm' in read ? read.vm : undefined;
+    const state = now
+      ? t("'{0}' exists now, with {1}.", request.name, describeIdentity(now.identity, t))
+      : 'missing' in read && read.missing
+        ? t("'{0}' does not exist now.", request.name)
+        : t("Reading '{0}' failed too, so whether it exists is not known: refresh later.", request.name);
+    if (stoppedWaiting) {
+      const message =
+        stoppedWaiting === 'timedOut'
+          ? t("Azure has not finished creating '{0}' after {1} minutes; stopped waiting. {2}", request.name, Math.round(this.operationTimeoutMs() / 60000), state)
+          : t("Stopped waiting for Azure to create '{0}'; it may still be created. {1}", request.name, state);
+      return new AcceptedWriteError(message, stoppedWaiting, now, details);
+    }
+    const unknownOutcome = cause.statusCode !== undefined || cause.kind === 'authentication';
+    const message = unknownOutcome
+      ? t("Azure accepted creating '{0}', but its outcome could not be read ({1}). {2}", request.name, cause.code ?? cause.message, state)
+      : t("Azure reports creating '{0}' failed ({1}). {2}", request.name, failureReason(cause), state);
+    return new AcceptedWriteError(message, unknownOutcome ? 'outcomeUnknown' : 'failed', now, details);
   }
 
   // ---------- Microsoft Entra groups, for the VM's system-assigned identity ----------
