@@ -58,7 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   const tree = new VmTreeDataProvider(store, session, subscriptionFilter);
   const identityJson = new IdentityJsonProvider(operations, store);
-  const verify = new VerifyOperations(session.clientProvider, { localize: vscode.l10n.t });
+  const verify = new VerifyOperations(session.clientProvider, { localize: vscode.l10n.t, hostLabel: store.hostLabel });
   const services: Services = { operations, verify, store, identityJson, writeUi: vscodeWriteUi, session, subscriptionFilter, log };
 
   const tenantOffers = new TenantOffers(session, log);

@@ -160,6 +160,7 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
     const poller = this.compute.virtualMachines.createOrUpdate(resourceGroup, name, toSdkVirtualMachine(body), {
       ifNoneMatch: '*',
       abortSignal: options?.signal,
+      onResponse: acceptedCallback(options),
     });
     poller.onProgress(() => options?.onPoll?.());
     return toVirtualMachine(await poller.pollUntilDone({ abortSignal: options?.signal }), this.subscriptionId);
@@ -208,6 +209,7 @@ export class ArmScaleSetsClient implements ScaleSetsClient {
     const poller = this.compute.virtualMachineScaleSets.update(scaleSet.resourceGroup, scaleSet.name, parameters, {
       ifMatch: options?.ifMatch,
       abortSignal: options?.signal,
+      onResponse: acceptedCallback(options),
     });
     poller.onProgress(() => options?.onPoll?.());
     return toScaleSet(await poller.pollUntilDone({ abortSignal: options?.signal }), this.subscriptionId);

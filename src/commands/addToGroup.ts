@@ -33,7 +33,7 @@ export async function addToGroup(context: IActionContext, services: Services, no
   });
   const pick = await pickWithSearch<GroupPick>(
     {
-      title: t("Add the System-Assigned Identity of '{0}' to a Group", host.name),
+      title: t("Add the System-Assigned Identity of '{0}' to a Group", services.store.hostLabel(host)),
       placeholder: t('Type to search Microsoft Entra groups by name'),
       search: async (text, signal) => toPage(await services.operations.searchGroups(subscriptionId, text, { signal }), await memberships),
       noMatches: (text) => noGroupsMatch(text, t),
@@ -44,7 +44,7 @@ export async function addToGroup(context: IActionContext, services: Services, no
     return;
   }
   if (pick.locked) {
-    void vscode.window.showInformationMessage(alreadyMemberMessage(host.name, pick.data.group.displayName, t));
+    void vscode.window.showInformationMessage(alreadyMemberMessage(services.store.hostLabel(host), pick.data.group.displayName, t));
     return;
   }
   await runAddToGroup(services, host, pick.data.group);
@@ -56,7 +56,7 @@ async function loadMemberships(services: Services, host: IdentityHost): Promise<
     // An explicit action: Microsoft Graph may ask for consent here, before the search needs it anyway.
     return await services.operations.listGroupMemberships(host, { allowSignInPrompt: true });
   } catch (error) {
-    services.log.warn(`Could not list the groups of ${host.name}; continuing without marking them: ${describeError(error)}`);
+    services.log.warn(`Could not list the groups of ${services.store.hostLabel(host)}; continuing without marking them: ${describeError(error)}`);
     return [];
   }
 }

@@ -23,8 +23,8 @@ export async function assignUserAssigned(context: IActionContext, services: Serv
   const picks = await pickMany(
     identities.then((all) => assignIdentityEntries(all, host, t)),
     {
-      title: t("Assign User-Assigned Identities to '{0}'", host.name),
-      placeholder: t('Select the user-assigned identities to assign to {0}', host.name),
+      title: t("Assign User-Assigned Identities to '{0}'", services.store.hostLabel(host)),
+      placeholder: t('Select the user-assigned identities to assign to {0}', services.store.hostLabel(host)),
       loadingPlaceholder: t('Loading user-assigned identities...'),
     },
   );
@@ -36,7 +36,7 @@ export async function assignUserAssigned(context: IActionContext, services: Serv
       ids.push((await runCreateIdentityWizard(context, services, subscription, host)).id);
     }
   }
-  await runIdentityWrite(services, host, t("Assigning {0} to '{1}'...", quoteList(ids.map(resourceNameFromId)), host.name), {
+  await runIdentityWrite(services, host, t("Assigning {0} to '{1}'...", quoteList(ids.map(resourceNameFromId)), services.store.hostLabel(host)), {
     kind: 'assignUserAssigned',
     ids,
   });

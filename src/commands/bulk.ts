@@ -33,8 +33,8 @@ export function selectedHosts(services: Services, node: TreeNode | undefined, no
 }
 
 /** Asks before a destructive bulk change, listing the resources; throws UserCancelledError unless confirmed. */
-async function confirmBulk(context: IActionContext, message: string, hosts: IdentityHost[], button: string): Promise<void> {
-  const names = hosts.map((host) => host.name);
+async function confirmBulk(context: IActionContext, services: Services, message: string, hosts: IdentityHost[], button: string): Promise<void> {
+  const names = hosts.map(services.store.hostLabel);
   const listed = names.length > 20 ? [...names.slice(0, 20), t('and {0} more', names.length - 20)] : names;
   await context.ui.showWarningMessage(`${message}\n\n${listed.join('\n')}`, { modal: true, stepName: 'confirmBulk' }, { title: button });
 }
@@ -46,6 +46,7 @@ export async function bulkEnableSystemAssigned(_context: IActionContext, service
 export async function bulkDisableSystemAssigned(context: IActionContext, services: Services, hosts: IdentityHost[]): Promise<void> {
   await confirmBulk(
     context,
+    services,
     t('Disable the system-assigned identity of these {0} resources? Their service principals are deleted, with their group memberships and role assignments.', hosts.length),
     hosts,
     t('Disable'),
@@ -87,7 +88,7 @@ export async function bulkRemoveUserAssigned(context: IActionContext, services: 
   if (ids.length === 0) {
     return;
   }
-  await confirmBulk(context, t('Remove {0} from these {1} resources?', quoteList(ids.map(resourceNameFromId)), hosts.length), hosts, t('Remove'));
+  await confirmBulk(context, services, t('Remove {0} from these {1} resources?', quoteList(ids.map(resourceNameFromId)), hosts.length), hosts, t('Remove'));
   await runBulkIdentityChange(services, hosts, t('Removing {0} from {1} resources...', quoteList(ids.map(resourceNameFromId)), hosts.length), (host) => {
     // Each host loses those of the chosen it has; one that has none of them is left alone (unchanged).
     const own = ids.filter((id) => Object.keys(host.identity.userAssignedIdentities).some((present) => sameResourceId(present, id)));
@@ -124,7 +125,7 @@ export async function bulkRemoveFromGroup(context: IActionContext, services: Ser
   if (!group) {
     return;
   }
-  await confirmBulk(context, t("Remove these {0} resources from the group '{1}'?", hosts.length, group.displayName), hosts, t('Remove'));
+  await confirmBulk(context, services, t("Remove these {0} resources from the group '{1}'?", hosts.length, group.displayName), hosts, t('Remove'));
   await runBulkGroupChange(services, hosts, t("Removing {0} resources from '{1}'...", hosts.length, group.displayName), group, 'remove');
 }
 

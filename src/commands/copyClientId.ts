@@ -16,7 +16,7 @@ export async function copyClientId(context: IActionContext, services: Services, 
     (node?.kind === 'userIdentity' ? node.clientId : undefined) ??
     (await pickOne(context, clientIdItems(host), {
       placeHolder: t('Select the user-assigned identity whose client ID to copy'),
-      noPicksMessage: t("'{0}' has no user-assigned identity", host.name),
+      noPicksMessage: t("'{0}' has no user-assigned identity", services.store.hostLabel(host)),
       stepName: 'clientId',
     }));
   await copyToClipboard(t('client ID'), clientId);

@@ -29,7 +29,7 @@ export async function copyPrincipalId(context: IActionContext, services: Service
   if (!principalId) {
     principalId = await pickOne(context, principals, {
       placeHolder: t('Select the identity whose principal ID to copy'),
-      noPicksMessage: t("'{0}' has no managed identity", host.name),
+      noPicksMessage: t("'{0}' has no managed identity", services.store.hostLabel(host)),
       stepName: 'principal',
     });
   }

@@ -23,7 +23,7 @@ export async function deleteUserAssignedIdentity(context: IActionContext, servic
     () => services.operations.access.describeIdentityDeletion(identity, selected),
   );
   await context.ui.showWarningMessage(
-    deleteIdentityConfirmation(identity.name, impact, services.operations.accessGuard.scopeNames, t),
+    deleteIdentityConfirmation(identity.name, impact, services.operations.accessGuard.scopeNames, services.store.hostLabel, t),
     { modal: true, stepName: 'confirmDelete' },
     { title: t('Delete') },
   );

@@ -17,10 +17,10 @@ export async function disableSystemAssigned(context: IActionContext, services: S
   }
   const { host } = await resolveHost(context, services, node, systemAssignedOn);
   // Throws UserCancelledError (nothing changes) unless the user presses Disable; Copy as Script sends nothing either.
-  await confirmWrite(context, disableSystemConfirmation(host.name, vscode.l10n.t), 'confirmDisable', vscode.l10n.t('Disable'), {
+  await confirmWrite(context, disableSystemConfirmation(services.store.hostLabel(host), vscode.l10n.t), 'confirmDisable', vscode.l10n.t('Disable'), {
     kind: 'changeIdentity',
     host: hostRef(host),
     change: { kind: 'disableSystemAssigned' },
   });
-  await runIdentityWrite(services, host, vscode.l10n.t("Disabling the system-assigned identity of '{0}'...", host.name), { kind: 'disableSystemAssigned' });
+  await runIdentityWrite(services, host, vscode.l10n.t("Disabling the system-assigned identity of '{0}'...", services.store.hostLabel(host)), { kind: 'disableSystemAssigned' });
 }

@@ -13,5 +13,5 @@ export async function enableSystemAssigned(context: IActionContext, services: Se
     return bulkEnableSystemAssigned(context, services, many);
   }
   const { host } = await resolveHost(context, services, node, systemAssignedOff);
-  await runIdentityWrite(services, host, vscode.l10n.t("Enabling the system-assigned identity of '{0}'...", host.name), { kind: 'enableSystemAssigned' });
+  await runIdentityWrite(services, host, vscode.l10n.t("Enabling the system-assigned identity of '{0}'...", services.store.hostLabel(host)), { kind: 'enableSystemAssigned' });
 }

@@ -36,7 +36,7 @@ export async function grantAccess(context: IActionContext, services: Services, n
 
 /** Grant Access for a host already known (the follow-up after Enable, Assign or Create VM). */
 export async function grantAccessTo(context: IActionContext, services: Services, host: IdentityHost, subscription: Subscription, node?: TreeNode): Promise<void> {
-  const principal = principalOfNode(host, node) ?? (await pickPrincipal(context, host));
+  const principal = principalOfNode(host, node) ?? (await pickPrincipal(context, host, services.store.hostLabel(host)));
   const scope = await pickScope(context, services, subscription, principal);
   const role = await pickRole(services, principal, scope);
   if (!role) {
@@ -61,21 +61,21 @@ function principalOfNode(host: IdentityHost, node: TreeNode | undefined): Access
   }
 }
 
-async function pickPrincipal(context: IActionContext, host: IdentityHost): Promise<AccessPrincipal> {
+async function pickPrincipal(context: IActionContext, host: IdentityHost, label: string): Promise<AccessPrincipal> {
   const principals = accessPrincipals(host);
   if (principals.length === 0) {
-    throw new Error(t("'{0}' has no managed identity yet. Enable its system-assigned identity or assign a user-assigned identity first.", host.name));
+    throw new Error(t("'{0}' has no managed identity yet. Enable its system-assigned identity or assign a user-assigned identity first.", label));
   }
   if (principals.length === 1) {
     return principals[0];
   }
-  return pickOne(context, grantPrincipalItems(principals, t), { placeHolder: t("Select the identity of '{0}' to grant access to", host.name), stepName: 'identity' });
+  return pickOne(context, grantPrincipalItems(principals, t), { placeHolder: t("Select the identity of '{0}' to grant access to", label), stepName: 'identity' });
 }
 
 async function pickScope(context: IActionContext, services: Services, subscription: Subscription, principal: AccessPrincipal): Promise<string> {
   const subscriptionId = subscription.subscriptionId;
   const kind = await pickOne(context, scopeKindItems(subscription, t), {
-    placeHolder: t("Where should '{0}' have access?", principalName(principal)),
+    placeHolder: t("Where should '{0}' have access?", principalName(principal, services.store.hostLabel)),
     stepName: 'scopeKind',
   });
   if (kind === 'subscription') {
@@ -113,7 +113,7 @@ async function pickRole(services: Services, principal: AccessPrincipal, scope: s
   const entries = services.operations.access.listRoleChoices(principal, scope).then((choices) => roleEntries(choices, names, t));
   const picked = await pickWithSearch<RoleDefinition>(
     {
-      title: t("Grant Access: role for '{0}' on {1}", principalName(principal), describeScope(scope, names, t)),
+      title: t("Grant Access: role for '{0}' on {1}", principalName(principal, services.store.hostLabel), describeScope(scope, names, t)),
       placeholder: t('Select a role (type to filter)'),
       debounceMs: 0,
       search: async (text) => ({ entries: filterEntries(await entries, text) }),
@@ -122,7 +122,7 @@ async function pickRole(services: Services, principal: AccessPrincipal, scope: s
     () => false,
   );
   if (picked.locked) {
-    void vscode.window.showInformationMessage(roleAlreadyHeldMessage(principalName(principal), picked.data.roleName, scope, names, t));
+    void vscode.window.showInformationMessage(roleAlreadyHeldMessage(principalName(principal, services.store.hostLabel), picked.data.roleName, scope, names, t));
     return undefined;
   }
   return picked.data;

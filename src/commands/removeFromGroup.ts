@@ -25,16 +25,16 @@ export async function removeFromGroup(context: IActionContext, services: Service
     node?.kind === 'group'
       ? node.group
       : await pickOne(context, (known ? Promise.resolve(known) : services.operations.listGroupMemberships(host, { allowSignInPrompt: true })).then(membershipItems), {
-          placeHolder: t('Select the group to remove {0} from', host.name),
+          placeHolder: t('Select the group to remove {0} from', services.store.hostLabel(host)),
           loadingPlaceHolder: t('Loading group memberships...'),
-          noPicksMessage: t("The identity of '{0}' is not a member of any group", host.name),
+          noPicksMessage: t("The identity of '{0}' is not a member of any group", services.store.hostLabel(host)),
           stepName: 'group',
         });
   const script = groupScript('removeFromGroup', host, group);
   if (script) {
-    await confirmWrite(context, removeFromGroupConfirmation(group.displayName, host.name, t), 'confirmRemoveFromGroup', t('Remove'), script);
+    await confirmWrite(context, removeFromGroupConfirmation(group.displayName, services.store.hostLabel(host), t), 'confirmRemoveFromGroup', t('Remove'), script);
   } else {
-    await context.ui.showWarningMessage(removeFromGroupConfirmation(group.displayName, host.name, t), { modal: true, stepName: 'confirmRemoveFromGroup' }, { title: t('Remove') });
+    await context.ui.showWarningMessage(removeFromGroupConfirmation(group.displayName, services.store.hostLabel(host), t), { modal: true, stepName: 'confirmRemoveFromGroup' }, { title: t('Remove') });
   }
   await runRemoveFromGroup(services, host, group);
 }

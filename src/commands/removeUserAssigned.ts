@@ -30,8 +30,8 @@ export async function removeUserAssigned(context: IActionContext, services: Serv
       ? { kind: 'some', ids: [node.id] }
       : resolveRemovePicks(
           await pickMany(removeIdentityEntries(host, t), {
-            title: t("Remove User-Assigned Identities from '{0}'", host.name),
-            placeholder: t('Select the user-assigned identities to remove from {0}', host.name),
+            title: t("Remove User-Assigned Identities from '{0}'", services.store.hostLabel(host)),
+            placeholder: t('Select the user-assigned identities to remove from {0}', services.store.hostLabel(host)),
           }),
         );
   const ids = choice.kind === 'all' ? choice.expectedIds : choice.ids;
@@ -47,9 +47,9 @@ export async function removeUserAssigned(context: IActionContext, services: Serv
       ? { kind: 'removeUserAssigned', ids: choice.ids }
       // Refused (nothing sent) when the VM's identities are no longer the ones the confirmation listed.
       : { kind: 'removeAllUserAssigned', expectedIds: choice.expectedIds };
-  const question = [removeUserAssignedConfirmation(names, host.name, choice.kind === 'all', t), otherConsumersText(consumers, host.id, t)]
+  const question = [removeUserAssignedConfirmation(names, services.store.hostLabel(host), choice.kind === 'all', t), otherConsumersText(consumers, host.id, services.store.hostLabel, t)]
     .filter(Boolean)
     .join('\n\n');
   await confirmWrite(context, question, 'confirmRemove', t('Remove'), { kind: 'changeIdentity', host: hostRef(host), change: scriptChange(change) });
-  await runIdentityWrite(services, host, t("Removing {0} from '{1}'...", quoteList(names), host.name), change);
+  await runIdentityWrite(services, host, t("Removing {0} from '{1}'...", quoteList(names), services.store.hostLabel(host)), change);
 }

@@ -28,7 +28,7 @@ export async function revokeAccess(context: IActionContext, services: Services, 
     const principals = accessPrincipals(host);
     principal = principals.length === 1
       ? principals[0]
-      : await pickOne(context, grantPrincipalItems(principals, t), { placeHolder: t("Select the identity of '{0}'", host.name), stepName: 'identity' });
+      : await pickOne(context, grantPrincipalItems(principals, t), { placeHolder: t("Select the identity of '{0}'", services.store.hostLabel(host)), stepName: 'identity' });
     const chosen = principal;
     entry = await pickOne(
       context,
@@ -38,13 +38,13 @@ export async function revokeAccess(context: IActionContext, services: Services, 
       {
         placeHolder: t('Select the role assignment to revoke'),
         loadingPlaceHolder: t('Loading role assignments...'),
-        noPicksMessage: t("'{0}' has no role assignments", principalName(chosen)),
+        noPicksMessage: t("'{0}' has no role assignments", principalName(chosen, services.store.hostLabel)),
         stepName: 'assignment',
       },
     );
   }
   if (!principal) {
-    throw new Error(t("The identity of '{0}' has changed; refresh and try again.", host.name));
+    throw new Error(t("The identity of '{0}' has changed; refresh and try again.", services.store.hostLabel(host)));
   }
   await confirmAndRevoke(context, services, host, principal, entry);
 }
@@ -53,7 +53,7 @@ async function confirmAndRevoke(context: IActionContext, services: Services, hos
   const names = services.operations.accessGuard.scopeNames;
   // Listed in the principal's subscription: an assignment above it (a management group) changes more than this subscription.
   const viewed = `/subscriptions/${subscriptionOf(principal)}`;
-  const identityName = principal.kind === 'systemAssigned' ? t("the system-assigned identity of {0}", host.name) : principalName(principal);
+  const identityName = principal.kind === 'systemAssigned' ? t("the system-assigned identity of {0}", services.store.hostLabel(host)) : principalName(principal, services.store.hostLabel);
   await context.ui.showWarningMessage(
     revokeConfirmation(identityName, entry.roleName, entry.assignment, viewed, names, t),
     { modal: true, stepName: 'confirmRevoke' },

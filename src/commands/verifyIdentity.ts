@@ -20,15 +20,15 @@ const t = vscode.l10n.t;
 export async function verifyIdentity(context: IActionContext, services: Services, node?: TreeNode): Promise<void> {
   const { host } = await resolveHost(context, services, node, verifiableVm);
   if (host.kind !== 'virtualMachine') {
-    throw new Error(t("'{0}' is a scale set: Run Command runs a script on one VM. Verify the identity from one of its instances instead.", host.name));
+    throw new Error(t("'{0}' is a scale set: Run Command runs a script on one VM. Verify the identity from one of its instances instead.", services.store.hostLabel(host)));
   }
-  const target = await pickTarget(context, host, node);
+  const target = await pickTarget(context, host, services.store.hostLabel(host), node);
   const resource = await pickOne(context, audienceItems(), {
     placeHolder: t('Select the audience to request a token for'),
     stepName: 'audience',
   });
   const request: VerifyIdentityRequest = { vm: host, target, resource };
-  const title = t("Verifying the identity of '{0}' from inside the VM...", host.name);
+  const title = t("Verifying the identity of '{0}' from inside the VM...", services.store.hostLabel(host));
   services.log.info(`${title} (${host.id}, ${resource})`);
   const result = await services.writeUi.withProgress(title, (report, signal) =>
     services.verify.verifyIdentity(request, {
@@ -42,14 +42,14 @@ export async function verifyIdentity(context: IActionContext, services: Services
   const verdict = verifyVerdict(result.checks, t);
   services.log.info(`${host.name}: ${verdict}`);
   await showReport(
-    host.name,
-    verifyReportMarkdown({ vmName: host.name, target: result.target, resource, osType: result.osType, claims: result.claims, checks: result.checks, checkedAt: new Date() }, t),
+    services.store.hostLabel(host),
+    verifyReportMarkdown({ vmName: services.store.hostLabel(host), target: result.target, resource, osType: result.osType, claims: result.claims, checks: result.checks, checkedAt: new Date() }, t),
   );
   void (result.ok ? vscode.window.showInformationMessage(verdict) : vscode.window.showWarningMessage(verdict));
 }
 
 /** The identity of the clicked item, the VM's only identity, or one the user picks. */
-async function pickTarget(context: IActionContext, host: IdentityHost, node: TreeNode | undefined): Promise<VerifyIdentityRequest['target']> {
+async function pickTarget(context: IActionContext, host: IdentityHost, label: string, node: TreeNode | undefined): Promise<VerifyIdentityRequest['target']> {
   if (node?.kind === 'systemIdentity') {
     return { kind: 'systemAssigned' };
   }
@@ -66,7 +66,7 @@ async function pickTarget(context: IActionContext, host: IdentityHost, node: Tre
   if (items.length === 1) {
     return items[0].data;
   }
-  return pickOne(context, items, { placeHolder: t('Select the identity to verify on {0}', host.name), stepName: 'identity' });
+  return pickOne(context, items, { placeHolder: t('Select the identity to verify on {0}', label), stepName: 'identity' });
 }
 
 function audienceItems(): PickItem<string>[] {

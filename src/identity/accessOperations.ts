@@ -40,9 +40,10 @@ export function subscriptionOf(principal: AccessPrincipal): string {
   return principal.kind === 'systemAssigned' ? principal.host.subscriptionId : principal.identity.subscriptionId;
 }
 
-/** The name a message uses: the host's name for its system-assigned identity (it has none of its own), else the identity's. */
-export function principalName(principal: AccessPrincipal): string {
-  return principal.kind === 'systemAssigned' ? principal.host.name : principal.identity.name;
+/** The name a message uses: the host's label for its system-assigned identity (it has none of its own; the label names
+ *  the resource group where host names collide, `ResourceStore.hostLabel`), else the identity's name. */
+export function principalName(principal: AccessPrincipal, hostLabel: (host: IdentityHostRef) => string): string {
+  return principal.kind === 'systemAssigned' ? hostLabel(principal.host) : principal.identity.name;
 }
 
 /** One assignment as the tree shows it. */
@@ -79,6 +80,8 @@ export interface AccessOperationsOptions {
   newGuid?: () => string;
   /** What every error message needs (language, sign-in), from the identity operations. */
   errorContext?: () => ErrorContext;
+  /** How messages name a host (IdentityOperationsOptions.hostLabel); its name by default. */
+  hostLabel?: (host: IdentityHostRef) => string;
 }
 
 /**
@@ -102,12 +105,16 @@ export class AccessOperations {
     this.t = options.localize ?? defaultLocalize;
   }
 
+  private principalLabel(principal: AccessPrincipal): string {
+    return principalName(principal, this.options.hostLabel ?? ((host) => host.name));
+  }
+
   // ---------- Reads ----------
 
   /** The principal's role assignments in its subscription (at, above and below it), from one request filtered by
    *  principalId, ordered by role name then scope. */
   listRoleAssignments(principal: AccessPrincipal, options?: OperationOptions): Promise<RoleAssignmentEntry[]> {
-    const name = principalName(principal);
+    const name = this.principalLabel(principal);
     return this.run({ operation: this.t("list the role assignments of '{0}'", name) }, options, async () => {
       const subscriptionId = subscriptionOf(principal);
       const clients = await this.clientsFor(subscriptionId, options);
@@ -191,7 +198,7 @@ export class AccessOperations {
    */
   grantAccess(principal: AccessPrincipal, scope: string, role: Pick<RoleDefinition, 'id' | 'roleName'>, options?: OperationOptions): Promise<AccessChangeResult> {
     const t = this.t;
-    const name = principalName(principal);
+    const name = this.principalLabel(principal);
     const names = this.guard.scopeNames;
     const where = () => describeScope(scope, names, t);
     return this.run({ operation: t("grant '{0}' to '{1}'", role.roleName, name) }, options, async () => {
@@ -223,7 +230,7 @@ export class AccessOperations {
   /** Removes one assignment (at its own scope: an inherited one changes the scope it comes from). */
   revokeAccess(principal: AccessPrincipal, assignment: RoleAssignment, roleName: string, options?: OperationOptions): Promise<AccessChangeResult> {
     const t = this.t;
-    const name = principalName(principal);
+    const name = this.principalLabel(principal);
     const where = () => describeScope(assignment.scope, this.guard.scopeNames, t);
     return this.run({ operation: t("revoke '{0}' from '{1}'", roleName, name) }, options, async () => {
       const signal = options?.signal;

@@ -19,6 +19,8 @@ export type IdentityErrorKind =
   | 'graphPermission'
   /** The identity is already a member of the group. */
   | 'alreadyMember'
+  /** The identity is not a member of the group it was to be removed from (another window removed it first). */
+  | 'notMember'
   | 'throttled'
   | 'cancelled'
   /** Azure accepted a write, then its operation failed or its outcome could not be read (see AcceptedWriteError). */

@@ -28,7 +28,8 @@ import type {
 import { nameTakenProblem, validateUserAssignedIdentityName } from './nameRules';
 import { accessRequirement, createIdentityRequirements, identityChangeRequirements } from './permissions';
 import { sortBy } from './ordering';
-import { parseUserAssignedIdentityId, resourceNameFromId } from './resourceIds';
+import { parseUserAssignedIdentityId, resourceNameFromId, sameResourceId, virtualMachineId } from './resourceIds';
+import { ServiceError } from './serviceError';
 import type { AzureClientProvider, IdentityHostClient, SubscriptionClients } from './ports';
 import { createVirtualMachineProblem, virtualMachineBody, type CreateVirtualMachineRequest } from './newVirtualMachine';
 
@@ -109,11 +110,11 @@ export class IdentityOperations {
     const signInMethod = options.signInMethod;
     this.signInMethod = typeof signInMethod === 'function' ? signInMethod : () => signInMethod;
     this.accessGuard = new AccessGuard(clients, { ...options.accessCheck, localize: this.t });
-    this.access = new AccessOperations(clients, this.accessGuard, { ...options.access, localize: this.t, errorContext: () => this.errorContext() });
+    this.label = options.hostLabel ?? ((host) => host.name);
+    this.access = new AccessOperations(clients, this.accessGuard, { ...options.access, localize: this.t, errorContext: () => this.errorContext(), hostLabel: this.label });
     const timeout = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MINUTES * 60_000;
     this.operationTimeoutMs = typeof timeout === 'function' ? timeout : () => timeout;
     this.settlePollMs = options.settlePollMs ?? 5000;
-    this.label = options.hostLabel ?? ((host) => host.name);
   }
 
   // ---------- Reads (used by the tree and the quick picks) ----------
@@ -140,7 +141,7 @@ export class IdentityOperations {
   }
 
   getVirtualMachine(vm: VmRef, options?: OperationOptions): Promise<VirtualMachine> {
-    return this.run({ vmName: vm.name }, options, async () => (await this.clientsFor(vm.subscriptionId, options)).virtualMachines.get(vm, { signal: options?.signal }));
+    return this.run({ vmName: this.label(vm) }, options, async () => (await this.clientsFor(vm.subscriptionId, options)).virtualMachines.get(vm, { signal: options?.signal }));
   }
 
   /** Any host as Azure has it now (with its ETag), through the client of its kind. */
@@ -412,12 +413,66 @@ export class IdentityOperations {
       );
       progress(t("Creating '{0}' in '{1}'…", request.name, request.resourceGroup));
       let polls = 0;
-      return clients.virtualMachines.create(request.resourceGroup, request.name, virtualMachineBody(request), {
-        signal,
-        onPoll: () =>
-          progress(++polls > 1 ? t("Waiting for Azure to finish creating '{0}' ({1})…", request.name, polls) : t("Waiting for Azure to finish creating '{0}'…", request.name)),
-      });
+      const write = this.timeLimited(signal);
+      let accepted = false;
+      try {
+        return await clients.virtualMachines.create(request.resourceGroup, request.name, virtualMachineBody(request), {
+          signal: write.signal,
+          onAccepted: () => (accepted = true),
+          onPoll: () =>
+            progress(++polls > 1 ? t("Waiting for Azure to finish creating '{0}' ({1})…", request.name, polls) : t("Waiting for Azure to finish creating '{0}'…", request.name)),
+        });
+      } catch (error) {
+        const mapped = toIdentityError(error, { ...this.errorContext(), ...context });
+        if (accepted) {
+          throw await this.acceptedCreateError(clients, request, mapped, write.timedOut() ? 'timedOut' : mapped.kind === 'cancelled' ? 'cancelled' : undefined);
+        }
+        throw mapped;
+      } finally {
+        write.dispose();
+      }
     });
+  }
+
+  /** Create VM's counterpart of acceptedWriteError: Azure accepted the PUT, then its operation failed, its outcome
+   *  could not be read, or the wait stopped. The VM may exist anyway: read it and say what is there. */
+  private async acceptedCreateError(
+    clients: SubscriptionClients,
+    request: CreateVirtualMachineRequest,
+    cause: IdentityError,
+    stoppedWaiting: 'timedOut' | 'cancelled' | undefined,
+  ): Promise<AcceptedWriteError> {
+    const t = this.t;
+    const details = { code: cause.code, statusCode: cause.statusCode, requestId: cause.requestId, serviceMessage: cause.serviceMessage ?? cause.message, cause };
+    const ref: IdentityHostRef = {
+      kind: 'virtualMachine',
+      subscriptionId: request.subscriptionId,
+      resourceGroup: request.resourceGroup,
+      name: request.name,
+      id: virtualMachineId(request.subscriptionId, request.resourceGroup, request.name),
+    };
+    const read = await clients.virtualMachines.get(ref).then(
+      (vm) => ({ vm }),
+      (error: unknown) => ({ missing: toIdentityError(error).kind === 'notFound' }),
+    );
+    const now = 'vm' in read ? read.vm : undefined;
+    const state = now
+      ? t("'{0}' exists now, with {1}.", request.name, describeIdentity(now.identity, t))
+      : 'missing' in read && read.missing
+        ? t("'{0}' does not exist now.", request.name)
+        : t("Reading '{0}' failed too, so whether it exists is not known: refresh later.", request.name);
+    if (stoppedWaiting) {
+      const message =
+        stoppedWaiting === 'timedOut'
+          ? t("Azure has not finished creating '{0}' after {1} minutes; stopped waiting. {2}", request.name, Math.round(this.operationTimeoutMs() / 60000), state)
+          : t("Stopped waiting for Azure to create '{0}'; it may still be created. {1}", request.name, state);
+      return new AcceptedWriteError(message, stoppedWaiting, now, details);
+    }
+    const unknownOutcome = cause.statusCode !== undefined || cause.kind === 'authentication';
+    const message = unknownOutcome
+      ? t("Azure accepted creating '{0}', but its outcome could not be read ({1}). {2}", request.name, cause.code ?? cause.message, state)
+      : t("Azure reports creating '{0}' failed ({1}). {2}", request.name, failureReason(cause), state);
+    return new AcceptedWriteError(message, unknownOutcome ? 'outcomeUnknown' : 'failed', now, details);
   }
 
   // ---------- Microsoft Entra groups, for the VM's system-assigned identity ----------
@@ -454,6 +509,8 @@ export class IdentityOperations {
     );
   }
 
+  /** Removes the host's system-assigned identity from a group. Not a member (e.g. another window removed it first):
+   *  IdentityError kind 'notMember'. */
   async removeFromGroup(host: HostRefOrHost, groupId: string, options?: GroupOperationOptions): Promise<void> {
     return this.groupChange(host, groupId, options, 'remove', (clients, principalId) =>
       clients.graph.removeMember(groupId, principalId, this.graphCallOptions(options, true)),
@@ -481,8 +538,45 @@ export class IdentityOperations {
       const { clients, principalId } = await this.systemPrincipal(host, options);
       context.principalId = principalId;
       options?.onProgress?.(verb === 'add' ? t("Adding '{0}' to {1}…", this.label(host), group) : t("Removing '{0}' from {1}…", this.label(host), group));
-      await change(clients, principalId);
+      try {
+        await change(clients, principalId);
+      } catch (error) {
+        if (error instanceof ServiceError && error.status === 404) {
+          throw (await this.explainGroupNotFound(clients, host, principalId, groupId, group, verb, options)) ?? error;
+        }
+        throw error;
+      }
     });
+  }
+
+  /**
+   * Graph answers 404 alike for a missing group, a missing principal and (on remove) a membership that is not there.
+   * Another window may have turned the identity off or removed the membership since this one read the VM: read what
+   * is true now and say it, or leave Graph's own error (undefined) when that cannot be told.
+   */
+  private async explainGroupNotFound(
+    clients: SubscriptionClients,
+    host: HostRefOrHost,
+    principalId: string,
+    groupId: string,
+    group: string,
+    verb: 'add' | 'remove',
+    options: OperationOptions | undefined,
+  ): Promise<IdentityError | undefined> {
+    const t = this.t;
+    const now = await hostClient(clients, host).get(host, { signal: options?.signal }).catch(() => undefined);
+    if (now && (!hasSystemAssigned(now.identity.type) || !sameResourceId(now.identity.principalId ?? '', principalId))) {
+      // Its memberships went with the service principal: nothing was added, and nothing is left to remove.
+      const message = t("'{0}' no longer has the system-assigned identity this was for (it was turned off or replaced meanwhile), so it is not in {1}.", this.label(host), group);
+      return new IdentityError(message, { kind: verb === 'remove' ? 'notMember' : 'invalid', code: 'NoSystemAssignedIdentity' });
+    }
+    if (verb === 'remove') {
+      const groups = await clients.graph.listMemberOf(principalId, this.graphCallOptions(options, false)).catch(() => undefined);
+      if (groups && !groups.some((known) => sameResourceId(known.id, groupId))) {
+        return new IdentityError(t("The identity of '{0}' is not a member of {1}: nothing to remove.", this.label(host), group), { kind: 'notMember' });
+      }
+    }
+    return undefined;
   }
 
   /** The host's system-assigned principal: from the host given when it carries one, else from a GET. */

@@ -50,11 +50,14 @@ export interface VerifyOperationsOptions {
   localize?: Localize;
   /** Seconds since the epoch, to judge the token's expiry (tests pin it). */
   nowSeconds?: () => number;
+  /** How messages name a VM (IdentityOperationsOptions.hostLabel); its name by default. */
+  hostLabel?: (host: IdentityHostRef) => string;
 }
 
 export class VerifyOperations {
   private readonly t: Localize;
   private readonly nowSeconds: () => number;
+  private readonly label: (host: IdentityHostRef) => string;
 
   constructor(
     private readonly clients: AzureClientProvider,
@@ -62,6 +65,7 @@ export class VerifyOperations {
   ) {
     this.t = options.localize ?? defaultLocalize;
     this.nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+    this.label = options.hostLabel ?? ((host) => host.name);
   }
 
   /**
@@ -72,35 +76,36 @@ export class VerifyOperations {
   async verifyIdentity(request: VerifyIdentityRequest, options: OperationOptions = {}): Promise<VerifyIdentityResult> {
     const t = this.t;
     const { vm: ref, resource } = request;
+    const label = this.label(ref);
     const progress = options.onProgress ?? (() => {});
     const signal = options.signal;
-    const context: ErrorContext = { localize: t, vmName: ref.name, operation: t("verify an identity on '{0}'", ref.name) };
+    const context: ErrorContext = { localize: t, vmName: label, operation: t("verify an identity on '{0}'", label) };
     let sent = false;
     try {
       throwIfAborted(signal, t);
       const clients = await this.clients.forSubscription(ref.subscriptionId, { signal });
-      progress(t("Reading '{0}'…", ref.name));
+      progress(t("Reading '{0}'…", label));
       const vm = await clients.virtualMachines.get(ref, { signal });
       const osType: VerifyOsType = vm.osType?.toLowerCase() === 'windows' ? 'Windows' : 'Linux';
       const { target, expected } = this.resolveTarget(vm, request, resource);
 
-      progress(t("Checking that you may use Run Command on '{0}'…", vm.name));
+      progress(t("Checking that you may use Run Command on '{0}'…", label));
       const access = await checkAccess([accessRequirement('runCommand', vm.id)], clients.permissions, { signal });
       if (access.missing.length > 0) {
         throw accessRefusal(access.missing, {}, t);
       }
 
-      progress(t("Asking IMDS on '{0}' for a token (Run Command takes tens of seconds)…", vm.name));
+      progress(t("Asking IMDS on '{0}' for a token (Run Command takes tens of seconds)…", label));
       sent = true;
       let polls = 0;
       const statuses = await clients.runCommands.run(vm, verifyScript(osType, resource, target), {
         signal,
-        onPoll: () => progress(t("Waiting for the check on '{0}' to finish ({1})…", vm.name, ++polls)),
+        onPoll: () => progress(t("Waiting for the check on '{0}' to finish ({1})…", label, ++polls)),
       });
       const { stdout, stderr } = runCommandStreams(statuses);
       const output = parseVerifyOutput(stdout, stderr);
       if (output.kind !== 'token') {
-        throw verifyOutputError(output, vm.name, target, t);
+        throw verifyOutputError(output, label, target, t);
       }
       const checks = checkClaims(output.claims, expected, this.nowSeconds(), t);
       return { vm, target, resource, osType, claims: output.claims, expected, checks, ok: checks.every((check) => check.ok) };
@@ -110,14 +115,14 @@ export class VerifyOperations {
       }
       if (signal?.aborted) {
         throw sent
-          ? new IdentityError(t("Stopped waiting for the check on '{0}'. Run Command cannot be cancelled: the script still finishes on the VM (it only reads a token's claims).", ref.name), {
+          ? new IdentityError(t("Stopped waiting for the check on '{0}'. Run Command cannot be cancelled: the script still finishes on the VM (it only reads a token's claims).", label), {
               kind: 'cancelled',
               cause: error,
             })
           : cancelledError(t, error);
       }
       if (error instanceof ServiceError) {
-        const refusal = runCommandRefusal(error, ref.name, t);
+        const refusal = runCommandRefusal(error, label, t);
         if (refusal) {
           throw refusal;
         }
@@ -129,9 +134,10 @@ export class VerifyOperations {
   /** The identity as Azure reports it on the VM now; refused before sending when the VM does not have it. */
   private resolveTarget(vm: VirtualMachine, request: VerifyIdentityRequest, resource: string): { target: VerifyTarget; expected: ExpectedIdentity } {
     const t = this.t;
+    const label = this.label(vm);
     if (request.target.kind === 'systemAssigned') {
       if (!hasSystemAssigned(vm.identity.type)) {
-        throw new IdentityError(t("'{0}' has no system-assigned identity: it is not assigned (or was just turned off). Enable it first.", vm.name), {
+        throw new IdentityError(t("'{0}' has no system-assigned identity: it is not assigned (or was just turned off). Enable it first.", label), {
           kind: 'notFound',
           code: 'IdentityNotAssigned',
         });
@@ -144,14 +150,14 @@ export class VerifyOperations {
     const wanted = resourceKey(request.target.identityId);
     const entry = Object.entries(vm.identity.userAssignedIdentities).find(([id]) => resourceKey(id) === wanted);
     if (!entry) {
-      throw new IdentityError(t("The user-assigned identity '{0}' is not assigned to '{1}'. Assign it first, or refresh.", resourceNameFromId(request.target.identityId), vm.name), {
+      throw new IdentityError(t("The user-assigned identity '{0}' is not assigned to '{1}'. Assign it first, or refresh.", resourceNameFromId(request.target.identityId), label), {
         kind: 'notFound',
         code: 'IdentityNotAssigned',
       });
     }
     const [identityId, { clientId, principalId }] = entry;
     if (!clientId) {
-      throw new IdentityError(t("Azure did not report the client id of {0} on '{1}'; refresh and try again.", describeVerifyTarget({ kind: 'userAssigned', identityId, clientId: '' }, t), vm.name), {
+      throw new IdentityError(t("Azure did not report the client id of {0} on '{1}'; refresh and try again.", describeVerifyTarget({ kind: 'userAssigned', identityId, clientId: '' }, t), label), {
         kind: 'unknown',
         code: 'NoClientId',
       });

@@ -159,7 +159,7 @@ export class ResourceStore implements Disposable {
 
   /** How messages and titles name a host: its name, with its resource group ("vm-x (rg-a)") where another host the
    *  store knows has the same name (names are unique only within a resource group). */
-  hostLabel(ref: IdentityHostRef): string {
+  readonly hostLabel = (ref: IdentityHostRef): string => {
     const key = resourceKey(ref.id);
     const name = resourceKey(ref.name);
     for (const [otherKey, entry] of this.hostEntries) {
@@ -168,7 +168,7 @@ export class ResourceStore implements Disposable {
       }
     }
     return ref.name;
-  }
+  };
 
   /** The latest state of a host the store has seen (from a listing, a read or a write). */
   host(ref: IdentityHostRef | string): IdentityHost | undefined {

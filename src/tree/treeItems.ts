@@ -66,6 +66,8 @@ export function vmItem(view: HostView): vscode.TreeItem {
       t('Resource group: {0}', host.resourceGroup),
       t('Location: {0}', host.location),
       t('Identity type: {0}', host.identity.type),
+      // The description's short summary ("system + 2 user") in full.
+      ...(userAssignedCount(host.identity) > 0 ? [t('User-assigned identities: {0}', userAssignedCount(host.identity))] : []),
       ...hostKindDetails(host, t),
       ...(updating ? [t('Updating: {0}', updating)] : []),
     ].join('  \n'),

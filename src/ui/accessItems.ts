@@ -133,11 +133,17 @@ export function consumersText(consumers: readonly { name: string }[], t: Localiz
 }
 
 /** Delete User-Assigned Identity's question: what still uses the identity, and which assignments it leaves orphaned. */
-export function deleteIdentityConfirmation(identityName: string, impact: IdentityDeletionImpact, names: ScopeNames, t: Localize): string {
+export function deleteIdentityConfirmation(
+  identityName: string,
+  impact: IdentityDeletionImpact,
+  names: ScopeNames,
+  hostLabel: (host: IdentityHost) => string,
+  t: Localize,
+): string {
   const parts = [t("Delete the user-assigned identity '{0}'? This cannot be undone.", identityName)];
   parts.push(
     impact.consumers.length > 0
-      ? t('These virtual machines still use it and lose its access: {0}.', quoteList(impact.consumers.map((host) => host.name)))
+      ? t('These virtual machines still use it and lose its access: {0}.', quoteList(impact.consumers.map(hostLabel)))
       : t('No virtual machine in the selected subscriptions uses it.'),
   );
   if (impact.assignments.length > 0) {
@@ -147,14 +153,20 @@ export function deleteIdentityConfirmation(identityName: string, impact: Identit
   return parts.join('\n\n');
 }
 
-/** For Remove's question: which other VMs keep using each identity removed from `hostId` ("" when none was loaded). */
-export function otherConsumersText(identities: readonly { name: string; consumers: readonly IdentityHost[] | undefined }[], hostId: string, t: Localize): string {
+/** For Remove's question: which other VMs keep using each identity removed from `hostId` ("" when none was loaded);
+ *  `hostLabel` names each (ResourceStore.hostLabel: with its resource group where names collide). */
+export function otherConsumersText(
+  identities: readonly { name: string; consumers: readonly IdentityHost[] | undefined }[],
+  hostId: string,
+  hostLabel: (host: IdentityHost) => string,
+  t: Localize,
+): string {
   return identities
     .filter((identity) => identity.consumers !== undefined)
     .map((identity) => {
       const others = identity.consumers!.filter((host) => !sameResourceId(host.id, hostId));
       return others.length > 0
-        ? t("'{0}' stays in use by {1}.", identity.name, quoteList(others.map((host) => host.name)))
+        ? t("'{0}' stays in use by {1}.", identity.name, quoteList(others.map(hostLabel)))
         : t("'{0}' is used by no other virtual machine.", identity.name);
     })
     .join(' ');

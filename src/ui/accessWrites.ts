@@ -11,8 +11,10 @@ import { runWrite } from './writePipeline';
 const t = vscode.l10n.t;
 
 /** How a progress title names the identity: a VM's system-assigned one by its VM. */
-function identityTitle(principal: AccessPrincipal): string {
-  return principal.kind === 'systemAssigned' ? t("the system-assigned identity of '{0}'", principal.host.name) : `'${principalName(principal)}'`;
+function identityTitle(services: HostWriteServices, principal: AccessPrincipal): string {
+  return principal.kind === 'systemAssigned'
+    ? t("the system-assigned identity of '{0}'", services.store.hostLabel(principal.host))
+    : `'${principalName(principal, services.store.hostLabel)}'`;
 }
 
 export function runGrantAccess(
@@ -23,7 +25,7 @@ export function runGrantAccess(
   role: Pick<RoleDefinition, 'id' | 'roleName'>,
 ): Promise<AccessChangeResult> {
   return runWrite(services, {
-    title: t("Granting '{0}' to {1}...", role.roleName, identityTitle(principal)),
+    title: t("Granting '{0}' to {1}...", role.roleName, identityTitle(services, principal)),
     target: { kind: 'host', host: hostRef(host) },
     details: `${role.roleName} on ${scope}`,
     run: (options) => services.operations.access.grantAccess(principal, scope, role, options),
@@ -43,7 +45,7 @@ export function runRevokeAccess(
   roleName: string,
 ): Promise<AccessChangeResult> {
   return runWrite(services, {
-    title: t("Revoking '{0}' from {1}...", roleName, identityTitle(principal)),
+    title: t("Revoking '{0}' from {1}...", roleName, identityTitle(services, principal)),
     target: { kind: 'host', host: hostRef(host) },
     details: assignment.id,
     run: (options) => services.operations.access.revokeAccess(principal, assignment, roleName, options),

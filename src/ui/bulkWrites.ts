@@ -56,7 +56,7 @@ export async function runBulkWrites<R extends BulkWorkResult>(
   services.log.info(`${title} (${hosts.map((host) => host.id).join(', ')})`);
   let summary = await run(hosts);
   for (;;) {
-    const lines = bulkSummaryLines(summary, (host) => host.name, t);
+    const lines = bulkSummaryLines(summary, services.store.hostLabel, t);
     const headline = bulkSummaryHeadline(summary, t);
     services.log.info(`${title}: ${headline}\n  ${lines.join('\n  ')}`);
     const retry = t('Retry Failed');
@@ -101,7 +101,7 @@ export function runBulkIdentityChange(
       services.store.applyHost(result.host);
       return { status: result.status };
     },
-    applied: () => ({ message: t('{0}: done', host.name), resourceId: host.id, followUps: undefined }),
+    applied: () => ({ message: t('{0}: done', services.store.hostLabel(host)), resourceId: host.id, followUps: undefined }),
   }));
 }
 
@@ -125,19 +125,18 @@ export function runBulkGroupChange(
         }
         return { status: 'changed' as const };
       } catch (error) {
-        if (verb === 'add' && isIdentityError(error) && error.kind === 'alreadyMember') {
+        // Already as asked (another window got there first): nothing to change, and the store follows below.
+        if (isIdentityError(error) && error.kind === (verb === 'add' ? 'alreadyMember' : 'notMember')) {
           return { status: 'unchanged' as const };
         }
         throw error;
       }
     },
-    applied: ({ status }) => {
-      if (status === 'changed') {
-        services.store.updateMemberships(host, (groups) =>
-          verb === 'add' ? [...groups.filter((known) => !sameResourceId(known.id, group.id)), group] : groups.filter((known) => !sameResourceId(known.id, group.id)),
-        );
-      }
-      return { message: t('{0}: done', host.name), resourceId: host.id, followUps: undefined };
+    applied: () => {
+      services.store.updateMemberships(host, (groups) =>
+        verb === 'add' ? [...groups.filter((known) => !sameResourceId(known.id, group.id)), group] : groups.filter((known) => !sameResourceId(known.id, group.id)),
+      );
+      return { message: t('{0}: done', services.store.hostLabel(host)), resourceId: host.id, followUps: undefined };
     },
     failed: () => services.store.updateMemberships(host),
   }));

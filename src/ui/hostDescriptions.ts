@@ -4,15 +4,16 @@ import type { IdentityHost, VirtualMachine, VirtualMachineScaleSet, VmIdentity }
 import { resourceNameFromId } from '../identity/resourceIds';
 import type { Localize } from '../identity/localize';
 
-/** "system + 2 user-assigned", "system-assigned", "1 user-assigned" or "no identity". */
+/** "system + 2 user", "system only", "1 user-assigned" or "no identity": short enough to show whole after a
+ *  VM's name at the default side bar width (about 300 px); the tooltip has the detail. */
 export function identitySummary(identity: VmIdentity, t: Localize): string {
   const system = hasSystemAssigned(identity.type);
   const users = userAssignedCount(identity);
   if (system && users > 0) {
-    return t('system + {0} user-assigned', users);
+    return t('system + {0} user', users);
   }
   if (system) {
-    return t('system-assigned');
+    return t('system only');
   }
   if (users > 0) {
     return t('{0} user-assigned', users);
@@ -20,7 +21,7 @@ export function identitySummary(identity: VmIdentity, t: Localize): string {
   return t('no identity');
 }
 
-/** "system + 2 user-assigned · rg-web · eastus", with "Updating..." in place of the summary while a write runs. The
+/** "system + 2 user · rg-web · eastus", with "Updating..." in place of the summary while a write runs. The
  *  identity state comes first: it is what the view exists to show, and a narrow side bar cuts the end off. A scale set
  *  says so ("Uniform scale set"); a Flexible set's instance names its set. */
 export function vmDescription(vm: IdentityHost, updating: boolean, t: Localize): string {

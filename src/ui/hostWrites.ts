@@ -72,19 +72,32 @@ export async function runAddToGroup(services: HostWriteServices, host: IdentityH
   });
 }
 
+/** Removes the host's system-assigned identity from a group; "not a member" (removed meanwhile) is an answer too. */
 export async function runRemoveFromGroup(services: HostWriteServices, host: IdentityHost, group: EntraGroup): Promise<void> {
   await runWrite(services, {
     title: t("Removing the identity of '{0}' from '{1}'...", services.store.hostLabel(host), group.displayName),
     target: { kind: 'host', host: hostRef(host) },
-    run: (options) => services.operations.removeFromGroup(host, group.id, { ...options, groupName: group.displayName }),
-    script: () => groupScript('removeFromGroup', host, group),
-    applied: () => {
+    run: async (options) => {
+      try {
+        await services.operations.removeFromGroup(host, group.id, { ...options, groupName: group.displayName });
+        return { notMember: undefined };
+      } catch (error) {
+        if (isIdentityError(error) && error.kind === 'notMember') {
+          return { notMember: error.message };
+        }
+        throw error;
+      }
+    },
+    script: ({ notMember }) => (notMember ? undefined : groupScript('removeFromGroup', host, group)),
+    applied: ({ notMember }) => {
       services.store.updateMemberships(host, (groups) => groups.filter((known) => !sameResourceId(known.id, group.id)));
-      return {
-        message: t("Removed the system-assigned identity of '{0}' from the group '{1}'.", services.store.hostLabel(host), group.displayName),
-        resourceId: host.id,
-        followUps: hostFollowUps(services, host),
-      };
+      return notMember
+        ? { message: notMember, resourceId: host.id, followUps: [] }
+        : {
+            message: t("Removed the system-assigned identity of '{0}' from the group '{1}'.", services.store.hostLabel(host), group.displayName),
+            resourceId: host.id,
+            followUps: hostFollowUps(services, host),
+          };
     },
     failed: () => services.store.updateMemberships(host), // unknown outcome: read them again when shown
   });

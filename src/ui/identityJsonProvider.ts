@@ -1,37 +1,27 @@
 // "Show Identity JSON": one read-only tab per host, `azure-vm-identity:/<subscription>/<resource group>/<vm>.identity.json`
-// for a VM and `.../<resource group>/virtualMachineScaleSets/<name>.identity.json` for a scale set.
+// for a VM and `.../<resource group>/virtualMachineScaleSets/<name>.identity.json` for a scale set; where another host
+// has the same name, the file (the tab's title) names the resource group too (identityJsonPath.ts).
 // ARM names ignore case and VS Code's document URIs do not: an open tab whose URI differs only in case is the VM's tab,
 // so a VM gets one tab however its id is spelt (and the tab keeps the VM's own casing in its title).
 // The content is read through IdentityOperations each time VS Code asks; an open tab is read again whenever the store
 // takes a new state of its VM (after a write, or a read after a failed one).
 import * as vscode from 'vscode';
 import type { IdentityHostRef } from '../identity/model';
-import { hostId } from '../identity/resourceIds';
+import { resourceKey } from '../identity/resourceIds';
 import type { IdentityOperations } from '../identity/operations';
 import type { ResourceStore } from '../store/resourceStore';
 import { describeError } from './describeError';
+import { hostRefFromIdentityJsonPath, identityJsonPath } from './identityJsonPath';
 
 export const IDENTITY_JSON_SCHEME = 'azure-vm-identity';
-const SUFFIX = '.identity.json';
 
-const SCALE_SET_SEGMENT = 'virtualMachineScaleSets';
-
-export function identityJsonUri(vm: IdentityHostRef): vscode.Uri {
-  const kindSegment = vm.kind === 'virtualMachineScaleSet' ? [SCALE_SET_SEGMENT] : [];
-  const segments = [vm.subscriptionId, vm.resourceGroup, ...kindSegment, `${vm.name}${SUFFIX}`].map(encodeURIComponent);
-  return vscode.Uri.from({ scheme: IDENTITY_JSON_SCHEME, path: `/${segments.join('/')}` });
+/** The host's tab, titled with its label (`ResourceStore.hostLabel`). */
+export function identityJsonUri(vm: IdentityHostRef, label: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: IDENTITY_JSON_SCHEME, path: identityJsonPath(vm, label) });
 }
 
 export function vmRefFromUri(uri: vscode.Uri): IdentityHostRef | undefined {
-  const segments = uri.path.split('/').filter(Boolean).map(decodeURIComponent);
-  const scaleSet = segments.length === 4 && segments[2] === SCALE_SET_SEGMENT;
-  const [subscriptionId, resourceGroup, file] = scaleSet ? [segments[0], segments[1], segments[3]] : segments;
-  if (!subscriptionId || !resourceGroup || !file?.endsWith(SUFFIX) || (segments.length !== 3 && !scaleSet)) {
-    return undefined;
-  }
-  const name = file.slice(0, -SUFFIX.length);
-  const kind = scaleSet ? 'virtualMachineScaleSet' : 'virtualMachine';
-  return { kind, subscriptionId, resourceGroup, name, id: hostId(kind, subscriptionId, resourceGroup, name) };
+  return hostRefFromIdentityJsonPath(uri.path);
 }
 
 export class IdentityJsonProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
@@ -42,10 +32,10 @@ export class IdentityJsonProvider implements vscode.TextDocumentContentProvider,
 
   constructor(
     private readonly operations: IdentityOperations,
-    store: ResourceStore,
+    private readonly store: ResourceStore,
   ) {
-    this.storeListener = store.onDidChange((change) => {
-      const host = change.kind === 'host' && change.aspect === 'state' ? store.host(change.key) : undefined;
+    this.storeListener = this.store.onDidChange((change) => {
+      const host = change.kind === 'host' && change.aspect === 'state' ? this.store.host(change.key) : undefined;
       if (host) {
         this.refresh(host);
       }
@@ -68,7 +58,7 @@ export class IdentityJsonProvider implements vscode.TextDocumentContentProvider,
       const json = await this.operations.getIdentityJson(vm, { signal: controller.signal });
       return JSON.stringify(json, null, 2) + '\n';
     } catch (error) {
-      return JSON.stringify({ vm: vm.name, error: describeError(error) }, null, 2) + '\n';
+      return JSON.stringify({ vm: this.store.hostLabel(vm), error: describeError(error) }, null, 2) + '\n';
     } finally {
       subscription.dispose();
     }
@@ -84,12 +74,16 @@ export class IdentityJsonProvider implements vscode.TextDocumentContentProvider,
 
   /** Opens the VM's tab, or shows it if open (writes from here keep it current): one GET at most. */
   async show(vm: IdentityHostRef): Promise<void> {
-    const document = this.openDocument(vm) ?? (await vscode.workspace.openTextDocument(identityJsonUri(vm)));
+    const document = this.openDocument(vm) ?? (await vscode.workspace.openTextDocument(identityJsonUri(vm, this.store.hostLabel(vm))));
     await vscode.window.showTextDocument(document, { preview: false });
   }
 
+  /** The host's open tab, whatever its title's casing or label (a name that came to collide keeps its first title). */
   private openDocument(vm: IdentityHostRef): vscode.TextDocument | undefined {
-    const key = identityJsonUri(vm).toString().toLowerCase();
-    return vscode.workspace.textDocuments.find((doc) => doc.uri.scheme === IDENTITY_JSON_SCHEME && doc.uri.toString().toLowerCase() === key);
+    const key = resourceKey(vm.id);
+    return vscode.workspace.textDocuments.find((doc) => {
+      const ref = doc.uri.scheme === IDENTITY_JSON_SCHEME ? vmRefFromUri(doc.uri) : undefined;
+      return ref !== undefined && ref.kind === vm.kind && resourceKey(ref.id) === key;
+    });
   }
 }

@@ -177,10 +177,12 @@ async function readAgainAfterFailure(services: WriteServices, target: WriteTarge
       }
       return;
     case 'newHost':
-      if (cancelled) {
-        // The PUT may have been sent: Azure goes on creating the VM whether or not anyone waits.
+      if (cancelled || error instanceof AcceptedWriteError) {
+        // The PUT may have been sent (or was accepted, then failed): the VM may exist whether or not anyone waits.
         services.store.reloadSubscription(target.subscriptionId);
-        tell(t("Stopped waiting for '{0}'. Azure may still finish creating it; the tree shows what Azure has now.", target.name));
+      }
+      if (cancelled) {
+        tell(error instanceof AcceptedWriteError ? error.message : t("Stopped waiting for '{0}'. Azure may still finish creating it; the tree shows what Azure has now.", target.name));
       }
       return;
     case 'newResource':

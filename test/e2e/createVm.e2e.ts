@@ -58,7 +58,7 @@ test('create a Linux VM with a system-assigned identity and id-backend from the 
   assert.deepEqual(session.writeRequests().map((r) => `${r.method} ${r.status}`), ['PUT 201'], 'one PUT, nothing else written');
 
   await wb.reveal(production, 'vm-e2e-01');
-  await wb.waitForRowDescription('vm-e2e-01', /system \+ 1 user-assigned/);
+  await wb.waitForRowDescription('vm-e2e-01', /system \+ 1 user /);
 }));
 
 test('create a Windows VM with only id-deploy: computer-name and password rules inline, at least one identity, no password stored', { timeout }, scenario('create-vm-windows-user-assigned-only', async (session) => {

@@ -15,8 +15,8 @@ useSession({ name: 'faults' });
 function summaryOf(identity: StateVmIdentity): string {
   const system = identity.type.includes('SystemAssigned');
   const users = Object.keys(identity.userAssignedIdentities).length;
-  if (system && users) return `system + ${users} user-assigned`;
-  if (system) return 'system-assigned';
+  if (system && users) return `system + ${users} user`;
+  if (system) return 'system only';
   if (users) return `${users} user-assigned`;
   return 'no identity';
 }
@@ -35,7 +35,7 @@ test('429 with Retry-After on the write, then success: the write lands once', { 
   assert.equal(vm.identity.type, 'SystemAssigned');
   assert.ok(vm.identity.principalId);
   assert.equal(session.state().servicePrincipals.filter((sp) => sp.alternativeNames.some((name) => /vm-web-01$/i.test(name))).length, 1, 'exactly one principal');
-  await wb.waitForRowDescription('vm-web-01', /^system-assigned · /);
+  await wb.waitForRowDescription('vm-web-01', /^system only · /);
 }));
 
 test('a long-running operation that ends Failed: a clear error, and the tree shows the true state', { timeout }, scenario('faults-lro-failed-vm-web-03', async (session) => {

@@ -32,7 +32,7 @@ test('Ctrl+click three VMs, then Enable System-Assigned Identity: all three chan
   }
   // vm-web-03 kept its user-assigned identities.
   assert.deepEqual(session.userAssignedNames('vm-web-03'), ['id-backend', 'id-storage']);
-  await wb.waitForRowDescription('vm-web-01', /^system-assigned · /);
+  await wb.waitForRowDescription('vm-web-01', /^system only · /);
 }));
 
 test('from the palette, assign a user-assigned identity to a scale set', { timeout }, scenario('palette-assign-scale-set', async (session) => {

@@ -104,7 +104,7 @@ test('a tenant that needs its own sign-in is offered "Sign in to Another Tenant.
   for (const subscription of ['Contoso Production', 'Contoso Development']) await wb.treeRow(subscription).waitFor({ state: 'visible' });
   assert.deepEqual(authorizeRequests(session), ['/organizations/oauth2/v2.0/authorize', `/${fabrikam}/oauth2/v2.0/authorize`], 'the second sign-in went to Fabrikam itself');
   await wb.expandPath('Fabrikam Production');
-  await wb.waitForRowDescription('vm-fab-01', /^system-assigned · rg-fabrikam/, 45_000);
+  await wb.waitForRowDescription('vm-fab-01', /^system only · rg-fabrikam/, 45_000);
   assert.ok(session.fake.requests().some((request) => request.path.startsWith('/subscriptions/fab0c0de-0000-4000-8000-000000000001/') && request.status === 200), 'Fabrikam\'s VMs were read with a Fabrikam token');
 }));
 

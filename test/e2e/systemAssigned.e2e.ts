@@ -26,7 +26,7 @@ test('enable from the context menu on a VM with two user-assigned identities: bo
     'its service principal exists in the directory',
   );
   // The tree shows the new state without a manual refresh.
-  await wb.waitForRowDescription('vm-web-03', /system \+ 2 user-assigned/);
+  await wb.waitForRowDescription('vm-web-03', /system \+ 2 user /);
   await wb.expand(wb.treeRow('vm-web-03'));
   await wb.waitForRowDescription('System-assigned identity', new RegExp(`On · ${vm.identity.principalId}`));
 }));
@@ -45,7 +45,7 @@ test('enable from the palette: subscription, then VM (only VMs without one are o
   assert.equal(vm.identity.type, 'SystemAssigned');
   assert.ok(vm.identity.principalId);
   await wb.reveal(development, 'vm-dev-01');
-  await wb.waitForRowDescription('vm-dev-01', /^system-assigned · /);
+  await wb.waitForRowDescription('vm-dev-01', /^system only · /);
 }));
 
 test('disable from the context menu, cancelled: nothing changes', { timeout: 180_000 }, scenario('system-disable-cancelled-tree-vm-web-02', async (session) => {
@@ -67,7 +67,7 @@ test('disable from the context menu, cancelled: nothing changes', { timeout: 180
   assert.deepEqual(session.vm('vm-web-02').identity, before.identity);
   assert.deepEqual(session.writeRequests(), [], 'no write reached Azure');
   assert.ok(session.state().groups.find((group) => group.displayName === 'sg-keyvault-readers')!.members.includes(before.identity.principalId!));
-  await wb.waitForRowDescription('vm-web-02', /^system-assigned · /);
+  await wb.waitForRowDescription('vm-web-02', /^system only · /);
 }));
 
 test('disable from the palette, confirmed: user-assigned stays, the principal and its memberships go', { timeout: 180_000 }, scenario('system-disable-confirmed-palette-vm-web-04', async (session) => {

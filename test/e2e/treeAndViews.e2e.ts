@@ -43,14 +43,14 @@ test('each VM shows its identity state without expanding, and menus offer only w
   const rows = await wb.visibleTreeRows();
   const expected: Record<string, RegExp> = {
     'vm-web-01': / — no identity · rg-web · eastus$/,
-    'vm-web-02': / — system-assigned · rg-web · eastus$/,
+    'vm-web-02': / — system only · rg-web · eastus$/,
     'vm-web-03': / — 2 user-assigned · rg-web · eastus$/,
-    'vm-web-04': / — system \+ 1 user-assigned · rg-web · eastus$/,
-    'vm-data-01': / — system \+ 2 user-assigned · rg-data · westeurope$/,
+    'vm-web-04': / — system \+ 1 user · rg-web · eastus$/,
+    'vm-data-01': / — system \+ 2 user · rg-data · westeurope$/,
     'vm-data-02': / — 1 user-assigned · rg-data · westeurope$/,
     'vm-data-03': / — no identity · rg-data · westeurope$/,
     'vm-dev-01': / — no identity · rg-dev · eastus$/,
-    'vm-dev-02': / — system-assigned · rg-dev · eastus$/,
+    'vm-dev-02': / — system only · rg-dev · eastus$/,
     'vm-dev-03': / — 1 user-assigned · rg-dev · eastus$/,
   };
   for (const [vm, description] of Object.entries(expected)) {
@@ -129,7 +129,7 @@ test('Refresh (context menu and palette) shows changes made outside VS Code', { 
   assert.match(await wb.rowDescription(wb.treeRow('vm-web-01')), /^no identity · /, 'the tree does not know yet');
 
   await wb.contextMenu(wb.treeRow(production), 'Refresh');
-  await wb.waitForRowDescription('vm-web-01', /^system-assigned · /);
+  await wb.waitForRowDescription('vm-web-01', /^system only · /);
 
   session.fake.reset();
   await wb.runCommand('Managed Identities: Refresh');
@@ -149,7 +149,7 @@ test("the view title's Refresh reloads everything, even with a VM selected", { t
   const before = session.fake.requests().length;
 
   await wb.refreshTreeFromTitleBar();
-  await wb.waitForRowDescription('vm-dev-01', /^system-assigned · /);
+  await wb.waitForRowDescription('vm-dev-01', /^system only · /);
   const reads = session.fake.requests().slice(before).filter((request) => request.method === 'GET').map((request) => request.path);
   for (const subscription of session.state().subscriptions.filter((s) => [production, development].includes(s.displayName))) {
     assert.ok(
@@ -164,12 +164,20 @@ test('at the default side bar width each VM shows its identity state, and the vi
   await wb.resizeSidebar(300); // VS Code's default (min(300, a quarter of the window))
   await wb.expandPath(production);
   await wb.treeRow('vm-web-04').waitFor({ state: 'visible' });
-  // Known limit: at 300 px the longest states after a longer name ("system + 1 user-assigned" on vm-web-04,
-  // "system-assigned" on vm-flex-data-02) are still cut near their end; the state now comes first, so the cut falls
-  // there and no longer hides the state altogether.
-  for (const [vm, state] of [['vm-web-01', 'no identity'], ['vm-web-02', 'system-assigned'], ['vm-web-03', '2 user-assigned']]) {
-    assert.ok(await wb.descriptionStartVisible(wb.treeRow(vm), state.length), `${vm}'s identity state '${state}' shows whole at 300 px`);
+  // Every host of the subscription, each identity state the view has (the longest: system + user on a long name,
+  // system only after the longest name, a scale set's).
+  const states: Array<[string, string]> = [
+    ['vm-web-01', 'no identity'], ['vm-web-02', 'system only'], ['vm-web-03', '2 user-assigned'], ['vm-web-04', 'system + 1 user'],
+    ['vm-data-01', 'system + 2 user'], ['vm-data-02', '1 user-assigned'], ['vm-flex-data-02', 'system only'],
+    ['vmss-data-flex', '1 user-assigned'],
+  ];
+  const cut: string[] = [];
+  for (const [vm, state] of states) {
+    const row = wb.treeRow(vm);
+    const description = await wb.rowDescription(row);
+    if (description.split(' · ')[0] !== state || !(await wb.descriptionStartVisible(row, state.length))) cut.push(`${vm}: '${description}'`);
   }
+  assert.deepEqual(cut, [], 'each identity state comes first and shows whole at 300 px');
   const title = await wb.viewTitle();
   assert.match(title.text, /Managed Identities/i);
   assert.ok(title.fits, `the view title '${title.text}' fits at 300 px`);

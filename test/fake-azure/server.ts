@@ -38,6 +38,9 @@ export interface LoggedRequest {
   method: string;
   path: string;
   status: number;
+  /** A Graph request's `$search` and `$filter` as the fake decoded them (search texts, never a secret): what a test
+   *  checks to see that a typed search reached Graph exactly as typed. */
+  graphQuery?: { search?: string; filter?: string };
   /** Milliseconds the fake spent answering (reading the body, checking the token, the handler, writing the answer),
    *  without the injected latency or delay faults: what a benchmark subtracts from the measured time. */
   serviceMs: number;
@@ -396,8 +399,9 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       const isArm = !path.startsWith('/graph') && entraAuthorityPrefix(path) === undefined;
       send(res, response, requestId, isArm ? rateLimitHeaders(method) : {});
       serviceMs = roundMs(serviceMs + performance.now() - serviceStarted);
-      requestLog.push({ method, path, status: response.status, serviceMs });
-      // The path only: query strings and headers (Authorization) never reach the log.
+      const graphQuery = path.startsWith('/graph') ? graphQueryOf(parsed.searchParams) : undefined;
+      requestLog.push({ method, path, status: response.status, serviceMs, ...(graphQuery ? { graphQuery } : {}) });
+      // The path only (and a Graph search's text): other query strings and headers (Authorization) never reach the log.
       log(`${method} ${path} ${response.status} ${Date.now() - started}ms service ${serviceMs}ms`);
     })().catch((e: unknown) => {
       log(`fake-azure failed on a request: ${(e as Error).message}`);
@@ -430,4 +434,11 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       return tokens.mint(principal, audience, overrides);
     },
   };
+}
+
+/** `$search` and `$filter` of a Graph request, decoded; undefined when it has neither. */
+function graphQueryOf(query: URLSearchParams): { search?: string; filter?: string } | undefined {
+  const search = query.get('$search') ?? undefined;
+  const filter = query.get('$filter') ?? undefined;
+  return search === undefined && filter === undefined ? undefined : { ...(search !== undefined ? { search } : {}), ...(filter !== undefined ? { filter } : {}) };
 }

@@ -4,11 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { AcceptedWriteError, IdentityError } from '../../src/identity/identityError';
-import type { IdentityHostRef } from '../../src/identity/model';
+import type { IdentityHostRef, VirtualMachine } from '../../src/identity/model';
 import { IdentityOperations, type IdentityOperationsOptions } from '../../src/identity/operations';
-import type { AzureClientProvider, IdentityHostClient, VirtualMachinesClient } from '../../src/identity/ports';
 import type { RunningFakeAzure } from '../fake-azure/server';
-import { demo, ids, signInAs, startFake, stateVm, vm, writes, type SignedIn } from './harness';
+import { beforeCall, demo, ids, once, providerWith, signInAs, startFake, stateVm, vm, vmReadsThrough, writes, type SignedIn } from './harness';
 
 let fake: RunningFakeAzure;
 before(async () => {
@@ -23,25 +22,11 @@ const lower = (keys: string[]) => keys.map((k) => k.toLowerCase()).sort();
 /** Operations whose VM reads pass through `onRead` (e.g. to let a competitor write, or to drop the ETag). */
 function opsWithReads(
   base: SignedIn,
-  onRead: (read: Awaited<ReturnType<VirtualMachinesClient['get']>>, count: number, v: IdentityHostRef) => Promise<typeof read>,
+  onRead: (read: VirtualMachine, count: number, v: IdentityHostRef) => Promise<VirtualMachine>,
   options: IdentityOperationsOptions = {},
 ): IdentityOperations {
   let reads = 0;
-  const provider: AzureClientProvider = {
-    listSubscriptions: (o) => base.account.clients.listSubscriptions(o),
-    async forSubscription(id) {
-      const clients = await base.account.clients.forSubscription(id);
-      const virtualMachines: VirtualMachinesClient = {
-        list: (o) => clients.virtualMachines.list(o),
-        updateIdentity: (v, p, o) => clients.virtualMachines.updateIdentity(v, p, o),
-        create: (g, n, b, o) => clients.virtualMachines.create(g, n, b, o),
-        async get(v, o) {
-          return onRead(await clients.virtualMachines.get(v, o), ++reads, v);
-        },
-      };
-      return { ...clients, virtualMachines, identityHosts: { ...clients.identityHosts, virtualMachine: virtualMachines as IdentityHostClient } };
-    },
-  };
+  const provider = providerWith(base, (clients) => ({ virtualMachines: vmReadsThrough(clients.virtualMachines, (read, v) => onRead(read, ++reads, v)) }));
   return new IdentityOperations(provider, { retryDelayMs: () => 10, ...options });
 }
 
@@ -205,28 +190,13 @@ describe('the background watch after a Cancel, when the VM can no longer be read
 
 describe('two windows creating the same user-assigned identity (item 5)', () => {
   it('the second says "already exists" and the first one\'s tags stay', async () => {
-    const base = signInAs(fake);
     const competitor = signInAs(fake);
-    const provider: AzureClientProvider = {
-      listSubscriptions: (o) => base.account.clients.listSubscriptions(o),
-      async forSubscription(id) {
-        const clients = await base.account.clients.forSubscription(id);
-        return {
-          ...clients,
-          userAssignedIdentities: {
-            ...clients.userAssignedIdentities,
-            list: (o) => clients.userAssignedIdentities.list(o),
-            create: (...args) => clients.userAssignedIdentities.create(...args),
-            async find(group, name, o) {
-              const found = await clients.userAssignedIdentities.find(group, name, o);
-              // The other window creates the same name between this window's check and its PUT.
-              await competitor.ops.createUserAssignedIdentity({ subscriptionId: demo.production, resourceGroup: group, name, location: 'eastus', tags: { owner: 'first' } });
-              return found;
-            },
-          },
-        };
-      },
-    };
+    // The other window creates the same name between this window's check (find) and its PUT.
+    const provider = providerWith(signInAs(fake), (clients) => ({
+      userAssignedIdentities: beforeCall(clients.userAssignedIdentities, 'create', once(() =>
+        competitor.ops.createUserAssignedIdentity({ subscriptionId: demo.production, resourceGroup: 'rg-web', name: 'id-twice', location: 'eastus', tags: { owner: 'first' } }),
+      )),
+    }));
     const ops = new IdentityOperations(provider);
     await assert.rejects(
       ops.createUserAssignedIdentity({ subscriptionId: demo.production, resourceGroup: 'rg-web', name: 'id-twice', location: 'eastus', tags: { owner: 'second' } }),

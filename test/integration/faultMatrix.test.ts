@@ -9,9 +9,14 @@ import { after, before, describe, it } from 'node:test';
 import { hasSystemAssigned } from '../../src/identity/identityChange';
 import { AcceptedWriteError, IdentityError } from '../../src/identity/identityError';
 import { IdentityOperations } from '../../src/identity/operations';
+import type { AccessPrincipal } from '../../src/identity/accessOperations';
+import type { IdentityChange } from '../../src/identity/model';
+import { VM_IMAGES, type CreateVirtualMachineRequest } from '../../src/identity/newVirtualMachine';
+import { sameResourceId } from '../../src/identity/resourceIds';
+import { BUILT_IN_ROLE_IDS } from '../../src/identity/roles';
 import type { FaultRule } from '../fake-azure/types';
 import type { RunningFakeAzure } from '../fake-azure/server';
-import { demo, signInAs, startFake, stateVm, vm, type SignedIn } from './harness';
+import { demo, ids, scaleSet, signInAs, startFake, stateScaleSet, stateVm, uaiId, vm, type SignedIn } from './harness';
 
 let fake: RunningFakeAzure;
 before(async () => {
@@ -39,6 +44,8 @@ function session(): SignedIn {
   return signedIn;
 }
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The password of the VMs these tests create: it must appear in no log line or message. */
+const secretPassword = 'Fault-Matrix-Secret-9!';
 
 describe('fault matrix', () => {
   it('an identity change under each transient fault, once and always', async () => {
@@ -166,10 +173,205 @@ describe('fault matrix', () => {
     }
   });
 
+  // The other writes, each under every transient case. `attempt` runs the write on the case's own resource and says
+  // whether it reported success; `done` reads the fake's state: after success the change must be there, after an
+  // ordinary error it must not be (nothing changed), unless the error says it already was as asked.
+  type Write = { name: string; resources: number; fault: (index: number) => Pick<FaultRule, 'method' | 'path'>; attempt: (ops: IdentityOperations, index: number) => Promise<unknown>; done: (index: number) => boolean; setUp?: () => Promise<void> };
+  const production = `/subscriptions/${demo.production}`;
+  const reader = { id: `${production}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.reader}`, roleName: 'Reader' };
+  const principalOf = (name: string): AccessPrincipal => ({ kind: 'systemAssigned', host: vm(name), principalId: stateVm(fake, name).identity.principalId! });
+  const readerAt = (principal: AccessPrincipal, scope: string) =>
+    fake.getState().roleAssignments.find((ra) => ra.principalId === (principal as { principalId: string }).principalId && ra.scope.toLowerCase() === scope.toLowerCase() && ra.roleDefinitionName === 'Reader');
+  const withSystem = ['vm-web-02', 'vm-web-04', 'vm-data-01', 'vm-dev-02'];
+  // A scope of its own for each case, so that one case's fault never meets another case's request.
+  const rgScope = (index: number) => [`${production}/resourceGroups/rg-web`, `${production}/resourceGroups/rg-data`, production, `/subscriptions/${demo.development}/resourceGroups/rg-dev`][index]!;
+  const newVm = (index: number): CreateVirtualMachineRequest => ({
+    subscriptionId: demo.production,
+    resourceGroup: 'rg-web',
+    name: `vm-fault-${index}`,
+    location: 'eastus',
+    // Windows, so that the create sends a password: the scan at the end looks for it.
+    image: VM_IMAGES.find((image) => image.osType === 'Windows')!,
+    vmSize: 'Standard_B2s',
+    adminUsername: 'azureuser',
+    credential: { kind: 'password', password: secretPassword },
+    subnetId: `${production}/resourceGroups/rg-web/providers/Microsoft.Network/virtualNetworks/vnet-web/subnets/backend`,
+    systemAssigned: true,
+    userAssignedIdentityIds: [],
+  });
+  const scaleSets = ['vmss-web', 'vmss-api', 'vmss-data-flex', 'vmss-dev-flex'];
+  /** A change each scale set does not have yet: an identity of its own subscription, or (vmss-dev-flex, which has the
+   *  only one there) turning its system-assigned identity off. */
+  const scaleSetChange = (index: number): IdentityChange => (index === 3 ? { kind: 'disableSystemAssigned' } : { kind: 'assignUserAssigned', ids: [[ids.monitor, ids.monitor, ids.backend][index]!] });
+  const scaleSetChanged = (index: number): boolean => {
+    const identity = stateScaleSet(fake, scaleSets[index]!).identity;
+    const change = scaleSetChange(index);
+    return change.kind === 'assignUserAssigned' ? Object.keys(identity.userAssignedIdentities ?? {}).some((id) => sameResourceId(id, change.ids[0]!)) : !hasSystemAssigned(identity.type);
+  };
+  const members = (groupName: string) => fake.getState().groups.find((g) => g.displayName === groupName)!.members;
+  const identityNamed = (name: string) => fake.getState().userAssignedIdentities.find((u) => u.name === name);
+  const writesUnderFaults: Write[] = [
+    {
+      name: 'creating a VM',
+      resources: 8,
+      fault: (index) => ({ method: 'PUT', path: `/virtualMachines/vm-fault-${index}$` }),
+      attempt: (ops, index) => ops.createVirtualMachine(newVm(index)),
+      done: (index) => fake.getState().virtualMachines.some((v) => v.name === `vm-fault-${index}`),
+    },
+    {
+      name: 'removing from a group',
+      resources: 4,
+      // Each VM's identity first joins sg-monitoring, so that each case removes a membership of its own.
+      setUp: async () => {
+        const { ops } = signInAs(fake);
+        const group = fake.getState().groups.find((g) => g.displayName === 'sg-monitoring')!;
+        for (const name of withSystem) await ops.addToGroup(vm(name), group.id).catch(() => {});
+      },
+      fault: (index) => ({ method: 'DELETE', path: `/members/${stateVm(fake, withSystem[index]!).identity.principalId}/\\$ref$` }),
+      attempt: (ops, index) => ops.removeFromGroup(vm(withSystem[index]!), fake.getState().groups.find((g) => g.displayName === 'sg-monitoring')!.id, { groupName: 'sg-monitoring' }),
+      done: (index) => !members('sg-monitoring').includes(stateVm(fake, withSystem[index]!).identity.principalId!),
+    },
+    {
+      name: 'granting access',
+      resources: 4,
+      fault: (index) => ({ method: 'PUT', path: `^${rgScope(index)}/providers/Microsoft.Authorization/roleAssignments/` }),
+      attempt: (ops, index) => ops.access.grantAccess(principalOf(withSystem[index]!), rgScope(index), reader),
+      done: (index) => readerAt(principalOf(withSystem[index]!), rgScope(index)) !== undefined,
+    },
+    {
+      name: 'revoking access',
+      resources: 4,
+      setUp: async () => {
+        const { ops } = signInAs(fake);
+        for (const [index, name] of withSystem.entries()) await ops.access.grantAccess(principalOf(name), rgScope(index), reader);
+      },
+      fault: (index) => ({ method: 'DELETE', path: `^${rgScope(index)}/providers/Microsoft.Authorization/roleAssignments/` }),
+      attempt: async (ops, index) => {
+        const principal = principalOf(withSystem[index]!);
+        const entry = (await ops.access.listRoleAssignments(principal)).find((e) => e.roleName === 'Reader' && sameResourceId(e.assignment.scope, rgScope(index)))!;
+        return ops.access.revokeAccess(principal, entry.assignment, 'Reader');
+      },
+      done: (index) => readerAt(principalOf(withSystem[index]!), rgScope(index)) === undefined,
+    },
+    {
+      name: 'deleting a user-assigned identity',
+      resources: 8,
+      setUp: async () => {
+        const { ops } = signInAs(fake);
+        for (let index = 0; index < 8; index++) await ops.createUserAssignedIdentity({ subscriptionId: demo.production, resourceGroup: 'rg-web', name: `id-gone-${index}`, location: 'eastus' });
+      },
+      fault: (index) => ({ method: 'DELETE', path: `/userAssignedIdentities/id-gone-${index}$` }),
+      attempt: (ops, index) => ops.access.deleteUserAssignedIdentity({ id: uaiId(demo.production, 'rg-web', `id-gone-${index}`), name: `id-gone-${index}`, subscriptionId: demo.production, resourceGroup: 'rg-web' }),
+      done: (index) => identityNamed(`id-gone-${index}`) === undefined,
+    },
+    {
+      name: "changing a scale set's identity",
+      resources: 4,
+      fault: (index) => ({ method: 'PATCH', path: `/virtualMachineScaleSets/${scaleSets[index]}$` }),
+      attempt: (ops, index) => ops.changeIdentity(scaleSet(scaleSets[index]!), scaleSetChange(index)),
+      done: scaleSetChanged,
+    },
+  ];
+
+  for (const write of writesUnderFaults) {
+    it(`${write.name} under each transient fault, once and always`, async () => {
+      fake.reset();
+      await write.setUp?.();
+      const { ops } = session();
+      for (let start = 0; start < cases.length; start += write.resources) {
+        fake.clearFaults();
+        await Promise.all(cases.slice(start, start + write.resources).map(async ({ name, fault, always }, offset) => {
+          const index = offset;
+          const label = `${write.name}, ${name}`;
+          const wasDone = write.done(index);
+          assert.ok(!wasDone, `${label}: not yet done`);
+          fake.addFaults([{ ...fault, ...write.fault(index) }]);
+          try {
+            await write.attempt(ops, index);
+            assert.ok(!always, `${label}: cannot succeed when every attempt fails`);
+            assert.ok(write.done(index), `${label}: reported done, and done`);
+          } catch (error) {
+            assert.ok(error instanceof IdentityError && !(error instanceof AcceptedWriteError), `${label}: ${String(error)}`);
+            messages.push(error.message, error.toLogLine());
+            assert.ok(always, `${label}: ${error.message}`);
+            assert.equal(write.done(index), false, `${label}: an error, and nothing changed (${error.message})`);
+          }
+        }));
+        // The next batch reuses the resources: put back what this batch did.
+        if (start + write.resources < cases.length) {
+          fake.reset();
+          await write.setUp?.();
+        }
+      }
+    });
+  }
+
+  it('long-running faults on creating a VM and on a scale set: ends Failed, never ends then cancelled, failing polls, a token expiring mid-operation', async () => {
+    fake.reset();
+    const { account } = session();
+    const ops = new IdentityOperations(account.clients, { settlePollMs: 100, operationTimeoutMs: 5000 });
+    const pollFault = (status: number, code?: string): FaultRule[] => [{ method: 'GET', path: '/locations/[^/]+/operations/', kind: 'status', status, times: status === 401 ? 1 : 0, ...(code ? { errorCode: code } : {}) }];
+    const cancelOnWait = (controller: AbortController) => (message: string) => message.startsWith('Waiting for Azure') && setTimeout(() => controller.abort(), 300);
+    const outcome = async (faults: FaultRule[], run: (signal: AbortSignal, onProgress: (m: string) => void) => Promise<unknown>, cancel = false) => {
+      fake.clearFaults();
+      fake.addFaults(faults);
+      const controller = new AbortController();
+      try {
+        await run(controller.signal, cancel ? cancelOnWait(controller) : () => {});
+        return undefined;
+      } catch (error) {
+        assert.ok(error instanceof IdentityError, String(error));
+        messages.push(error.message, error.toLogLine());
+        return error;
+      }
+    };
+    const vmExists = (name: string) => fake.getState().virtualMachines.some((v) => v.name === name);
+
+    // Creating a VM. The fake, as Azure may, has made the VM when its operation fails or is left: the outcome must
+    // not say it was not created while it exists.
+    const creates: [string, FaultRule[], boolean][] = [
+      ['ends Failed', [{ method: 'PUT', path: '/virtualMachines/vm-lro-0$', kind: 'lroFailed' }], false],
+      ['never ends, cancelled', [{ method: 'PUT', path: '/virtualMachines/vm-lro-1$', kind: 'lroNeverEnds' }], true],
+      ['failing status polls', pollFault(404), false],
+      ['a token expiring mid-operation', pollFault(401, 'ExpiredAuthenticationToken'), false],
+    ];
+    for (const [index, [label, faults, cancel]] of creates.entries()) {
+      const name = `vm-lro-${index}`;
+      const error = await outcome(faults, (signal, onProgress) => ops.createVirtualMachine({ ...newVm(index), name }, { signal, onProgress }), cancel);
+      if (error === undefined) {
+        assert.ok(vmExists(name), `create VM, ${label}: reported created, and it exists`);
+      } else if (vmExists(name)) {
+        assert.ok(error instanceof AcceptedWriteError, `create VM, ${label}: it exists, yet the error says ${(error as Error).message}`);
+        assert.doesNotMatch((error as Error).message, /Could not create/, `create VM, ${label}`);
+      }
+    }
+
+    // A scale set's identity change: what the message says the scale set has is what the fake holds.
+    // One after another (a status-poll fault matches every poll), each assigning an identity the scale set lacks.
+    const changes: [string, string, string, FaultRule[], boolean][] = [
+      ['ends Failed', 'vmss-api', ids.monitor, [{ method: 'PATCH', path: '/virtualMachineScaleSets/vmss-api$', kind: 'lroFailed' }], false],
+      ['never ends, cancelled', 'vmss-data-flex', ids.backend, [{ method: 'PATCH', path: '/virtualMachineScaleSets/vmss-data-flex$', kind: 'lroNeverEnds' }], true],
+      ['failing status polls', 'vmss-web', ids.monitor, pollFault(404), false],
+      ['a token expiring mid-operation', 'vmss-web', ids.storage, pollFault(401, 'ExpiredAuthenticationToken'), false],
+    ];
+    for (const [label, name, identityId, faults, cancel] of changes) {
+      assert.ok(!Object.keys(stateScaleSet(fake, name).identity.userAssignedIdentities ?? {}).some((id) => sameResourceId(id, identityId)), `${name} lacks it first`);
+      const has = () => Object.keys(stateScaleSet(fake, name).identity.userAssignedIdentities ?? {}).some((id) => sameResourceId(id, identityId));
+      const error = await outcome(faults, (signal, onProgress) => ops.changeIdentity(scaleSet(name), { kind: 'assignUserAssigned', ids: [identityId] }, { signal, onProgress }), cancel);
+      if (error === undefined) {
+        assert.ok(has(), `${name}, ${label}: reported changed, and changed`);
+      } else {
+        assert.ok(error instanceof AcceptedWriteError, `${name}, ${label}: ${(error as Error).message}`);
+        assert.equal(has(), true, `${name}, ${label}`);
+        assert.match((error as Error).message, new RegExp(`'${name}' now has .*'${identityId.split('/').pop()}'`), `${name}, ${label}: says what it has now`);
+      }
+    }
+  });
+
   it('no token, secret or Authorization header in any log line or message of these paths', () => {
     const text = [...messages, ...sessions.flatMap((s) => s.logger.lines)].join('\n');
     assert.ok(text.length > 0);
-    for (const forbidden of [/eyJ[A-Za-z0-9_-]{10,}/, /Bearer\s+[A-Za-z0-9]/i, /authorization\s*[:=]/i, new RegExp(escapeRegExp(demo.admin.secret!))]) {
+    for (const forbidden of [/eyJ[A-Za-z0-9_-]{10,}/, /Bearer\s+[A-Za-z0-9]/i, /authorization\s*[:=]/i, new RegExp(escapeRegExp(demo.admin.secret!)), new RegExp(escapeRegExp(secretPassword))]) {
       assert.doesNotMatch(text, forbidden);
     }
   });

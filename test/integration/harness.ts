@@ -7,7 +7,8 @@ import type { Logger } from '../../src/azure/logger';
 import { resolveCloud, type ServicePrincipalEnvironment } from '../../src/azure/settings';
 import { IdentityError } from '../../src/identity/identityError';
 import { IdentityOperations, type IdentityOperationsOptions } from '../../src/identity/operations';
-import type { OperationOptions, ScaleSetRef, Subscription, VirtualMachine, VmRef } from '../../src/identity/model';
+import type { IdentityHostRef, OperationOptions, ScaleSetRef, Subscription, VirtualMachine, VmRef } from '../../src/identity/model';
+import type { AzureClientProvider, SubscriptionClients, VirtualMachinesClient } from '../../src/identity/ports';
 import { virtualMachineId } from '../../src/identity/resourceIds';
 import type { FakeAzureOptions, RunningFakeAzure } from '../fake-azure/server';
 import { demo, demoSeed } from '../fake-azure/demo';
@@ -116,4 +117,65 @@ export async function rejectsWith(promise: Promise<unknown>, check: (error: Iden
     check(error);
     return true;
   });
+}
+
+// ---------- Clients with a hook: another window's write between an operation's read and its write ----------
+
+/** A copy of a client whose methods stay bound to it: the SDK-backed clients are class instances, whose prototype
+ *  methods a spread would lose. */
+export function boundClient<T extends object>(client: T): T {
+  const copy: Record<string, unknown> = {};
+  for (let level: object | null = client; level && level !== Object.prototype; level = Object.getPrototypeOf(level)) {
+    for (const key of Object.getOwnPropertyNames(level)) {
+      if (key === 'constructor' || key in copy) continue;
+      const value = (client as Record<string, unknown>)[key];
+      copy[key] = typeof value === 'function' ? value.bind(client) : value;
+    }
+  }
+  return copy as T;
+}
+
+/** A provider over the session's clients in which `adjust` replaces some of each subscription's clients. The identity
+ *  client of a host kind follows a replaced VM or scale-set client, as the real provider's does. */
+export function providerWith(base: SignedIn, adjust: (clients: SubscriptionClients) => Partial<SubscriptionClients>): AzureClientProvider {
+  return {
+    listSubscriptions: (options) => base.account.clients.listSubscriptions(options),
+    async forSubscription(id, options) {
+      const clients = await base.account.clients.forSubscription(id, options);
+      const adjusted = adjust(clients);
+      const identityHosts = {
+        ...clients.identityHosts,
+        ...(adjusted.virtualMachines ? { virtualMachine: adjusted.virtualMachines } : {}),
+        ...(adjusted.scaleSets ? { virtualMachineScaleSet: adjusted.scaleSets } : {}),
+      };
+      return { ...clients, ...adjusted, identityHosts };
+    },
+  };
+}
+
+/** The VM client with each read passed through `onRead` (to let another window write after it, or to change it). */
+export function vmReadsThrough(
+  client: VirtualMachinesClient,
+  onRead: (read: VirtualMachine, ref: IdentityHostRef) => Promise<VirtualMachine>,
+): VirtualMachinesClient {
+  const bound = boundClient(client);
+  return { ...bound, get: async (ref, options) => onRead(await bound.get(ref, options), ref) };
+}
+
+/** The client with `before` awaited just before each call of `method` is sent. With `once`, another window's write
+ *  lands between this operation's read and its write. */
+export function beforeCall<T extends object>(client: T, method: keyof T & string, before: () => Promise<unknown>): T {
+  const bound = boundClient(client) as Record<string, unknown>;
+  const original = bound[method] as (...args: unknown[]) => Promise<unknown>;
+  bound[method] = async (...args: unknown[]) => {
+    await before();
+    return original(...args);
+  };
+  return bound as T;
+}
+
+/** `action` run the first time only; later calls wait for that run. */
+export function once(action: () => Promise<unknown>): () => Promise<unknown> {
+  let run: Promise<unknown> | undefined;
+  return () => (run ??= action());
 }

@@ -2,11 +2,10 @@
 // principal through the fake's token endpoint. Each test checks the fake's state afterwards, not only a message.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { AzureClientProvider, VirtualMachinesClient } from '../../src/identity/ports';
 import { IdentityOperations } from '../../src/identity/operations';
 import type { IdentityHostRef } from '../../src/identity/model';
 import type { RunningFakeAzure } from '../fake-azure/server';
-import { demo, ids, loadTree, rejectsWith, signInAs, startFake, stateVm, vm, writes, type SignedIn } from './harness';
+import { demo, ids, loadTree, providerWith, rejectsWith, signInAs, startFake, stateVm, vm, vmReadsThrough, writes, type SignedIn } from './harness';
 
 let fake: RunningFakeAzure;
 before(async () => {
@@ -20,29 +19,17 @@ const lower = (keys: string[]) => keys.map((k) => k.toLowerCase()).sort();
 /** Operations over the real clients in which another session (`competitor`) changes the VM right after the
  *  operation's first read of it, before its write. */
 function opsWithCompetitorAfterFirstRead(compete: (competitor: SignedIn, v: IdentityHostRef) => Promise<unknown>): IdentityOperations {
-  const base = signInAs(fake);
   const competitor = signInAs(fake);
   let raced = false;
-  const racingProvider: AzureClientProvider = {
-    listSubscriptions: (o) => base.account.clients.listSubscriptions(o),
-    async forSubscription(id) {
-      const clients = await base.account.clients.forSubscription(id);
-      const virtualMachines: VirtualMachinesClient = {
-        list: (o) => clients.virtualMachines.list(o),
-        updateIdentity: (v, p, o) => clients.virtualMachines.updateIdentity(v, p, o),
-        create: (g, n, b, o) => clients.virtualMachines.create(g, n, b, o),
-        async get(v, o) {
-          const read = await clients.virtualMachines.get(v, o);
-          if (!raced) {
-            raced = true;
-            await compete(competitor, v);
-          }
-          return read;
-        },
-      };
-      return { ...clients, virtualMachines, identityHosts: { ...clients.identityHosts, virtualMachine: virtualMachines } };
-    },
-  };
+  const racingProvider = providerWith(signInAs(fake), (clients) => ({
+    virtualMachines: vmReadsThrough(clients.virtualMachines, async (read, v) => {
+      if (!raced) {
+        raced = true;
+        await compete(competitor, v);
+      }
+      return read;
+    }),
+  }));
   return new IdentityOperations(racingProvider, { retryDelayMs: () => 10 });
 }
 

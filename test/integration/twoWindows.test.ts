@@ -14,9 +14,8 @@ import { IdentityError } from '../../src/identity/identityError';
 import type { IdentityChange, IdentityHost, VmIdentity } from '../../src/identity/model';
 import { sameResourceId } from '../../src/identity/resourceIds';
 import { IdentityOperations, type IdentityOperationsOptions } from '../../src/identity/operations';
-import type { AzureClientProvider, VirtualMachinesClient } from '../../src/identity/ports';
 import type { RunningFakeAzure } from '../fake-azure/server';
-import { ids, signInAs, startFake, stateVm, vm } from './harness';
+import { ids, providerWith, signInAs, startFake, stateVm, vm, vmReadsThrough } from './harness';
 
 const OPERATIONS = 208;
 const VMS = ['vm-web-01', 'vm-web-02', 'vm-web-03', 'vm-web-04'];
@@ -70,25 +69,12 @@ function pick(random: () => number, window: WindowName, model: Owned): { change:
 /** A window whose operations pause up to 200 ms after each VM read, so the other window's writes often land
  *  between an operation's read and its write (the race the ETag must catch). */
 function windowWithSlowReads(settings: IdentityOperationsOptions): { ops: IdentityOperations } {
-  const base = signInAs(fake, undefined, settings);
-  const provider: AzureClientProvider = {
-    listSubscriptions: (o) => base.account.clients.listSubscriptions(o),
-    async forSubscription(id, o) {
-      const clients = await base.account.clients.forSubscription(id, o);
-      const virtualMachines: VirtualMachinesClient = {
-        ...clients.virtualMachines,
-        list: (options) => clients.virtualMachines.list(options),
-        updateIdentity: (v, p, options) => clients.virtualMachines.updateIdentity(v, p, options),
-        create: (g, n, b, options) => clients.virtualMachines.create(g, n, b, options),
-        async get(v, options) {
-          const read = await clients.virtualMachines.get(v, options);
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 200));
-          return read;
-        },
-      };
-      return { ...clients, virtualMachines, identityHosts: { ...clients.identityHosts, virtualMachine: virtualMachines } };
-    },
-  };
+  const provider = providerWith(signInAs(fake, undefined, settings), (clients) => ({
+    virtualMachines: vmReadsThrough(clients.virtualMachines, async (read) => {
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 200));
+      return read;
+    }),
+  }));
   return { ops: new IdentityOperations(provider, settings) };
 }
 

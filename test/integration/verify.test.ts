@@ -4,11 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { IdentityError } from '../../src/identity/identityError';
-import type { AzureClientProvider, VirtualMachinesClient } from '../../src/identity/ports';
 import { VERIFY_AUDIENCES } from '../../src/identity/verifyIdentity';
 import { VerifyOperations, type VerifyIdentityResult } from '../../src/identity/verifyOperations';
 import type { RunningFakeAzure } from '../fake-azure/server';
-import { demo, ids, rejectsWith, signInAs, startFake, stateVm, vm, type SignedIn } from './harness';
+import { demo, ids, providerWith, rejectsWith, signInAs, startFake, stateVm, vm, vmReadsThrough, type SignedIn } from './harness';
 
 let fake: RunningFakeAzure;
 before(async () => {
@@ -95,24 +94,12 @@ describe('verify identity from inside the VM', () => {
     const admin = signInAs(fake);
     const target = vm('vm-data-01');
     // The identity leaves the VM between the extension's read and the run, as while an assignment propagates.
-    const racing: AzureClientProvider = {
-      listSubscriptions: (o) => session.account.clients.listSubscriptions(o),
-      async forSubscription(id, o) {
-        const clients = await session.account.clients.forSubscription(id, o);
-        const virtualMachines: VirtualMachinesClient = {
-          ...clients.virtualMachines,
-          list: (options) => clients.virtualMachines.list(options),
-          updateIdentity: (v, p, options) => clients.virtualMachines.updateIdentity(v, p, options),
-          create: (g, n, b, options) => clients.virtualMachines.create(g, n, b, options),
-          async get(v, options) {
-            const read = await clients.virtualMachines.get(v, options);
-            await admin.ops.changeIdentity(target, { kind: 'removeUserAssigned', ids: [ids.storage] });
-            return read;
-          },
-        };
-        return { ...clients, virtualMachines };
-      },
-    };
+    const racing = providerWith(session, (clients) => ({
+      virtualMachines: vmReadsThrough(clients.virtualMachines, async (read) => {
+        await admin.ops.changeIdentity(target, { kind: 'removeUserAssigned', ids: [ids.storage] });
+        return read;
+      }),
+    }));
     await rejectsWith(new VerifyOperations(racing).verifyIdentity({ vm: target, target: { kind: 'userAssigned', identityId: ids.storage }, resource: ARM }), (error) => {
       assert.equal(error.code, 'IdentityNotFound');
       assert.match(error.message, /not assigned to the VM, or the assignment is still propagating\. Try again in a minute\./);

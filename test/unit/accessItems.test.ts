@@ -14,6 +14,8 @@ import {
   roleEntries,
 } from '../../src/ui/accessItems';
 import { isSeparator, type PickItem } from '../../src/ui/quickPickItems';
+import { ResourceStore } from '../../src/store/resourceStore';
+import { FakeSource, host, SUB as STORE_SUB } from './support/fakeStoreSource';
 import { format as t } from './support/format';
 
 const SUB = 'c0ffee00-0000-4000-8000-000000000001';
@@ -21,6 +23,8 @@ const RG = `/subscriptions/${SUB}/resourceGroups/rg-web`;
 const STORAGE = `${RG}/providers/Microsoft.Storage/storageAccounts/stcontosoweb01`;
 const uai = (name: string) => `${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
 const names = { subscriptionName: (id: string) => (id === SUB ? 'Contoso Production' : undefined) };
+
+const byName = (host: { name: string }): string => host.name;
 
 function vm(identity: Partial<VirtualMachine['identity']>): VirtualMachine {
   return {
@@ -116,7 +120,7 @@ describe('where an identity is used, and deleting it', () => {
     const here = vm({});
     const other = { ...vm({}), id: here.id.replace('vm-web-04', 'vm-data-01'), name: 'vm-data-01' };
     assert.equal(
-      otherConsumersText([{ name: 'id-backend', consumers: [here, other] }, { name: 'id-storage', consumers: [here] }, { name: 'id-x', consumers: undefined }], here.id, t),
+      otherConsumersText([{ name: 'id-backend', consumers: [here, other] }, { name: 'id-storage', consumers: [here] }, { name: 'id-x', consumers: undefined }], here.id, byName, t),
       "'id-backend' stays in use by 'vm-data-01'. 'id-storage' is used by no other virtual machine.",
     );
   });
@@ -135,13 +139,27 @@ describe('where an identity is used, and deleting it', () => {
         ],
       },
       names,
+      byName,
       t,
     );
     assert.match(question, /^Delete the user-assigned identity 'id-storage'\?/);
     assert.match(question, /still use it and lose its access: 'vm-web-04', 'vm-web-03'\./);
     assert.match(question, /orphaned .*'Storage Blob Data Contributor' on storage account 'stcontosoweb01' in resource group 'rg-web'/);
-    const unused = deleteIdentityConfirmation('id-x', { consumers: [], assignments: [] }, names, t);
+    const unused = deleteIdentityConfirmation('id-x', { consumers: [], assignments: [] }, names, byName, t);
     assert.match(unused, /No virtual machine in the selected subscriptions uses it\./);
     assert.doesNotMatch(unused, /orphaned/);
+  });
+});
+
+describe('questions that name VMs whose names collide name their resource groups (the store\'s hostLabel)', () => {
+  it("Remove's and Delete's questions say 'vm-x (rg-a)' and 'vm-x (rg-b)'", async () => {
+    const source = new FakeSource();
+    const [a, b, here] = [host('rg-a', 'vm-x'), host('rg-b', 'vm-x'), host('rg-a', 'vm-y')];
+    source.hosts = [a, b, here];
+    const store = new ResourceStore(source);
+    await store.loadHosts(STORE_SUB);
+    assert.equal(otherConsumersText([{ name: 'id-backend', consumers: [here, a, b] }], here.id, store.hostLabel, t), "'id-backend' stays in use by 'vm-x (rg-a)', 'vm-x (rg-b)'.");
+    const question = deleteIdentityConfirmation('id-backend', { consumers: [a, b, here], assignments: [] }, names, store.hostLabel, t);
+    assert.match(question, /lose its access: 'vm-x \(rg-a\)', 'vm-x \(rg-b\)', 'vm-y'\./);
   });
 });

@@ -167,7 +167,7 @@ describe('pickers of subscriptions, VMs and ids', () => {
 
   it('VMs by name, described by resource group, location and identity', () => {
     const picks = vmItems([vm({ type: 'SystemAssigned', principalId: 'p' })], format);
-    assert.deepEqual(picks.map((p) => [p.label, p.description]), [['vm-web-04', 'system-assigned · rg-web · eastus']]);
+    assert.deepEqual(picks.map((p) => [p.label, p.description]), [['vm-web-04', 'system only · rg-web · eastus']]);
     assert.equal(picks[0].detail, undefined);
   });
 

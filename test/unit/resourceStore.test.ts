@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { IdentityHost } from '../../src/identity/model';
 import { ResourceStore, type StoreChange } from '../../src/store/resourceStore';
+import { hostRefFromIdentityJsonPath, identityJsonPath } from '../../src/ui/identityJsonPath';
 import { FakeSource, groupA, groupB, host, none, SUB, system, vmId } from './support/fakeStoreSource';
 
 function setUp(hosts: IdentityHost[]) {
@@ -298,5 +299,24 @@ describe('ResourceStore.hostLabel: names that collide name their resource group'
     assert.equal(store.hostLabel(host('rg-a', 'vm-x')), 'vm-x (rg-a)');
     assert.equal(store.hostLabel(host('rg-b', 'VM-X')), 'VM-X (rg-b)');
     assert.equal(store.hostLabel({ ...host('rg-a', 'vm-x'), id: host('rg-a', 'vm-x').id.toUpperCase() }), 'vm-x (rg-a)', 'the same VM spelt otherwise is no collision with itself');
+  });
+});
+
+describe('Identity JSON tabs: the title names the resource group where names collide', () => {
+  it('"vm-x (rg-a).identity.json" and "vm-x (rg-b).identity.json", each parsing back to its own VM; a unique name stays bare', async () => {
+    const { store } = setUp([host('rg-a', 'vm-x'), host('rg-b', 'vm-x'), host('rg-a', 'vm-y')]);
+    await store.loadHosts(SUB);
+    const title = (path: string) => decodeURIComponent(path.split('/').pop()!);
+    const paths = [host('rg-a', 'vm-x'), host('rg-b', 'vm-x'), host('rg-a', 'vm-y')].map((vm) => identityJsonPath(vm, store.hostLabel(vm)));
+    assert.deepEqual(paths.map(title), ['vm-x (rg-a).identity.json', 'vm-x (rg-b).identity.json', 'vm-y.identity.json']);
+    assert.deepEqual(paths.map((path) => hostRefFromIdentityJsonPath(path)?.id.toLowerCase()), [vmId('rg-a', 'vm-x'), vmId('rg-b', 'vm-x'), vmId('rg-a', 'vm-y')].map((id) => id.toLowerCase()));
+    assert.equal(hostRefFromIdentityJsonPath(paths[0])?.name, 'vm-x');
+  });
+
+  it('a scale set keeps its own segment', () => {
+    const scaleSet = { ...host('rg-a', 'vmss-x'), kind: 'virtualMachineScaleSet' as const };
+    const ref = hostRefFromIdentityJsonPath(identityJsonPath(scaleSet, 'vmss-x (rg-a)'));
+    assert.equal(ref?.kind, 'virtualMachineScaleSet');
+    assert.equal(ref?.name, 'vmss-x');
   });
 });

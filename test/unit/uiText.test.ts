@@ -23,21 +23,21 @@ const both2: VmIdentity = { ...user2, type: 'SystemAssigned, UserAssigned', prin
 describe('tree descriptions', () => {
   it('summarizes the identity without expanding the VM', () => {
     assert.equal(identitySummary(none, format), 'no identity');
-    assert.equal(identitySummary(system, format), 'system-assigned');
+    assert.equal(identitySummary(system, format), 'system only');
     assert.equal(identitySummary(user2, format), '2 user-assigned');
-    assert.equal(identitySummary(both2, format), 'system + 2 user-assigned');
+    assert.equal(identitySummary(both2, format), 'system + 2 user');
   });
 
   it('describes a VM by resource group, location and identity; "Updating..." while a write runs', () => {
     const vm = { resourceGroup: 'rg-web', location: 'eastus', identity: both2 } as VirtualMachine;
     // The identity state first: a narrow side bar cuts the end of a description off.
-    assert.equal(vmDescription(vm, false, format), 'system + 2 user-assigned · rg-web · eastus');
+    assert.equal(vmDescription(vm, false, format), 'system + 2 user · rg-web · eastus');
     assert.equal(vmDescription(vm, true, format), 'Updating... · rg-web · eastus');
   });
 
   it('says what kind of host: a scale set with its mode, a Flexible instance naming its set', () => {
     const scaleSet = { kind: 'virtualMachineScaleSet', resourceGroup: 'rg-web', location: 'eastus', identity: system, orchestrationMode: 'Uniform', capacity: 3 } as VirtualMachineScaleSet;
-    assert.equal(vmDescription(scaleSet, false, format), 'system-assigned · rg-web · eastus · Uniform scale set');
+    assert.equal(vmDescription(scaleSet, false, format), 'system only · rg-web · eastus · Uniform scale set');
     assert.deepEqual(hostKindDetails(scaleSet, format), [
       'Virtual machine scale set (Uniform)',
       'Instances: 3',

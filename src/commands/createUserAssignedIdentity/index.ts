@@ -33,7 +33,7 @@ export async function runCreateIdentityWizard(
     vm,
   });
   const wizard = new AzureWizard(wizardContext, {
-    title: vm ? t("Create User-Assigned Identity for '{0}'", vm.name) : t('Create User-Assigned Identity'),
+    title: vm ? t("Create User-Assigned Identity for '{0}'", services.store.hostLabel(vm)) : t('Create User-Assigned Identity'),
     promptSteps: [new IdentityNameStep(), new ResourceGroupStep(), new LocationStep()],
   });
   await wizard.prompt();
@@ -67,10 +67,10 @@ export async function createUserAssignedIdentity(context: IActionContext, servic
 /** "Assign to '<vm>'": a new action, with its own error handling, since the create command has finished by then. */
 function assignFollowUp(services: Services, vm: IdentityHost, created: UserAssignedIdentity): FollowUp {
   return {
-    title: t("Assign to '{0}'", vm.name),
+    title: t("Assign to '{0}'", services.store.hostLabel(vm)),
     run: async () => {
       await callWithTelemetryAndErrorHandling('azureVmIdentities.assignUserAssigned', async () => {
-        await runIdentityWrite(services, vm, t("Assigning '{0}' to '{1}'...", created.name, vm.name), {
+        await runIdentityWrite(services, vm, t("Assigning '{0}' to '{1}'...", created.name, services.store.hostLabel(vm)), {
           kind: 'assignUserAssigned',
           ids: [created.id],
         });
