@@ -3,7 +3,7 @@ import type { EntraGroup, GroupPage, IdentityHost } from '../identity/model';
 import type { TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
 import { describeError } from '../ui/describeError';
-import { runAddToGroup } from '../ui/hostWrites';
+import { groupScript, runAddToGroup } from '../ui/hostWrites';
 import { alreadyMemberMessage } from '../ui/messages';
 import { pickWithSearch, type SearchPage } from '../ui/quickPick';
 import { groupEntries, noGroupsMatch, type GroupPick } from '../ui/quickPickItems';
@@ -37,6 +37,7 @@ export async function addToGroup(context: IActionContext, services: Services, no
       placeholder: t('Type to search Microsoft Entra groups by name'),
       search: async (text, signal) => toPage(await services.operations.searchGroups(subscriptionId, text, { signal }), await memberships),
       noMatches: (text) => noGroupsMatch(text, t),
+      scriptOf: (data) => (data.kind === 'group' ? groupScript('addToGroup', host, data.group) : undefined),
     },
     (data) => data.kind === 'loadMore',
   );

@@ -30,7 +30,7 @@ export function runIdentityWrite(services: HostWriteServices, host: IdentityHost
     title,
     target: { kind: 'host', host: hostRef(host) },
     run: (options) => services.operations.changeIdentity(hostRef(host), change, options),
-    script: () => ({ kind: 'changeIdentity', host: hostRef(host), change: scriptChange(change) }),
+    script: () => identityChangeScript(host, change),
     applied: (result) => {
       services.store.applyHost(result.host);
       // A new identity needs access to something: Grant Access comes first after Enable and Assign.
@@ -90,8 +90,13 @@ export async function runRemoveFromGroup(services: HostWriteServices, host: Iden
   });
 }
 
+/** An identity change of the host as a script: what runIdentityWrite offers after it, and a command before it. */
+export function identityChangeScript(host: IdentityHostRef, change: IdentityChange): ScriptOperation {
+  return { kind: 'changeIdentity', host: hostRef(host), change: scriptChange(change) };
+}
+
 /** The change as the script takes it: "remove all" names the ids the user reviewed. */
-export function scriptChange(change: IdentityChange): ScriptIdentityChange {
+function scriptChange(change: IdentityChange): ScriptIdentityChange {
   return change.kind === 'removeAllUserAssigned' ? { kind: 'removeAllUserAssigned', expectedIds: change.expectedIds ?? [] } : change;
 }
 

@@ -72,6 +72,18 @@ export function copyAsScriptTitle(): string {
   return t('Copy as Script...');
 }
 
+/** "Copy as Script..." on a write's last quick pick: on each entry of a single-select, in the title bar of a
+ *  multi-select (where it scripts the checked entries). */
+export function copyAsScriptButton(): vscode.QuickInputButton {
+  return { iconPath: new vscode.ThemeIcon('terminal'), tooltip: copyAsScriptTitle() };
+}
+
+/** Offers the script in place of the write, then ends the command with nothing sent (UserCancelledError). */
+export async function copyAsScriptInstead(operation: ScriptOperation, stepName: string): Promise<never> {
+  await copyAsScript(operation);
+  throw new UserCancelledError(`${stepName}CopyAsScript`);
+}
+
 /**
  * A write's modal confirmation with "Copy as Script..." beside the confirm button: pressing it offers the script
  * and ends the command with nothing sent. Throws UserCancelledError unless the write is confirmed.
@@ -81,7 +93,6 @@ export async function confirmWrite(context: IActionContext, message: string, ste
   const copy: vscode.MessageItem = { title: copyAsScriptTitle() };
   const choice = await context.ui.showWarningMessage(message, { modal: true, stepName }, confirm, copy);
   if (choice === copy) {
-    await copyAsScript(operation);
-    throw new UserCancelledError(`${stepName}CopyAsScript`);
+    await copyAsScriptInstead(operation, stepName);
   }
 }
