@@ -3,11 +3,10 @@ import { quoteList } from '../identity/localize';
 import { resourceNameFromId } from '../identity/resourceIds';
 import type { TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
-import type { IdentityHost } from '../identity/model';
-import type { ScriptOperation } from '../identity/scripts/equivalentScript';
-import { identityChangeScript, runIdentityWrite } from '../ui/hostWrites';
+import { runIdentityWrite } from '../ui/hostWrites';
+import { assignScriptOf } from '../ui/writeScripts';
 import { pickMany } from '../ui/quickPick';
-import { assignIdentityEntries, type AssignPick } from '../ui/quickPickItems';
+import { assignIdentityEntries } from '../ui/quickPickItems';
 import { runCreateIdentityWizard } from './createUserAssignedIdentity';
 import { resolveHost } from './resolveHost';
 import type { Services } from './services';
@@ -28,7 +27,7 @@ export async function assignUserAssigned(context: IActionContext, services: Serv
       title: t("Assign User-Assigned Identities to '{0}'", host.name),
       placeholder: t('Select the user-assigned identities to assign to {0}', host.name),
       loadingPlaceholder: t('Loading user-assigned identities...'),
-      scriptOf: (checked) => assignScript(host, checked),
+      scriptOf: (checked) => assignScriptOf(host, checked, t),
     },
   );
   const ids: string[] = [];
@@ -43,16 +42,4 @@ export async function assignUserAssigned(context: IActionContext, services: Serv
     kind: 'assignUserAssigned',
     ids,
   });
-}
-
-/** The script of assigning the checked identities, as the write below sends it; a new identity has no id to name yet. */
-function assignScript(host: IdentityHost, checked: (AssignPick | undefined)[]): ScriptOperation | string {
-  if (checked.some((pick) => pick?.kind === 'create')) {
-    return t("A script names existing identities: uncheck 'Create new user-assigned identity...', or create it first.");
-  }
-  const ids = checked.flatMap((pick) => (pick?.kind === 'identity' ? [pick.identity.id] : []));
-  if (ids.length === 0) {
-    return t('Check the identities to assign first.');
-  }
-  return identityChangeScript(host, { kind: 'assignUserAssigned', ids });
 }

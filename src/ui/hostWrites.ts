@@ -5,9 +5,9 @@ import { isIdentityError } from '../identity/identityError';
 import type { EntraGroup, IdentityChange, IdentityHost, IdentityHostRef } from '../identity/model';
 import type { IdentityChangeResult, IdentityOperations } from '../identity/operations';
 import { sameResourceId } from '../identity/resourceIds';
-import type { ScriptIdentityChange, ScriptOperation } from '../identity/scripts/equivalentScript';
 import { hostRef } from '../store/resourceStore';
 import { grantAccessFollowUps, hostFollowUps } from './followUps';
+import { groupScript, identityChangeScript } from './writeScripts';
 import type { IdentityJsonProvider } from './identityJsonProvider';
 import { runWrite, type WriteServices } from './writePipeline';
 
@@ -88,20 +88,4 @@ export async function runRemoveFromGroup(services: HostWriteServices, host: Iden
     },
     failed: () => services.store.updateMemberships(host), // unknown outcome: read them again when shown
   });
-}
-
-/** An identity change of the host as a script: what runIdentityWrite offers after it, and a command before it. */
-export function identityChangeScript(host: IdentityHostRef, change: IdentityChange): ScriptOperation {
-  return { kind: 'changeIdentity', host: hostRef(host), change: scriptChange(change) };
-}
-
-/** The change as the script takes it: "remove all" names the ids the user reviewed. */
-function scriptChange(change: IdentityChange): ScriptIdentityChange {
-  return change.kind === 'removeAllUserAssigned' ? { kind: 'removeAllUserAssigned', expectedIds: change.expectedIds ?? [] } : change;
-}
-
-/** Adding the host's system-assigned identity to a group, or removing it, as a script. */
-export function groupScript(kind: 'addToGroup' | 'removeFromGroup', host: IdentityHost, group: EntraGroup): ScriptOperation | undefined {
-  const { principalId, tenantId } = host.identity;
-  return principalId ? { kind, host: hostRef(host), principalId, group: { id: group.id, displayName: group.displayName }, tenantId } : undefined;
 }
