@@ -34,3 +34,22 @@ export function assignScriptOf(host: IdentityHostRef, checked: readonly (AssignP
   }
   return identityChangeScript(host, { kind: 'assignUserAssigned', ids });
 }
+
+/** One script for the writes of a bulk change (the hosts it changes, in order); undefined when none has one. */
+export function scriptOfMany(operations: readonly (ScriptOperation | undefined)[]): ScriptOperation | undefined {
+  const steps = operations.filter((operation): operation is ScriptOperation => operation !== undefined);
+  return steps.length > 1 ? { kind: 'many', operations: steps } : steps[0];
+}
+
+/** The script of a bulk identity change: each host's own change (a bulk remove names only what each host has). */
+export function bulkIdentityChangeScript(hosts: readonly IdentityHost[], changeFor: (host: IdentityHost) => IdentityChange | undefined): ScriptOperation | undefined {
+  return scriptOfMany(hosts.map((host) => {
+    const change = changeFor(host);
+    return change && identityChangeScript(host, change);
+  }));
+}
+
+/** The script of a bulk group change: each host's system-assigned identity joins or leaves the group. */
+export function bulkGroupScript(hosts: readonly IdentityHost[], group: EntraGroup, verb: 'add' | 'remove'): ScriptOperation | undefined {
+  return scriptOfMany(hosts.map((host) => groupScript(verb === 'add' ? 'addToGroup' : 'removeFromGroup', host, group)));
+}

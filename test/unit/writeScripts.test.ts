@@ -2,10 +2,10 @@
 // what Assign's pick offers for the checked identities, what a change of a host and a group change give as scripts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { EntraGroup, UserAssignedIdentity, VirtualMachine } from '../../src/identity/model';
+import type { EntraGroup, IdentityChange, IdentityHost, UserAssignedIdentity, VirtualMachine } from '../../src/identity/model';
 import { scriptFor } from '../../src/identity/scripts/equivalentScript';
 import { filterEntries, vmItems, type AssignPick, type PickItem } from '../../src/ui/quickPickItems';
-import { assignScriptOf, groupScript, identityChangeScript } from '../../src/ui/writeScripts';
+import { assignScriptOf, bulkGroupScript, bulkIdentityChangeScript, groupScript, identityChangeScript, scriptOfMany } from '../../src/ui/writeScripts';
 import { format } from './support/format';
 
 const SUB = 'c0ffee00-0000-4000-8000-000000000001';
@@ -89,5 +89,41 @@ describe('the VM pick that offers Copy as Script...', () => {
     assert.deepEqual(labels('rg-web'), ['vm-data-01', 'vm-web-01', 'vm-web-02'], 'the description (resource group) counts too');
     assert.equal(filterEntries(entries, ' ').length, 3);
     assert.deepEqual(filterEntries(entries, 'nothing-like-it'), []);
+  });
+});
+
+describe('the scripts of bulk changes', () => {
+  const attached = (...names: string[]) => Object.fromEntries(names.map((name) => [uaiId(name), { principalId: `p-${name}`, clientId: `c-${name}` }]));
+  const a = vm('vm-a', { type: 'UserAssigned', userAssignedIdentities: attached('id-backend', 'id-storage') });
+  const b = vm('vm-b', { type: 'UserAssigned', userAssignedIdentities: attached('id-storage') });
+  const c = vm('vm-c');
+
+  it("a bulk remove scripts each host's own identities, in the hosts' order, and leaves out a host with none of them", () => {
+    const chosen = [uaiId('id-backend'), uaiId('id-storage')];
+    const removeOwn = (host: IdentityHost): IdentityChange | undefined => {
+      const own = chosen.filter((id) => id in host.identity.userAssignedIdentities);
+      return own.length > 0 ? { kind: 'removeUserAssigned', ids: own } : undefined;
+    };
+    assert.deepEqual(bulkIdentityChangeScript([a, b, c], removeOwn), {
+      kind: 'many',
+      operations: [identityChangeScript(a, { kind: 'removeUserAssigned', ids: chosen }), identityChangeScript(b, { kind: 'removeUserAssigned', ids: [uaiId('id-storage')] })],
+    });
+    assert.deepEqual(bulkIdentityChangeScript([b, c], removeOwn), identityChangeScript(b, { kind: 'removeUserAssigned', ids: [uaiId('id-storage')] }), 'one write: a plain script');
+    assert.equal(bulkIdentityChangeScript([c], removeOwn), undefined, 'no write: no script');
+  });
+
+  it("a bulk group change leaves out a host whose identity has no service principal", () => {
+    const group: EntraGroup = { id: 'g-1', displayName: 'Readers' };
+    const withPrincipal = (host: VirtualMachine, principalId: string) => ({ ...host, identity: { ...host.identity, type: 'SystemAssigned' as const, principalId } });
+    const script = bulkGroupScript([withPrincipal(a, 'p-a'), c, withPrincipal(b, 'p-b')], group, 'remove');
+    assert.ok(script?.kind === 'many');
+    assert.deepEqual(script.operations.map((step) => step.kind === 'removeFromGroup' && step.principalId), ['p-a', 'p-b']);
+  });
+
+  it('scriptOfMany: nothing, one, or many', () => {
+    const one = identityChangeScript(a, { kind: 'enableSystemAssigned' });
+    assert.equal(scriptOfMany([undefined]), undefined);
+    assert.deepEqual(scriptOfMany([undefined, one]), one);
+    assert.deepEqual(scriptOfMany([one, one]), { kind: 'many', operations: [one, one] });
   });
 });
