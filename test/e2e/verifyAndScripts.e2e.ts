@@ -51,6 +51,7 @@ test('Copy as Script... on the identity pick of Assign copies the Azure CLI and 
   await wb.runOnVm('Managed Identities: Assign User-Assigned Identities...', production, 'vm-web-04');
   await wb.waitForQuickInput(/assign/i);
   await wb.checkQuickPickItems(['id-storage', 'id-monitor']);
+  await session.screenshot('copy-script-assign-pick-vm-web-04');
   await wb.clickQuickInputButton('Copy as Script...');
   await wb.waitForQuickInput(/script language/i);
   await wb.pick('Azure CLI');
