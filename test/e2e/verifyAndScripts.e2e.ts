@@ -94,3 +94,48 @@ test('Show Script after Grant Access opens the role assignment as Azure CLI', { 
   assert.ok(text.toLowerCase().includes(`--scope '${granted.scope.toLowerCase()}'`), text);
   await session.screenshot('show-script-grant-vm-web-02');
 }));
+
+test('Enable from the palette: Copy as Script... on a VM of the VM pick opens the PowerShell and sends nothing', { timeout: 240_000 }, scenario('copy-script-enable-palette-vm-web-01', async (session) => {
+  const wb = session.workbench;
+  await wb.runCommand('Managed Identities: Enable System-Assigned Identity');
+  await wb.pick(production);
+  await wb.waitForQuickInput(/virtual machine/i);
+  const offered = await wb.quickPickLabels();
+  assert.ok(offered.includes('vm-web-01') && !offered.includes('vm-web-02'), `only VMs without a system identity: ${offered.join(', ')}`);
+  await wb.clickQuickPickItemButton('vm-web-01', 'Copy as Script...');
+  await wb.waitForQuickInput(/script language/i);
+  await wb.pick('Azure PowerShell');
+  await wb.waitForQuickInput(/copy the script/i);
+  await wb.pick('Open in Editor');
+  const text = await wb.activeEditorText();
+  assert.match(text, /^# Enable the system-assigned identity of virtual machine 'vm-web-01'\.$/m, text);
+  assert.ok(text.includes(session.vm('vm-web-01').id), text);
+  assert.match(text, /^\$systemAssigned = \$true$/m);
+  assert.deepEqual(session.writeRequests().filter((request) => request.method !== 'POST'), [], 'no PUT, PATCH or DELETE reached the fake');
+  assert.equal(session.vm('vm-web-01').identity.type, 'None', 'vm-web-01 still has no identity');
+}));
+
+test("Create User-Assigned Identity: the wizard's review offers Copy as Script..., which creates nothing", { timeout: 240_000 }, scenario('copy-script-create-identity', async (session) => {
+  const wb = session.workbench;
+  const identitiesBefore = session.state().userAssignedIdentities.length;
+  await wb.runCommand('Managed Identities: Create User-Assigned Identity...');
+  await wb.pick(production);
+  await wb.waitForQuickInput(/name/i);
+  await wb.typeInQuickInput('id-script-e2e');
+  await wb.pressEnter();
+  await wb.waitForQuickInput(/resource group/i);
+  await wb.pick('rg-data');
+  await wb.waitForQuickInput(/location|region/i);
+  await wb.pressEnter();
+  await wb.waitForQuickInput(/Create the user-assigned identity 'id-script-e2e' in resource group 'rg-data' \(westeurope\)\?/);
+  await wb.pick('Copy as Script...');
+  await wb.waitForQuickInput(/script language/i);
+  await wb.pick('Azure CLI');
+  await wb.waitForQuickInput(/copy the script/i);
+  await wb.pick('Copy to Clipboard');
+  await wb.waitForNotification(/Nothing was changed in Azure/);
+  const script = await wb.clipboardMatching(/az identity create/);
+  assert.match(script, /^az identity create --resource-group 'rg-data' --name 'id-script-e2e' --location 'westeurope'$/m, script);
+  assert.equal(session.state().userAssignedIdentities.length, identitiesBefore, 'nothing was created');
+  assert.deepEqual(session.writeRequests().filter((request) => request.method !== 'POST'), [], 'no PUT reached the fake');
+}));
