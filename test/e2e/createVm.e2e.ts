@@ -44,7 +44,7 @@ test('create a Linux VM with a system-assigned identity and id-backend from the 
   // The review, before anything is sent: what is created, and Copy as Script... instead.
   await wb.waitForQuickInput(/Create the virtual machine 'vm-e2e-01'/);
   const review = await wb.quickPickRowsText();
-  assert.match(review[0], /^Create .*Standard_.*subnet default of vnet-web, with a system-assigned identity and the user-assigned 'id-backend'/, JSON.stringify(review));
+  assert.match(review[0], /^Create\s*Ubuntu Server 24\.04 LTS, Standard_.*subnet default of vnet-web, with a system-assigned identity and the user-assigned 'id-backend'/, JSON.stringify(review));
   assert.match(review[1], /^Copy as Script\.\.\./, JSON.stringify(review));
   assert.deepEqual(session.writeRequests(), [], 'nothing is sent before Create');
   await wb.pick('Create');
