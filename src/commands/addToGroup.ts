@@ -4,6 +4,7 @@ import type { TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
 import { describeError } from '../ui/describeError';
 import { runAddToGroup } from '../ui/hostWrites';
+import { groupScript } from '../ui/writeScripts';
 import { alreadyMemberMessage } from '../ui/messages';
 import { pickWithSearch, type SearchPage } from '../ui/quickPick';
 import { groupEntries, noGroupsMatch, type GroupPick } from '../ui/quickPickItems';
@@ -37,6 +38,7 @@ export async function addToGroup(context: IActionContext, services: Services, no
       placeholder: t('Type to search Microsoft Entra groups by name'),
       search: async (text, signal) => toPage(await services.operations.searchGroups(subscriptionId, text, { signal }), await memberships),
       noMatches: (text) => noGroupsMatch(text, t),
+      scriptOf: (data) => (data.kind === 'group' ? groupScript('addToGroup', host, data.group) : undefined),
     },
     (data) => data.kind === 'loadMore',
   );

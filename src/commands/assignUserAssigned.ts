@@ -4,6 +4,7 @@ import { resourceNameFromId } from '../identity/resourceIds';
 import type { TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
 import { runIdentityWrite } from '../ui/hostWrites';
+import { assignScriptOf } from '../ui/writeScripts';
 import { pickMany } from '../ui/quickPick';
 import { assignIdentityEntries } from '../ui/quickPickItems';
 import { runCreateIdentityWizard } from './createUserAssignedIdentity';
@@ -26,6 +27,7 @@ export async function assignUserAssigned(context: IActionContext, services: Serv
       title: t("Assign User-Assigned Identities to '{0}'", services.store.hostLabel(host)),
       placeholder: t('Select the user-assigned identities to assign to {0}', services.store.hostLabel(host)),
       loadingPlaceholder: t('Loading user-assigned identities...'),
+      scriptOf: (checked) => assignScriptOf(host, checked, t),
     },
   );
   const ids: string[] = [];

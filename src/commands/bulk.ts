@@ -2,13 +2,16 @@
 // node and every selected node), or from the palette's "Change Identities of Many Resources..." pick. Each change
 // runs through runBulkWrites; destructive ones (disable, remove) ask first, listing the resources.
 import * as vscode from 'vscode';
-import type { EntraGroup, GroupPage, IdentityHost } from '../identity/model';
+import type { EntraGroup, GroupPage, IdentityChange, IdentityHost } from '../identity/model';
 import { quoteList } from '../identity/localize';
 import { sortBy } from '../identity/ordering';
 import { resourceKey, resourceNameFromId, sameResourceId } from '../identity/resourceIds';
 import { vmNodeOf, type TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
+import type { ScriptOperation } from '../identity/scripts/equivalentScript';
 import { runBulkGroupChange, runBulkIdentityChange } from '../ui/bulkWrites';
+import { bulkGroupScript, bulkIdentityChangeScript } from '../ui/writeScripts';
+import { confirmWrite } from '../ui/scriptActions';
 import { pickMany, pickOne, pickWithSearch, type SearchPage } from '../ui/quickPick';
 import { groupEntries, noGroupsMatch, vmItems, type GroupPick, type PickEntry, type PickItem } from '../ui/quickPickItems';
 import { ensureSignedIn, pickSubscription } from './resolveHost';
@@ -32,11 +35,17 @@ export function selectedHosts(services: Services, node: TreeNode | undefined, no
   return byKey.size >= 2 ? [...byKey.values()] : undefined;
 }
 
-/** Asks before a destructive bulk change, listing the resources; throws UserCancelledError unless confirmed. */
-async function confirmBulk(context: IActionContext, services: Services, message: string, hosts: IdentityHost[], button: string): Promise<void> {
+/** Asks before a destructive bulk change, listing the resources, with "Copy as Script..." for the writes it would
+ *  send; throws UserCancelledError unless confirmed. */
+async function confirmBulk(context: IActionContext, services: Services, message: string, hosts: IdentityHost[], button: string, script: ScriptOperation | undefined): Promise<void> {
   const names = hosts.map(services.store.hostLabel);
   const listed = names.length > 20 ? [...names.slice(0, 20), t('and {0} more', names.length - 20)] : names;
-  await context.ui.showWarningMessage(`${message}\n\n${listed.join('\n')}`, { modal: true, stepName: 'confirmBulk' }, { title: button });
+  const question = `${message}\n\n${listed.join('\n')}`;
+  if (script) {
+    await confirmWrite(context, question, 'confirmBulk', button, script);
+  } else {
+    await context.ui.showWarningMessage(question, { modal: true, stepName: 'confirmBulk' }, { title: button });
+  }
 }
 
 export async function bulkEnableSystemAssigned(_context: IActionContext, services: Services, hosts: IdentityHost[]): Promise<void> {
@@ -44,14 +53,16 @@ export async function bulkEnableSystemAssigned(_context: IActionContext, service
 }
 
 export async function bulkDisableSystemAssigned(context: IActionContext, services: Services, hosts: IdentityHost[]): Promise<void> {
+  const disable = (): IdentityChange => ({ kind: 'disableSystemAssigned' });
   await confirmBulk(
     context,
     services,
     t('Disable the system-assigned identity of these {0} resources? Their service principals are deleted, with their group memberships and role assignments.', hosts.length),
     hosts,
     t('Disable'),
+    bulkIdentityChangeScript(hosts, disable),
   );
-  await runBulkIdentityChange(services, hosts, t('Disabling the system-assigned identity of {0} resources...', hosts.length), () => ({ kind: 'disableSystemAssigned' }));
+  await runBulkIdentityChange(services, hosts, t('Disabling the system-assigned identity of {0} resources...', hosts.length), disable);
 }
 
 export async function bulkAssignUserAssigned(_context: IActionContext, services: Services, hosts: IdentityHost[]): Promise<void> {
@@ -63,6 +74,8 @@ export async function bulkAssignUserAssigned(_context: IActionContext, services:
     title: t('Assign User-Assigned Identities to {0} Resources', hosts.length),
     placeholder: t('Select the user-assigned identities to assign to {0} resources', hosts.length),
     loadingPlaceholder: t('Loading user-assigned identities...'),
+    scriptOf: (checked) =>
+      checked.length > 0 ? bulkIdentityChangeScript(hosts, () => ({ kind: 'assignUserAssigned', ids: checked }))! : t('Check the identities to assign first.'),
   });
   if (ids.length === 0) {
     return;
@@ -88,15 +101,16 @@ export async function bulkRemoveUserAssigned(context: IActionContext, services: 
   if (ids.length === 0) {
     return;
   }
-  await confirmBulk(context, services, t('Remove {0} from these {1} resources?', quoteList(ids.map(resourceNameFromId)), hosts.length), hosts, t('Remove'));
-  await runBulkIdentityChange(services, hosts, t('Removing {0} from {1} resources...', quoteList(ids.map(resourceNameFromId)), hosts.length), (host) => {
+  const removeOwn = (host: IdentityHost): IdentityChange | undefined => {
     // Each host loses those of the chosen it has; one that has none of them is left alone (unchanged).
     const own = ids.filter((id) => Object.keys(host.identity.userAssignedIdentities).some((present) => sameResourceId(present, id)));
     return own.length > 0 ? { kind: 'removeUserAssigned', ids: own } : undefined;
-  });
+  };
+  await confirmBulk(context, services, t('Remove {0} from these {1} resources?', quoteList(ids.map(resourceNameFromId)), hosts.length), hosts, t('Remove'), bulkIdentityChangeScript(hosts, removeOwn));
+  await runBulkIdentityChange(services, hosts, t('Removing {0} from {1} resources...', quoteList(ids.map(resourceNameFromId)), hosts.length), removeOwn);
 }
 
-async function pickGroup(services: Services, subscriptionId: string, title: string): Promise<EntraGroup | undefined> {
+async function pickGroup(services: Services, subscriptionId: string, title: string, scriptOf?: (group: EntraGroup) => ScriptOperation | undefined): Promise<EntraGroup | undefined> {
   const toPage = (page: GroupPage): SearchPage<GroupPick> => ({
     entries: groupEntries(page.groups, [], page.nextPageLink !== undefined, t),
     more: page.nextPageLink ? async (signal) => toPage(await services.operations.nextGroupPage(subscriptionId, page.nextPageLink!, { signal })) : undefined,
@@ -107,6 +121,7 @@ async function pickGroup(services: Services, subscriptionId: string, title: stri
       placeholder: t('Type to search Microsoft Entra groups by name'),
       search: async (text, signal) => toPage(await services.operations.searchGroups(subscriptionId, text, { signal })),
       noMatches: (text) => noGroupsMatch(text, t),
+      scriptOf: scriptOf && ((data) => (data.kind === 'group' ? scriptOf(data.group) : undefined)),
     },
     (data) => data.kind === 'loadMore',
   );
@@ -114,7 +129,9 @@ async function pickGroup(services: Services, subscriptionId: string, title: stri
 }
 
 export async function bulkAddToGroup(_context: IActionContext, services: Services, hosts: IdentityHost[]): Promise<void> {
-  const group = await pickGroup(services, hosts[0].subscriptionId, t('Add the System-Assigned Identities of {0} Resources to a Group', hosts.length));
+  const group = await pickGroup(services, hosts[0].subscriptionId, t('Add the System-Assigned Identities of {0} Resources to a Group', hosts.length), (picked) =>
+    bulkGroupScript(hosts, picked, 'add'),
+  );
   if (group) {
     await runBulkGroupChange(services, hosts, t("Adding {0} resources to '{1}'...", hosts.length, group.displayName), group, 'add');
   }
@@ -125,7 +142,7 @@ export async function bulkRemoveFromGroup(context: IActionContext, services: Ser
   if (!group) {
     return;
   }
-  await confirmBulk(context, services, t("Remove these {0} resources from the group '{1}'?", hosts.length, group.displayName), hosts, t('Remove'));
+  await confirmBulk(context, services, t("Remove these {0} resources from the group '{1}'?", hosts.length, group.displayName), hosts, t('Remove'), bulkGroupScript(hosts, group, 'remove'));
   await runBulkGroupChange(services, hosts, t("Removing {0} resources from '{1}'...", hosts.length, group.displayName), group, 'remove');
 }
 

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
-import { hostRef } from '../store/resourceStore';
+import type { IdentityChange } from '../identity/model';
 import { runIdentityWrite } from '../ui/hostWrites';
+import { identityChangeScript } from '../ui/writeScripts';
 import { confirmWrite } from '../ui/scriptActions';
 import { disableSystemConfirmation } from '../ui/messages';
 import { resolveHost } from './resolveHost';
@@ -17,10 +18,7 @@ export async function disableSystemAssigned(context: IActionContext, services: S
   }
   const { host } = await resolveHost(context, services, node, systemAssignedOn);
   // Throws UserCancelledError (nothing changes) unless the user presses Disable; Copy as Script sends nothing either.
-  await confirmWrite(context, disableSystemConfirmation(services.store.hostLabel(host), vscode.l10n.t), 'confirmDisable', vscode.l10n.t('Disable'), {
-    kind: 'changeIdentity',
-    host: hostRef(host),
-    change: { kind: 'disableSystemAssigned' },
-  });
-  await runIdentityWrite(services, host, vscode.l10n.t("Disabling the system-assigned identity of '{0}'...", services.store.hostLabel(host)), { kind: 'disableSystemAssigned' });
+  const change: IdentityChange = { kind: 'disableSystemAssigned' };
+  await confirmWrite(context, disableSystemConfirmation(services.store.hostLabel(host), vscode.l10n.t), 'confirmDisable', vscode.l10n.t('Disable'), identityChangeScript(host, change));
+  await runIdentityWrite(services, host, vscode.l10n.t("Disabling the system-assigned identity of '{0}'...", services.store.hostLabel(host)), change);
 }

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import type { TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
+import type { IdentityChange } from '../identity/model';
 import { runIdentityWrite } from '../ui/hostWrites';
+import { identityChangeScript } from '../ui/writeScripts';
 import { resolveHost } from './resolveHost';
 import type { Services } from './services';
 import { systemAssignedOff } from './vmRequirements';
@@ -12,6 +14,9 @@ export async function enableSystemAssigned(context: IActionContext, services: Se
   if (many) {
     return bulkEnableSystemAssigned(context, services, many);
   }
-  const { host } = await resolveHost(context, services, node, systemAssignedOff);
-  await runIdentityWrite(services, host, vscode.l10n.t("Enabling the system-assigned identity of '{0}'...", services.store.hostLabel(host)), { kind: 'enableSystemAssigned' });
+  const change: IdentityChange = { kind: 'enableSystemAssigned' };
+  // From the palette the VM pick is the last step and offers the script; from the tree Enable runs at once (a
+  // harmless change, no question asked), and its notification offers "Show Script".
+  const { host } = await resolveHost(context, services, node, systemAssignedOff, (picked) => identityChangeScript(picked, change));
+  await runIdentityWrite(services, host, vscode.l10n.t("Enabling the system-assigned identity of '{0}'...", services.store.hostLabel(host)), change);
 }

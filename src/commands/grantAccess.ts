@@ -8,6 +8,7 @@ import type { IdentityHost, Subscription } from '../identity/model';
 import type { RoleDefinition } from '../identity/roles';
 import { roleAlreadyHeldMessage } from '../identity/roles';
 import { describeScope } from '../identity/scopes';
+import { grantRoleScript } from '../identity/scripts/roleScripts';
 import type { TreeNode } from '../tree/nodes';
 import {
   accessPrincipalOf,
@@ -22,7 +23,7 @@ import {
 import { runGrantAccess } from '../ui/accessWrites';
 import { UserCancelledError, type IActionContext } from '../ui/azext';
 import { pickOne, pickWithSearch } from '../ui/quickPick';
-import { isSeparator, type PickEntry } from '../ui/quickPickItems';
+import { filterEntries } from '../ui/quickPickItems';
 import { resolveHost } from './resolveHost';
 import type { Services } from './services';
 import { hasPrincipal } from './vmRequirements';
@@ -118,6 +119,7 @@ async function pickRole(services: Services, principal: AccessPrincipal, scope: s
       debounceMs: 0,
       search: async (text) => ({ entries: filterEntries(await entries, text) }),
       noMatches: (text) => t("No role matches '{0}'", text),
+      scriptOf: (role) => grantRoleScript(principal, scope, role),
     },
     () => false,
   );
@@ -126,14 +128,4 @@ async function pickRole(services: Services, principal: AccessPrincipal, scope: s
     return undefined;
   }
   return picked.data;
-}
-
-/** The entries whose name or marks contain the text, each heading kept only above entries that stay. */
-function filterEntries<T>(entries: PickEntry<T>[], text: string): PickEntry<T>[] {
-  const needle = text.trim().toLowerCase();
-  if (!needle) {
-    return entries;
-  }
-  const kept = entries.filter((entry) => isSeparator(entry) || `${entry.label} ${entry.description ?? ''}`.toLowerCase().includes(needle));
-  return kept.filter((entry, index) => !isSeparator(entry) || (index + 1 < kept.length && !isSeparator(kept[index + 1])));
 }

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
-import { groupScript, runRemoveFromGroup } from '../ui/hostWrites';
+import { runRemoveFromGroup } from '../ui/hostWrites';
+import { groupScript } from '../ui/writeScripts';
 import { confirmWrite } from '../ui/scriptActions';
 import { removeFromGroupConfirmation } from '../ui/messages';
 import { pickOne } from '../ui/quickPick';

@@ -5,8 +5,8 @@ import { resourceNameFromId } from '../identity/resourceIds';
 import type { TreeNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
 import { otherConsumersText } from '../ui/accessItems';
-import { hostRef } from '../store/resourceStore';
-import { runIdentityWrite, scriptChange } from '../ui/hostWrites';
+import { runIdentityWrite } from '../ui/hostWrites';
+import { identityChangeScript } from '../ui/writeScripts';
 import { removeUserAssignedConfirmation } from '../ui/messages';
 import { pickMany } from '../ui/quickPick';
 import { confirmWrite } from '../ui/scriptActions';
@@ -50,6 +50,6 @@ export async function removeUserAssigned(context: IActionContext, services: Serv
   const question = [removeUserAssignedConfirmation(names, services.store.hostLabel(host), choice.kind === 'all', t), otherConsumersText(consumers, host.id, services.store.hostLabel, t)]
     .filter(Boolean)
     .join('\n\n');
-  await confirmWrite(context, question, 'confirmRemove', t('Remove'), { kind: 'changeIdentity', host: hostRef(host), change: scriptChange(change) });
+  await confirmWrite(context, question, 'confirmRemove', t('Remove'), identityChangeScript(host, change));
   await runIdentityWrite(services, host, t("Removing {0} from '{1}'...", quoteList(names), services.store.hostLabel(host)), change);
 }

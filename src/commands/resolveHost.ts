@@ -7,8 +7,9 @@ import { vmNodeOf, type TreeNode, type VmNode } from '../tree/nodes';
 import type { IActionContext } from '../ui/azext';
 import { vmRefFromAzureViewItem } from '../ui/azureViewItem';
 import { sameResourceId } from '../identity/resourceIds';
-import { pickOne } from '../ui/quickPick';
-import { subscriptionItems, vmItems } from '../ui/quickPickItems';
+import type { ScriptOperation } from '../identity/scripts/equivalentScript';
+import { pickOne, pickWithSearch } from '../ui/quickPick';
+import { filterEntries, subscriptionItems, vmItems } from '../ui/quickPickItems';
 import type { Services } from './services';
 import { isWriteRunning } from '../ui/writePipeline';
 
@@ -53,12 +54,16 @@ export interface ResolvedHost {
   node?: TreeNode;
 }
 
-/** The host of the clicked tree item, or one the user picks (subscription first) among those the command applies to. */
+/**
+ * The host of the clicked tree item, or one the user picks (subscription first) among those the command applies to.
+ * With `scriptOf`, the host pick is the command's last step: each host offers "Copy as Script..." (nothing sent).
+ */
 export async function resolveHost(
   context: IActionContext,
   services: Services,
   node: TreeNode | undefined,
   requirement?: HostRequirement,
+  scriptOf?: (host: IdentityHost) => ScriptOperation,
 ): Promise<ResolvedHost> {
   const vmNode = vmNodeOf(node);
   const known = vmNode && services.store.host(vmNode.ref);
@@ -75,12 +80,28 @@ export async function resolveHost(
       services.store.updating(host) ?? (isWriteRunning(services.store, host) ? t('a change is running') : undefined),
     ),
   );
-  const host = await pickOne(context, loading, {
-    placeHolder: t('Select a virtual machine or scale set'),
-    loadingPlaceHolder: t('Loading virtual machines and scale sets...'),
-    noPicksMessage: requirement?.noneMessage(subscription.displayName) ?? t('No virtual machines in {0}', subscription.displayName),
-    stepName: 'virtualMachine',
-  });
+  const placeHolder = t('Select a virtual machine or scale set');
+  const noneMessage = requirement?.noneMessage(subscription.displayName) ?? t('No virtual machines in {0}', subscription.displayName);
+  const host = scriptOf
+    ? // context.ui's picks take no item buttons: the same list in a pick that does, filtered as it is typed.
+      (
+        await pickWithSearch<IdentityHost>(
+          {
+            placeholder: placeHolder,
+            debounceMs: 0,
+            search: async (text) => ({ entries: filterEntries(await loading, text) }),
+            noMatches: (text) => (text ? t("No virtual machine or scale set matches '{0}'", text) : noneMessage),
+            scriptOf,
+          },
+          () => false,
+        )
+      ).data
+    : await pickOne(context, loading, {
+        placeHolder,
+        loadingPlaceHolder: t('Loading virtual machines and scale sets...'),
+        noPicksMessage: noneMessage,
+        stepName: 'virtualMachine',
+      });
   // Just read from Azure: the tree and the JSON tab show it too.
   services.store.applyHost(host);
   return { host, subscription };

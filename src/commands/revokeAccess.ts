@@ -5,11 +5,13 @@ import * as vscode from 'vscode';
 import { principalName, subscriptionOf, type AccessPrincipal, type RoleAssignmentEntry } from '../identity/accessOperations';
 import type { IdentityHost } from '../identity/model';
 import { revokeConfirmation } from '../identity/roles';
+import { revokeRoleScript } from '../identity/scripts/roleScripts';
 import type { TreeNode } from '../tree/nodes';
 import { accessPrincipalOf, accessPrincipals, grantPrincipalItems, roleAssignmentText } from '../ui/accessItems';
 import { runRevokeAccess } from '../ui/accessWrites';
 import type { IActionContext } from '../ui/azext';
 import { pickOne } from '../ui/quickPick';
+import { confirmWrite } from '../ui/scriptActions';
 import { resolveHost } from './resolveHost';
 import type { Services } from './services';
 import { hasPrincipal } from './vmRequirements';
@@ -54,10 +56,13 @@ async function confirmAndRevoke(context: IActionContext, services: Services, hos
   // Listed in the principal's subscription: an assignment above it (a management group) changes more than this subscription.
   const viewed = `/subscriptions/${subscriptionOf(principal)}`;
   const identityName = principal.kind === 'systemAssigned' ? t("the system-assigned identity of {0}", services.store.hostLabel(host)) : principalName(principal, services.store.hostLabel);
-  await context.ui.showWarningMessage(
+  // Throws UserCancelledError (nothing sent) unless the user presses Revoke; Copy as Script sends nothing either.
+  await confirmWrite(
+    context,
     revokeConfirmation(identityName, entry.roleName, entry.assignment, viewed, names, t),
-    { modal: true, stepName: 'confirmRevoke' },
-    { title: t('Revoke') },
+    'confirmRevoke',
+    t('Revoke'),
+    revokeRoleScript(principal, entry.assignment, entry.roleName),
   );
   await runRevokeAccess(services, host, principal, entry.assignment, entry.roleName);
 }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { principalIdOf, principalName, type AccessChangeResult, type AccessPrincipal } from '../identity/accessOperations';
 import type { IdentityHostRef, UserAssignedIdentity } from '../identity/model';
 import type { RoleAssignment, RoleDefinition } from '../identity/roles';
+import { grantRoleScript, revokeRoleScript } from '../identity/scripts/roleScripts';
 import { hostRef } from '../store/resourceStore';
 import type { HostWriteServices } from './hostWrites';
 import { runWrite } from './writePipeline';
@@ -29,6 +30,8 @@ export function runGrantAccess(
     target: { kind: 'host', host: hostRef(host) },
     details: `${role.roleName} on ${scope}`,
     run: (options) => services.operations.access.grantAccess(principal, scope, role, options),
+    // "Already has the role": nothing was written, so there is no script of it.
+    script: (result) => (result.status === 'changed' ? grantRoleScript(principal, scope, role) : undefined),
     applied: (result) => {
       services.store.forgetRoleAssignments(principalIdOf(principal));
       return { message: result.message, resourceId: result.assignment?.id ?? scope, followUps: [] };
@@ -49,6 +52,7 @@ export function runRevokeAccess(
     target: { kind: 'host', host: hostRef(host) },
     details: assignment.id,
     run: (options) => services.operations.access.revokeAccess(principal, assignment, roleName, options),
+    script: (result) => (result.status === 'changed' ? revokeRoleScript(principal, assignment, roleName) : undefined),
     applied: (result) => {
       services.store.forgetRoleAssignments(principalIdOf(principal));
       return { message: result.message, resourceId: assignment.id, followUps: [] };

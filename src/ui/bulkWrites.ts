@@ -8,7 +8,10 @@ import { isIdentityError } from '../identity/identityError';
 import type { EntraGroup, IdentityChange, IdentityHost } from '../identity/model';
 import { sameResourceId } from '../identity/resourceIds';
 import { hostRef } from '../store/resourceStore';
+import type { ScriptOperation } from '../identity/scripts/equivalentScript';
 import { describeError } from './describeError';
+import { showScript } from './scriptActions';
+import { bulkGroupScript, bulkIdentityChangeScript, scriptOfMany } from './writeScripts';
 import type { HostWriteServices } from './hostWrites';
 import { runWrite, type WriteRequest, type WriteServices } from './writePipeline';
 
@@ -40,6 +43,8 @@ export async function runBulkWrites<R extends BulkWorkResult>(
   hosts: IdentityHost[],
   title: string,
   request: BulkRequest<R>,
+  /** A host's write as a script: the summary offers "Show Script" for the hosts that changed. */
+  scriptOf?: (host: IdentityHost) => ScriptOperation | undefined,
 ): Promise<BulkSummary<IdentityHost, R>> {
   const quiet = quietServices(services);
   const run = (items: IdentityHost[]) =>
@@ -61,11 +66,18 @@ export async function runBulkWrites<R extends BulkWorkResult>(
     services.log.info(`${title}: ${headline}\n  ${lines.join('\n  ')}`);
     const retry = t('Retry Failed');
     const details = t('Show Details');
-    const buttons = summary.counts.failed > 0 ? [details, retry] : [details];
+    const showScriptTitle = t('Show Script');
+    // What the extension did: the writes of the hosts that changed, not of those that failed or needed nothing.
+    const script = scriptOf && scriptOfMany(summary.results.filter((result) => result.outcome === 'changed').map((result) => scriptOf(result.item)));
+    const buttons = [details, ...(summary.counts.failed > 0 ? [retry] : []), ...(script ? [showScriptTitle] : [])];
     const show = summary.counts.failed > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     const choice = await show(t('{0} Done: {1} {2}', title, headline, shortList(lines)), ...buttons);
     if (choice === details) {
       services.log.show?.();
+      return summary;
+    }
+    if (choice === showScriptTitle && script) {
+      await showScript(script);
       return summary;
     }
     if (choice !== retry) {
@@ -102,7 +114,7 @@ export function runBulkIdentityChange(
       return { status: result.status };
     },
     applied: () => ({ message: t('{0}: done', services.store.hostLabel(host)), resourceId: host.id, followUps: undefined }),
-  }));
+  }), (host) => bulkIdentityChangeScript([host], changeFor));
 }
 
 /** Adds (or removes) the system-assigned identity of every host to (from) one group; already so is "unchanged". */
@@ -139,5 +151,5 @@ export function runBulkGroupChange(
       return { message: t('{0}: done', services.store.hostLabel(host)), resourceId: host.id, followUps: undefined };
     },
     failed: () => services.store.updateMemberships(host),
-  }));
+  }), (host) => bulkGroupScript([host], group, verb));
 }

@@ -5,9 +5,9 @@ import { isIdentityError } from '../identity/identityError';
 import type { EntraGroup, IdentityChange, IdentityHost, IdentityHostRef } from '../identity/model';
 import type { IdentityChangeResult, IdentityOperations } from '../identity/operations';
 import { sameResourceId } from '../identity/resourceIds';
-import type { ScriptIdentityChange, ScriptOperation } from '../identity/scripts/equivalentScript';
 import { hostRef } from '../store/resourceStore';
 import { grantAccessFollowUps, hostFollowUps } from './followUps';
+import { groupScript, identityChangeScript } from './writeScripts';
 import type { IdentityJsonProvider } from './identityJsonProvider';
 import { runWrite, type WriteServices } from './writePipeline';
 
@@ -30,7 +30,7 @@ export function runIdentityWrite(services: HostWriteServices, host: IdentityHost
     title,
     target: { kind: 'host', host: hostRef(host) },
     run: (options) => services.operations.changeIdentity(hostRef(host), change, options),
-    script: () => ({ kind: 'changeIdentity', host: hostRef(host), change: scriptChange(change) }),
+    script: () => identityChangeScript(host, change),
     applied: (result) => {
       services.store.applyHost(result.host);
       // A new identity needs access to something: Grant Access comes first after Enable and Assign.
@@ -101,15 +101,4 @@ export async function runRemoveFromGroup(services: HostWriteServices, host: Iden
     },
     failed: () => services.store.updateMemberships(host), // unknown outcome: read them again when shown
   });
-}
-
-/** The change as the script takes it: "remove all" names the ids the user reviewed. */
-export function scriptChange(change: IdentityChange): ScriptIdentityChange {
-  return change.kind === 'removeAllUserAssigned' ? { kind: 'removeAllUserAssigned', expectedIds: change.expectedIds ?? [] } : change;
-}
-
-/** Adding the host's system-assigned identity to a group, or removing it, as a script. */
-export function groupScript(kind: 'addToGroup' | 'removeFromGroup', host: IdentityHost, group: EntraGroup): ScriptOperation | undefined {
-  const { principalId, tenantId } = host.identity;
-  return principalId ? { kind, host: hostRef(host), principalId, group: { id: group.id, displayName: group.displayName }, tenantId } : undefined;
 }

@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 import { UserCancelledError, type IActionContext, type IAzureQuickPickItem } from './azext';
 import { describeError } from './describeError';
+import type { ScriptOperation } from '../identity/scripts/equivalentScript';
+import { copyAsScriptButton, copyAsScriptInstead } from './scriptActions';
 import { isSeparator, type PickEntry, type PickItem } from './quickPickItems';
 
 type VsItem<T> = vscode.QuickPickItem & { entry?: PickItem<T> };
@@ -19,28 +21,44 @@ export function toQuickPickItem<T>(entry: PickEntry<T>): VsItem<T> {
   };
 }
 
-export interface MultiPickOptions {
+export interface MultiPickOptions<T = unknown> {
   title?: string;
   placeholder: string;
   /** Shown while the entries load. */
   loadingPlaceholder?: string;
+  /** "Copy as Script..." in the title bar: the script of the write the checked entries would make, or why there is
+   *  none (shown, and the pick stays open). Pressing it sends nothing and ends the command. */
+  scriptOf?: (checked: T[]) => ScriptOperation | string;
 }
 
 /**
  * A multi-select whose locked entries are shown but cannot be checked; resolves with the checked entries' data. Like
  * every pick here it opens at once and shows its loading state until the entries arrive; a failed load rejects.
  */
-export function pickMany<T>(entries: PickEntry<T>[] | Promise<PickEntry<T>[]>, options: MultiPickOptions): Promise<T[]> {
+export function pickMany<T>(entries: PickEntry<T>[] | Promise<PickEntry<T>[]>, options: MultiPickOptions<T>): Promise<T[]> {
   const quickPick = vscode.window.createQuickPick<VsItem<T>>();
   quickPick.canSelectMany = true;
   quickPick.title = options.title;
   quickPick.placeholder = options.loadingPlaceholder ?? options.placeholder;
   quickPick.matchOnDescription = true;
   quickPick.busy = true;
+  const scriptButton = options.scriptOf && copyAsScriptButton();
+  quickPick.buttons = scriptButton ? [scriptButton] : [];
   return new Promise<T[]>((resolve, reject) => {
     let accepted = false;
     let hidden = false;
+    const checked = () => quickPick.selectedItems.filter((item) => item.entry && !item.entry.locked).map((item) => item.entry!.data);
     const disposables = [
+      quickPick.onDidTriggerButton((button) => {
+        const script = button === scriptButton ? options.scriptOf?.(checked()) : undefined;
+        if (typeof script === 'string') {
+          void vscode.window.showInformationMessage(script);
+        } else if (script) {
+          accepted = true; // settled: hiding must not turn the script into a cancellation before it is offered
+          quickPick.hide();
+          copyAsScriptInstead(script, 'pickMany').catch(reject);
+        }
+      }),
       quickPick.onDidChangeSelection((selected) => {
         const allowed = selected.filter((item) => item.entry && !item.entry.locked);
         if (allowed.length !== selected.length) {
@@ -48,13 +66,13 @@ export function pickMany<T>(entries: PickEntry<T>[] | Promise<PickEntry<T>[]>, o
         }
       }),
       quickPick.onDidAccept(() => {
-        const picked = quickPick.selectedItems.filter((item) => item.entry && !item.entry.locked);
+        const picked = checked();
         if (picked.length === 0) {
           quickPick.hide(); // nothing checked: nothing to do, as when cancelled
           return;
         }
         accepted = true;
-        resolve(picked.map((item) => item.entry!.data));
+        resolve(picked);
         quickPick.hide();
       }),
       quickPick.onDidHide(() => {
@@ -96,6 +114,9 @@ export interface SearchPickOptions<T> {
   /** What to show when a search finds nothing (e.g. "No groups match 'x'"), rather than an empty list. */
   noMatches(text: string): string;
   debounceMs?: number;
+  /** "Copy as Script..." on each entry that has a script (not on locked ones): the write that accepting it would
+   *  make. Pressing it sends nothing and ends the command. */
+  scriptOf?: (data: T) => ScriptOperation | undefined;
 }
 
 export interface SearchPage<T> {
@@ -122,6 +143,9 @@ export function pickWithSearch<T>(options: SearchPickOptions<T>, isLoadMore: (da
   let more: SearchPage<T>['more'];
 
   let searched = '';
+  const scriptButton = options.scriptOf && copyAsScriptButton();
+  const withScriptButton = (item: VsItem<T>): VsItem<T> =>
+    scriptButton && item.entry && !item.entry.locked && options.scriptOf?.(item.entry.data) ? { ...item, buttons: [scriptButton] } : item;
   const show = (page: SearchPage<T>, append: boolean) => {
     const withoutLoadMore = entries.filter((entry) => isSeparator(entry) || !isLoadMore(entry.data));
     entries = append ? [...withoutLoadMore, ...page.entries] : page.entries;
@@ -130,7 +154,7 @@ export function pickWithSearch<T>(options: SearchPickOptions<T>, isLoadMore: (da
     quickPick.items =
       entries.length === 0
         ? [{ label: `$(info) ${options.noMatches(searched)}`, alwaysShow: true }]
-        : entries.map((entry) => ({ ...toQuickPickItem(entry), alwaysShow: true }));
+        : entries.map((entry) => withScriptButton({ ...toQuickPickItem(entry), alwaysShow: true }));
   };
   const run = (load: (signal: AbortSignal) => Promise<SearchPage<T>>, append: boolean) => {
     controller?.abort();
@@ -160,6 +184,14 @@ export function pickWithSearch<T>(options: SearchPickOptions<T>, isLoadMore: (da
   return new Promise<PickItem<T>>((resolve, reject) => {
     let accepted = false;
     const disposables = [
+      quickPick.onDidTriggerItemButton(({ button, item }) => {
+        const script = button === scriptButton && item.entry ? options.scriptOf?.(item.entry.data) : undefined;
+        if (script) {
+          accepted = true; // settled: hiding must not turn the script into a cancellation before it is offered
+          quickPick.hide();
+          copyAsScriptInstead(script, 'pickWithSearch').catch(reject);
+        }
+      }),
       quickPick.onDidChangeValue((text) => {
         clearTimeout(timer);
         timer = setTimeout(() => {

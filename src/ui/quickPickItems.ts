@@ -204,3 +204,13 @@ export function clientIdItems(vm: IdentityHost): PickItem<string>[] {
     attached.clientId ? [{ label: resourceNameFromId(id), description: attached.clientId, data: attached.clientId }] : [],
   );
 }
+
+/** The entries whose name or marks contain the text, each heading kept only above entries that stay. */
+export function filterEntries<T>(entries: PickEntry<T>[], text: string): PickEntry<T>[] {
+  const needle = text.trim().toLowerCase();
+  if (!needle) {
+    return entries;
+  }
+  const kept = entries.filter((entry) => isSeparator(entry) || `${entry.label} ${entry.description ?? ''}`.toLowerCase().includes(needle));
+  return kept.filter((entry, index) => !isSeparator(entry) || (index + 1 < kept.length && !isSeparator(kept[index + 1])));
+}

@@ -2,7 +2,7 @@
 // CLI that makes the same write, from the domain's scriptFor (issue 11). Any write that gives the pipeline its
 // ScriptOperation gets "Show Script" on its result notification (writePipeline.ts).
 import * as vscode from 'vscode';
-import { UserCancelledError, type IActionContext } from './azext';
+import { AzureWizardPromptStep, UserCancelledError, type IActionContext } from './azext';
 import { SCRIPT_LANGUAGE_IDS, scriptFor, type ScriptOperation, type ScriptShell } from '../identity/scripts/equivalentScript';
 
 const t = vscode.l10n.t;
@@ -72,6 +72,18 @@ export function copyAsScriptTitle(): string {
   return t('Copy as Script...');
 }
 
+/** "Copy as Script..." on a write's last quick pick: on each entry of a single-select, in the title bar of a
+ *  multi-select (where it scripts the checked entries). */
+export function copyAsScriptButton(): vscode.QuickInputButton {
+  return { iconPath: new vscode.ThemeIcon('terminal'), tooltip: copyAsScriptTitle() };
+}
+
+/** Offers the script in place of the write, then ends the command with nothing sent (UserCancelledError). */
+export async function copyAsScriptInstead(operation: ScriptOperation, stepName: string): Promise<never> {
+  await copyAsScript(operation);
+  throw new UserCancelledError(`${stepName}CopyAsScript`);
+}
+
 /**
  * A write's modal confirmation with "Copy as Script..." beside the confirm button: pressing it offers the script
  * and ends the command with nothing sent. Throws UserCancelledError unless the write is confirmed.
@@ -81,7 +93,42 @@ export async function confirmWrite(context: IActionContext, message: string, ste
   const copy: vscode.MessageItem = { title: copyAsScriptTitle() };
   const choice = await context.ui.showWarningMessage(message, { modal: true, stepName }, confirm, copy);
   if (choice === copy) {
-    await copyAsScript(operation);
-    throw new UserCancelledError(`${stepName}CopyAsScript`);
+    await copyAsScriptInstead(operation, stepName);
+  }
+}
+
+/** What a create wizard's last step shows: the question, the confirm choice (with what it creates) and the script. */
+export interface CreateReview {
+  question: string;
+  confirmLabel: string;
+  detail?: string;
+  script: ScriptOperation;
+}
+
+/**
+ * A create wizard's last step, before anything is sent: the confirm choice first (Enter creates), then "Copy as
+ * Script...", which offers the script and ends the wizard with nothing sent. The wizard's Back button goes back.
+ */
+export class ReviewWithScriptStep<C extends IActionContext> extends AzureWizardPromptStep<C> {
+  constructor(private readonly review: (context: C) => CreateReview) {
+    super();
+  }
+
+  async prompt(context: C): Promise<void> {
+    const { question, confirmLabel, detail, script } = this.review(context);
+    const choice = await context.ui.showQuickPick(
+      [
+        { label: confirmLabel, detail, data: 'confirm' as const },
+        { label: copyAsScriptTitle(), detail: t('The Azure PowerShell or Azure CLI that creates the same; nothing is sent to Azure.'), data: 'script' as const },
+      ],
+      { placeHolder: question, suppressPersistence: true, stepName: 'review' },
+    );
+    if (choice.data === 'script') {
+      await copyAsScriptInstead(script, 'review');
+    }
+  }
+
+  shouldPrompt(): boolean {
+    return true;
   }
 }

@@ -41,6 +41,13 @@ test('create a Linux VM with a system-assigned identity and id-backend from the 
   await wb.pick('Enable the system-assigned identity');
   await wb.waitForQuickInput(/user-assigned identities/i);
   await wb.pickMany(['id-backend']);
+  // The review, before anything is sent: what is created, and Copy as Script... instead.
+  await wb.waitForQuickInput(/Create the virtual machine 'vm-e2e-01'/);
+  const review = await wb.quickPickRowsText();
+  assert.match(review[0], /^Create\s*Ubuntu Server 24\.04 LTS, Standard_.*subnet default of vnet-web, with a system-assigned identity and the user-assigned 'id-backend'/, JSON.stringify(review));
+  assert.match(review[1], /^Copy as Script\.\.\./, JSON.stringify(review));
+  assert.deepEqual(session.writeRequests(), [], 'nothing is sent before Create');
+  await wb.pick('Create');
 
   await wb.waitForNotification(/Created virtual machine 'vm-e2e-01' with a system-assigned identity and the user-assigned 'id-backend'\./, 90_000);
 
@@ -98,6 +105,8 @@ test('create a Windows VM with only id-deploy: computer-name and password rules 
   await wb.waitForQuickInput(/at least one user-assigned identity/i);
   assert.deepEqual(session.writeRequests(), [], 'nothing is sent without an identity');
   await wb.pickMany(['id-deploy']);
+  await wb.waitForQuickInput(/Create the virtual machine 'vm-win-e2e'/);
+  await wb.pick('Create');
 
   await wb.waitForNotification(/Created virtual machine 'vm-win-e2e' with the user-assigned 'id-deploy'\./, 90_000);
   const vm = session.vm('vm-win-e2e');

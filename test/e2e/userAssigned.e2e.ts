@@ -122,6 +122,9 @@ test('create from the context menu: an invalid name is refused inline, a valid o
   await wb.waitForQuickInput(/location|region/i);
   assert.equal(await wb.quickInputValue(), 'eastus');
   await wb.pressEnter();
+  await wb.waitForQuickInput(/Create the user-assigned identity 'id-e2e-worker' in resource group 'rg-identities' \(eastus\)\?/);
+  assert.deepEqual(await wb.quickPickLabels(), ['Create', 'Copy as Script...']);
+  await wb.pick('Create');
   const created = await wb.waitForNotification(/Created user-assigned identity 'id-e2e-worker' in resource group 'rg-identities'/);
   const identity = session.state().userAssignedIdentities.find((candidate) => candidate.name === 'id-e2e-worker');
   assert.ok(identity, 'the identity exists in Azure');
@@ -155,6 +158,8 @@ test('create from the palette: a resource group where the name is taken is refus
   await wb.waitForQuickInput(/location|region/i);
   assert.equal(await wb.quickInputValue(), 'westeurope', "the location defaults to the resource group's");
   await wb.pressEnter();
+  await wb.waitForQuickInput(/Create the user-assigned identity 'id-backend'/);
+  await wb.pick('Create');
   await wb.waitForNotification(/Created user-assigned identity 'id-backend' in resource group 'rg-data' \(westeurope\)/);
   const created = session.state().userAssignedIdentities.filter((identity) => identity.name === 'id-backend').map((identity) => `${identity.resourceGroup}/${identity.location}`);
   assert.deepEqual(created.sort(), ['rg-data/westeurope', 'rg-web/eastus']);

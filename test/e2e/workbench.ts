@@ -301,6 +301,12 @@ export class Workbench {
 
   /** Ticks items of a multi-select quick pick, then accepts with OK. */
   async pickMany(labels: string[]): Promise<void> {
+    await this.checkQuickPickItems(labels);
+    await this.acceptQuickInput();
+  }
+
+  /** Ticks items of a multi-select quick pick, without accepting. */
+  async checkQuickPickItems(labels: string[]): Promise<void> {
     for (const label of labels) {
       const row = this.quickPickRow(label);
       await row.waitFor({ state: 'visible' });
@@ -308,7 +314,33 @@ export class Workbench {
       if (await checkbox.count()) await checkbox.click();
       else await row.click();
     }
-    await this.acceptQuickInput();
+  }
+
+  /** Clicks a button of the open quick input's title bar, found by its tooltip (e.g. "Copy as Script..."). */
+  async clickQuickInputButton(tooltip: string): Promise<void> {
+    const button = this.quickInput().locator('.quick-input-titlebar .action-label, .quick-input-header .action-label').and(this.page.locator(`[aria-label="${tooltip}"], [title="${tooltip}"]`)).first();
+    await button.waitFor({ state: 'visible' });
+    await button.click();
+  }
+
+  /** Clicks a button of a quick pick item, found by its tooltip; VS Code shows item buttons on hover. */
+  async clickQuickPickItemButton(label: string, tooltip: string): Promise<void> {
+    const row = this.quickPickRow(label);
+    await row.waitFor({ state: 'visible' });
+    await row.hover();
+    const button = row.locator(`.action-label[aria-label="${tooltip}"], .action-label[title="${tooltip}"]`).first();
+    await button.waitFor({ state: 'visible' });
+    await button.click();
+  }
+
+  /** The clipboard once it holds text matching `pattern` (the extension writes it after the click returns). */
+  async clipboardMatching(pattern: RegExp, timeout = 5_000): Promise<string> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const text = await this.page.evaluate(async () => navigator.clipboard.readText());
+      if (pattern.test(text) || Date.now() > deadline) return text;
+      await this.page.waitForTimeout(200);
+    }
   }
 
   /** OK button of a multi-select quick pick, or Enter. */

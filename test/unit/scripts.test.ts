@@ -14,6 +14,9 @@ import type { IdentityHostRef, IdentityType, VmIdentity } from '../../src/identi
 import { VM_IMAGES } from '../../src/identity/newVirtualMachine';
 import { scriptFor, SCRIPT_LANGUAGE_IDS, type ScriptHostRef, type ScriptIdentityChange, type ScriptOperation, type ScriptShell } from '../../src/identity/scripts/equivalentScript';
 import { bashWord, powerShellString } from '../../src/identity/scripts/quoting';
+import { grantRoleScript, revokeRoleScript } from '../../src/identity/scripts/roleScripts';
+import { principalIdOf, type AccessPrincipal } from '../../src/identity/accessOperations';
+import type { RoleAssignment } from '../../src/identity/roles';
 
 const SUB = 'c0ffee00-0000-4000-8000-000000000001';
 const TENANT = '7e7e7e7e-0000-4000-8000-000000000002';
@@ -37,6 +40,7 @@ const VMSS: ScriptHostRef = {
   id: `/subscriptions/${SUB}/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachineScaleSets/vmss-web`,
 };
 const PRINCIPAL = '11111111-2222-4333-8444-555555555555';
+const USER_ASSIGNED_PRINCIPAL = '22222222-3333-4444-8555-666666666666';
 const GROUP = '99999999-8888-4777-8666-555555555555';
 const READER_ROLE = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1`;
 const STORAGE_ACCOUNT = `/subscriptions/${SUB}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stdata01`;
@@ -285,6 +289,10 @@ function idsActedOn(operation: ScriptOperation): { ids: string[]; guids: string[
         required: [assignment.scope, assignment.principalId, guidOf(assignment.roleDefinitionId), operation.subscriptionId],
       };
     }
+    case 'many': {
+      const steps = operation.operations.map(idsActedOn);
+      return { ids: steps.flatMap((step) => step.ids), guids: steps.flatMap((step) => step.guids), required: steps.flatMap((step) => step.required) };
+    }
     case 'createVirtualMachine':
       return {
         ids: [operation.request.subnetId, ...operation.request.userAssignedIdentityIds],
@@ -292,6 +300,19 @@ function idsActedOn(operation: ScriptOperation): { ids: string[]; guids: string[
         required: [operation.request.subnetId, ...operation.request.userAssignedIdentityIds, operation.request.subscriptionId],
       };
   }
+}
+
+/** The ids and GUIDs in `script` (outside nothing: comments count too) are those the write acted on, and every one it
+ *  must name is there. */
+function assertNamesOnlyIdsActedOn(label: string, operation: ScriptOperation, script: string): void {
+  const acted = idsActedOn(operation);
+  const key = (id: string) => id.toLowerCase();
+  const ids = [...script.matchAll(/\/(?:subscriptions|providers)\/[^\s'"()]+/gi)].map((match) => match[0].replace(/\.$/, ''));
+  const guids = [...script.matchAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi)].map((match) => match[0]);
+  assert.deepEqual(ids.filter((id) => !acted.ids.map(key).includes(key(id))), [], `${label}: resource ids the write did not act on`);
+  assert.deepEqual(guids.filter((guid) => !acted.guids.map(key).includes(key(guid))), [], `${label}: GUIDs the write did not act on`);
+  const named = [...ids, ...guids].map(key);
+  assert.deepEqual(acted.required.filter((id) => !named.includes(key(id))), [], `${label}: ids missing`);
 }
 
 // ---------- expected text (reviewed by hand: each line is what a person would write for the write) ----------
@@ -980,14 +1001,7 @@ describe('scriptFor: what every script is', () => {
 
   it('names only ids the write acted on, and every id it must', () => {
     for (const { name, operation, shell, script } of all) {
-      const acted = idsActedOn(operation);
-      const key = (id: string) => id.toLowerCase();
-      const ids = [...script.matchAll(/\/(?:subscriptions|providers)\/[^\s'"()]+/gi)].map((match) => match[0].replace(/\.$/, ''));
-      const guids = [...script.matchAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi)].map((match) => match[0]);
-      assert.deepEqual(ids.filter((id) => !acted.ids.map(key).includes(key(id))), [], `${name} (${shell}): resource ids the write did not act on`);
-      assert.deepEqual(guids.filter((guid) => !acted.guids.map(key).includes(key(guid))), [], `${name} (${shell}): GUIDs the write did not act on`);
-      const named = [...ids, ...guids].map(key);
-      assert.deepEqual(acted.required.filter((id) => !named.includes(key(id))), [], `${name} (${shell}): ids missing`);
+      assertNamesOnlyIdsActedOn(`${name} (${shell})`, operation, script);
     }
   });
 
@@ -1153,4 +1167,162 @@ describe('scriptFor: the PowerShell keeps what it must, as the planner does', ()
       }
     }
   }
+});
+
+describe('grantRoleScript / revokeRoleScript: Grant and Revoke Access as scripts', () => {
+  const OTHER_SUB = 'deadbeef-0000-4000-8000-000000000003';
+  const systemAssigned: AccessPrincipal = { kind: 'systemAssigned', host: VM, principalId: PRINCIPAL };
+  const userAssigned: AccessPrincipal = {
+    kind: 'userAssigned',
+    identity: { id: uai('id-backend'), name: 'id-backend', subscriptionId: SUB, principalId: USER_ASSIGNED_PRINCIPAL },
+  };
+  const storageReader = { id: READER_ROLE, roleName: 'Storage Blob Data Reader' };
+  const assignmentOf = (principalId: string, scope: string): RoleAssignment => ({
+    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/0a0b0c0d-0000-4000-8000-00000000000a`,
+    name: '0a0b0c0d-0000-4000-8000-00000000000a',
+    scope,
+    roleDefinitionId: READER_ROLE,
+    principalId,
+    principalType: 'ServicePrincipal',
+  });
+
+  it("grant: the principal's object id, the role picked and the scope picked, through the scope's subscription", () => {
+    assert.deepEqual(grantRoleScript(systemAssigned, STORAGE_ACCOUNT, storageReader), OPERATIONS.grantRole);
+    const otherScope = `/subscriptions/${OTHER_SUB}/resourceGroups/rg-other`;
+    const otherReader = { ...storageReader, id: READER_ROLE.replace(SUB, OTHER_SUB) };
+    const operation = grantRoleScript(userAssigned, otherScope, otherReader);
+    assert.equal(operation.kind === 'grantRole' && operation.subscriptionId, OTHER_SUB, 'az account set / Set-AzContext select the scope\'s subscription');
+    assert.deepEqual(runAzureCliScript(scriptFor(operation, 'azureCli')), [
+      ['account', 'set', '--subscription', OTHER_SUB],
+      ['role', 'assignment', 'create', '--assignee-object-id', USER_ASSIGNED_PRINCIPAL, '--assignee-principal-type', 'ServicePrincipal', '--role', otherReader.id, '--scope', otherScope],
+    ]);
+    assert.match(scriptFor(operation, 'powershell'), /^# Grant the role 'Storage Blob Data Reader' to the user-assigned identity 'id-backend' at scope /m);
+  });
+
+  it('revoke: the assignment as listed (its principal, role definition and own scope)', () => {
+    const operation = revokeRoleScript(systemAssigned, assignmentOf(PRINCIPAL, STORAGE_ACCOUNT), 'Storage Blob Data Reader');
+    assert.deepEqual(operation, { ...OPERATIONS.revokeRole, principalDescription: "the system-assigned identity of 'vm-web-01'" });
+    assert.deepEqual(runAzureCliScript(scriptFor(operation, 'azureCli'))[1], [
+      'role', 'assignment', 'delete', '--assignee-object-id', PRINCIPAL, '--role', READER_ROLE, '--scope', STORAGE_ACCOUNT,
+    ]);
+    assert.deepEqual(powerShellStrings(powerShellStatement(scriptFor(operation, 'powershell'), 'Remove-AzRoleAssignment')), [
+      PRINCIPAL, '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1', STORAGE_ACCOUNT,
+    ]);
+  });
+
+  it('names only ids the grant or revoke acted on, and every id it must', () => {
+    const scopes = [`/subscriptions/${SUB}`, `/subscriptions/${SUB}/resourceGroups/rg-data.prod_1`, STORAGE_ACCOUNT, `/subscriptions/${OTHER_SUB}/resourceGroups/rg-other`];
+    for (const scope of scopes) {
+      for (const principal of [systemAssigned, userAssigned]) {
+        // Azure lists a role definition under the subscription of the scope it is listed at.
+        const role = { ...storageReader, id: READER_ROLE.replace(SUB, scope.split('/')[2]) };
+        const assignment = { ...assignmentOf(principalIdOf(principal), scope), roleDefinitionId: role.id };
+        const operations = [grantRoleScript(principal, scope, role), revokeRoleScript(principal, assignment, role.roleName)];
+        for (const operation of operations) {
+          for (const shell of SHELLS) {
+            assertNamesOnlyIdsActedOn(`${operation.kind} ${principal.kind} on ${scope} (${shell})`, operation, scriptFor(operation, shell));
+          }
+        }
+      }
+    }
+  });
+
+  it('names that need quoting reach both shells exactly, and stay inside the comment', () => {
+    const resourceGroup = "rg-o'brien ‘x’ $(whoami) `z`";
+    const scope = `/subscriptions/${SUB}/resourceGroups/${resourceGroup}/providers/Microsoft.Storage/storageAccounts/st "data"`;
+    const principal: AccessPrincipal = {
+      kind: 'userAssigned',
+      identity: { id: uai("id 'x'", resourceGroup), name: "id 'x'\nRemove-AzVM -Force", subscriptionId: SUB, principalId: USER_ASSIGNED_PRINCIPAL },
+    };
+    for (const operation of [grantRoleScript(principal, scope, storageReader), revokeRoleScript(principal, assignmentOf(USER_ASSIGNED_PRINCIPAL, scope), 'Storage Blob Data Reader')]) {
+      const call = runAzureCliScript(scriptFor(operation, 'azureCli'))[1];
+      assert.equal(call[call.indexOf('--scope') + 1], scope, operation.kind);
+      const cmdlet = operation.kind === 'grantRole' ? 'New-AzRoleAssignment' : 'Remove-AzRoleAssignment';
+      const script = scriptFor(operation, 'powershell');
+      assert.equal(powerShellStrings(powerShellStatement(script, cmdlet)).at(-1), scope, operation.kind);
+      for (const shell of SHELLS) {
+        const commands = scriptFor(operation, shell).split('\n').filter((line) => !line.startsWith('#'));
+        assert.deepEqual(commands.filter((line) => line.includes('Remove-AzVM')), [], `${operation.kind} (${shell}): the name's line break stays in the comment`);
+      }
+    }
+  });
+});
+
+describe("scriptFor: a bulk change ('many') is one script doing each host's write in turn", () => {
+  const bulkAssign: ScriptOperation = {
+    kind: 'many',
+    operations: [
+      { kind: 'changeIdentity', host: VM, change: { kind: 'assignUserAssigned', ids: [BACKEND] } },
+      { kind: 'changeIdentity', host: VMSS, change: { kind: 'assignUserAssigned', ids: [BACKEND] } },
+    ],
+  };
+
+  it('Azure CLI: expected text', () => {
+    assert.equal(
+      scriptFor(bulkAssign, 'azureCli'),
+      `#!/usr/bin/env bash
+# The same change on 2 resources, one after the other. A failure stops the script; the changes before it stay made.
+# Generated by the Azure VM Managed Identities extension for VS Code. It holds no token or secret:
+# sign in first with az login.
+set -euo pipefail
+
+# Assign the user-assigned identity 'id-backend' to virtual machine 'vm-web-01', keeping the identities it has.
+az account set --subscription 'c0ffee00-0000-4000-8000-000000000001'
+az vm identity assign \\
+    --ids '/subscriptions/c0ffee00-0000-4000-8000-000000000001/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/vm-web-01' \\
+    --identities '/subscriptions/c0ffee00-0000-4000-8000-000000000001/resourceGroups/rg-web/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-backend'
+
+# Assign the user-assigned identity 'id-backend' to virtual machine scale set 'vmss-web', keeping the identities it has.
+az account set --subscription 'c0ffee00-0000-4000-8000-000000000001'
+az vmss identity assign \\
+    --ids '/subscriptions/c0ffee00-0000-4000-8000-000000000001/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachineScaleSets/vmss-web' \\
+    --identities '/subscriptions/c0ffee00-0000-4000-8000-000000000001/resourceGroups/rg-web/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-backend'
+`,
+    );
+    assert.deepEqual(runAzureCliScript(scriptFor(bulkAssign, 'azureCli')), [
+      ['account', 'set', '--subscription', SUB],
+      ['vm', 'identity', 'assign', '--ids', VM.id, '--identities', BACKEND],
+      ['account', 'set', '--subscription', SUB],
+      ['vmss', 'identity', 'assign', '--ids', VMSS.id, '--identities', BACKEND],
+    ]);
+  });
+
+  it("PowerShell: each step is that host's own script, after its description, under one header", () => {
+    const script = scriptFor(bulkAssign, 'powershell');
+    const body = (operation: ScriptOperation) => scriptFor(operation, 'powershell').split("$ErrorActionPreference = 'Stop'\n")[1];
+    const [first, second] = bulkAssign.kind === 'many' ? bulkAssign.operations : [];
+    assert.ok(script.startsWith('#Requires -Modules Az.Accounts, Az.Compute\n# The same change on 2 resources'), script);
+    assert.ok(
+      script.endsWith(
+        `$ErrorActionPreference = 'Stop'\n\n# Assign the user-assigned identity 'id-backend' to virtual machine 'vm-web-01', keeping the identities it has.\n${body(first)}` +
+          `\n# Assign the user-assigned identity 'id-backend' to virtual machine scale set 'vmss-web', keeping the identities it has.\n${body(second)}`,
+      ),
+      script,
+    );
+    // Each step keeps the host's other identities, as a single write's script does.
+    assert.equal(script.match(/^\$userAssignedIds = @\(\)$/gm)?.length, 2);
+  });
+
+  it('a bulk group change signs in to Microsoft Graph, and names only what each step acted on', () => {
+    const hostB: ScriptHostRef = { ...VM, name: 'vm-web-02', id: VM.id.replace('vm-web-01', 'vm-web-02') };
+    const bulkGroup: ScriptOperation = {
+      kind: 'many',
+      operations: [
+        { kind: 'addToGroup', host: VM, principalId: PRINCIPAL, group: { id: GROUP, displayName: 'Readers' }, tenantId: TENANT },
+        { kind: 'addToGroup', host: hostB, principalId: USER_ASSIGNED_PRINCIPAL, group: { id: GROUP, displayName: 'Readers' }, tenantId: TENANT },
+      ],
+    };
+    const powershell = scriptFor(bulkGroup, 'powershell');
+    assert.match(powershell, /^#Requires -Modules Microsoft\.Graph\.Authentication, Microsoft\.Graph\.Groups$/m);
+    assert.match(powershell, /^# Connect-MgGraph below signs you in\.$/m);
+    assert.deepEqual(runAzureCliScript(scriptFor(bulkGroup, 'azureCli')).filter((call) => call[0] === 'ad'), [
+      ['ad', 'group', 'member', 'add', '--group', GROUP, '--member-id', PRINCIPAL],
+      ['ad', 'group', 'member', 'add', '--group', GROUP, '--member-id', USER_ASSIGNED_PRINCIPAL],
+    ]);
+    for (const operation of [bulkAssign, bulkGroup]) {
+      for (const shell of SHELLS) {
+        assertNamesOnlyIdsActedOn(`many (${shell})`, operation, scriptFor(operation, shell));
+      }
+    }
+  });
 });

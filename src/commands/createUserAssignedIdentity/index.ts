@@ -2,10 +2,12 @@
 // as every write ends.
 import * as vscode from 'vscode';
 import type { IdentityHost, Subscription, UserAssignedIdentity } from '../../identity/model';
+import type { CreateUserAssignedIdentityRequest } from '../../identity/operations';
 import { vmNodeOf, type TreeNode } from '../../tree/nodes';
 import { AzureWizard, callWithTelemetryAndErrorHandling, type IActionContext } from '../../ui/azext';
 import { runIdentityWrite } from '../../ui/hostWrites';
 import { copyToClipboard } from '../../ui/followUps';
+import { ReviewWithScriptStep } from '../../ui/scriptActions';
 import { runWrite, type FollowUp } from '../../ui/writePipeline';
 import { pickSubscription } from '../resolveHost';
 import type { Services } from '../services';
@@ -32,20 +34,35 @@ export async function runCreateIdentityWizard(
     subscription,
     vm,
   });
+  const requestOf = (answered: CreateIdentityWizardContext): CreateUserAssignedIdentityRequest => ({
+    subscriptionId: subscription.subscriptionId,
+    resourceGroup: answered.resourceGroup!.name,
+    name: answered.newIdentityName!,
+    location: answered.location!,
+  });
+  // On its own, the command ends with a review that offers the script; inside Assign, Assign's pick said already that
+  // a script can only name identities that exist.
+  const review = new ReviewWithScriptStep<CreateIdentityWizardContext>((answered) => {
+    const request = requestOf(answered);
+    return {
+      question: t("Create the user-assigned identity '{0}' in resource group '{1}' ({2})?", request.name, request.resourceGroup, request.location),
+      confirmLabel: t('Create'),
+      script: { kind: 'createUserAssignedIdentity', request },
+    };
+  });
   const wizard = new AzureWizard(wizardContext, {
     title: vm ? t("Create User-Assigned Identity for '{0}'", services.store.hostLabel(vm)) : t('Create User-Assigned Identity'),
-    promptSteps: [new IdentityNameStep(), new ResourceGroupStep(), new LocationStep()],
+    promptSteps: [new IdentityNameStep(), new ResourceGroupStep(), new LocationStep(), ...(followUps ? [review] : [])],
   });
   await wizard.prompt();
-  const name = wizardContext.newIdentityName!;
-  const resourceGroup = wizardContext.resourceGroup!.name;
-  const location = wizardContext.location!;
+  const request = requestOf(wizardContext);
+  const { name, resourceGroup, location } = request;
   return runWrite(services, {
     title: t("Creating user-assigned identity '{0}' in '{1}'...", name, resourceGroup),
     target: { kind: 'newResource', name },
     details: `${resourceGroup}, ${location}`,
-    run: (options) => services.operations.createUserAssignedIdentity({ subscriptionId: subscription.subscriptionId, resourceGroup, name, location }, options),
-    script: () => ({ kind: 'createUserAssignedIdentity', request: { subscriptionId: subscription.subscriptionId, resourceGroup, name, location } }),
+    run: (options) => services.operations.createUserAssignedIdentity(request, options),
+    script: () => ({ kind: 'createUserAssignedIdentity', request }),
     applied: (created) => ({
       message: t("Created user-assigned identity '{0}' in resource group '{1}' ({2}).", created.name, created.resourceGroup, created.location),
       resourceId: created.id,

@@ -2,10 +2,12 @@
 // image, name, size, administrator and credential, subnet, identities), then one create call through runWrite, as
 // every write ends. The promise: identities at creation, not only on existing VMs.
 import * as vscode from 'vscode';
-import { describeNewVmIdentity } from '../../identity/newVirtualMachine';
+import { describeNewVmIdentity, type CreateVirtualMachineRequest } from '../../identity/newVirtualMachine';
+import type { ScriptOperation } from '../../identity/scripts/equivalentScript';
 import type { TreeNode } from '../../tree/nodes';
 import { AzureWizard, type IActionContext } from '../../ui/azext';
 import { grantAccessFollowUps, hostFollowUps } from '../../ui/followUps';
+import { ReviewWithScriptStep } from '../../ui/scriptActions';
 import { runWrite } from '../../ui/writePipeline';
 import { pickSubscription } from '../resolveHost';
 import type { Services } from '../services';
@@ -39,6 +41,35 @@ export async function createVirtualMachine(context: IActionContext, services: Se
     existingHosts: loading(store.hosts(subscriptionId)),
     availableIdentities: loading(operations.listUserAssignedIdentities(subscriptionId)),
   });
+  const requestOf = (answered: CreateVmWizardContext): CreateVirtualMachineRequest => ({
+    subscriptionId,
+    resourceGroup: answered.resourceGroup!.name,
+    name: answered.vmName!,
+    location: answered.resourceGroup!.location,
+    image: answered.image!,
+    vmSize: answered.vmSize!,
+    adminUsername: answered.adminUsername!,
+    credential: answered.credential!,
+    subnetId: answered.subnet!.subnet.id,
+    systemAssigned: answered.systemAssigned ?? false,
+    userAssignedIdentityIds: (answered.userAssignedIdentities ?? []).map((identity) => identity.id),
+  });
+  // The script asks for the password when it runs (Get-Credential / a prompt); it never holds this one.
+  const scriptOf = (request: CreateVirtualMachineRequest): ScriptOperation => ({
+    kind: 'createVirtualMachine',
+    request: { ...request, credential: request.credential.kind === 'password' ? { kind: 'password', password: '' } : request.credential },
+  });
+  // A VM costs money and takes minutes: the wizard ends with a review of what is created, which offers the script.
+  const review = new ReviewWithScriptStep<CreateVmWizardContext>((answered) => {
+    const request = requestOf(answered);
+    const identityNames = (answered.userAssignedIdentities ?? []).map((identity) => identity.name);
+    return {
+      question: t("Create the virtual machine '{0}' in resource group '{1}' ({2})?", request.name, request.resourceGroup, request.location),
+      confirmLabel: t('Create'),
+      detail: t('{0}, {1}, subnet {2} of {3}, with {4}', request.image.label, request.vmSize, answered.subnet!.subnet.name, answered.subnet!.network.name, describeNewVmIdentity(request.systemAssigned, identityNames, t)),
+      script: scriptOf(request),
+    };
+  });
   const wizard = new AzureWizard(wizardContext, {
     title: t('Create Virtual Machine with Managed Identity in {0}', subscription.displayName),
     promptSteps: [
@@ -52,36 +83,23 @@ export async function createVirtualMachine(context: IActionContext, services: Se
       new SubnetStep(),
       new SystemIdentityStep(),
       new UserAssignedStep(),
+      review,
     ],
   });
   await wizard.prompt();
 
-  const name = wizardContext.vmName!;
+  const request = requestOf(wizardContext);
+  const { name, systemAssigned } = request;
   const resourceGroup = wizardContext.resourceGroup!;
   const identities = wizardContext.userAssignedIdentities ?? [];
-  const systemAssigned = wizardContext.systemAssigned ?? false;
-  const request = {
-    subscriptionId,
-    resourceGroup: resourceGroup.name,
-    name,
-    location: resourceGroup.location,
-    image: wizardContext.image!,
-    vmSize: wizardContext.vmSize!,
-    adminUsername: wizardContext.adminUsername!,
-    credential: wizardContext.credential!,
-    subnetId: wizardContext.subnet!.subnet.id,
-    systemAssigned,
-    userAssignedIdentityIds: identities.map((identity) => identity.id),
-  };
   wizardContext.credential = undefined; // the password lives no longer than the call needs it
-  // The script asks for the password when it runs (Get-Credential / a prompt); it never holds this one.
-  const scriptRequest = { ...request, credential: request.credential.kind === 'password' ? { kind: 'password' as const, password: '' } : request.credential };
+  const scriptRequest = scriptOf(request);
   await runWrite(services, {
     title: t("Creating virtual machine '{0}' in '{1}'...", name, resourceGroup.name),
     target: { kind: 'newHost', subscriptionId, name },
     details: `${wizardContext.image!.label}, ${request.vmSize}, subnet ${request.subnetId}, identity ${systemAssigned ? 'system' : 'no system'} + ${identities.length} user-assigned`,
     run: (options) => operations.createVirtualMachine(request, options),
-    script: () => ({ kind: 'createVirtualMachine', request: scriptRequest }),
+    script: () => scriptRequest,
     applied: (created) => {
       store.addHost(created);
       return {

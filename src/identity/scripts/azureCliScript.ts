@@ -12,8 +12,18 @@ import type { ScriptHostRef, ScriptIdentityChange, ScriptOperation } from './scr
 const SYSTEM_ASSIGNED = '[system]';
 
 export function azureCliScript(operation: ScriptOperation): string {
-  const lines = [...header(operation), 'set -euo pipefail', ''];
+  return [...header(operation), 'set -euo pipefail', ...(operation.kind === 'many' ? [] : ['']), ...bodyLines(operation)].join('\n') + '\n';
+}
+
+/** What the script does, after its header: one write, or each of many in turn under its own description. */
+function bodyLines(operation: ScriptOperation): string[] {
+  const lines: string[] = [];
   switch (operation.kind) {
+    case 'many':
+      for (const step of operation.operations) {
+        lines.push('', `# ${commentText(describeScriptOperation(step))}`, ...bodyLines(step));
+      }
+      break;
     case 'changeIdentity':
       lines.push(selectSubscription(operation.host.subscriptionId), ...identityChangeLines(operation.host, operation.change));
       break;
@@ -61,7 +71,7 @@ export function azureCliScript(operation: ScriptOperation): string {
       lines.push(selectSubscription(operation.request.subscriptionId), ...createVirtualMachineLines(operation.request));
       break;
   }
-  return lines.join('\n') + '\n';
+  return lines;
 }
 
 function header(operation: ScriptOperation): string[] {

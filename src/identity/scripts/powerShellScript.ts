@@ -12,8 +12,18 @@ import { commandLines, type ScriptParameter } from './scriptLayout';
 import type { ScriptHostRef, ScriptIdentityChange, ScriptOperation } from './scriptOperation';
 
 export function powerShellScript(operation: ScriptOperation): string {
-  const lines = [...header(operation, requiredModules(operation)), "$ErrorActionPreference = 'Stop'"];
+  return [...header(operation, requiredModules(operation)), "$ErrorActionPreference = 'Stop'", ...bodyLines(operation)].join('\n') + '\n';
+}
+
+/** What the script does, after its header: one write, or each of many in turn under its own description. */
+function bodyLines(operation: ScriptOperation): string[] {
+  const lines: string[] = [];
   switch (operation.kind) {
+    case 'many':
+      for (const step of operation.operations) {
+        lines.push('', `# ${commentText(describeScriptOperation(step))}`, ...bodyLines(step));
+      }
+      break;
     case 'changeIdentity':
       lines.push(selectSubscription(operation.host.subscriptionId), '', ...identityChangeLines(operation.host, operation.change));
       break;
@@ -66,7 +76,7 @@ export function powerShellScript(operation: ScriptOperation): string {
       lines.push(selectSubscription(operation.request.subscriptionId), '', ...createVirtualMachineLines(operation.request));
       break;
   }
-  return lines.join('\n') + '\n';
+  return lines;
 }
 
 /** The name the Az cmdlets' ResourceIdentityType gives an ARM identity type ('SystemAssigned, UserAssigned' has no
@@ -76,10 +86,10 @@ export function powerShellIdentityType(type: IdentityType): string {
 }
 
 function header(operation: ScriptOperation, modules: readonly string[]): string[] {
-  const signIn =
-    operation.kind === 'addToGroup' || operation.kind === 'removeFromGroup'
-      ? 'Connect-MgGraph below signs you in.'
-      : 'sign in first with Connect-AzAccount.';
+  const steps = operation.kind === 'many' ? operation.operations : [operation];
+  const signIn = steps.every((step) => step.kind === 'addToGroup' || step.kind === 'removeFromGroup')
+    ? 'Connect-MgGraph below signs you in.'
+    : 'sign in first with Connect-AzAccount.';
   return [
     `#Requires -Modules ${modules.join(', ')}`,
     `# ${commentText(describeScriptOperation(operation))}`,
@@ -90,6 +100,8 @@ function header(operation: ScriptOperation, modules: readonly string[]): string[
 
 function requiredModules(operation: ScriptOperation): string[] {
   switch (operation.kind) {
+    case 'many':
+      return [...new Set(operation.operations.flatMap(requiredModules))];
     case 'changeIdentity':
       return ['Az.Accounts', 'Az.Compute'];
     case 'createUserAssignedIdentity':

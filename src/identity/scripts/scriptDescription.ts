@@ -43,6 +43,8 @@ export function describeScriptOperation(operation: ScriptOperation): string {
         ? `Grant the role '${assignment.roleName}' to ${holder} at scope ${assignment.scope}.`
         : `Revoke the role '${assignment.roleName}' from ${holder} at scope ${assignment.scope}.`;
     }
+    case 'many':
+      return `The same change on ${operation.operations.length} resources, one after the other. A failure stops the script; the changes before it stay made.`;
     case 'createVirtualMachine': {
       const { request } = operation;
       const identityNames = request.userAssignedIdentityIds.map(resourceNameFromId);

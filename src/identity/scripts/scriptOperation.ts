@@ -56,4 +56,6 @@ export type ScriptOperation =
       principalDescription?: string;
     }
   /** The request's password, if any, is never written: the script asks for it when it runs. */
-  | { kind: 'createVirtualMachine'; request: CreateVirtualMachineRequest };
+  | { kind: 'createVirtualMachine'; request: CreateVirtualMachineRequest }
+  /** A bulk change: one script doing each host's write in turn (each selects its own subscription). */
+  | { kind: 'many'; operations: ScriptOperation[] };
