@@ -40,11 +40,12 @@ import type {
   VirtualMachinesClient,
   WriteOptions,
 } from '../identity/ports';
+import { sharedHttpClient } from './connectionPool';
 import { requestLogPolicy, type Logger } from './logger';
 import { renewableCredential, renewTokenOnUnauthorizedPolicy, type RenewableCredential } from './renewableCredential';
 
-/** Options every SDK client gets: where ARM is, which token scope, and our request log. Both SDK generations
- *  (core-client `credentialScopes`/`$host`, and the newer `credentials.scopes`) are covered. */
+/** Options every SDK client gets: where ARM is, which token scope, our request log and the shared connection pool.
+ *  Both SDK generations (core-client `credentialScopes`/`$host`, and the newer `credentials.scopes`) are covered. */
 export function armClientOptions(cloud: CloudEndpoints, logger: Logger, credential?: RenewableCredential) {
   return {
     endpoint: cloud.resourceManagerEndpoint,
@@ -56,6 +57,7 @@ export function armClientOptions(cloud: CloudEndpoints, logger: Logger, credenti
       { policy: requestLogPolicy(logger), position: 'perRetry' as const },
     ],
     userAgentOptions: { userAgentPrefix: 'vscode-azure-vm-identities' },
+    httpClient: sharedHttpClient(),
   };
 }
 

@@ -154,6 +154,19 @@ export interface RunCommandClient {
   run(vm: IdentityHostRef, input: RunCommandInput, options?: WriteOptions): Promise<RunCommandStatus[]>;
 }
 
+export interface ResourceGraphListOptions extends CallOptions {
+  /** Each page's hosts as it arrives, in subscription order (a page completes every subscription before its last
+   *  row's); `last` on the final page. */
+  onPage?: (hosts: IdentityHost[], last: boolean) => void;
+}
+
+/** Azure Resource Graph: the VMs and scale sets of many subscriptions (of one tenant) in one paged query. Where it is
+ *  refused (403) or absent (404, some sovereign clouds and Azure Stack) it throws the ServiceError, and the caller lists
+ *  through ARM instead. Its rows lag ARM and carry no ETag. */
+export interface ResourceGraphClient {
+  listHosts(subscriptionIds: string[], options?: ResourceGraphListOptions): Promise<IdentityHost[]>;
+}
+
 /** The clients for one subscription, made with that subscription's tenant credential. */
 export interface SubscriptionClients {
   subscription: Subscription;
@@ -170,6 +183,8 @@ export interface SubscriptionClients {
   roleAssignments: RoleAssignmentsClient;
   resources: GenericResourcesClient;
   runCommands: RunCommandClient;
+  /** Resource Graph with this subscription's credential: it can query every subscription of the same tenant. */
+  resourceGraph: ResourceGraphClient;
 }
 
 /** What a signed-in account offers the operations module. */
