@@ -42,11 +42,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const subscriptionFilter = new SubscriptionFilter(context.globalState);
   const store = new ResourceStore({
     listSubscriptions: () => operations.listSubscriptions(),
-    // Scale sets stand beside the VMs (a Flexible set's instances are VMs already, each naming its set).
-    listHosts: async (subscriptionId) => {
-      const [virtualMachines, scaleSets] = await Promise.all([operations.listVirtualMachines(subscriptionId), operations.listScaleSets(subscriptionId)]);
-      return [...virtualMachines, ...scaleSets];
-    },
+    // VMs and scale sets (a Flexible set's instances are VMs already, each naming its set); many subscriptions at once
+    // through Resource Graph.
+    listHosts: (subscriptionIds, listed) => operations.listHosts(subscriptionIds, listed),
+    listsTogether: (count) => operations.listsTogether(count),
     getHost: (host) => operations.getHost(host),
     listGroupMemberships: (host, options) => operations.listGroupMemberships(host, options),
     listRoleAssignments: (principal) => operations.access.listRoleAssignments(principal),

@@ -11,6 +11,7 @@ import { defaultLocalize, type Localize } from './localize';
 import type {
   EntraGroup,
   GroupPage,
+  HostListing,
   IdentityChange,
   IdentityHost,
   IdentityHostRef,
@@ -73,6 +74,9 @@ export interface IdentityOperationsOptions {
   operationTimeoutMs?: number | (() => number);
   /** After the user stops waiting, how often the resource is re-read until Azure's operation ends (default 5 s). */
   settlePollMs?: number;
+  /** A load of at least this many subscriptions of one tenant reads their hosts with one Resource Graph query
+   *  (default RESOURCE_GRAPH_MIN_SUBSCRIPTIONS; Infinity never uses it). */
+  resourceGraphMinSubscriptions?: number;
   /** How messages name a host; default its name. The extension names the resource group too where two known hosts
    *  share a name ("vm-x (rg-a)"). */
   hostLabel?: (host: IdentityHostRef) => string;
@@ -80,6 +84,10 @@ export interface IdentityOperationsOptions {
 
 /** The default limit for one long-running operation: generous, since a VM update can take many minutes. */
 export const DEFAULT_OPERATION_TIMEOUT_MINUTES = 30;
+
+/** From this many subscriptions of one tenant, hosts are listed with Resource Graph: `npm run bench` measures ARM
+ *  against Resource Graph by number of subscriptions (README, "Performance"). */
+export const RESOURCE_GRAPH_MIN_SUBSCRIPTIONS = 10;
 
 /** A host given as a reference, or as already read (then its identity spares a GET where that is enough). */
 type HostRefOrHost = IdentityHostRef | IdentityHost;
@@ -96,6 +104,9 @@ export class IdentityOperations {
   private readonly operationTimeoutMs: () => number;
   private readonly settlePollMs: number;
   private readonly label: (host: IdentityHostRef) => string;
+  private readonly resourceGraphMinSubscriptions: number;
+  /** Tenants (lower case) where Resource Graph answered 403 or 404: their hosts are listed through ARM from then on. */
+  private readonly resourceGraphRefused = new Set<string>();
 
   constructor(
     private readonly clients: AzureClientProvider,
@@ -112,6 +123,7 @@ export class IdentityOperations {
     this.operationTimeoutMs = typeof timeout === 'function' ? timeout : () => timeout;
     this.settlePollMs = options.settlePollMs ?? 5000;
     this.label = options.hostLabel ?? ((host) => host.name);
+    this.resourceGraphMinSubscriptions = options.resourceGraphMinSubscriptions ?? RESOURCE_GRAPH_MIN_SUBSCRIPTIONS;
   }
 
   // ---------- Reads (used by the tree and the quick picks) ----------
@@ -135,6 +147,101 @@ export class IdentityOperations {
     return this.run({ operation: this.t('list virtual machine scale sets') }, options, async () =>
       sortBy(await (await this.clientsFor(subscriptionId, options)).scaleSets.list({ signal: options?.signal }), (scaleSet) => scaleSet.name),
     );
+  }
+
+  /** Whether a load of this many subscriptions (of one tenant) goes as one Resource Graph query. */
+  listsTogether(subscriptionCount: number): boolean {
+    return subscriptionCount >= this.resourceGraphMinSubscriptions;
+  }
+
+  /**
+   * Every host (VMs and scale sets) of each subscription, told to `listed` as soon as each subscription's list is
+   * complete. The subscriptions of one tenant that are at least `resourceGraphMinSubscriptions` are read with one paged
+   * Resource Graph query; fewer, or where Resource Graph is refused (403) or absent (404), each is listed through ARM.
+   */
+  async listHosts(subscriptionIds: readonly string[], listed: (listing: HostListing) => void, options?: OperationOptions): Promise<void> {
+    const byTenant = new Map<string, SubscriptionClients[]>();
+    await Promise.all(
+      subscriptionIds.map(async (subscriptionId) => {
+        try {
+          const clients = await this.clientsFor(subscriptionId, options);
+          const tenant = clients.subscription.tenantId.toLowerCase();
+          byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), clients]);
+        } catch (error) {
+          listed({ subscriptionId, result: { status: 'failed', error: this.listingError(error) }, from: 'arm' });
+        }
+      }),
+    );
+    await Promise.all(
+      [...byTenant].map(async ([tenant, tenantClients]) => {
+        let rest = tenantClients.map((clients) => clients.subscription.subscriptionId);
+        if (this.listsTogether(rest.length) && !this.resourceGraphRefused.has(tenant)) {
+          rest = await this.listWithResourceGraph(tenant, tenantClients[0]!, rest, listed, options);
+        }
+        await Promise.all(rest.map((subscriptionId) => this.listWithArm(subscriptionId, listed, options)));
+      }),
+    );
+  }
+
+  /** One paged query for the subscriptions; returns those it could not list (all of them when it was refused). */
+  private async listWithResourceGraph(
+    tenant: string,
+    clients: SubscriptionClients,
+    subscriptionIds: string[],
+    listed: (listing: HostListing) => void,
+    options?: OperationOptions,
+  ): Promise<string[]> {
+    const waiting = new Map(subscriptionIds.map((id) => [id.toLowerCase(), { subscriptionId: id, hosts: [] as IdentityHost[] }]));
+    // Rows come grouped by subscription: a subscription is complete once a row of another one follows it.
+    let current: string | undefined;
+    const complete = (key: string | undefined) => {
+      const entry = key === undefined ? undefined : waiting.get(key);
+      if (entry) {
+        waiting.delete(key!);
+        listed({ subscriptionId: entry.subscriptionId, result: { status: 'loaded', value: entry.hosts }, from: 'resourceGraph' });
+      }
+    };
+    try {
+      this.throwIfAborted(options?.signal);
+      await clients.resourceGraph.listHosts(subscriptionIds, {
+        signal: options?.signal,
+        onPage: (hosts, last) => {
+          for (const host of hosts) {
+            const key = host.subscriptionId.toLowerCase();
+            if (key !== current) {
+              complete(current);
+              current = key;
+            }
+            waiting.get(key)?.hosts.push(host);
+          }
+          if (last) {
+            [...waiting.keys()].forEach(complete);
+          }
+        },
+      });
+    } catch (error) {
+      if (options?.signal?.aborted) {
+        throw cancelledError(this.t);
+      }
+      const status = (error as { status?: number }).status;
+      if (status === 403 || status === 404) {
+        this.resourceGraphRefused.add(tenant);
+      }
+    }
+    return [...waiting.values()].map((entry) => entry.subscriptionId);
+  }
+
+  private async listWithArm(subscriptionId: string, listed: (listing: HostListing) => void, options?: OperationOptions): Promise<void> {
+    try {
+      const [virtualMachines, scaleSets] = await Promise.all([this.listVirtualMachines(subscriptionId, options), this.listScaleSets(subscriptionId, options)]);
+      listed({ subscriptionId, result: { status: 'loaded', value: [...virtualMachines, ...scaleSets] }, from: 'arm' });
+    } catch (error) {
+      listed({ subscriptionId, result: { status: 'failed', error }, from: 'arm' });
+    }
+  }
+
+  private listingError(error: unknown): IdentityError {
+    return toIdentityError(error, { ...this.errorContext(), operation: this.t('list virtual machines') });
   }
 
   getVirtualMachine(vm: VmRef, options?: OperationOptions): Promise<VirtualMachine> {
