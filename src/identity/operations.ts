@@ -286,7 +286,7 @@ export class IdentityOperations {
    * is as asked. Throws IdentityError: 'invalid' for a refused plan, 'conflict' when the host changed since the user
    * reviewed it (nothing sent either way), or the mapped Azure error.
    */
-  async changeIdentity(host: IdentityHostRef, change: IdentityChange, options?: OperationOptions): Promise<IdentityChangeResult> {
+  async changeIdentity(host: HostRefOrHost, change: IdentityChange, options?: OperationOptions): Promise<IdentityChangeResult> {
     const t = this.t;
     const context: ErrorContext = {
       ...this.errorContext(),
@@ -300,11 +300,20 @@ export class IdentityOperations {
     try {
       this.throwIfAborted(signal);
       const hosts = hostClient(await this.clientsFor(host.subscriptionId, options), host);
+      // A state given with its ETag (the store's copy) spares the first read: If-Match makes the PATCH fail with 412
+      // when it is stale, and the next attempt reads. Only a plan that changes something trusts it; "already so" or a
+      // refusal is confirmed by a read.
+      let known = 'identity' in host && host.etag ? host : undefined;
       for (let attempt = 1; ; attempt++) {
         this.throwIfAborted(signal);
-        progress(t("Reading the identity of '{0}'…", this.label(host)));
-        const current = await hosts.get(host, { signal });
-        const plan = planIdentityChange(current.identity, change, this.label(host), t);
+        let current: IdentityHost | undefined = known;
+        let plan = current && planIdentityChange(current.identity, change, this.label(host), t);
+        known = undefined;
+        if (!current || !plan || plan.outcome !== 'change') {
+          progress(t("Reading the identity of '{0}'…", this.label(host)));
+          current = await hosts.get(host, { signal });
+          plan = planIdentityChange(current.identity, change, this.label(host), t);
+        }
         if (plan.outcome === 'refused') {
           throw new IdentityError(plan.message, { kind: plan.reason === 'changedSinceReviewed' ? 'conflict' : 'invalid', code: plan.reason });
         }
