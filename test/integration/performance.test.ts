@@ -49,6 +49,20 @@ describe('200 subscriptions × 10 VMs', () => {
     await expandEverySubscription(store);
     assert.equal(fake.connections(), cold, 'the reload reuses the kept-alive connections');
   });
+
+  it("every subscription's ARM clients, the token requests and the REST pipelines share one pool", async () => {
+    const { ops } = signInAs(fake, demo.admin, { resourceGraphMinSubscriptions: Infinity });
+    fake.reset();
+    const subscriptions = (await ops.listSubscriptions()).slice(0, 30);
+    for (const { subscriptionId } of subscriptions) {
+      await ops.listVirtualMachines(subscriptionId); // @azure/arm-compute (TypeSpec client)
+      await ops.listUserAssignedIdentities(subscriptionId); // @azure/arm-msi (core-client)
+      await ops.listVirtualNetworks(subscriptionId); // the REST pipeline
+    }
+    assert.equal(fake.requests().filter(isArmHostList).length, 30);
+    assert.equal(fake.requests().filter((r) => /virtualNetworks$/.test(r.path)).length, 30);
+    assert.equal(fake.connections(), 1, '30 subscriptions one after another over one kept-alive connection');
+  });
 });
 
 describe('Resource Graph and its fallback (demo seed, Graph from one subscription on)', () => {
