@@ -41,6 +41,7 @@ describe('200 subscriptions × 10 VMs', () => {
     assert.deepEqual(new Set([...tree.hostsBySubscription.values()].map((hosts) => hosts.length)), new Set([11]), '10 VMs and a scale set each');
     const requests = fake.requests();
     assert.equal(requests.filter(isGraph).length, 3, '2,200 rows in pages of 1,000');
+    assert.equal(requests.filter((r) => r.path.startsWith('/subscriptions') && r.method === 'GET' && /\/subscriptions$/.test(r.path)).length, 4, 'subscriptions in pages of 50');
     assert.equal(requests.filter(isArmHostList).length, 0, 'no ARM listing per subscription');
     const cold = fake.connections();
     assert.ok(cold <= 3, `${cold} TLS connections for the cold load (was one per subscription)`);
@@ -61,7 +62,8 @@ describe('200 subscriptions × 10 VMs', () => {
     }
     assert.equal(fake.requests().filter(isArmHostList).length, 30);
     assert.equal(fake.requests().filter((r) => /virtualNetworks$/.test(r.path)).length, 30);
-    assert.equal(fake.connections(), 1, '30 subscriptions one after another over one kept-alive connection');
+    // The pool is the process's: a connection kept alive by an earlier test may serve all of these.
+    assert.ok(fake.connections() <= 1, `${fake.connections()} new TLS connections for 90 requests to 30 subscriptions one after another`);
   });
 });
 
