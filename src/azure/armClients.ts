@@ -39,6 +39,7 @@ import type {
   RunCommandStatus,
   UserAssignedIdentitiesClient,
   VirtualMachinesClient,
+  VmListOptions,
   WriteOptions,
 } from '../identity/ports';
 import { sharedHttpClient } from './connectionPool';
@@ -136,8 +137,18 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
     this.compute = new ComputeManagementClient(renewableCredential(credential), subscriptionId, armClientOptions(cloud, logger, renewableCredential(credential)));
   }
 
-  list(options?: CallOptions): Promise<VirtualMachine[]> {
-    return collect(this.compute.virtualMachines.listAll({ abortSignal: options?.signal }), (vm) => toVirtualMachine(vm, this.subscriptionId));
+  async list(options?: VmListOptions): Promise<VirtualMachine[]> {
+    const result: VirtualMachine[] = [];
+    let first = true;
+    for await (const page of this.compute.virtualMachines.listAll({ abortSignal: options?.signal }).byPage()) {
+      result.push(...page.map((vm) => toVirtualMachine(vm, this.subscriptionId)));
+      if (first) {
+        first = false;
+        options?.onFirstPage?.((page as { continuationToken?: string }).continuationToken !== undefined);
+        options?.signal?.throwIfAborted();
+      }
+    }
+    return result;
   }
 
   async get(vm: VmRef, options?: CallOptions): Promise<VirtualMachine> {

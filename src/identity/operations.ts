@@ -157,7 +157,8 @@ export class IdentityOperations {
   /**
    * Every host (VMs and scale sets) of each subscription, told to `listed` as soon as each subscription's list is
    * complete. The subscriptions of one tenant that are at least `resourceGraphMinSubscriptions` are read with one paged
-   * Resource Graph query; fewer, or where Resource Graph is refused (403) or absent (404), each is listed through ARM.
+   * Resource Graph query; fewer, or where Resource Graph is refused (403) or absent (404), each is listed through ARM
+   * (a subscription whose VMs take more than one ARM page then continues with Resource Graph, where it answers).
    */
   async listHosts(subscriptionIds: readonly string[], listed: (listing: HostListing) => void, options?: OperationOptions): Promise<void> {
     const byTenant = new Map<string, SubscriptionClients[]>();
@@ -178,7 +179,8 @@ export class IdentityOperations {
         if (this.listsTogether(rest.length) && !this.resourceGraphRefused.has(tenant)) {
           rest = await this.listWithResourceGraph(tenant, tenantClients[0]!, rest, listed, options);
         }
-        await Promise.all(rest.map((subscriptionId) => this.listWithArm(subscriptionId, listed, options)));
+        const bySubscription = new Map(tenantClients.map((clients) => [clients.subscription.subscriptionId, clients]));
+        await Promise.all(rest.map((subscriptionId) => this.listWithArm(tenant, bySubscription.get(subscriptionId)!, listed, options)));
       }),
     );
   }
@@ -231,12 +233,49 @@ export class IdentityOperations {
     return [...waiting.values()].map((entry) => entry.subscriptionId);
   }
 
-  private async listWithArm(subscriptionId: string, listed: (listing: HostListing) => void, options?: OperationOptions): Promise<void> {
+  /**
+   * Lists one subscription's VMs and scale sets through ARM. When its VMs take more than one page and Resource Graph
+   * may be asked, the ARM listing stops after that page and the subscription is read with Resource Graph instead
+   * (two round trips for any number of VMs, where ARM pages through them one after another).
+   */
+  private async listWithArm(
+    tenant: string,
+    clients: SubscriptionClients,
+    listed: (listing: HostListing) => void,
+    options?: OperationOptions,
+    mayUseResourceGraph = Number.isFinite(this.resourceGraphMinSubscriptions) && !this.resourceGraphRefused.has(tenant),
+  ): Promise<void> {
+    const subscriptionId = clients.subscription.subscriptionId;
+    const listing = new AbortController();
+    const stop = () => listing.abort();
+    options?.signal?.addEventListener('abort', stop, { once: true });
+    let manyPages = false;
     try {
-      const [virtualMachines, scaleSets] = await Promise.all([this.listVirtualMachines(subscriptionId, options), this.listScaleSets(subscriptionId, options)]);
+      this.throwIfAborted(options?.signal);
+      const [virtualMachines, scaleSets] = await Promise.all([
+        clients.virtualMachines.list({
+          signal: listing.signal,
+          onFirstPage: (morePages) => {
+            if (morePages && mayUseResourceGraph) {
+              manyPages = true;
+              listing.abort();
+            }
+          },
+        }),
+        clients.scaleSets.list({ signal: listing.signal }),
+      ]);
       listed({ subscriptionId, result: { status: 'loaded', value: [...virtualMachines, ...scaleSets] }, from: 'arm' });
     } catch (error) {
-      listed({ subscriptionId, result: { status: 'failed', error }, from: 'arm' });
+      if (manyPages && !options?.signal?.aborted) {
+        const unlisted = await this.listWithResourceGraph(tenant, clients, [subscriptionId], listed, options);
+        if (unlisted.length > 0) {
+          await this.listWithArm(tenant, clients, listed, options, false);
+        }
+        return;
+      }
+      listed({ subscriptionId, result: { status: 'failed', error: this.listingError(error) }, from: 'arm' });
+    } finally {
+      options?.signal?.removeEventListener('abort', stop);
     }
   }
 

@@ -48,8 +48,13 @@ export interface IdentityHostClient {
   updateIdentity(host: IdentityHostRef, patch: IdentityPatch, options?: WriteOptions): Promise<IdentityHost>;
 }
 
+export interface VmListOptions extends CallOptions {
+  /** Told after the first page whether more pages follow (a caller may then abort and list another way). */
+  onFirstPage?: (morePages: boolean) => void;
+}
+
 export interface VirtualMachinesClient extends IdentityHostClient {
-  list(options?: CallOptions): Promise<VirtualMachine[]>;
+  list(options?: VmListOptions): Promise<VirtualMachine[]>;
   get(vm: IdentityHostRef, options?: CallOptions): Promise<VirtualMachine>;
   updateIdentity(vm: IdentityHostRef, patch: IdentityPatch, options?: WriteOptions): Promise<VirtualMachine>;
   /** PUT the body with If-None-Match: * (never overwrites: a taken name gets 412) and wait for the long-running operation. */

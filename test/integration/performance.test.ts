@@ -117,6 +117,34 @@ describe('Resource Graph and its fallback (demo seed, Graph from one subscriptio
   }
 });
 
+describe('one subscription with more VMs than an ARM page', () => {
+  let fake: RunningFakeAzure;
+  before(async () => {
+    fake = await startFake({ seed: scenarioSeed({ subscriptions: 1, vmsPerSubscription: 120 }), pageSize: 50 });
+  });
+  after(async () => fake.stop());
+
+  it("stops ARM's paging after the first page and reads the subscription with Resource Graph", async () => {
+    const { ops } = signInAs(fake);
+    fake.reset();
+    const tree = await expandEverySubscription(storeFor(ops));
+    assert.equal([...tree.hostsBySubscription.values()][0]!.length, 121);
+    const vmPages = fake.requests().filter((r) => /virtualMachines$/.test(r.path));
+    assert.equal(vmPages.length, 1, 'one ARM page, not three');
+    assert.equal(fake.requests().filter(isGraph).length, 1);
+  });
+
+  it('pages through ARM to the end where Resource Graph is absent', async () => {
+    const { ops } = signInAs(fake);
+    fake.reset();
+    fake.setResourceGraphMode('absent');
+    const tree = await expandEverySubscription(storeFor(ops));
+    assert.equal([...tree.hostsBySubscription.values()][0]!.length, 121);
+    assert.equal(fake.requests().filter((r) => /virtualMachines$/.test(r.path)).length, 1 + 3, 'the first page, then all three again');
+    assert.deepEqual(fake.requests().filter(isGraph).map((r) => r.status), [404]);
+  });
+});
+
 describe('Resource Graph lags ARM', () => {
   let fake: RunningFakeAzure;
   before(async () => {

@@ -11,12 +11,15 @@ export function storeFor(ops: IdentityOperations, options?: ResourceStoreOptions
 
 export interface ExpandedTree {
   hostsBySubscription: Map<string, IdentityHost[]>;
+  /** performance.now() when the subscriptions were listed. */
+  subscriptionsAt: number;
   /** performance.now() when the first subscription showed its hosts (a loaded list with at least one host). */
   firstHostsAt: number | undefined;
 }
 
 export async function expandEverySubscription(store: ResourceStore): Promise<ExpandedTree> {
   const subscriptions = await store.loadSubscriptions();
+  const subscriptionsAt = performance.now();
   store.prefetchHosts(subscriptions.map((s) => s.subscriptionId));
   let firstHostsAt: number | undefined;
   const hostsBySubscription = new Map<string, IdentityHost[]>();
@@ -27,5 +30,5 @@ export async function expandEverySubscription(store: ResourceStore): Promise<Exp
       hostsBySubscription.set(subscriptionId, hosts);
     }),
   );
-  return { hostsBySubscription, firstHostsAt };
+  return { hostsBySubscription, subscriptionsAt, firstHostsAt };
 }
