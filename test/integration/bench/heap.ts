@@ -2,7 +2,8 @@
 // measured after a full garbage collection with the store reachable, against the same with nothing loaded.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { signInAs, startFake } from '../harness';
+import { signInAs } from '../harness';
+import { startFakeProcess } from './fakeProcess';
 import { scenarioSeed } from './scenarioSeed';
 import { expandEverySubscription, storeFor } from './storeTree';
 import { round, type BenchSection } from './table';
@@ -20,7 +21,7 @@ function heapUsedMb(): number {
 
 export async function heapBench(): Promise<BenchSection> {
   const size = { subscriptions: 10, vmsPerSubscription: 1000 };
-  const fake = await startFake({ seed: scenarioSeed(size) });
+  const fake = await startFakeProcess(scenarioSeed(size), { latencyMs: 0, pageSize: 50 });
   try {
     const { ops } = signInAs(fake);
     const store = storeFor(ops);

@@ -3,8 +3,9 @@
 // with the fake's own service time. Also ARM against Resource Graph by number of subscriptions: where the threshold
 // RESOURCE_GRAPH_MIN_SUBSCRIPTIONS comes from.
 import { RESOURCE_GRAPH_MIN_SUBSCRIPTIONS } from '../../../src/identity/operations';
-import type { LoggedRequest, RunningFakeAzure } from '../../fake-azure/server';
-import { signInAs, startFake } from '../harness';
+import type { LoggedRequest } from '../../fake-azure/server';
+import { signInAs } from '../harness';
+import { startFakeProcess, type BenchFake } from './fakeProcess';
 import { scenarioSeed, type ScenarioSize } from './scenarioSeed';
 import { expandEverySubscription, storeFor } from './storeTree';
 import { round, type BenchRow, type BenchSection } from './table';
@@ -45,12 +46,13 @@ function lowerBound(requests: LoggedRequest[], size: ScenarioSize, settings: Ben
   return { boundMs, chain: sequential.length + steps, best };
 }
 
-async function measureLoad(fake: RunningFakeAzure, load: () => Promise<Awaited<ReturnType<typeof expandEverySubscription>>>) {
-  fake.reset();
+async function measureLoad(fake: BenchFake, load: () => Promise<Awaited<ReturnType<typeof expandEverySubscription>>>) {
+  await fake.reset();
   const started = performance.now();
   const tree = await load();
   const measuredMs = performance.now() - started;
-  return { measuredMs, tree, requests: fake.requests(), connections: fake.connections() };
+  const connections = await fake.connections();
+  return { measuredMs, tree, requests: await fake.requests(), connections };
 }
 
 export async function treeLoadBench(settings: BenchSettings): Promise<BenchSection> {
@@ -61,7 +63,7 @@ export async function treeLoadBench(settings: BenchSettings): Promise<BenchSecti
   ];
   const rows: BenchRow[] = [];
   for (const size of scenarios) {
-    const fake = await startFake({ seed: scenarioSeed(size), latencyMs: settings.latencyMs, pageSize: settings.pageSize });
+    const fake = await startFakeProcess(scenarioSeed(size), settings);
     try {
       const { ops } = signInAs(fake);
       const store = storeFor(ops);
@@ -90,7 +92,7 @@ export async function treeLoadBench(settings: BenchSettings): Promise<BenchSecti
   return {
     title: 'Tree load (every subscription expanded)',
     notes: [
-      `Fake latency ${settings.latencyMs} ms per request, ARM page size ${settings.pageSize}; Resource Graph from ${RESOURCE_GRAPH_MIN_SUBSCRIPTIONS} subscriptions.`,
+      `Fake Azure in its own process, latency ${settings.latencyMs} ms per request, ARM page size ${settings.pageSize}; Resource Graph from ${RESOURCE_GRAPH_MIN_SUBSCRIPTIONS} subscriptions.`,
       'boundMs: the requests that must follow one another (sign-in when cold, each subscriptions page, then the best',
       "API's chain for the hosts) × latency + the fake's service time of each. firstHosts: round trips (RT) after the",
       'subscriptions until the first subscription shows its hosts.',
@@ -104,7 +106,7 @@ export async function resourceGraphThresholdBench(settings: BenchSettings): Prom
   const rows: BenchRow[] = [];
   for (const subscriptions of [1, 2, 5, 10, 20, 50]) {
     const size = { subscriptions, vmsPerSubscription: 10 };
-    const fake = await startFake({ seed: scenarioSeed(size), latencyMs: settings.latencyMs, pageSize: settings.pageSize });
+    const fake = await startFakeProcess(scenarioSeed(size), settings);
     try {
       const row: BenchRow = { scenario: `${subscriptions} subscription(s)` };
       for (const [api, minimum] of [['arm', Infinity], ['resourceGraph', 1]] as const) {
