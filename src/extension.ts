@@ -13,6 +13,7 @@ import { VerifyOperations } from './identity/verifyOperations';
 import { settingsWarningText } from './identity/settingsWarnings';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
 import { VMS_VIEW_ID, VmTreeDataProvider } from './tree/VmTreeDataProvider';
+import { operationsStoreSource } from './store/operationsSource';
 import { ResourceStore } from './store/resourceStore';
 import { AccountSession } from './ui/accountSession';
 import { describeError } from './ui/describeError';
@@ -40,22 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     hostLabel: (host): string => store.hostLabel(host),
   });
   const subscriptionFilter = new SubscriptionFilter(context.globalState);
-  const store = new ResourceStore({
-    listSubscriptions: () => operations.listSubscriptions(),
-    // Scale sets stand beside the VMs (a Flexible set's instances are VMs already, each naming its set).
-    listHosts: async (subscriptionId) => {
-      const [virtualMachines, scaleSets] = await Promise.all([operations.listVirtualMachines(subscriptionId), operations.listScaleSets(subscriptionId)]);
-      return [...virtualMachines, ...scaleSets];
-    },
-    getHost: (host) => operations.getHost(host),
-    listGroupMemberships: (host, options) => operations.listGroupMemberships(host, options),
-    listRoleAssignments: (principal) => operations.access.listRoleAssignments(principal),
-    // Across the subscriptions the tree shows; a subscription that fails to list is left out of the answer.
-    listIdentityConsumers: async (identityId) => {
-      const selected = subscriptionFilter.apply(await operations.listSubscriptions());
-      return (await operations.access.listIdentityConsumers(identityId, selected.map((s) => s.subscriptionId))).consumers;
-    },
-  });
+  const store = new ResourceStore(operationsStoreSource(operations, (subscriptions) => subscriptionFilter.apply(subscriptions)));
   const tree = new VmTreeDataProvider(store, session, subscriptionFilter);
   const identityJson = new IdentityJsonProvider(operations, store);
   const verify = new VerifyOperations(session.clientProvider, { localize: vscode.l10n.t, hostLabel: store.hostLabel });

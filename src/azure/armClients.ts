@@ -1,6 +1,7 @@
 // The ARM clients behind the ports in src/identity/ports.ts: thin wrappers over the Azure SDK that translate SDK models into
 // the domain's model. Each is built from a cloud and a TokenCredential with an explicit endpoint and token scope, so
 // it works unchanged against Azure, a sovereign cloud and the fake Azure.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ComputeManagementClient } from '@azure/arm-compute';
 import type {
   VirtualMachine as SdkVirtualMachine,
@@ -38,13 +39,15 @@ import type {
   RunCommandStatus,
   UserAssignedIdentitiesClient,
   VirtualMachinesClient,
+  VmListOptions,
   WriteOptions,
 } from '../identity/ports';
+import { sharedHttpClient } from './connectionPool';
 import { requestLogPolicy, type Logger } from './logger';
 import { renewableCredential, renewTokenOnUnauthorizedPolicy, type RenewableCredential } from './renewableCredential';
 
-/** Options every SDK client gets: where ARM is, which token scope, and our request log. Both SDK generations
- *  (core-client `credentialScopes`/`$host`, and the newer `credentials.scopes`) are covered. */
+/** Options every SDK client gets: where ARM is, which token scope, our request log and the shared connection pool.
+ *  Both SDK generations (core-client `credentialScopes`/`$host`, and the newer `credentials.scopes`) are covered. */
 export function armClientOptions(cloud: CloudEndpoints, logger: Logger, credential?: RenewableCredential) {
   return {
     endpoint: cloud.resourceManagerEndpoint,
@@ -56,6 +59,7 @@ export function armClientOptions(cloud: CloudEndpoints, logger: Logger, credenti
       { policy: requestLogPolicy(logger), position: 'perRetry' as const },
     ],
     userAgentOptions: { userAgentPrefix: 'vscode-azure-vm-identities' },
+    httpClient: sharedHttpClient(),
   };
 }
 
@@ -133,8 +137,18 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
     this.compute = new ComputeManagementClient(renewableCredential(credential), subscriptionId, armClientOptions(cloud, logger, renewableCredential(credential)));
   }
 
-  list(options?: CallOptions): Promise<VirtualMachine[]> {
-    return collect(this.compute.virtualMachines.listAll({ abortSignal: options?.signal }), (vm) => toVirtualMachine(vm, this.subscriptionId));
+  async list(options?: VmListOptions): Promise<VirtualMachine[]> {
+    const result: VirtualMachine[] = [];
+    let first = true;
+    for await (const page of this.compute.virtualMachines.listAll({ abortSignal: options?.signal }).byPage()) {
+      result.push(...page.map((vm) => toVirtualMachine(vm, this.subscriptionId)));
+      if (first) {
+        first = false;
+        options?.onFirstPage?.((page as { continuationToken?: string }).continuationToken !== undefined);
+        options?.signal?.throwIfAborted();
+      }
+    }
+    return result;
   }
 
   async get(vm: VmRef, options?: CallOptions): Promise<VirtualMachine> {
@@ -146,24 +160,25 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
     // the SDK's serializer passes null through unchanged.
     const parameters = { identity: patch } as unknown as VirtualMachineUpdate;
     // No updateIntervalInMs: the poller then waits what the service's Retry-After asks (2 s when it says nothing).
+    const firstAnswer = firstAnswerWatch(options);
     const poller = this.compute.virtualMachines.update(vm.resourceGroup, vm.name, parameters, {
       ifMatch: options?.ifMatch,
       abortSignal: options?.signal,
-      onResponse: acceptedCallback(options),
+      onResponse: firstAnswer.onResponse,
     });
     poller.onProgress(() => options?.onPoll?.());
-    const updated = await poller.pollUntilDone({ abortSignal: options?.signal });
-    return toVirtualMachine(updated, this.subscriptionId);
+    return toVirtualMachine(await untilDone(poller, firstAnswer, options), this.subscriptionId);
   }
 
   async create(resourceGroup: string, name: string, body: VirtualMachineBody, options?: WriteOptions): Promise<VirtualMachine> {
+    const firstAnswer = firstAnswerWatch(options);
     const poller = this.compute.virtualMachines.createOrUpdate(resourceGroup, name, toSdkVirtualMachine(body), {
       ifNoneMatch: '*',
       abortSignal: options?.signal,
-      onResponse: acceptedCallback(options),
+      onResponse: firstAnswer.onResponse,
     });
     poller.onProgress(() => options?.onPoll?.());
-    return toVirtualMachine(await poller.pollUntilDone({ abortSignal: options?.signal }), this.subscriptionId);
+    return toVirtualMachine(await untilDone(poller, firstAnswer, options), this.subscriptionId);
   }
 }
 
@@ -206,13 +221,14 @@ export class ArmScaleSetsClient implements ScaleSetsClient {
   async updateIdentity(scaleSet: IdentityHostRef, patch: IdentityPatch, options?: WriteOptions): Promise<VirtualMachineScaleSet> {
     // As for VMs: `null` values remove a user-assigned identity and pass the SDK's serializer unchanged.
     const parameters = { identity: patch } as unknown as VirtualMachineScaleSetUpdate;
+    const firstAnswer = firstAnswerWatch(options);
     const poller = this.compute.virtualMachineScaleSets.update(scaleSet.resourceGroup, scaleSet.name, parameters, {
       ifMatch: options?.ifMatch,
       abortSignal: options?.signal,
-      onResponse: acceptedCallback(options),
+      onResponse: firstAnswer.onResponse,
     });
     poller.onProgress(() => options?.onPoll?.());
-    return toScaleSet(await poller.pollUntilDone({ abortSignal: options?.signal }), this.subscriptionId);
+    return toScaleSet(await untilDone(poller, firstAnswer, options), this.subscriptionId);
   }
 }
 
@@ -226,29 +242,84 @@ export class ArmRunCommandClient implements RunCommandClient {
   async run(vm: VmRef, input: RunCommandInput, options?: WriteOptions): Promise<RunCommandStatus[]> {
     // The poller follows Azure-AsyncOperation/Location and waits what Retry-After asks; aborting stops the wait,
     // the script keeps running on the VM (Run Command cannot be cancelled).
+    const firstAnswer = firstAnswerWatch(undefined);
     const poller = this.compute.virtualMachines.runCommand(vm.resourceGroup, vm.name, { commandId: input.commandId, script: input.script }, {
       abortSignal: options?.signal,
+      onResponse: firstAnswer.onResponse,
     });
     poller.onProgress(() => options?.onPoll?.());
-    const result = await poller.pollUntilDone({ abortSignal: options?.signal });
+    const result = await untilDone(poller, firstAnswer, options);
     return (result.value ?? []).map((status) => ({ code: status.code, message: status.message }));
   }
 }
 
-/** The SDK's per-request response callback, telling the caller once the write's first answer is a 2xx (accepted). */
-function acceptedCallback(options: WriteOptions | undefined): ((response: { status: number | string }) => void) | undefined {
-  const onAccepted = options?.onAccepted;
-  if (!onAccepted) {
+interface FirstAnswer {
+  onResponse(response: { status: number | string; headers?: unknown }): void;
+  /** The first answer's Retry-After in milliseconds, when it sent one. */
+  retryAfterMs(): number | undefined;
+}
+
+/** Watches a long-running operation's first answer: its Retry-After, and (for `options.onAccepted`) whether it was a
+ *  2xx, which means Azure accepted the write. */
+function firstAnswerWatch(options: WriteOptions | undefined): FirstAnswer {
+  let seen = false;
+  let retryAfterMs: number | undefined;
+  return {
+    onResponse: (response) => {
+      if (seen) {
+        return;
+      }
+      seen = true;
+      retryAfterMs = retryAfterToMs(headerOf(response.headers, 'retry-after'));
+      const status = Number(response.status);
+      if (status >= 200 && status < 300) {
+        options?.onAccepted?.();
+      }
+    },
+    retryAfterMs: () => retryAfterMs,
+  };
+}
+
+/** A header from either SDK generation's response: HttpHeaders (get) or a plain lower-case record. */
+function headerOf(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') {
     return undefined;
   }
-  let told = false;
-  return (response) => {
-    const status = Number(response.status);
-    if (!told && status >= 200 && status < 300) {
-      told = true;
-      onAccepted();
-    }
-  };
+  const getter = (headers as { get?: unknown }).get;
+  const value = typeof getter === 'function' ? getter.call(headers, name) : (headers as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Retry-After in seconds or as an HTTP date. */
+function retryAfterToMs(value: string | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (/^\d+$/.test(value.trim())) {
+    return Number(value.trim()) * 1000;
+  }
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/**
+ * Waits a long-running operation out. The SDK's poller polls at once after the first answer, before Azure can have
+ * finished; waiting that answer's Retry-After first makes the first poll the one that can see the end (one request
+ * fewer per write), and later polls wait what each answer asks, as before. `onPoll` is told when the wait starts.
+ */
+async function untilDone<T>(
+  poller: { submitted(): Promise<void>; readonly isDone: boolean; pollUntilDone(options?: { abortSignal?: AbortSignal }): Promise<T> },
+  firstAnswer: FirstAnswer,
+  options: WriteOptions | undefined,
+): Promise<T> {
+  await poller.submitted();
+  const waitMs = firstAnswer.retryAfterMs();
+  if (!poller.isDone && waitMs) {
+    // The wait is the operation's first step the user sees ("Waiting for Azure..."), as a poll was before.
+    options?.onPoll?.();
+    await sleep(waitMs, undefined, { signal: options?.signal });
+  }
+  return poller.pollUntilDone({ abortSignal: options?.signal });
 }
 
 /** ARM's wire body in the SDK's model, which flattens each `properties` (its serializer nests them again). */

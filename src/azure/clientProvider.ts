@@ -17,6 +17,7 @@ import type { AzureClientProvider, CallOptions, SubscriptionClients } from '../i
 import { RestGraphClient } from './graphClient';
 import type { Logger } from './logger';
 import { RestVirtualNetworksClient } from './networkClient';
+import { RestResourceGraphClient } from './resourceGraphClient';
 import { toServiceError, withServiceErrors } from './serviceErrors';
 
 export interface SubscriptionWithCredential {
@@ -31,7 +32,8 @@ export interface SubscriptionWithCredential {
 export type SubscriptionSource = (options?: CallOptions) => Promise<SubscriptionWithCredential[]>;
 
 /** All SDK clients for one subscription, built from the cloud's endpoints and one credential; what they throw is
- *  already neutral (ServiceError and the typed sign-in errors). */
+ *  already neutral (ServiceError and the typed sign-in errors). Each client is built when first used: listing a
+ *  subscription's hosts builds two of them, not all twelve. */
 export function createSubscriptionClients(
   cloud: CloudEndpoints,
   credential: TokenCredential,
@@ -40,24 +42,39 @@ export function createSubscriptionClients(
   promptingCredential?: TokenCredential,
 ): SubscriptionClients {
   const { subscriptionId } = subscription;
-  const virtualMachines = withServiceErrors(new ArmVirtualMachinesClient(cloud, credential, subscriptionId, logger), 'arm');
-  const authorization = createAuthorizationClients(cloud, credential, subscriptionId, logger);
-  const scaleSets = withServiceErrors(new ArmScaleSetsClient(cloud, credential, subscriptionId, logger), 'arm');
-  return {
-    subscription,
-    virtualMachines,
-    scaleSets,
-    identityHosts: { virtualMachine: virtualMachines, virtualMachineScaleSet: scaleSets },
-    virtualNetworks: withServiceErrors(new RestVirtualNetworksClient(cloud, credential, subscriptionId, logger), 'arm'),
-    userAssignedIdentities: withServiceErrors(new ArmUserAssignedIdentitiesClient(cloud, credential, subscriptionId, logger), 'arm'),
-    resourceGroups: withServiceErrors(new ArmResourceGroupsClient(cloud, credential, subscriptionId, logger), 'arm'),
-    graph: withServiceErrors(new RestGraphClient(cloud, credential, logger, promptingCredential), 'graph'),
-    permissions: withServiceErrors(authorization.permissions, 'arm'),
-    roleDefinitions: withServiceErrors(authorization.roleDefinitions, 'arm'),
-    roleAssignments: withServiceErrors(authorization.roleAssignments, 'arm'),
-    resources: withServiceErrors(authorization.resources, 'arm'),
-    runCommands: withServiceErrors(new ArmRunCommandClient(cloud, credential, subscriptionId, logger), 'arm'),
-  };
+  const authorization = once(() => createAuthorizationClients(cloud, credential, subscriptionId, logger));
+  const clients: SubscriptionClients = builtOnFirstUse({
+    subscription: () => subscription,
+    virtualMachines: () => withServiceErrors(new ArmVirtualMachinesClient(cloud, credential, subscriptionId, logger), 'arm'),
+    scaleSets: () => withServiceErrors(new ArmScaleSetsClient(cloud, credential, subscriptionId, logger), 'arm'),
+    identityHosts: () => ({ virtualMachine: clients.virtualMachines, virtualMachineScaleSet: clients.scaleSets }),
+    virtualNetworks: () => withServiceErrors(new RestVirtualNetworksClient(cloud, credential, subscriptionId, logger), 'arm'),
+    userAssignedIdentities: () => withServiceErrors(new ArmUserAssignedIdentitiesClient(cloud, credential, subscriptionId, logger), 'arm'),
+    resourceGroups: () => withServiceErrors(new ArmResourceGroupsClient(cloud, credential, subscriptionId, logger), 'arm'),
+    graph: () => withServiceErrors(new RestGraphClient(cloud, credential, logger, promptingCredential), 'graph'),
+    permissions: () => withServiceErrors(authorization().permissions, 'arm'),
+    roleDefinitions: () => withServiceErrors(authorization().roleDefinitions, 'arm'),
+    roleAssignments: () => withServiceErrors(authorization().roleAssignments, 'arm'),
+    resources: () => withServiceErrors(authorization().resources, 'arm'),
+    runCommands: () => withServiceErrors(new ArmRunCommandClient(cloud, credential, subscriptionId, logger), 'arm'),
+    resourceGraph: () => withServiceErrors(new RestResourceGraphClient(cloud, credential, logger), 'arm'),
+  });
+  return clients;
+}
+
+/** An object whose every property is built by its function when first read, then kept. */
+function builtOnFirstUse<T extends object>(builders: { [K in keyof T]: () => T[K] }): T {
+  const result = {} as T;
+  for (const key of Object.keys(builders) as (keyof T)[]) {
+    const value = once(builders[key]);
+    Object.defineProperty(result, key, { enumerable: true, get: value });
+  }
+  return result;
+}
+
+function once<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
 }
 
 /** One credential for every subscription (service principal); `credentialForTenant` gives a tenant-bound one when

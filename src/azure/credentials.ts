@@ -3,6 +3,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { AzureCliCredential, ClientSecretCredential } from '@azure/identity';
 import { ServicePrincipalEnvironmentMissingError } from '../identity/serviceError';
 import type { CloudEndpoints } from './cloud';
+import { sharedHttpClient } from './connectionPool';
 import { isMicrosoftAuthorityHost } from './cloud';
 import type { ServicePrincipalEnvironment } from './settings';
 
@@ -32,6 +33,8 @@ export function servicePrincipalFromEnvironment(env: ServicePrincipalEnvironment
   const credential = new ClientSecretCredential(env.AZURE_TENANT_ID!, env.AZURE_CLIENT_ID!, env.AZURE_CLIENT_SECRET!, {
     authorityHost,
     disableInstanceDiscovery: !isMicrosoftAuthorityHost(authorityHost),
+    // Token requests reuse the connections of the ARM and Graph calls.
+    httpClient: sharedHttpClient(),
   });
   return { credential, tenantId: env.AZURE_TENANT_ID!, clientId: env.AZURE_CLIENT_ID!, authorityHost };
 }

@@ -4,7 +4,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import {
   bearerTokenAuthenticationPolicy,
-  createDefaultHttpClient,
   createHttpHeaders,
   createPipelineFromOptions,
   createPipelineRequest,
@@ -15,6 +14,7 @@ import {
 } from '@azure/core-rest-pipeline';
 import { trimTrailingSlashes } from '../identity/resourceIds';
 import { UntrustedEndpointError } from '../identity/serviceError';
+import { sharedHttpClient } from './connectionPool';
 import { requestLogPolicy, type Logger } from './logger';
 import { renewableCredential, renewTokenOnUnauthorizedPolicy } from './renewableCredential';
 
@@ -51,7 +51,7 @@ export function createJsonPipeline(options: JsonPipelineOptions): JsonPipeline {
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: [options.scope] }));
   pipeline.addPolicy(renewTokenOnUnauthorizedPolicy(credential, options.scope), { phase: 'Retry' });
   pipeline.addPolicy(requestLogPolicy(options.logger), { phase: 'Retry' });
-  const httpClient = options.httpClient ?? createDefaultHttpClient();
+  const httpClient = options.httpClient ?? sharedHttpClient();
   const allowedPrefix = `${trimTrailingSlashes(options.allowedOrigin)}/`.toLowerCase();
 
   return {

@@ -40,6 +40,16 @@ export interface IdentityHost extends IdentityHostRef {
   provisioningState?: string;
 }
 
+/** Which API a listing came from: Resource Graph's rows lag ARM and carry no ETag. */
+export type ListingSource = 'arm' | 'resourceGraph';
+
+/** One subscription's hosts as a listing found them, or the error that stopped it. */
+export interface HostListing {
+  subscriptionId: string;
+  result: { status: 'loaded'; value: IdentityHost[] } | { status: 'failed'; error: unknown };
+  from: ListingSource;
+}
+
 /** Enough to address a VM. */
 export type VmRef = IdentityHostRef & { kind: 'virtualMachine' };
 

@@ -11,6 +11,7 @@ import { defaultLocalize, type Localize } from './localize';
 import type {
   EntraGroup,
   GroupPage,
+  HostListing,
   IdentityChange,
   IdentityHost,
   IdentityHostRef,
@@ -74,6 +75,9 @@ export interface IdentityOperationsOptions {
   operationTimeoutMs?: number | (() => number);
   /** After the user stops waiting, how often the resource is re-read until Azure's operation ends (default 5 s). */
   settlePollMs?: number;
+  /** A load of at least this many subscriptions of one tenant reads their hosts with one Resource Graph query
+   *  (default RESOURCE_GRAPH_MIN_SUBSCRIPTIONS; Infinity never uses it). */
+  resourceGraphMinSubscriptions?: number;
   /** How messages name a host; default its name. The extension names the resource group too where two known hosts
    *  share a name ("vm-x (rg-a)"). */
   hostLabel?: (host: IdentityHostRef) => string;
@@ -83,6 +87,10 @@ export interface IdentityOperationsOptions {
 export const DEFAULT_OPERATION_TIMEOUT_MINUTES = 30;
 /** How many reads in a row may fail before the background watch after a cancelled or timed-out write gives up. */
 const MAX_FAILED_SETTLE_READS = 3;
+
+/** From this many subscriptions of one tenant, hosts are listed with Resource Graph: `npm run bench` measures ARM
+ *  against Resource Graph by number of subscriptions (README, "Performance"). */
+export const RESOURCE_GRAPH_MIN_SUBSCRIPTIONS = 10;
 
 /** A host given as a reference, or as already read (then its identity spares a GET where that is enough). */
 type HostRefOrHost = IdentityHostRef | IdentityHost;
@@ -99,6 +107,9 @@ export class IdentityOperations {
   private readonly operationTimeoutMs: () => number;
   private readonly settlePollMs: number;
   private readonly label: (host: IdentityHostRef) => string;
+  private readonly resourceGraphMinSubscriptions: number;
+  /** Tenants (lower case) where Resource Graph answered 403 or 404: their hosts are listed through ARM from then on. */
+  private readonly resourceGraphRefused = new Set<string>();
 
   constructor(
     private readonly clients: AzureClientProvider,
@@ -115,6 +126,7 @@ export class IdentityOperations {
     const timeout = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MINUTES * 60_000;
     this.operationTimeoutMs = typeof timeout === 'function' ? timeout : () => timeout;
     this.settlePollMs = options.settlePollMs ?? 5000;
+    this.resourceGraphMinSubscriptions = options.resourceGraphMinSubscriptions ?? RESOURCE_GRAPH_MIN_SUBSCRIPTIONS;
   }
 
   // ---------- Reads (used by the tree and the quick picks) ----------
@@ -138,6 +150,140 @@ export class IdentityOperations {
     return this.run({ operation: this.t('list virtual machine scale sets') }, options, async () =>
       sortBy(await (await this.clientsFor(subscriptionId, options)).scaleSets.list({ signal: options?.signal }), (scaleSet) => scaleSet.name),
     );
+  }
+
+  /** Whether a load of this many subscriptions (of one tenant) goes as one Resource Graph query. */
+  listsTogether(subscriptionCount: number): boolean {
+    return subscriptionCount >= this.resourceGraphMinSubscriptions;
+  }
+
+  /**
+   * Every host (VMs and scale sets) of each subscription, told to `listed` as soon as each subscription's list is
+   * complete. The subscriptions of one tenant that are at least `resourceGraphMinSubscriptions` are read with one paged
+   * Resource Graph query; fewer, or where Resource Graph is refused (403) or absent (404), each is listed through ARM
+   * (a subscription whose VMs take more than one ARM page then continues with Resource Graph, where it answers).
+   */
+  async listHosts(subscriptionIds: readonly string[], listed: (listing: HostListing) => void, options?: OperationOptions): Promise<void> {
+    const byTenant = new Map<string, SubscriptionClients[]>();
+    await Promise.all(
+      subscriptionIds.map(async (subscriptionId) => {
+        try {
+          const clients = await this.clientsFor(subscriptionId, options);
+          const tenant = clients.subscription.tenantId.toLowerCase();
+          byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), clients]);
+        } catch (error) {
+          listed({ subscriptionId, result: { status: 'failed', error: this.listingError(error) }, from: 'arm' });
+        }
+      }),
+    );
+    await Promise.all(
+      [...byTenant].map(async ([tenant, tenantClients]) => {
+        let rest = tenantClients.map((clients) => clients.subscription.subscriptionId);
+        if (this.listsTogether(rest.length) && !this.resourceGraphRefused.has(tenant)) {
+          rest = await this.listWithResourceGraph(tenant, tenantClients[0]!, rest, listed, options);
+        }
+        const bySubscription = new Map(tenantClients.map((clients) => [clients.subscription.subscriptionId, clients]));
+        await Promise.all(rest.map((subscriptionId) => this.listWithArm(tenant, bySubscription.get(subscriptionId)!, listed, options)));
+      }),
+    );
+  }
+
+  /** One paged query for the subscriptions; returns those it could not list (all of them when it was refused). */
+  private async listWithResourceGraph(
+    tenant: string,
+    clients: SubscriptionClients,
+    subscriptionIds: string[],
+    listed: (listing: HostListing) => void,
+    options?: OperationOptions,
+  ): Promise<string[]> {
+    const waiting = new Map(subscriptionIds.map((id) => [id.toLowerCase(), { subscriptionId: id, hosts: [] as IdentityHost[] }]));
+    // Rows come grouped by subscription: a subscription is complete once a row of another one follows it.
+    let current: string | undefined;
+    const complete = (key: string | undefined) => {
+      const entry = key === undefined ? undefined : waiting.get(key);
+      if (entry) {
+        waiting.delete(key!);
+        listed({ subscriptionId: entry.subscriptionId, result: { status: 'loaded', value: entry.hosts }, from: 'resourceGraph' });
+      }
+    };
+    try {
+      this.throwIfAborted(options?.signal);
+      await clients.resourceGraph.listHosts(subscriptionIds, {
+        signal: options?.signal,
+        onPage: (hosts, last) => {
+          for (const host of hosts) {
+            const key = host.subscriptionId.toLowerCase();
+            if (key !== current) {
+              complete(current);
+              current = key;
+            }
+            waiting.get(key)?.hosts.push(host);
+          }
+          if (last) {
+            [...waiting.keys()].forEach(complete);
+          }
+        },
+      });
+    } catch (error) {
+      if (options?.signal?.aborted) {
+        throw cancelledError(this.t);
+      }
+      const status = (error as { status?: number }).status;
+      if (status === 403 || status === 404) {
+        this.resourceGraphRefused.add(tenant);
+      }
+    }
+    return [...waiting.values()].map((entry) => entry.subscriptionId);
+  }
+
+  /**
+   * Lists one subscription's VMs and scale sets through ARM. When its VMs take more than one page and Resource Graph
+   * may be asked, the ARM listing stops after that page and the subscription is read with Resource Graph instead
+   * (two round trips for any number of VMs, where ARM pages through them one after another).
+   */
+  private async listWithArm(
+    tenant: string,
+    clients: SubscriptionClients,
+    listed: (listing: HostListing) => void,
+    options?: OperationOptions,
+    mayUseResourceGraph = Number.isFinite(this.resourceGraphMinSubscriptions) && !this.resourceGraphRefused.has(tenant),
+  ): Promise<void> {
+    const subscriptionId = clients.subscription.subscriptionId;
+    const listing = new AbortController();
+    const stop = () => listing.abort();
+    options?.signal?.addEventListener('abort', stop, { once: true });
+    let manyPages = false;
+    try {
+      this.throwIfAborted(options?.signal);
+      const [virtualMachines, scaleSets] = await Promise.all([
+        clients.virtualMachines.list({
+          signal: listing.signal,
+          onFirstPage: (morePages) => {
+            if (morePages && mayUseResourceGraph) {
+              manyPages = true;
+              listing.abort();
+            }
+          },
+        }),
+        clients.scaleSets.list({ signal: listing.signal }),
+      ]);
+      listed({ subscriptionId, result: { status: 'loaded', value: [...virtualMachines, ...scaleSets] }, from: 'arm' });
+    } catch (error) {
+      if (manyPages && !options?.signal?.aborted) {
+        const unlisted = await this.listWithResourceGraph(tenant, clients, [subscriptionId], listed, options);
+        if (unlisted.length > 0) {
+          await this.listWithArm(tenant, clients, listed, options, false);
+        }
+        return;
+      }
+      listed({ subscriptionId, result: { status: 'failed', error: this.listingError(error) }, from: 'arm' });
+    } finally {
+      options?.signal?.removeEventListener('abort', stop);
+    }
+  }
+
+  private listingError(error: unknown): IdentityError {
+    return toIdentityError(error, { ...this.errorContext(), operation: this.t('list virtual machines') });
   }
 
   getVirtualMachine(vm: VmRef, options?: OperationOptions): Promise<VirtualMachine> {
@@ -182,7 +328,7 @@ export class IdentityOperations {
    * is as asked. Throws IdentityError: 'invalid' for a refused plan, 'conflict' when the host changed since the user
    * reviewed it (nothing sent either way), or the mapped Azure error.
    */
-  async changeIdentity(host: IdentityHostRef, change: IdentityChange, options?: OperationOptions): Promise<IdentityChangeResult> {
+  async changeIdentity(host: HostRefOrHost, change: IdentityChange, options?: OperationOptions): Promise<IdentityChangeResult> {
     const t = this.t;
     const context: ErrorContext = {
       ...this.errorContext(),
@@ -196,11 +342,20 @@ export class IdentityOperations {
     try {
       this.throwIfAborted(signal);
       const hosts = hostClient(await this.clientsFor(host.subscriptionId, options), host);
+      // A state given with its ETag (the store's copy) spares the first read: If-Match makes the PATCH fail with 412
+      // when it is stale, and the next attempt reads. Only a plan that changes something trusts it; "already so" or a
+      // refusal is confirmed by a read.
+      let known = 'identity' in host && host.etag ? host : undefined;
       for (let attempt = 1; ; attempt++) {
         this.throwIfAborted(signal);
-        progress(t("Reading the identity of '{0}'…", this.label(host)));
-        const current = await hosts.get(host, { signal });
-        const plan = planIdentityChange(current.identity, change, this.label(host), t);
+        let current: IdentityHost | undefined = known;
+        let plan = current && planIdentityChange(current.identity, change, this.label(host), t);
+        known = undefined;
+        if (!current || !plan || plan.outcome !== 'change') {
+          progress(t("Reading the identity of '{0}'…", this.label(host)));
+          current = await hosts.get(host, { signal });
+          plan = planIdentityChange(current.identity, change, this.label(host), t);
+        }
         if (plan.outcome === 'refused') {
           throw new IdentityError(plan.message, { kind: plan.reason === 'changedSinceReviewed' ? 'conflict' : 'invalid', code: plan.reason });
         }

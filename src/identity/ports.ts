@@ -48,8 +48,13 @@ export interface IdentityHostClient {
   updateIdentity(host: IdentityHostRef, patch: IdentityPatch, options?: WriteOptions): Promise<IdentityHost>;
 }
 
+export interface VmListOptions extends CallOptions {
+  /** Told after the first page whether more pages follow (a caller may then abort and list another way). */
+  onFirstPage?: (morePages: boolean) => void;
+}
+
 export interface VirtualMachinesClient extends IdentityHostClient {
-  list(options?: CallOptions): Promise<VirtualMachine[]>;
+  list(options?: VmListOptions): Promise<VirtualMachine[]>;
   get(vm: IdentityHostRef, options?: CallOptions): Promise<VirtualMachine>;
   updateIdentity(vm: IdentityHostRef, patch: IdentityPatch, options?: WriteOptions): Promise<VirtualMachine>;
   /** PUT the body with If-None-Match: * (never overwrites: a taken name gets 412) and wait for the long-running operation. */
@@ -154,6 +159,19 @@ export interface RunCommandClient {
   run(vm: IdentityHostRef, input: RunCommandInput, options?: WriteOptions): Promise<RunCommandStatus[]>;
 }
 
+export interface ResourceGraphListOptions extends CallOptions {
+  /** Each page's hosts as it arrives, in subscription order (a page completes every subscription before its last
+   *  row's); `last` on the final page. */
+  onPage?: (hosts: IdentityHost[], last: boolean) => void;
+}
+
+/** Azure Resource Graph: the VMs and scale sets of many subscriptions (of one tenant) in one paged query. Where it is
+ *  refused (403) or absent (404, some sovereign clouds and Azure Stack) it throws the ServiceError, and the caller lists
+ *  through ARM instead. Its rows lag ARM and carry no ETag. */
+export interface ResourceGraphClient {
+  listHosts(subscriptionIds: string[], options?: ResourceGraphListOptions): Promise<IdentityHost[]>;
+}
+
 /** The clients for one subscription, made with that subscription's tenant credential. */
 export interface SubscriptionClients {
   subscription: Subscription;
@@ -170,6 +188,8 @@ export interface SubscriptionClients {
   roleAssignments: RoleAssignmentsClient;
   resources: GenericResourcesClient;
   runCommands: RunCommandClient;
+  /** Resource Graph with this subscription's credential: it can query every subscription of the same tenant. */
+  resourceGraph: ResourceGraphClient;
 }
 
 /** What a signed-in account offers the operations module. */

@@ -6,7 +6,9 @@
 import type { AccessPrincipal, RoleAssignmentEntry } from '../identity/accessOperations';
 import { principalIdOf } from '../identity/accessOperations';
 import { hasSystemAssigned } from '../identity/identityChange';
-import type { EntraGroup, IdentityHost, IdentityHostRef, OperationOptions, Subscription } from '../identity/model';
+import type { EntraGroup, HostListing, IdentityHost, IdentityHostRef, OperationOptions, Subscription } from '../identity/model';
+
+export type { HostListing, ListingSource } from '../identity/model';
 import { sortBy } from '../identity/ordering';
 import { resourceKey } from '../identity/resourceIds';
 
@@ -18,8 +20,12 @@ export function hostRef(host: IdentityHostRef): IdentityHostRef {
 /** What the store reads from Azure: IdentityOperations provides it. */
 export interface StoreSource {
   listSubscriptions(): Promise<Subscription[]>;
-  /** Every host of the subscription (its VMs today; scale sets join them). */
-  listHosts(subscriptionId: string): Promise<IdentityHost[]>;
+  /** Every host (VMs and scale sets) of each subscription, told to `listed` as soon as each subscription's list is
+   *  complete; every subscription asked for is told exactly once unless the promise rejects. */
+  listHosts(subscriptionIds: string[], listed: (listing: HostListing) => void): Promise<void>;
+  /** Whether this many subscriptions are listed in one query (Resource Graph): then the tree's shown subscriptions
+   *  load together, before they are expanded. */
+  listsTogether?(subscriptionCount: number): boolean;
   getHost(host: IdentityHostRef): Promise<IdentityHost>;
   listGroupMemberships(host: IdentityHost, options: OperationOptions): Promise<EntraGroup[]>;
   /** The principal's role assignments (one request filtered by principalId). */
@@ -52,8 +58,19 @@ export interface Disposable {
 
 type Memberships = Loaded<EntraGroup[]>;
 
+/** How long a host's state read from ARM (a write's answer, a read, an ARM listing) wins over Resource Graph rows
+ *  listed later: ARG lags ARM, "95% of changes within 30 s", with no upper bound (wire facts section 9). */
+export const RESOURCE_GRAPH_LAG_ALLOWANCE_MS = 5 * 60_000;
+
+export interface ResourceStoreOptions {
+  now?: () => number;
+  resourceGraphLagAllowanceMs?: number;
+}
+
 interface HostEntry {
   host: IdentityHost;
+  /** When the store took `host` from ARM (Date.now()); undefined when it came from Resource Graph. */
+  armAt?: number;
   /** Direct groups of the system-assigned identity; kept while its principal stays the same. */
   memberships?: Memberships;
   /** Set by a retry: the next memberships load may show Microsoft Graph's consent prompt. */
@@ -84,7 +101,16 @@ export class ResourceStore implements Disposable {
   private readonly consumerLists = new Map<string, Loaded<IdentityHost[]>>();
   private readonly consumerLoads = new Map<string, Promise<void>>();
 
-  constructor(private readonly source: StoreSource) {}
+  private readonly now: () => number;
+  private readonly lagAllowanceMs: number;
+
+  constructor(
+    private readonly source: StoreSource,
+    options: ResourceStoreOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.lagAllowanceMs = options.resourceGraphLagAllowanceMs ?? RESOURCE_GRAPH_LAG_ALLOWANCE_MS;
+  }
 
   onDidChange(listener: (change: StoreChange) => void): Disposable {
     this.listeners.add(listener);
@@ -117,13 +143,25 @@ export class ResourceStore implements Disposable {
   /** The subscription's hosts: the loaded list (no request), the load under way, or a new load after a failure. */
   async loadHosts(subscriptionId: string): Promise<Loaded<IdentityHost[]>> {
     const listKey = resourceKey(subscriptionId);
-    let list = this.hostLists.get(listKey);
-    if (!list || list.status === 'failed') {
-      const loading: HostList = { status: 'loading', settled: this.listHosts(listKey, subscriptionId, () => loading) };
-      this.hostLists.set(listKey, loading);
-      list = loading;
+    if (this.needsLoad(listKey)) {
+      this.startLoads([subscriptionId]);
     }
+    const list = this.hostLists.get(listKey)!;
     return this.toLoaded(list.status === 'loading' ? await list.settled : list);
+  }
+
+  /** The subscriptions the tree shows: when the source lists that many in one query, they start loading together now
+   *  (one paged Resource Graph query rather than one listing per expanded subscription); otherwise nothing happens. */
+  prefetchHosts(subscriptionIds: readonly string[]): void {
+    const missing = subscriptionIds.filter((id) => this.needsLoad(resourceKey(id)));
+    if (missing.length > 0 && this.source.listsTogether?.(missing.length)) {
+      this.startLoads(missing);
+    }
+  }
+
+  private needsLoad(listKey: string): boolean {
+    const list = this.hostLists.get(listKey);
+    return !list || list.status === 'failed';
   }
 
   /** {@link loadHosts} for a command: the hosts, or the load's error thrown. */
@@ -189,12 +227,13 @@ export class ResourceStore implements Disposable {
       this.forgetConsumers(identityKey);
     }
     if (!entry) {
-      this.hostEntries.set(key, { host });
+      this.hostEntries.set(key, { host, armAt: this.now() });
     } else {
       if (entry.host.identity.principalId !== host.identity.principalId || !hasSystemAssigned(host.identity.type)) {
         entry.memberships = undefined;
       }
       entry.host = host;
+      entry.armAt = this.now();
     }
     this.fire({ kind: 'host', key, aspect: 'state' });
   }
@@ -378,24 +417,68 @@ export class ResourceStore implements Disposable {
 
   // ---------- Loading ----------
 
-  /** Lists the hosts; the answer becomes the subscription's list unless a reload was asked for meanwhile. */
-  private async listHosts(listKey: string, subscriptionId: string, self: () => HostList): Promise<SettledHostList> {
-    let list: SettledHostList;
-    try {
-      const hosts = sortHosts(await this.source.listHosts(subscriptionId));
-      for (const host of hosts) {
-        // (Re)listing a subscription is a refresh: the groups are read again when shown.
-        const key = resourceKey(host.id);
-        this.hostEntries.set(key, { ...this.hostEntries.get(key), host, memberships: undefined });
+  /** Lists the subscriptions' hosts in one call to the source; each answer becomes its subscription's list unless a
+   *  reload was asked for meanwhile. */
+  private startLoads(subscriptionIds: readonly string[]): void {
+    const startedAt = this.now();
+    const pending = new Map<string, { self: HostList; resolve(list: SettledHostList): void }>();
+    for (const subscriptionId of subscriptionIds) {
+      let resolve!: (list: SettledHostList) => void;
+      const self: HostList = { status: 'loading', settled: new Promise((r) => (resolve = r)) };
+      this.hostLists.set(resourceKey(subscriptionId), self);
+      pending.set(resourceKey(subscriptionId), { self, resolve });
+    }
+    const settle = (listKey: string, list: SettledHostList) => {
+      const load = pending.get(listKey);
+      if (!load) {
+        return;
       }
-      list = { status: 'loaded', keys: hosts.map((host) => resourceKey(host.id)) };
-    } catch (error) {
-      list = { status: 'failed', error };
+      pending.delete(listKey);
+      if (this.hostLists.get(listKey) === load.self) {
+        this.hostLists.set(listKey, list);
+      }
+      load.resolve(list);
+    };
+    void this.source
+      .listHosts([...subscriptionIds], (listing) => settle(resourceKey(listing.subscriptionId), this.takeListing(listing, startedAt)))
+      .then(
+        () => new Error('The listing ended without this subscription.'),
+        (error: unknown) => error,
+      )
+      .then((error) => [...pending.keys()].forEach((listKey) => settle(listKey, { status: 'failed', error })));
+  }
+
+  /**
+   * Stores a listing's hosts. (Re)listing is a refresh: groups are read again when shown. A Resource Graph row does not
+   * replace a state the store took from ARM within the lag allowance before the listing started (it may predate a
+   * write), and a host ARM reported that recently stays in the list even if the rows do not have it yet (just created).
+   */
+  private takeListing(listing: HostListing, startedAt: number): SettledHostList {
+    if (listing.result.status === 'failed') {
+      return { status: 'failed', error: listing.result.error };
     }
-    if (this.hostLists.get(listKey) === self()) {
-      this.hostLists.set(listKey, list);
+    const fromGraph = listing.from === 'resourceGraph';
+    const recentFromArm = (entry: HostEntry | undefined) => entry?.armAt !== undefined && startedAt - entry.armAt < this.lagAllowanceMs;
+    const keys = new Set<string>();
+    for (const host of listing.result.value) {
+      const key = resourceKey(host.id);
+      keys.add(key);
+      const entry = this.hostEntries.get(key);
+      if (fromGraph && recentFromArm(entry)) {
+        continue;
+      }
+      this.hostEntries.set(key, { ...entry, host, memberships: undefined, armAt: fromGraph ? undefined : startedAt });
     }
-    return list;
+    if (fromGraph) {
+      const subscriptionKey = resourceKey(listing.subscriptionId);
+      for (const [key, entry] of this.hostEntries) {
+        if (!keys.has(key) && resourceKey(entry.host.subscriptionId) === subscriptionKey && recentFromArm(entry)) {
+          keys.add(key);
+        }
+      }
+    }
+    const hosts = [...keys].flatMap((key) => this.hostEntries.get(key)?.host ?? []);
+    return { status: 'loaded', keys: sortHosts(hosts).map((host) => resourceKey(host.id)) };
   }
 
   private async fetchMemberships(key: string, entry: HostEntry): Promise<void> {

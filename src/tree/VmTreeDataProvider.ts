@@ -246,7 +246,10 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
       return [{ kind: 'error', id: 'root/error', message: t('Could not list subscriptions: {0}', describeError(error)), retry: undefined }];
     }
     this.subscriptionNodes.clear();
-    return sortBy(this.subscriptionFilter.apply(subscriptions), (subscription) => subscription.displayName).map((subscription) => {
+    const shown = this.subscriptionFilter.apply(subscriptions);
+    // Many subscriptions load together in one query (Resource Graph), so expanding any of them finds its hosts ready.
+    this.store.prefetchHosts(shown.map((subscription) => subscription.subscriptionId));
+    return sortBy(shown, (subscription) => subscription.displayName).map((subscription) => {
       const node: SubscriptionNode = { kind: 'subscription', subscription };
       this.subscriptionNodes.set(resourceKey(subscription.subscriptionId), node);
       return node;

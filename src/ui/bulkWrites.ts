@@ -109,7 +109,7 @@ export function runBulkIdentityChange(
         // Nothing of the chosen is on this host (bulk remove): no request.
         return { status: 'unchanged' as const };
       }
-      const result = await services.operations.changeIdentity(hostRef(host), change, options);
+      const result = await services.operations.changeIdentity(services.store.host(host) ?? hostRef(host), change, options);
       services.store.applyHost(result.host);
       return { status: result.status };
     },

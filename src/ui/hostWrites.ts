@@ -29,7 +29,8 @@ export function runIdentityWrite(services: HostWriteServices, host: IdentityHost
   return runWrite(services, {
     title,
     target: { kind: 'host', host: hostRef(host) },
-    run: (options) => services.operations.changeIdentity(hostRef(host), change, options),
+    // The store's copy with its ETag spares the read before the PATCH (If-Match refuses it when stale).
+    run: (options) => services.operations.changeIdentity(services.store.host(host) ?? hostRef(host), change, options),
     script: () => identityChangeScript(host, change),
     applied: (result) => {
       services.store.applyHost(result.host);

@@ -6,8 +6,9 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
-import type { FakeAzureInfo, FakeRequest, FakeResponse, FakeState, FaultRule, Seed } from './types';
+import type { Caller, FakeAzureInfo, FakeRequest, FakeResponse, FakeState, FaultRule, Seed } from './types';
 import { loadSeed, stateFromSeed } from './state';
+import { authorizationFailed } from './rbac';
 import { armError, checkRoleAssignments, handleArmRequest, type ArmContext, type LroOperation } from './arm';
 import { armAuthenticationFailure, checkBearerToken, entraAuthorityPrefix, entraError, graphAuthenticationFailure, handleLoginRequest, TokenService, type TokenClaims } from './auth';
 import { graphErrorBody, handleGraphRequest } from './graph';
@@ -32,7 +33,13 @@ export interface FakeAzureOptions {
   principalReplicationSeconds?: number;
   /** Resource Graph answers from the state as it was this many milliseconds ago (ARG lags ARM). Default 0: at once. */
   resourceGraphLagMs?: number;
+  /** Whether Resource Graph answers: 'available' (default), 'forbidden' (403, e.g. a policy or a custom role without
+   *  Microsoft.ResourceGraph/resources/read) or 'absent' (404, as in clouds without it: some sovereign ones, Azure Stack). */
+  resourceGraph?: ResourceGraphMode;
 }
+
+export type ResourceGraphMode = 'available' | 'forbidden' | 'absent';
+const resourceGraphModes: readonly ResourceGraphMode[] = ['available', 'forbidden', 'absent'];
 
 export interface LoggedRequest {
   method: string;
@@ -56,6 +63,10 @@ export interface RunningFakeAzure {
   addFaults(rules: FaultRule[]): void;
   clearFaults(): void;
   requests(): LoggedRequest[];
+  /** TLS connections the server accepted since it started or was last reset: each one is a full handshake. */
+  connections(): number;
+  /** Makes Resource Graph available, forbidden or absent (see FakeAzureOptions) until reset() restores the started mode. */
+  setResourceGraphMode(mode: ResourceGraphMode): void;
   /** Changes the principal replication delay (see FakeAzureOptions) until reset() restores the started value. */
   setPrincipalReplicationSeconds(seconds: number): void;
   /** A token signed by this fake for a seed principal, for tests of expired or wrong-audience tokens. */
@@ -95,7 +106,19 @@ const defaultErrorCodes: Record<number, [string, string]> = {
 };
 
 const controlRoutes = ['GET /_control/state', 'POST /_control/reset', 'POST /_control/faults', 'DELETE /_control/faults', 'GET /_control/requests',
-  'GET|POST /_control/browser-user', 'PUT /_control/principal-replication'];
+  'GET|POST /_control/browser-user', 'PUT /_control/principal-replication', 'GET /_control/connections', 'PUT /_control/resource-graph'];
+
+function checkResourceGraphMode(value: unknown): ResourceGraphMode {
+  if (!resourceGraphModes.includes(value as ResourceGraphMode)) throw new Error(`The Resource Graph mode must be one of ${resourceGraphModes.join(', ')}, not ${JSON.stringify(value)}.`);
+  return value as ResourceGraphMode;
+}
+
+/** Resource Graph's answer when the fake plays a cloud that refuses it (403) or has none (404), before any query is read. */
+function resourceGraphRefusal(mode: ResourceGraphMode, caller: Caller): FakeResponse | undefined {
+  if (mode === 'forbidden') return authorizationFailed(caller, 'Microsoft.ResourceGraph/resources/read', '/providers/Microsoft.ResourceGraph');
+  if (mode === 'absent') return armError(404, 'InvalidResourceNamespace', "The resource namespace 'Microsoft.ResourceGraph' is invalid.");
+  return undefined;
+}
 
 function checkReplicationSeconds(value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`principalReplicationSeconds must be a number of 0 or more, not ${JSON.stringify(value)}.`);
@@ -177,6 +200,8 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   const sockets = new Set<Socket>();
   const rateLimit = { reads: 12000, writes: 1200, windowStart: Date.now() };
   let principalReplicationSeconds = checkReplicationSeconds(options.principalReplicationSeconds ?? 0);
+  let resourceGraphMode = checkResourceGraphMode(options.resourceGraph ?? 'available');
+  let tlsConnections = 0;
 
   const addFaults = (rules: FaultRule[]) => {
     // All or nothing: one bad rule in a list adds none.
@@ -250,6 +275,8 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
     faults = [];
     requestLog = [];
     principalReplicationSeconds = checkReplicationSeconds(options.principalReplicationSeconds ?? 0);
+    resourceGraphMode = checkResourceGraphMode(options.resourceGraph ?? 'available');
+    tlsConnections = 0;
   };
 
   /** Answers for /_control/...; undefined when the path is not a control route. */
@@ -280,6 +307,15 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
         return { status: 200, body: { seconds: principalReplicationSeconds } };
       } catch (e) {
         return { status: 400, body: { error: { code: 'InvalidPrincipalReplication', message: `Send {"seconds": N}: ${(e as Error).message}` } } };
+      }
+    }
+    if (method === 'GET' && path === '/_control/connections') return { status: 200, body: { tlsConnections } };
+    if (method === 'PUT' && path === '/_control/resource-graph') {
+      try {
+        resourceGraphMode = checkResourceGraphMode((JSON.parse(rawBody) as { mode?: unknown }).mode);
+        return { status: 200, body: { mode: resourceGraphMode } };
+      } catch (e) {
+        return { status: 400, body: { error: { code: 'InvalidResourceGraphMode', message: `Send {"mode": "available" | "forbidden" | "absent"}: ${(e as Error).message}` } } };
       }
     }
     if (method === 'GET' && path === '/_control') return { status: 200, body: { routes: controlRoutes } };
@@ -322,6 +358,10 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       baseUrl: url,
     };
     if (isGraph) return handleGraphRequest(fakeRequest, state, { pageSize: options.pageSize ?? 50 });
+    if (/^\/providers\/Microsoft\.ResourceGraph\//i.test(path)) {
+      const refusal = resourceGraphRefusal(resourceGraphMode, check.caller);
+      if (refusal) return refusal;
+    }
     const armResponse = handleArmRequest(fakeRequest, armContext());
     if (resourceGraphLagMs > 0 && method !== 'GET' && method !== 'POST') stateHistory.push({ at: Date.now(), state: structuredClone(state) });
     return armResponse;
@@ -344,6 +384,10 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       'x-ms-ratelimit-remaining-subscription-writes': String(rateLimit.writes),
     };
   }
+
+  server.on('secureConnection', () => {
+    tlsConnections += 1;
+  });
 
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -425,6 +469,10 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       faults = [];
     },
     requests: () => requestLog.map((r) => ({ ...r })),
+    connections: () => tlsConnections,
+    setResourceGraphMode: (mode) => {
+      resourceGraphMode = checkResourceGraphMode(mode);
+    },
     setPrincipalReplicationSeconds: (seconds) => {
       principalReplicationSeconds = checkReplicationSeconds(seconds);
     },

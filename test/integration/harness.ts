@@ -60,7 +60,7 @@ export function recordingLogger(): Logger & { lines: string[] } {
 }
 
 /** The environment a user would set to sign in as a seed principal against this fake. */
-export function environmentFor(fake: RunningFakeAzure, who: SeedPrincipal = demo.admin): ServicePrincipalEnvironment {
+export function environmentFor(fake: Pick<RunningFakeAzure, 'info'>, who: SeedPrincipal = demo.admin): ServicePrincipalEnvironment {
   return {
     AZURE_TENANT_ID: who.tenantId,
     AZURE_CLIENT_ID: who.appId,
@@ -78,7 +78,7 @@ export interface SignedIn {
 }
 
 /** Signs in through the extension's own code path (settings -> cloud -> service principal account). */
-export function signInAs(fake: RunningFakeAzure, who: SeedPrincipal = demo.admin, settings: IdentityOperationsOptions = { retryDelayMs: () => 50 }): SignedIn {
+export function signInAs(fake: Pick<RunningFakeAzure, 'info'>, who: SeedPrincipal = demo.admin, settings: IdentityOperationsOptions = { retryDelayMs: () => 50 }): SignedIn {
   const logger = recordingLogger();
   const env = environmentFor(fake, who);
   const { cloud } = resolveCloud({ method: 'servicePrincipal', warnings: [] }, env);

@@ -501,7 +501,8 @@ describe('identity write errors', () => {
 
   it('cancellation while reading stops the read', async () => {
     const { ops } = signInAs(fake);
-    fake.addFaults([{ method: 'GET', path: '/virtualMachines/vm-web-01$', kind: 'delay', delayMs: 30_000 }]);
+    // Every read of vm-web-01 is delayed: a background re-read left by the test above must not take a one-time fault.
+    fake.addFaults([{ method: 'GET', path: '/virtualMachines/vm-web-01$', kind: 'delay', delayMs: 30_000, times: 0 }]);
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 200);
     await rejectsWith(ops.changeIdentity(vm('vm-web-01'), { kind: 'enableSystemAssigned' }, { signal: abort.signal }), (error) => assert.equal(error.kind, 'cancelled'));

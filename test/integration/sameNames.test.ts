@@ -9,6 +9,7 @@ import { IdentityOperations } from '../../src/identity/operations';
 import { virtualMachineId } from '../../src/identity/resourceIds';
 import { BUILT_IN_ROLE_IDS } from '../../src/identity/roles';
 import { ResourceStore } from '../../src/store/resourceStore';
+import { operationsStoreSource } from '../../src/store/operationsSource';
 import { demoSeed } from '../fake-azure/demo';
 import type { RunningFakeAzure } from '../fake-azure/server';
 import { demo, rejectsWith, signInAs, startFake, vm } from './harness';
@@ -34,14 +35,7 @@ beforeEach(() => fake.reset());
 async function window(): Promise<{ ops: IdentityOperations; store: ResourceStore }> {
   const { account } = signInAs(fake);
   const ops: IdentityOperations = new IdentityOperations(account.clients, { retryDelayMs: () => 50, hostLabel: (host) => store.hostLabel(host) });
-  const store = new ResourceStore({
-    listSubscriptions: () => ops.listSubscriptions(),
-    listHosts: (subscriptionId) => ops.listVirtualMachines(subscriptionId),
-    getHost: (host) => ops.getHost(host),
-    listGroupMemberships: (host, options) => ops.listGroupMemberships(host, options),
-    listRoleAssignments: (principal) => ops.access.listRoleAssignments(principal),
-    listIdentityConsumers: async () => [],
-  });
+  const store = new ResourceStore(operationsStoreSource(ops, (subscriptions) => subscriptions));
   await store.loadHosts(demo.production);
   return { ops, store };
 }

@@ -320,3 +320,60 @@ describe('Identity JSON tabs: the title names the resource group where names col
     assert.equal(ref?.name, 'vmss-x');
   });
 });
+
+describe('ResourceStore: many subscriptions and Resource Graph rows', () => {
+  const OTHER = 'c0ffee00-0000-4000-8000-000000000002';
+
+  it('prefetchHosts loads the shown subscriptions in one call when the source lists them together, and not otherwise', async () => {
+    const { source, store } = setUp([host('rg-web', 'vm-a')]);
+    store.prefetchHosts([SUB, OTHER]);
+    assert.deepEqual(source.calls, [], 'the source lists one at a time: nothing before an expand');
+    source.together = true;
+    store.prefetchHosts([SUB, OTHER]);
+    assert.deepEqual(source.calls, [`listHosts ${SUB},${OTHER}`]);
+    assert.deepEqual(names(await store.hosts(SUB)), ['vm-a']);
+    assert.deepEqual(await store.hosts(OTHER), []);
+    store.prefetchHosts([SUB, OTHER]);
+    assert.equal(source.calls.length, 1, 'loaded lists are not asked again');
+  });
+
+  it('a subscription the listing never tells about fails, not hangs', async () => {
+    const { source, store } = setUp([]);
+    source.listHosts = async () => {};
+    const hosts = await store.loadHosts(SUB);
+    assert.equal(hosts.status, 'failed');
+  });
+
+  it("keeps a state taken from ARM over an older Graph row within the lag allowance, and takes the row after it", async () => {
+    let now = 1_000_000;
+    const source = new FakeSource();
+    const store = new ResourceStore(source, { now: () => now, resourceGraphLagAllowanceMs: 60_000 });
+    source.listingFrom = 'resourceGraph';
+    source.hosts = [host('rg-web', 'vm-a'), host('rg-web', 'vm-b')];
+    await store.loadHosts(SUB);
+    const written = { ...host('rg-web', 'vm-a', system('p-1')), etag: '"2"' };
+    const created = host('rg-web', 'vm-new', system('p-2'));
+    store.applyHost(written); // a write's answer
+    store.addHost(created); // created here; Graph does not have it yet
+    now += 30_000;
+    store.reloadSubscription(SUB);
+    const reloaded = await store.hosts(SUB);
+    assert.deepEqual(names(reloaded), ['vm-a', 'vm-b', 'vm-new'], 'the created host stays listed');
+    assert.deepEqual(store.host(written.id), written, "the write's answer, not Graph's older row");
+
+    now += 60_000;
+    store.reloadSubscription(SUB);
+    assert.deepEqual(names(await store.hosts(SUB)), ['vm-a', 'vm-b'], 'past the allowance, the rows are the truth');
+    assert.equal(store.host(written.id)!.identity.type, 'None');
+  });
+
+  it('an ARM listing replaces the state at once', async () => {
+    const { source, store } = setUp([host('rg-web', 'vm-a')]);
+    await store.loadHosts(SUB);
+    store.applyHost({ ...host('rg-web', 'vm-a', system('p-1')), etag: '"2"' });
+    store.reloadSubscription(SUB);
+    await store.hosts(SUB);
+    assert.equal(store.host(vmId('rg-web', 'vm-a'))!.identity.type, 'None', 'ARM answers as of now');
+    assert.equal(source.listingFrom, 'arm');
+  });
+});

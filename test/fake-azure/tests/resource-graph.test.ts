@@ -266,3 +266,54 @@ describe('fake Azure Resource Graph lag', () => {
     }
   });
 });
+
+describe('fake Azure Resource Graph refused or absent, and the TLS connection count', () => {
+  const fake = useFakeAzure();
+  const body = { subscriptions: [demo.production], query: vmQuery, options: { resultFormat: 'objectArray' } };
+
+  it("answers 403 AuthorizationFailed or 404 InvalidResourceNamespace by mode, and reset() restores 'available'", async () => {
+    fake().setResourceGraphMode('forbidden');
+    const forbidden = await query(fake(), body);
+    assert.equal(forbidden.status, 403);
+    assert.equal(forbidden.body.error.code, 'AuthorizationFailed');
+    assert.match(forbidden.body.error.message, /'Microsoft\.ResourceGraph\/resources\/read' over scope '\/providers\/Microsoft\.ResourceGraph'/);
+
+    const control = await rawFetch(fake(), '/_control/resource-graph', { method: 'PUT', body: { mode: 'absent' } });
+    assert.deepEqual(control.body, { mode: 'absent' });
+    const absent = await query(fake(), body);
+    assert.equal(absent.status, 404);
+    assert.equal(absent.body.error.code, 'InvalidResourceNamespace');
+
+    assert.equal((await rawFetch(fake(), '/_control/resource-graph', { method: 'PUT', body: { mode: 'sometimes' } })).status, 400);
+    assert.equal((await query(fake(), { ...body, query: 'not kql at all (' })).status, 404, 'refused before the query is read');
+    // ARM itself still answers.
+    assert.equal((await rawFetch(fake(), `/subscriptions/${demo.production}/providers/Microsoft.Compute/virtualMachines?api-version=2025-04-01`, { token: await armToken(fake()) })).status, 200);
+
+    fake().reset();
+    assert.equal((await query(fake(), body)).status, 200);
+  });
+
+  it('counts TLS connections: a kept-alive client adds none, a new connection adds one; reset() starts again at 0', async () => {
+    fake().reset();
+    const { Agent, request } = await import('node:https');
+    const get = (agent: InstanceType<typeof Agent>, path = '/_control/state') =>
+      new Promise<string>((resolve, reject) => {
+        const req = request(`${fake().info.url}${path}`, { agent }, (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve(text));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const kept = new Agent({ keepAlive: true, maxSockets: 1 });
+    for (let i = 0; i < 3; i++) await get(kept);
+    assert.equal(fake().connections(), 1, 'three requests over one kept-alive connection');
+    kept.destroy();
+    const another = new Agent({ keepAlive: true });
+    assert.deepEqual(JSON.parse(await get(another, '/_control/connections')), { tlsConnections: 2 }, 'a new agent, a new connection');
+    another.destroy();
+    fake().reset();
+    assert.equal(fake().connections(), 0);
+  });
+});

@@ -2,7 +2,7 @@
 import type { EntraGroup, IdentityHost, IdentityHostRef, OperationOptions, Subscription, VmIdentity } from '../../../src/identity/model';
 import type { AccessPrincipal, RoleAssignmentEntry } from '../../../src/identity/accessOperations';
 import { principalIdOf } from '../../../src/identity/accessOperations';
-import type { StoreSource } from '../../../src/store/resourceStore';
+import type { HostListing, ListingSource, StoreSource } from '../../../src/store/resourceStore';
 
 export const SUB = 'c0ffee00-0000-4000-8000-000000000001';
 export const vmId = (rg: string, name: string) => `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines/${name}`;
@@ -32,13 +32,25 @@ export class FakeSource implements StoreSource {
     return [{ subscriptionId: SUB, displayName: 'Contoso', tenantId: 't' }];
   }
 
-  async listHosts(subscriptionId: string): Promise<IdentityHost[]> {
-    this.calls.push(`listHosts ${subscriptionId}`);
-    if (this.failLists > 0) {
-      this.failLists--;
-      throw new Error('listing failed');
+  /** Which API the listings say they came from (Resource Graph's rows may be older than the store's). */
+  listingFrom: ListingSource = 'arm';
+  /** Answered by listsTogether. */
+  together = false;
+
+  async listHosts(subscriptionIds: string[], listed: (listing: HostListing) => void): Promise<void> {
+    this.calls.push(`listHosts ${subscriptionIds.join(',')}`);
+    for (const subscriptionId of subscriptionIds) {
+      if (this.failLists > 0) {
+        this.failLists--;
+        listed({ subscriptionId, result: { status: 'failed', error: new Error('listing failed') }, from: this.listingFrom });
+        continue;
+      }
+      listed({ subscriptionId, result: { status: 'loaded', value: this.hosts.filter((h) => h.subscriptionId === subscriptionId) }, from: this.listingFrom });
     }
-    return this.hosts.filter((h) => h.subscriptionId === subscriptionId);
+  }
+
+  listsTogether(): boolean {
+    return this.together;
   }
 
   async getHost(ref: IdentityHostRef): Promise<IdentityHost> {

@@ -1,0 +1,236 @@
+// Issue 12's runtime targets, counted (never timed) against the fake: TLS connections for a large tree load, one
+// Resource Graph query for many subscriptions with ARM where Graph is refused or absent, the store keeping a write's
+// answer over a lagging Graph row, and the requests of one identity write.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { IdentityHost } from '../../src/identity/model';
+import type { RunningFakeAzure } from '../fake-azure/server';
+import { expandEverySubscription, storeFor } from './bench/storeTree';
+import { scenarioSeed } from './bench/scenarioSeed';
+import { demo, ids, signInAs, startFake, vm } from './harness';
+
+const graphPath = /^\/providers\/Microsoft\.ResourceGraph\/resources$/i;
+const isGraph = (r: { method: string; path: string }) => r.method === 'POST' && graphPath.test(r.path);
+const isArmHostList = (r: { method: string; path: string }) => r.method === 'GET' && /\/providers\/Microsoft\.Compute\/(virtualMachines|virtualMachineScaleSets)$/i.test(r.path);
+
+/** What the tree shows of a host, without the ETag (Resource Graph rows have none). */
+function shown(host: IdentityHost) {
+  const { etag: _etag, ...rest } = host;
+  return { ...rest, identity: { ...rest.identity, userAssignedIdentities: lowerKeys(rest.identity.userAssignedIdentities) } };
+}
+function lowerKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v]));
+}
+function byId(hosts: IdentityHost[]): IdentityHost[] {
+  return [...hosts].sort((a, b) => a.id.toLowerCase().localeCompare(b.id.toLowerCase()));
+}
+
+describe('200 subscriptions × 10 VMs', () => {
+  let fake: RunningFakeAzure;
+  before(async () => {
+    fake = await startFake({ seed: scenarioSeed({ subscriptions: 200, vmsPerSubscription: 10 }) });
+  });
+  after(async () => fake.stop());
+
+  it('loads over a few TLS connections with one paged Resource Graph query, and a reload opens none', async () => {
+    const { ops } = signInAs(fake);
+    const store = storeFor(ops);
+    fake.reset();
+    const tree = await expandEverySubscription(store);
+    assert.equal(tree.hostsBySubscription.size, 200);
+    assert.deepEqual(new Set([...tree.hostsBySubscription.values()].map((hosts) => hosts.length)), new Set([11]), '10 VMs and a scale set each');
+    const requests = fake.requests();
+    assert.equal(requests.filter(isGraph).length, 3, '2,200 rows in pages of 1,000');
+    assert.equal(requests.filter((r) => r.path.startsWith('/subscriptions') && r.method === 'GET' && /\/subscriptions$/.test(r.path)).length, 4, 'subscriptions in pages of 50');
+    assert.equal(requests.filter(isArmHostList).length, 0, 'no ARM listing per subscription');
+    const cold = fake.connections();
+    assert.ok(cold <= 3, `${cold} TLS connections for the cold load (was one per subscription)`);
+
+    store.reloadAll();
+    await expandEverySubscription(store);
+    assert.equal(fake.connections(), cold, 'the reload reuses the kept-alive connections');
+  });
+
+  it("every subscription's ARM clients, the token requests and the REST pipelines share one pool", async () => {
+    const { ops } = signInAs(fake, demo.admin, { resourceGraphMinSubscriptions: Infinity });
+    fake.reset();
+    const subscriptions = (await ops.listSubscriptions()).slice(0, 30);
+    for (const { subscriptionId } of subscriptions) {
+      await ops.listVirtualMachines(subscriptionId); // @azure/arm-compute (TypeSpec client)
+      await ops.listUserAssignedIdentities(subscriptionId); // @azure/arm-msi (core-client)
+      await ops.listVirtualNetworks(subscriptionId); // the REST pipeline
+    }
+    assert.equal(fake.requests().filter(isArmHostList).length, 30);
+    assert.equal(fake.requests().filter((r) => /virtualNetworks$/.test(r.path)).length, 30);
+    // The pool is the process's: a connection kept alive by an earlier test may serve all of these.
+    assert.ok(fake.connections() <= 1, `${fake.connections()} new TLS connections for 90 requests to 30 subscriptions one after another`);
+  });
+});
+
+describe('Resource Graph and its fallback (demo seed, Graph from one subscription on)', () => {
+  let fake: RunningFakeAzure;
+  before(async () => {
+    fake = await startFake();
+  });
+  after(async () => fake.stop());
+
+  async function armHosts(): Promise<IdentityHost[]> {
+    const { ops } = signInAs(fake);
+    const hosts: IdentityHost[] = [];
+    for (const subscriptionId of [demo.production, demo.development]) {
+      hosts.push(...(await ops.listVirtualMachines(subscriptionId)), ...(await ops.listScaleSets(subscriptionId)));
+    }
+    return byId(hosts);
+  }
+
+  it('the Graph projection shows what ARM shows: identity, location, group, scale-set details', async () => {
+    fake.reset();
+    const expected = await armHosts();
+    const { ops } = signInAs(fake, demo.admin, { resourceGraphMinSubscriptions: 1 });
+    fake.reset();
+    const tree = await expandEverySubscription(storeFor(ops));
+    assert.equal(fake.requests().filter(isGraph).length, 1);
+    assert.equal(fake.requests().filter(isArmHostList).length, 0);
+    const listed = byId([...tree.hostsBySubscription.values()].flat());
+    assert.deepEqual(listed.map(shown), expected.map(shown));
+    assert.ok(listed.every((host) => host.etag === undefined), 'Graph rows carry no ETag');
+  });
+
+  for (const mode of ['forbidden', 'absent'] as const) {
+    it(`Resource Graph ${mode}: lists through ARM, and does not ask Graph again`, async () => {
+      fake.reset();
+      const expected = await armHosts();
+      const { ops } = signInAs(fake, demo.admin, { resourceGraphMinSubscriptions: 1 });
+      fake.reset();
+      fake.setResourceGraphMode(mode);
+      const store = storeFor(ops);
+      const tree = await expandEverySubscription(store);
+      assert.deepEqual(fake.requests().filter(isGraph).map((r) => r.status), [mode === 'forbidden' ? 403 : 404]);
+      assert.equal(fake.requests().filter(isArmHostList).length, 4, 'VMs and scale sets of both subscriptions');
+      assert.deepEqual(byId([...tree.hostsBySubscription.values()].flat()), expected);
+
+      store.reloadAll();
+      await expandEverySubscription(store);
+      assert.equal(fake.requests().filter(isGraph).length, 1, 'the refusal is remembered');
+      assert.equal(fake.requests().filter(isArmHostList).length, 8);
+    });
+  }
+});
+
+describe('one subscription with more VMs than an ARM page', () => {
+  let fake: RunningFakeAzure;
+  before(async () => {
+    fake = await startFake({ seed: scenarioSeed({ subscriptions: 1, vmsPerSubscription: 120 }), pageSize: 50 });
+  });
+  after(async () => fake.stop());
+
+  it("stops ARM's paging after the first page and reads the subscription with Resource Graph", async () => {
+    const { ops } = signInAs(fake);
+    fake.reset();
+    const tree = await expandEverySubscription(storeFor(ops));
+    assert.equal([...tree.hostsBySubscription.values()][0]!.length, 121);
+    const vmPages = fake.requests().filter((r) => /virtualMachines$/.test(r.path));
+    assert.equal(vmPages.length, 1, 'one ARM page, not three');
+    assert.equal(fake.requests().filter(isGraph).length, 1);
+  });
+
+  it('pages through ARM to the end where Resource Graph is absent', async () => {
+    const { ops } = signInAs(fake);
+    fake.reset();
+    fake.setResourceGraphMode('absent');
+    const tree = await expandEverySubscription(storeFor(ops));
+    assert.equal([...tree.hostsBySubscription.values()][0]!.length, 121);
+    assert.equal(fake.requests().filter((r) => /virtualMachines$/.test(r.path)).length, 1 + 3, 'the first page, then all three again');
+    assert.deepEqual(fake.requests().filter(isGraph).map((r) => r.status), [404]);
+  });
+});
+
+describe('Resource Graph lags ARM', () => {
+  let fake: RunningFakeAzure;
+  before(async () => {
+    fake = await startFake({ resourceGraphLagMs: 60_000 });
+  });
+  after(async () => fake.stop());
+
+  it("after a write, a reload through Graph keeps the write's answer, not Graph's older row", async () => {
+    const { ops, account } = signInAs(fake, demo.admin, { resourceGraphMinSubscriptions: 1 });
+    const store = storeFor(ops);
+    await expandEverySubscription(store);
+    const before = store.host(vm('vm-web-01').id)!;
+    assert.equal(before.identity.type, 'None');
+
+    const result = await ops.changeIdentity(before, { kind: 'enableSystemAssigned' });
+    store.applyHost(result.host);
+    store.reloadAll();
+    const graphRequestsBefore = fake.requests().filter(isGraph).length;
+    const tree = await expandEverySubscription(store);
+    assert.equal(fake.requests().filter(isGraph).length, graphRequestsBefore + 1, 'the reload asked Resource Graph');
+
+    // Graph still has the row from before the write...
+    const clients = await account.clients.forSubscription(demo.production);
+    const row = (await clients.resourceGraph.listHosts([demo.production])).find((h) => h.name === 'vm-web-01')!;
+    assert.equal(row.identity.type, 'None');
+    // ...and the store keeps what the write returned, in the subscription's list too.
+    assert.equal(store.host(vm('vm-web-01').id)!.identity.type, 'SystemAssigned');
+    assert.equal(store.host(vm('vm-web-01').id)!.etag, result.host.etag);
+    const listed = tree.hostsBySubscription.get(demo.production)!.find((h) => h.name === 'vm-web-01')!;
+    assert.equal(listed.identity.type, 'SystemAssigned');
+  });
+});
+
+describe('requests per identity write', () => {
+  let fake: RunningFakeAzure;
+  before(async () => {
+    fake = await startFake({ lroPolls: 1, retryAfterSeconds: 1 });
+  });
+  after(async () => fake.stop());
+
+  /** The requests since the log had `from` entries, without tokens and the permission check (once per scope, issue 9). */
+  const described = (from = 0) =>
+    fake
+      .requests()
+      .slice(from)
+      .filter((r) => !r.path.startsWith('/login') && !/\/permissions$/i.test(r.path))
+      .map((r) => `${r.method} ${/\/operations\//.test(r.path) ? 'operation' : r.path.split('/').pop()} ${r.status}`);
+
+  it("with the store's fresh copy: PATCH with its ETag, one poll after Retry-After, the final GET (3 requests)", async () => {
+    fake.reset();
+    const { ops } = signInAs(fake);
+    const store = storeFor(ops);
+    await expandEverySubscription(store);
+    for (const change of [{ kind: 'enableSystemAssigned' }, { kind: 'disableSystemAssigned' }] as const) {
+      const before = fake.requests().length;
+      const known = store.host(vm('vm-web-01').id)!;
+      assert.ok(known.etag, 'listed through ARM, with its ETag');
+      const result = await ops.changeIdentity(known, change);
+      store.applyHost(result.host);
+      assert.deepEqual(described(before), ['PATCH vm-web-01 200', 'GET operation 200', 'GET vm-web-01 200'], change.kind);
+    }
+  });
+
+  it('a copy without an ETag (from Resource Graph) is read first: 4 requests', async () => {
+    fake.reset();
+    const { ops } = signInAs(fake, demo.admin, { resourceGraphMinSubscriptions: 1 });
+    const store = storeFor(ops);
+    await expandEverySubscription(store);
+    const known = store.host(vm('vm-web-01').id)!;
+    assert.equal(known.etag, undefined);
+    fake.reset();
+    await ops.changeIdentity(known, { kind: 'enableSystemAssigned' });
+    assert.deepEqual(described(), ['GET vm-web-01 200', 'PATCH vm-web-01 200', 'GET operation 200', 'GET vm-web-01 200']);
+  });
+
+  it('a stale copy: the PATCH gets 412, the VM is read again and the change made on what is there now', async () => {
+    fake.reset();
+    const { ops } = signInAs(fake, demo.admin, { retryDelayMs: () => 10 });
+    const store = storeFor(ops);
+    await expandEverySubscription(store);
+    const stale = store.host(vm('vm-web-01').id)!;
+    const other = signInAs(fake);
+    await other.ops.changeIdentity(vm('vm-web-01'), { kind: 'assignUserAssigned', ids: [ids.backend] });
+    const before = fake.requests().length;
+    const result = await ops.changeIdentity(stale, { kind: 'enableSystemAssigned' });
+    assert.deepEqual(described(before), ['PATCH vm-web-01 412', 'GET vm-web-01 200', 'PATCH vm-web-01 200', 'GET operation 200', 'GET vm-web-01 200']);
+    assert.equal(result.host.identity.type, 'SystemAssigned, UserAssigned', "the other window's identity stays");
+  });
+});
