@@ -1,7 +1,13 @@
 // The ARM clients behind the ports in src/identity/ports.ts: thin wrappers over the Azure SDK that translate SDK models into
 // the domain's model. Each is built from a cloud and a TokenCredential with an explicit endpoint and token scope, so
 // it works unchanged against Azure, a sovereign cloud and the fake Azure.
-import { ComputeManagementClient } from '@azure/arm-compute';
+// arm-compute's operation functions rather than its ComputeManagementClient, which builds every operation group and
+// brings ~350 KB of code for other resources into the bundle. The two subpaths, which the package's exports do not
+// list, are mapped in tsconfig.json (CommonJS, for tsc and tsx) and esbuild.mjs (ES modules, so only what is called
+// is bundled).
+import { createComputeManagement, type ComputeManagementContext } from '@azure/arm-compute/api';
+import * as virtualMachines from '@azure/arm-compute/api/virtualMachines';
+import * as virtualMachineScaleSets from '@azure/arm-compute/api/virtualMachineScaleSets';
 import type {
   VirtualMachine as SdkVirtualMachine,
   VirtualMachineScaleSet as SdkVirtualMachineScaleSet,
@@ -127,18 +133,18 @@ function toVirtualMachine(vm: SdkVirtualMachine, subscriptionId: string): Virtua
 }
 
 export class ArmVirtualMachinesClient implements VirtualMachinesClient {
-  private readonly compute: ComputeManagementClient;
+  private readonly compute: ComputeManagementContext;
 
   constructor(cloud: CloudEndpoints, credential: TokenCredential, private readonly subscriptionId: string, logger: Logger) {
-    this.compute = new ComputeManagementClient(renewableCredential(credential), subscriptionId, armClientOptions(cloud, logger, renewableCredential(credential)));
+    this.compute = createComputeManagement(renewableCredential(credential), subscriptionId, armClientOptions(cloud, logger, renewableCredential(credential)));
   }
 
   list(options?: CallOptions): Promise<VirtualMachine[]> {
-    return collect(this.compute.virtualMachines.listAll({ abortSignal: options?.signal }), (vm) => toVirtualMachine(vm, this.subscriptionId));
+    return collect(virtualMachines.listAll(this.compute, { abortSignal: options?.signal }), (vm) => toVirtualMachine(vm, this.subscriptionId));
   }
 
   async get(vm: VmRef, options?: CallOptions): Promise<VirtualMachine> {
-    return toVirtualMachine(await this.compute.virtualMachines.get(vm.resourceGroup, vm.name, { abortSignal: options?.signal }), this.subscriptionId);
+    return toVirtualMachine(await virtualMachines.get(this.compute, vm.resourceGroup, vm.name, { abortSignal: options?.signal }), this.subscriptionId);
   }
 
   async updateIdentity(vm: VmRef, patch: IdentityPatch, options?: WriteOptions): Promise<VirtualMachine> {
@@ -146,7 +152,7 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
     // the SDK's serializer passes null through unchanged.
     const parameters = { identity: patch } as unknown as VirtualMachineUpdate;
     // No updateIntervalInMs: the poller then waits what the service's Retry-After asks (2 s when it says nothing).
-    const poller = this.compute.virtualMachines.update(vm.resourceGroup, vm.name, parameters, {
+    const poller = virtualMachines.update(this.compute, vm.resourceGroup, vm.name, parameters, {
       ifMatch: options?.ifMatch,
       abortSignal: options?.signal,
       onResponse: acceptedCallback(options),
@@ -157,7 +163,7 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
   }
 
   async create(resourceGroup: string, name: string, body: VirtualMachineBody, options?: WriteOptions): Promise<VirtualMachine> {
-    const poller = this.compute.virtualMachines.createOrUpdate(resourceGroup, name, toSdkVirtualMachine(body), {
+    const poller = virtualMachines.createOrUpdate(this.compute, resourceGroup, name, toSdkVirtualMachine(body), {
       ifNoneMatch: '*',
       abortSignal: options?.signal,
     });
@@ -188,24 +194,24 @@ function toScaleSet(scaleSet: SdkVirtualMachineScaleSet, subscriptionId: string)
 
 /** Microsoft.Compute/virtualMachineScaleSets: the same identity PATCH, If-Match and long-running operation as a VM. */
 export class ArmScaleSetsClient implements ScaleSetsClient {
-  private readonly compute: ComputeManagementClient;
+  private readonly compute: ComputeManagementContext;
 
   constructor(cloud: CloudEndpoints, credential: TokenCredential, private readonly subscriptionId: string, logger: Logger) {
-    this.compute = new ComputeManagementClient(credential, subscriptionId, armClientOptions(cloud, logger));
+    this.compute = createComputeManagement(credential, subscriptionId, armClientOptions(cloud, logger));
   }
 
   list(options?: CallOptions): Promise<VirtualMachineScaleSet[]> {
-    return collect(this.compute.virtualMachineScaleSets.listAll({ abortSignal: options?.signal }), (scaleSet) => toScaleSet(scaleSet, this.subscriptionId));
+    return collect(virtualMachineScaleSets.listAll(this.compute, { abortSignal: options?.signal }), (scaleSet) => toScaleSet(scaleSet, this.subscriptionId));
   }
 
   async get(scaleSet: IdentityHostRef, options?: CallOptions): Promise<VirtualMachineScaleSet> {
-    return toScaleSet(await this.compute.virtualMachineScaleSets.get(scaleSet.resourceGroup, scaleSet.name, { abortSignal: options?.signal }), this.subscriptionId);
+    return toScaleSet(await virtualMachineScaleSets.get(this.compute, scaleSet.resourceGroup, scaleSet.name, { abortSignal: options?.signal }), this.subscriptionId);
   }
 
   async updateIdentity(scaleSet: IdentityHostRef, patch: IdentityPatch, options?: WriteOptions): Promise<VirtualMachineScaleSet> {
     // As for VMs: `null` values remove a user-assigned identity and pass the SDK's serializer unchanged.
     const parameters = { identity: patch } as unknown as VirtualMachineScaleSetUpdate;
-    const poller = this.compute.virtualMachineScaleSets.update(scaleSet.resourceGroup, scaleSet.name, parameters, {
+    const poller = virtualMachineScaleSets.update(this.compute, scaleSet.resourceGroup, scaleSet.name, parameters, {
       ifMatch: options?.ifMatch,
       abortSignal: options?.signal,
     });
@@ -215,16 +221,16 @@ export class ArmScaleSetsClient implements ScaleSetsClient {
 }
 
 export class ArmRunCommandClient implements RunCommandClient {
-  private readonly compute: ComputeManagementClient;
+  private readonly compute: ComputeManagementContext;
 
   constructor(cloud: CloudEndpoints, credential: TokenCredential, subscriptionId: string, logger: Logger) {
-    this.compute = new ComputeManagementClient(credential, subscriptionId, armClientOptions(cloud, logger));
+    this.compute = createComputeManagement(credential, subscriptionId, armClientOptions(cloud, logger));
   }
 
   async run(vm: VmRef, input: RunCommandInput, options?: WriteOptions): Promise<RunCommandStatus[]> {
     // The poller follows Azure-AsyncOperation/Location and waits what Retry-After asks; aborting stops the wait,
     // the script keeps running on the VM (Run Command cannot be cancelled).
-    const poller = this.compute.virtualMachines.runCommand(vm.resourceGroup, vm.name, { commandId: input.commandId, script: input.script }, {
+    const poller = virtualMachines.runCommand(this.compute, vm.resourceGroup, vm.name, { commandId: input.commandId, script: input.script }, {
       abortSignal: options?.signal,
     });
     poller.onProgress(() => options?.onPoll?.());
