@@ -3,8 +3,14 @@
 // requests that must follow one another × latency, plus any waits the server asks for with Retry-After) and their
 // ratio. 1.0 would be perfect; the sequential tree load is printed next to the concurrent one for comparison.
 //
-//   BENCH_LATENCY_MS=100 BENCH_PAGE_SIZE=3 npm run bench
+//   BENCH_LATENCY_MS=100 BENCH_PAGE_SIZE=3 BENCH_ACTIVATION_RUNS=15 npm run bench
+//
+// The script packages the extension first; the size and activation figures come from bench/activation.ts. Everything
+// printed is also written to test-results/bench.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { IdentityOperations } from '../../src/identity/operations';
+import { measureSizeAndActivation, printSizeAndActivation } from './bench/activation';
 import { loadTree, signInAs, startFake, vm } from './harness';
 
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 100);
@@ -27,6 +33,9 @@ async function time<T>(work: () => Promise<T>): Promise<[number, T]> {
 }
 
 async function main(): Promise<void> {
+  const sizeAndActivation = measureSizeAndActivation(path.resolve('.'), Number(process.env.BENCH_ACTIVATION_RUNS ?? 15));
+  printSizeAndActivation(sizeAndActivation);
+
   const fake = await startFake({ latencyMs, pageSize, lroPolls, retryAfterSeconds });
   const rows: Row[] = [];
   try {
@@ -91,6 +100,8 @@ async function main(): Promise<void> {
       `${row.scenario.padEnd(width)}  ${`${Math.round(row.measuredMs)} ms`.padStart(8)}  ${`${row.boundMs} ms`.padStart(11)}  ${(row.measuredMs / row.boundMs).toFixed(2).padStart(5)}  ${String(row.requests).padStart(8)}  ${row.note}`,
     );
   }
+  mkdirSync('test-results', { recursive: true });
+  writeFileSync(path.join('test-results', 'bench.json'), `${JSON.stringify({ sizeAndActivation, latencyMs, pageSize, rows }, null, 2)}\n`);
 }
 
 main().catch((error: unknown) => {
