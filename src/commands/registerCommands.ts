@@ -1,6 +1,7 @@
-// Every command, registered through azext-utils (error handling, "Show Log" on errors, no telemetry sent).
+// Every command, run through azext-utils (error handling, "Show Log" on errors, no telemetry sent). The activation
+// shell (extension.ts) registers the ids of package.json's commands and forwards each call here once the wiring is loaded.
 import { isTreeNode, type TreeNode } from '../tree/nodes';
-import { callWithTelemetryAndErrorHandling, registerCommand, type IActionContext } from '../ui/azext';
+import { callWithTelemetryAndErrorHandling, type IActionContext } from '../ui/azext';
 import { addToGroup } from './addToGroup';
 import { assignUserAssigned } from './assignUserAssigned';
 import { changeMany } from './bulk';
@@ -59,7 +60,9 @@ export const COMMANDS: Record<string, Command> = {
   changeMany,
 };
 
-export function registerCommands(services: Services): void {
+/** Runs a command by its full id as azext-utils' registerCommand would (errors shown and logged, none thrown), and
+ *  sets up the "Grant Access..." follow-up that the write notifications offer. */
+export function commandRunner(services: Services): (commandId: string, args: unknown[]) => Promise<unknown> {
   // "Grant Access..." on the notification after Enable, Assign or Create VM: the same command, for the host just written.
   services.grantAccess = async (host) => {
     await callWithTelemetryAndErrorHandling('azureVmIdentities.grantAccess', async (context: IActionContext) => {
@@ -67,8 +70,10 @@ export function registerCommands(services: Services): void {
       await grantAccessTo(context, services, host, { subscriptionId: host.subscriptionId, displayName: subscriptionName ?? host.subscriptionId, tenantId: '' });
     });
   };
-  for (const [name, command] of Object.entries(COMMANDS)) {
-    registerCommand(`azureVmIdentities.${name}`, async (context: IActionContext, argument?: unknown, selection?: unknown) =>
+  return async (commandId, [argument, selection]) => {
+    const command = COMMANDS[commandId.replace(/^azureVmIdentities\./, '')];
+    if (!command) throw new Error(`Unknown command ${commandId}`);
+    return callWithTelemetryAndErrorHandling(commandId, async (context: IActionContext) =>
       // Our tree's nodes (with the multi-selection), or a VM node of the Azure view (its "Managed Identities" submenu).
       command(
         context,
@@ -77,5 +82,5 @@ export function registerCommands(services: Services): void {
         Array.isArray(selection) ? selection.filter(isTreeNode) : undefined,
       ),
     );
-  }
+  };
 }

@@ -26,8 +26,7 @@ import {
   vmItem,
   type HostView,
 } from './treeItems';
-
-export const VMS_VIEW_ID = 'azureVmIdentities.vms';
+import { VMS_VIEW_ID } from './viewIds';
 
 const t = vscode.l10n.t;
 

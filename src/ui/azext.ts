@@ -1,19 +1,10 @@
 // @microsoft/vscode-azext-utils, loaded so that it never sends telemetry. The library reads DEBUGTELEMETRY once, while
-// its modules load, and then uses a local DebugReporter instead of an Application Insights client. The variable is
-// set only for this synchronous require and restored at once, so other extensions in the host are not affected.
-import type * as AzExtUtils from '@microsoft/vscode-azext-utils';
-
-const previous = process.env.DEBUGTELEMETRY;
-process.env.DEBUGTELEMETRY = '1';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const azext = require('@microsoft/vscode-azext-utils') as typeof AzExtUtils;
-if (previous === undefined) {
-  delete process.env.DEBUGTELEMETRY;
-} else {
-  process.env.DEBUGTELEMETRY = previous;
-}
-
-export const {
+// its modules load, and then uses a local DebugReporter instead of an Application Insights client. ./debugTelemetry
+// sets the variable just before the library's modules run and this module restores it just after, so other extensions
+// in the host are not affected. Naming what is used from the library's ES modules lets the bundler leave out what is
+// never called (its tree framework, experimentation, Copilot and API-provider code).
+import { previousDebugTelemetry } from './debugTelemetry';
+export {
   AzureWizard,
   AzureWizardExecuteStep,
   AzureWizardPromptStep,
@@ -21,9 +12,15 @@ export const {
   callWithTelemetryAndErrorHandling,
   createAzExtLogOutputChannel,
   isUserCancelledError,
-  registerCommand,
   registerErrorHandler,
   registerOnActionStartHandler,
   registerUIExtensionVariables,
-} = azext;
+} from '@microsoft/vscode-azext-utils';
+
+// Runs after the library's modules (imports, re-exports included, run before this module's own code).
+if (previousDebugTelemetry === undefined) {
+  delete process.env.DEBUGTELEMETRY;
+} else {
+  process.env.DEBUGTELEMETRY = previousDebugTelemetry;
+}
 export type { IActionContext, IAzExtLogOutputChannel, IAzureQuickPickItem } from '@microsoft/vscode-azext-utils';

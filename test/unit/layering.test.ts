@@ -1,4 +1,4 @@
-// The floors of src and what each may import: identity ← azure (← store, ui, tree ← commands ← extension). Every
+// The floors of src and what each may import: identity ← azure (← store, ui, tree ← commands ← wiring ← extension). Every
 // import of every file under src is read (static, type-only, re-exports, dynamic import() and require()) with the
 // TypeScript compiler's own pre-processor, and checked against the table below.
 import assert from 'node:assert/strict';
@@ -38,7 +38,11 @@ const RULES: Record<Floor, FloorRule> = {
   // The view renders the store, with ui's wording.
   tree: { floors: ['identity', 'azure', 'store', 'ui'], mayImportPackage: () => true },
   commands: { floors: ['identity', 'azure', 'store', 'ui', 'tree'], mayImportPackage: () => true },
-  extension: { floors: ['identity', 'azure', 'store', 'ui', 'tree', 'commands'], mayImportPackage: () => true },
+  // Everything behind the activation shell, built on first use (bundled apart as dist/wiring.js).
+  wiring: { floors: ['identity', 'azure', 'store', 'ui', 'tree', 'commands'], mayImportPackage: () => true },
+  // The activation shell: the view's id from the tree floor, and the wiring, which it requires on first use.
+  // test/unit/bundle.test.ts checks that what it bundles is that and nothing more.
+  extension: { floors: ['tree', 'wiring'], mayImportPackage: (specifier) => specifier === 'vscode' },
 };
 
 interface ImportEdge {
@@ -101,11 +105,11 @@ function importsUnderSrc(): ImportEdge[] {
 }
 
 describe('layering', () => {
-  it('every import under src follows the floors: identity ← azure, store ← ui ← tree ← commands ← extension', () => {
+  it('every import under src follows the floors: identity ← azure, store ← ui ← tree ← commands ← wiring ← extension', () => {
     const edges = importsUnderSrc();
     assert.ok(edges.some((edge) => floorOf(edge.file) === 'identity'), 'the files of src/identity were read');
     assert.ok(edges.some((edge) => floorOf(edge.file) === 'azure' && edge.specifier.includes('/identity/')), 'the imports of src/azure were read');
-    for (const floor of ['store', 'ui', 'tree', 'commands', 'extension']) {
+    for (const floor of ['store', 'ui', 'tree', 'commands', 'wiring', 'extension']) {
       assert.ok(edges.some((edge) => floorOf(edge.file) === floor), `the files of ${floor} were read`);
     }
     assert.deepEqual(violations(edges), []);
@@ -166,6 +170,23 @@ describe('layering', () => {
       `src/${path.join('tree', 'VmTreeDataProvider.ts')} (tree) imports src/${path.join('commands', 'refresh')} (commands)`,
       `src/${path.join('commands', 'refresh.ts')} (commands) imports src/extension (extension)`,
       `src/${path.join('newFloor', 'x.ts')} is on no floor the table knows (newFloor)`,
+    ]);
+  });
+
+  it('reports an activation shell that imports more than the view id and the wiring, and a command that imports the wiring', () => {
+    const problems = violations([
+      { file: 'extension.ts', specifier: './wiring' },
+      { file: 'extension.ts', specifier: './tree/viewIds' },
+      { file: 'extension.ts', specifier: 'vscode' },
+      { file: 'extension.ts', specifier: './ui/azext' },
+      { file: 'extension.ts', specifier: '@azure/identity' },
+      { file: 'wiring.ts', specifier: './commands/registerCommands' },
+      { file: path.join('commands', 'refresh.ts'), specifier: '../wiring' },
+    ]);
+    assert.deepEqual(problems, [
+      `src/extension.ts (extension) imports src/${path.join('ui', 'azext')} (ui)`,
+      `src/extension.ts imports the package '@azure/identity'`,
+      `src/${path.join('commands', 'refresh.ts')} (commands) imports src/wiring (wiring)`,
     ]);
   });
 });
