@@ -1,9 +1,11 @@
-// Guarantee (issue 13): a fault matrix over the write operations. 429, 500, 503 and a dropped connection, once and
-// always, on an identity change, an identity create and a group change; an operation that ends Failed, one that
-// never ends and is cancelled, failing status polls and a token expiring mid-operation. Each case ends with an honest
-// outcome (success, an ordinary error when nothing changed, or an AcceptedWriteError saying what the VM has now) and
-// the fake's state as the outcome says. Cases run concurrently on different resources to keep the suite quick. At the
-// end every log line and message of these paths is scanned for tokens and secrets.
+// Guarantee (issue 13): a fault matrix over every write operation. 429, 500, 503 and a dropped connection, once and
+// always, on an identity change (VM and scale set), creating a user-assigned identity and a VM, adding to and removing
+// from a group, granting and revoking access and deleting an identity; and, where the write has a long-running
+// operation (identity changes, Create VM), one that ends Failed, one that never ends and is cancelled, failing status
+// polls and a token expiring mid-operation. Each case ends with an honest outcome (success, an ordinary error when
+// nothing changed, or an AcceptedWriteError saying what is there now) and the fake's state as the outcome says. Cases
+// run concurrently on different resources to keep the suite quick. At the end every log line and message of these
+// paths is scanned for tokens and secrets (the normal paths: secrets.test.ts).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { hasSystemAssigned } from '../../src/identity/identityChange';
@@ -16,6 +18,7 @@ import { sameResourceId } from '../../src/identity/resourceIds';
 import { BUILT_IN_ROLE_IDS } from '../../src/identity/roles';
 import type { FaultRule } from '../fake-azure/types';
 import type { RunningFakeAzure } from '../fake-azure/server';
+import { secretFindings } from '../secretScan';
 import { demo, ids, scaleSet, signInAs, startFake, stateScaleSet, stateVm, uaiId, vm, type SignedIn } from './harness';
 
 let fake: RunningFakeAzure;
@@ -43,7 +46,6 @@ function session(): SignedIn {
   sessions.push(signedIn);
   return signedIn;
 }
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The password of the VMs these tests create: it must appear in no log line or message. */
 const secretPassword = 'Fault-Matrix-Secret-9!';
 
@@ -371,8 +373,6 @@ describe('fault matrix', () => {
   it('no token, secret or Authorization header in any log line or message of these paths', () => {
     const text = [...messages, ...sessions.flatMap((s) => s.logger.lines)].join('\n');
     assert.ok(text.length > 0);
-    for (const forbidden of [/eyJ[A-Za-z0-9_-]{10,}/, /Bearer\s+[A-Za-z0-9]/i, /authorization\s*[:=]/i, new RegExp(escapeRegExp(demo.admin.secret!)), new RegExp(escapeRegExp(secretPassword))]) {
-      assert.doesNotMatch(text, forbidden);
-    }
+    assert.deepEqual(secretFindings(text, [demo.admin.secret!, secretPassword]), []);
   });
 });
