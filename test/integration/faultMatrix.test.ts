@@ -13,13 +13,12 @@ import { AcceptedWriteError, IdentityError } from '../../src/identity/identityEr
 import { IdentityOperations } from '../../src/identity/operations';
 import type { AccessPrincipal } from '../../src/identity/accessOperations';
 import type { IdentityChange } from '../../src/identity/model';
-import { VM_IMAGES, type CreateVirtualMachineRequest } from '../../src/identity/newVirtualMachine';
 import { sameResourceId } from '../../src/identity/resourceIds';
 import { BUILT_IN_ROLE_IDS } from '../../src/identity/roles';
 import type { FaultRule } from '../fake-azure/types';
 import type { RunningFakeAzure } from '../fake-azure/server';
 import { secretFindings } from '../secretScan';
-import { demo, ids, scaleSet, signInAs, startFake, stateScaleSet, stateVm, uaiId, vm, type SignedIn } from './harness';
+import { demo, ids, newWindowsVmRequest, scaleSet, signInAs, startFake, stateScaleSet, stateVm, uaiId, vm, type SignedIn } from './harness';
 
 let fake: RunningFakeAzure;
 before(async () => {
@@ -187,20 +186,8 @@ describe('fault matrix', () => {
   const withSystem = ['vm-web-02', 'vm-web-04', 'vm-data-01', 'vm-dev-02'];
   // A scope of its own for each case, so that one case's fault never meets another case's request.
   const rgScope = (index: number) => [`${production}/resourceGroups/rg-web`, `${production}/resourceGroups/rg-data`, production, `/subscriptions/${demo.development}/resourceGroups/rg-dev`][index]!;
-  const newVm = (index: number): CreateVirtualMachineRequest => ({
-    subscriptionId: demo.production,
-    resourceGroup: 'rg-web',
-    name: `vm-fault-${index}`,
-    location: 'eastus',
-    // Windows, so that the create sends a password: the scan at the end looks for it.
-    image: VM_IMAGES.find((image) => image.osType === 'Windows')!,
-    vmSize: 'Standard_B2s',
-    adminUsername: 'azureuser',
-    credential: { kind: 'password', password: secretPassword },
-    subnetId: `${production}/resourceGroups/rg-web/providers/Microsoft.Network/virtualNetworks/vnet-web/subnets/backend`,
-    systemAssigned: true,
-    userAssignedIdentityIds: [],
-  });
+  // Windows, so that the create sends a password: the scan at the end looks for it.
+  const newVm = (index: number) => newWindowsVmRequest(secretPassword, { name: `vm-fault-${index}` });
   const scaleSets = ['vmss-web', 'vmss-api', 'vmss-data-flex', 'vmss-dev-flex'];
   /** A change each scale set does not have yet: an identity of its own subscription, or (vmss-dev-flex, which has the
    *  only one there) turning its system-assigned identity off. */

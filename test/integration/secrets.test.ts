@@ -7,13 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AccessPrincipal } from '../../src/identity/accessOperations';
 import type { IdentityChange } from '../../src/identity/model';
-import { VM_IMAGES } from '../../src/identity/newVirtualMachine';
 import { BUILT_IN_ROLE_IDS } from '../../src/identity/roles';
 import { VERIFY_AUDIENCES } from '../../src/identity/verifyIdentity';
 import { VerifyOperations } from '../../src/identity/verifyOperations';
 import type { RunningFakeAzure } from '../fake-azure/server';
 import { secretFindings } from '../secretScan';
-import { demo, ids, loadTree, signInAs, startFake, stateVm, uaiId, vm } from './harness';
+import { demo, ids, loadTree, newWindowsVmRequest, signInAs, startFake, stateVm, uaiId, vm } from './harness';
 
 const password = 'Normal-Path-Secret-7!';
 const fakeLog: string[] = [];
@@ -58,24 +57,7 @@ describe('secrets on the normal paths', () => {
     seen.push(await ops.createUserAssignedIdentity({ subscriptionId: demo.production, resourceGroup: 'rg-web', name: 'id-normal', location: 'eastus' }, { onProgress }));
     seen.push(await ops.access.deleteUserAssignedIdentity({ id: uaiId(demo.production, 'rg-web', 'id-normal'), name: 'id-normal', subscriptionId: demo.production, resourceGroup: 'rg-web' }, { onProgress }));
 
-    seen.push(
-      await ops.createVirtualMachine(
-        {
-          subscriptionId: demo.production,
-          resourceGroup: 'rg-web',
-          name: 'vm-win-normal',
-          location: 'eastus',
-          image: VM_IMAGES.find((image) => image.osType === 'Windows')!,
-          vmSize: 'Standard_B2s',
-          adminUsername: 'azureuser',
-          credential: { kind: 'password', password },
-          subnetId: `${production}/resourceGroups/rg-web/providers/Microsoft.Network/virtualNetworks/vnet-web/subnets/backend`,
-          systemAssigned: true,
-          userAssignedIdentityIds: [],
-        },
-        { onProgress },
-      ),
-    );
+    seen.push(await ops.createVirtualMachine(newWindowsVmRequest(password, { name: 'vm-win-normal' }), { onProgress }));
 
     const verify = new VerifyOperations(session.account.clients);
     seen.push(await verify.verifyIdentity({ vm: vm('vm-web-02'), target: { kind: 'systemAssigned' }, resource: VERIFY_AUDIENCES[0].resource }, { onProgress }));
