@@ -5,7 +5,7 @@
 import { AccessGuard, type AccessGuardOptions } from './accessGuard';
 import { AccessOperations, type AccessOperationsOptions } from './accessOperations';
 import { cancelledError, toIdentityError, type ErrorContext } from './errorWording';
-import { AcceptedWriteError, IdentityError } from './identityError';
+import { AcceptedWriteError, IdentityError, type AcceptedWriteEnd } from './identityError';
 import { describeIdentity, hasSystemAssigned, planIdentityChange, sameIdentity } from './identityChange';
 import { defaultLocalize, type Localize } from './localize';
 import type {
@@ -429,27 +429,35 @@ export class IdentityOperations {
     stoppedWaiting: 'timedOut' | 'cancelled' | undefined,
   ): Promise<AcceptedWriteError> {
     const t = this.t;
-    const details = { code: cause.code, statusCode: cause.statusCode, requestId: cause.requestId, serviceMessage: cause.serviceMessage ?? cause.message, cause };
     const now = await hosts.get(host).catch(() => undefined);
     const state = now
       ? t("'{0}' now has {1}.", this.label(host), describeIdentity(now.identity, t))
       : t("Reading '{0}' again failed too, so its identity is not known: refresh it later.", this.label(host));
-    if (stoppedWaiting) {
-      // Keep watching in the background (the operation may still land), bounded by the same limit.
-      const settled = this.untilSettled(hosts, host);
-      const message =
-        stoppedWaiting === 'timedOut'
-          ? t("Azure has not finished updating '{0}' after {1} minutes; stopped waiting. {2}", this.label(host), Math.round(this.operationTimeoutMs() / 60000), state)
-          : t("Stopped waiting for Azure to update '{0}'; the update may still be applied. {1}", this.label(host), state);
-      return new AcceptedWriteError(message, stoppedWaiting, now, details, settled);
-    }
-    // An operation that ended Failed carries no HTTP status; a status poll that failed (or a token that expired
-    // before it) does: then the outcome is unknown rather than failed.
-    const unknownOutcome = cause.statusCode !== undefined || cause.kind === 'authentication';
-    const message = unknownOutcome
-      ? t("Azure accepted the update of '{0}', but its outcome could not be read ({1}). {2}", this.label(host), cause.code ?? cause.message, state)
-      : t("Azure reports the update of '{0}' failed ({1}). {2}", this.label(host), failureReason(cause), state);
-    return new AcceptedWriteError(message, unknownOutcome ? 'outcomeUnknown' : 'failed', now, details);
+    const label = this.label(host);
+    // After a stop, keep watching in the background (the operation may still land), bounded by the same limit.
+    return this.acceptedError(cause, stoppedWaiting, now, stoppedWaiting ? this.untilSettled(hosts, host) : undefined, {
+      timedOut: (minutes) => t("Azure has not finished updating '{0}' after {1} minutes; stopped waiting. {2}", label, minutes, state),
+      cancelled: () => t("Stopped waiting for Azure to update '{0}'; the update may still be applied. {1}", label, state),
+      outcomeUnknown: (reason) => t("Azure accepted the update of '{0}', but its outcome could not be read ({1}). {2}", label, reason, state),
+      failed: (reason) => t("Azure reports the update of '{0}' failed ({1}). {2}", label, reason, state),
+    });
+  }
+
+  /** How a write Azure accepted ended for its caller, worded by `words` (each gets the minutes of the limit, or the
+   *  reason). An operation that ended Failed carries no HTTP status; a status poll that failed (or a token that
+   *  expired before it) does: then the outcome is unknown rather than failed. */
+  private acceptedError(
+    cause: IdentityError,
+    stoppedWaiting: 'timedOut' | 'cancelled' | undefined,
+    now: IdentityHost | undefined,
+    settled: Promise<IdentityHost | undefined> | undefined,
+    words: Record<AcceptedWriteEnd, (detail: string) => string>,
+  ): AcceptedWriteError {
+    const details = { code: cause.code, statusCode: cause.statusCode, requestId: cause.requestId, serviceMessage: cause.serviceMessage ?? cause.message, cause };
+    const end: AcceptedWriteEnd = stoppedWaiting ?? (cause.statusCode !== undefined || cause.kind === 'authentication' ? 'outcomeUnknown' : 'failed');
+    const detail =
+      end === 'timedOut' ? String(Math.round(this.operationTimeoutMs() / 60000)) : end === 'outcomeUnknown' ? cause.code ?? cause.message : end === 'failed' ? failureReason(cause) : '';
+    return new AcceptedWriteError(words[end](detail), end, now, details, settled);
   }
 
   /**
@@ -598,7 +606,6 @@ export class IdentityOperations {
     stoppedWaiting: 'timedOut' | 'cancelled' | undefined,
   ): Promise<AcceptedWriteError> {
     const t = this.t;
-    const details = { code: cause.code, statusCode: cause.statusCode, requestId: cause.requestId, serviceMessage: cause.serviceMessage ?? cause.message, cause };
     const ref: IdentityHostRef = {
       kind: 'virtualMachine',
       subscriptionId: request.subscriptionId,
@@ -616,18 +623,12 @@ export class IdentityOperations {
       : 'missing' in read && read.missing
         ? t("'{0}' does not exist now.", request.name)
         : t("Reading '{0}' failed too, so whether it exists is not known: refresh later.", request.name);
-    if (stoppedWaiting) {
-      const message =
-        stoppedWaiting === 'timedOut'
-          ? t("Azure has not finished creating '{0}' after {1} minutes; stopped waiting. {2}", request.name, Math.round(this.operationTimeoutMs() / 60000), state)
-          : t("Stopped waiting for Azure to create '{0}'; it may still be created. {1}", request.name, state);
-      return new AcceptedWriteError(message, stoppedWaiting, now, details);
-    }
-    const unknownOutcome = cause.statusCode !== undefined || cause.kind === 'authentication';
-    const message = unknownOutcome
-      ? t("Azure accepted creating '{0}', but its outcome could not be read ({1}). {2}", request.name, cause.code ?? cause.message, state)
-      : t("Azure reports creating '{0}' failed ({1}). {2}", request.name, failureReason(cause), state);
-    return new AcceptedWriteError(message, unknownOutcome ? 'outcomeUnknown' : 'failed', now, details);
+    return this.acceptedError(cause, stoppedWaiting, now, undefined, {
+      timedOut: (minutes) => t("Azure has not finished creating '{0}' after {1} minutes; stopped waiting. {2}", request.name, minutes, state),
+      cancelled: () => t("Stopped waiting for Azure to create '{0}'; it may still be created. {1}", request.name, state),
+      outcomeUnknown: (reason) => t("Azure accepted creating '{0}', but its outcome could not be read ({1}). {2}", request.name, reason, state),
+      failed: (reason) => t("Azure reports creating '{0}' failed ({1}). {2}", request.name, reason, state),
+    });
   }
 
   // ---------- Microsoft Entra groups, for the VM's system-assigned identity ----------

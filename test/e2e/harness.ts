@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before } from 'node:test';
 import { startFakeAzureForTests } from '../fake-azure/testing';
+import { secretFindingsInFiles } from '../secretScan';
 import type { RunningFakeAzure } from '../fake-azure/server';
 import type { FakeState, FaultRule, StateVirtualMachine } from '../fake-azure/types';
 import {
@@ -171,6 +172,7 @@ export class E2ESession {
     await this.fake.stop();
     keepLogsAndRemove(this.profile, this.name);
     if (current === this) current = undefined;
+    assertNoSecretsInLogs(this.name);
   }
 }
 
@@ -184,6 +186,16 @@ function keepLogsAndRemove(profile: Profile, name: string): void {
   const logs = path.join(profile.userDataDir, 'logs');
   if (fs.existsSync(logs)) fs.cpSync(logs, path.join(resultsDir, `${name}-logs`), { recursive: true });
   fs.rmSync(profile.root, { recursive: true, force: true });
+}
+
+/** Every log the session kept (VS Code's and the extension's, code-server's, the browser console) holds no token, no
+ *  Authorization header and no seed principal's secret (issue 13's guarantee): the session's file then fails. */
+function assertNoSecretsInLogs(name: string): void {
+  const seed = JSON.parse(fs.readFileSync(demoSeedPath, 'utf8')) as { principals: { secret?: string }[] };
+  const secrets = seed.principals.flatMap((principal) => (principal.secret ? [principal.secret] : []));
+  const logs = [`${name}-logs`, `${name}.code-server.log`, `${name}.browser-console.log`].map((file) => path.join(resultsDir, file));
+  const findings = secretFindingsInFiles(logs, secrets);
+  if (findings.length > 0) throw new Error(`secrets in the logs of ${name}:\n  ${findings.join('\n  ')}`);
 }
 
 let current: E2ESession | undefined;

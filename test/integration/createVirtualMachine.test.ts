@@ -2,9 +2,9 @@
 // Azure. Each test checks the fake's state (and its request log) afterwards.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { VM_IMAGES, type CreateVirtualMachineRequest } from '../../src/identity/newVirtualMachine';
+import { VM_IMAGES } from '../../src/identity/newVirtualMachine';
 import type { RunningFakeAzure } from '../fake-azure/server';
-import { demo, ids, rejectsWith, signInAs, startFake, stateVm, writes } from './harness';
+import { demo, ids, newVmRequest, rejectsWith, signInAs, startFake, stateVm, writes } from './harness';
 
 let fake: RunningFakeAzure;
 before(async () => {
@@ -16,22 +16,7 @@ beforeEach(() => fake.reset());
 const subnetWeb = `/subscriptions/${demo.production}/resourceGroups/rg-web/providers/Microsoft.Network/virtualNetworks/vnet-web/subnets/backend`;
 const password = 'Integr4tion-Secret!';
 
-function request(overrides: Partial<CreateVirtualMachineRequest> = {}): CreateVirtualMachineRequest {
-  return {
-    subscriptionId: demo.production,
-    resourceGroup: 'rg-web',
-    name: 'vm-new-01',
-    location: 'eastus',
-    image: VM_IMAGES[0]!,
-    vmSize: 'Standard_B2s',
-    adminUsername: 'azureuser',
-    credential: { kind: 'sshPublicKey', publicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHk2bW9ja2tleWZvcnRlc3Rz me@laptop' },
-    subnetId: subnetWeb,
-    systemAssigned: true,
-    userAssignedIdentityIds: [ids.backend],
-    ...overrides,
-  };
-}
+const request = newVmRequest;
 
 describe('create a virtual machine with managed identities', () => {
   it('lists the virtual networks with their subnets', async () => {

@@ -1,9 +1,11 @@
-// Guarantee (issue 13): a fault matrix over the write operations. 429, 500, 503 and a dropped connection, once and
-// always, on an identity change, an identity create and a group change; an operation that ends Failed, one that
-// never ends and is cancelled, failing status polls and a token expiring mid-operation. Each case ends with an honest
-// outcome (success, an ordinary error when nothing changed, or an AcceptedWriteError saying what the VM has now) and
-// the fake's state as the outcome says. Cases run concurrently on different resources to keep the suite quick. At the
-// end every log line and message of these paths is scanned for tokens and secrets.
+// Guarantee (issue 13): a fault matrix over every write operation. 429, 500, 503 and a dropped connection, once and
+// always, on an identity change (VM and scale set), creating a user-assigned identity and a VM, adding to and removing
+// from a group, granting and revoking access and deleting an identity; and, where the write has a long-running
+// operation (identity changes, Create VM), one that ends Failed, one that never ends and is cancelled, failing status
+// polls and a token expiring mid-operation. Each case ends with an honest outcome (success, an ordinary error when
+// nothing changed, or an AcceptedWriteError saying what is there now) and the fake's state as the outcome says. Cases
+// run concurrently on different resources to keep the suite quick. At the end every log line and message of these
+// paths is scanned for tokens and secrets (the normal paths: secrets.test.ts).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { hasSystemAssigned } from '../../src/identity/identityChange';
@@ -11,12 +13,12 @@ import { AcceptedWriteError, IdentityError } from '../../src/identity/identityEr
 import { IdentityOperations } from '../../src/identity/operations';
 import type { AccessPrincipal } from '../../src/identity/accessOperations';
 import type { IdentityChange } from '../../src/identity/model';
-import { VM_IMAGES, type CreateVirtualMachineRequest } from '../../src/identity/newVirtualMachine';
 import { sameResourceId } from '../../src/identity/resourceIds';
 import { BUILT_IN_ROLE_IDS } from '../../src/identity/roles';
 import type { FaultRule } from '../fake-azure/types';
 import type { RunningFakeAzure } from '../fake-azure/server';
-import { demo, ids, scaleSet, signInAs, startFake, stateScaleSet, stateVm, uaiId, vm, type SignedIn } from './harness';
+import { secretFindings } from '../secretScan';
+import { demo, ids, newWindowsVmRequest, scaleSet, signInAs, startFake, stateScaleSet, stateVm, uaiId, vm, type SignedIn } from './harness';
 
 let fake: RunningFakeAzure;
 before(async () => {
@@ -43,7 +45,6 @@ function session(): SignedIn {
   sessions.push(signedIn);
   return signedIn;
 }
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The password of the VMs these tests create: it must appear in no log line or message. */
 const secretPassword = 'Fault-Matrix-Secret-9!';
 
@@ -185,20 +186,8 @@ describe('fault matrix', () => {
   const withSystem = ['vm-web-02', 'vm-web-04', 'vm-data-01', 'vm-dev-02'];
   // A scope of its own for each case, so that one case's fault never meets another case's request.
   const rgScope = (index: number) => [`${production}/resourceGroups/rg-web`, `${production}/resourceGroups/rg-data`, production, `/subscriptions/${demo.development}/resourceGroups/rg-dev`][index]!;
-  const newVm = (index: number): CreateVirtualMachineRequest => ({
-    subscriptionId: demo.production,
-    resourceGroup: 'rg-web',
-    name: `vm-fault-${index}`,
-    location: 'eastus',
-    // Windows, so that the create sends a password: the scan at the end looks for it.
-    image: VM_IMAGES.find((image) => image.osType === 'Windows')!,
-    vmSize: 'Standard_B2s',
-    adminUsername: 'azureuser',
-    credential: { kind: 'password', password: secretPassword },
-    subnetId: `${production}/resourceGroups/rg-web/providers/Microsoft.Network/virtualNetworks/vnet-web/subnets/backend`,
-    systemAssigned: true,
-    userAssignedIdentityIds: [],
-  });
+  // Windows, so that the create sends a password: the scan at the end looks for it.
+  const newVm = (index: number) => newWindowsVmRequest(secretPassword, { name: `vm-fault-${index}` });
   const scaleSets = ['vmss-web', 'vmss-api', 'vmss-data-flex', 'vmss-dev-flex'];
   /** A change each scale set does not have yet: an identity of its own subscription, or (vmss-dev-flex, which has the
    *  only one there) turning its system-assigned identity off. */
@@ -371,8 +360,6 @@ describe('fault matrix', () => {
   it('no token, secret or Authorization header in any log line or message of these paths', () => {
     const text = [...messages, ...sessions.flatMap((s) => s.logger.lines)].join('\n');
     assert.ok(text.length > 0);
-    for (const forbidden of [/eyJ[A-Za-z0-9_-]{10,}/, /Bearer\s+[A-Za-z0-9]/i, /authorization\s*[:=]/i, new RegExp(escapeRegExp(demo.admin.secret!)), new RegExp(escapeRegExp(secretPassword))]) {
-      assert.doesNotMatch(text, forbidden);
-    }
+    assert.deepEqual(secretFindings(text, [demo.admin.secret!, secretPassword]), []);
   });
 });

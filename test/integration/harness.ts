@@ -8,6 +8,7 @@ import { resolveCloud, type ServicePrincipalEnvironment } from '../../src/azure/
 import { IdentityError } from '../../src/identity/identityError';
 import { IdentityOperations, type IdentityOperationsOptions } from '../../src/identity/operations';
 import type { IdentityHostRef, OperationOptions, ScaleSetRef, Subscription, VirtualMachine, VmRef } from '../../src/identity/model';
+import { VM_IMAGES, type CreateVirtualMachineRequest } from '../../src/identity/newVirtualMachine';
 import type { AzureClientProvider, SubscriptionClients, VirtualMachinesClient } from '../../src/identity/ports';
 import { virtualMachineId } from '../../src/identity/resourceIds';
 import type { FakeAzureOptions, RunningFakeAzure } from '../fake-azure/server';
@@ -51,6 +52,30 @@ export const ids = {
   monitor: uaiId(demo.production, 'rg-data', 'id-monitor'),
   deploy: uaiId(demo.development, 'rg-identities', 'id-deploy'),
 };
+
+/** A Create VM request for the demo seed: Ubuntu in rg-web on vnet-web's backend subnet, with a system-assigned
+ *  identity and id-backend, signing in with an SSH key; `overrides` change any of it. */
+export function newVmRequest(overrides: Partial<CreateVirtualMachineRequest> = {}): CreateVirtualMachineRequest {
+  return {
+    subscriptionId: demo.production,
+    resourceGroup: 'rg-web',
+    name: 'vm-new-01',
+    location: 'eastus',
+    image: VM_IMAGES[0]!,
+    vmSize: 'Standard_B2s',
+    adminUsername: 'azureuser',
+    credential: { kind: 'sshPublicKey', publicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHk2bW9ja2tleWZvcnRlc3Rz me@laptop' },
+    subnetId: `/subscriptions/${demo.production}/resourceGroups/rg-web/providers/Microsoft.Network/virtualNetworks/vnet-web/subnets/backend`,
+    systemAssigned: true,
+    userAssignedIdentityIds: [ids.backend],
+    ...overrides,
+  };
+}
+
+/** A Windows VM request (it sends the password): what the secret scans look for. */
+export function newWindowsVmRequest(password: string, overrides: Partial<CreateVirtualMachineRequest> = {}): CreateVirtualMachineRequest {
+  return newVmRequest({ image: VM_IMAGES.find((image) => image.osType === 'Windows')!, credential: { kind: 'password', password }, userAssignedIdentityIds: [], ...overrides });
+}
 
 /** A logger that keeps every line, to check what reaches the log. */
 export function recordingLogger(): Logger & { lines: string[] } {

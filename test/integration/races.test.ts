@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { AccessPrincipal } from '../../src/identity/accessOperations';
 import { IdentityError } from '../../src/identity/identityError';
-import { VM_IMAGES, type CreateVirtualMachineRequest } from '../../src/identity/newVirtualMachine';
+import type { CreateVirtualMachineRequest } from '../../src/identity/newVirtualMachine';
 import { IdentityOperations, type IdentityChangeResult } from '../../src/identity/operations';
 import type { SubscriptionClients } from '../../src/identity/ports';
 import { BUILT_IN_ROLE_IDS } from '../../src/identity/roles';
 import type { RunningFakeAzure } from '../fake-azure/server';
-import { beforeCall, demo, ids, once, providerWith, rejectsWith, scaleSet, signInAs, startFake, stateScaleSet, stateVm, vm, writes, type SignedIn } from './harness';
+import { beforeCall, demo, ids, newVmRequest, once, providerWith, rejectsWith, scaleSet, signInAs, startFake, stateScaleSet, stateVm, vm, writes, type SignedIn } from './harness';
 
 let fake: RunningFakeAzure;
 before(async () => {
@@ -109,20 +109,7 @@ describe('access', () => {
 });
 
 describe('creating and deleting', () => {
-  const request = (overrides: Partial<CreateVirtualMachineRequest> = {}): CreateVirtualMachineRequest => ({
-    subscriptionId: demo.production,
-    resourceGroup: 'rg-web',
-    name: 'vm-race-01',
-    location: 'eastus',
-    image: VM_IMAGES[0]!,
-    vmSize: 'Standard_B2s',
-    adminUsername: 'azureuser',
-    credential: { kind: 'sshPublicKey', publicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHk2bW9ja2tleWZvcnRlc3Rz me@laptop' },
-    subnetId: `${production}/resourceGroups/rg-web/providers/Microsoft.Network/virtualNetworks/vnet-web/subnets/backend`,
-    systemAssigned: true,
-    userAssignedIdentityIds: [],
-    ...overrides,
-  });
+  const request = (overrides: Partial<CreateVirtualMachineRequest> = {}) => newVmRequest({ name: 'vm-race-01', userAssignedIdentityIds: [], ...overrides });
 
   it('create VM: the other window creates the same name first; "already exists", and its VM stays as it made it', async () => {
     const ops = raced('virtualMachines', 'create', (other) => other.ops.createVirtualMachine(request({ systemAssigned: false, userAssignedIdentityIds: [ids.backend], vmSize: 'Standard_B1s' })));
