@@ -140,7 +140,7 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
   private readonly compute: ComputeManagementContext;
 
   constructor(cloud: CloudEndpoints, credential: TokenCredential, private readonly subscriptionId: string, logger: Logger) {
-    this.compute = createComputeManagement(renewableCredential(credential), subscriptionId, armClientOptions(cloud, logger, renewableCredential(credential)));
+    this.compute = computeContext(cloud, credential, subscriptionId, logger);
   }
 
   async list(options?: VmListOptions): Promise<VirtualMachine[]> {
@@ -166,25 +166,17 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
     // the SDK's serializer passes null through unchanged.
     const parameters = { identity: patch } as unknown as VirtualMachineUpdate;
     // No updateIntervalInMs: the poller then waits what the service's Retry-After asks (2 s when it says nothing).
-    const firstAnswer = firstAnswerWatch(options);
-    const poller = virtualMachines.update(this.compute, vm.resourceGroup, vm.name, parameters, {
-      ifMatch: options?.ifMatch,
-      abortSignal: options?.signal,
-      onResponse: firstAnswer.onResponse,
-    });
-    poller.onProgress(() => options?.onPoll?.());
-    return toVirtualMachine(await untilDone(poller, firstAnswer, options), this.subscriptionId);
+    const updated = await longRunning(options, (onResponse) =>
+      virtualMachines.update(this.compute, vm.resourceGroup, vm.name, parameters, { ifMatch: options?.ifMatch, abortSignal: options?.signal, onResponse }),
+    );
+    return toVirtualMachine(updated, this.subscriptionId);
   }
 
   async create(resourceGroup: string, name: string, body: VirtualMachineBody, options?: WriteOptions): Promise<VirtualMachine> {
-    const firstAnswer = firstAnswerWatch(options);
-    const poller = virtualMachines.createOrUpdate(this.compute, resourceGroup, name, toSdkVirtualMachine(body), {
-      ifNoneMatch: '*',
-      abortSignal: options?.signal,
-      onResponse: firstAnswer.onResponse,
-    });
-    poller.onProgress(() => options?.onPoll?.());
-    return toVirtualMachine(await untilDone(poller, firstAnswer, options), this.subscriptionId);
+    const created = await longRunning(options, (onResponse) =>
+      virtualMachines.createOrUpdate(this.compute, resourceGroup, name, toSdkVirtualMachine(body), { ifNoneMatch: '*', abortSignal: options?.signal, onResponse }),
+    );
+    return toVirtualMachine(created, this.subscriptionId);
   }
 }
 
@@ -213,7 +205,7 @@ export class ArmScaleSetsClient implements ScaleSetsClient {
   private readonly compute: ComputeManagementContext;
 
   constructor(cloud: CloudEndpoints, credential: TokenCredential, private readonly subscriptionId: string, logger: Logger) {
-    this.compute = createComputeManagement(credential, subscriptionId, armClientOptions(cloud, logger));
+    this.compute = computeContext(cloud, credential, subscriptionId, logger);
   }
 
   list(options?: CallOptions): Promise<VirtualMachineScaleSet[]> {
@@ -227,14 +219,10 @@ export class ArmScaleSetsClient implements ScaleSetsClient {
   async updateIdentity(scaleSet: IdentityHostRef, patch: IdentityPatch, options?: WriteOptions): Promise<VirtualMachineScaleSet> {
     // As for VMs: `null` values remove a user-assigned identity and pass the SDK's serializer unchanged.
     const parameters = { identity: patch } as unknown as VirtualMachineScaleSetUpdate;
-    const firstAnswer = firstAnswerWatch(options);
-    const poller = virtualMachineScaleSets.update(this.compute, scaleSet.resourceGroup, scaleSet.name, parameters, {
-      ifMatch: options?.ifMatch,
-      abortSignal: options?.signal,
-      onResponse: firstAnswer.onResponse,
-    });
-    poller.onProgress(() => options?.onPoll?.());
-    return toScaleSet(await untilDone(poller, firstAnswer, options), this.subscriptionId);
+    const updated = await longRunning(options, (onResponse) =>
+      virtualMachineScaleSets.update(this.compute, scaleSet.resourceGroup, scaleSet.name, parameters, { ifMatch: options?.ifMatch, abortSignal: options?.signal, onResponse }),
+    );
+    return toScaleSet(updated, this.subscriptionId);
   }
 }
 
@@ -242,19 +230,16 @@ export class ArmRunCommandClient implements RunCommandClient {
   private readonly compute: ComputeManagementContext;
 
   constructor(cloud: CloudEndpoints, credential: TokenCredential, subscriptionId: string, logger: Logger) {
-    this.compute = createComputeManagement(credential, subscriptionId, armClientOptions(cloud, logger));
+    this.compute = computeContext(cloud, credential, subscriptionId, logger);
   }
 
   async run(vm: VmRef, input: RunCommandInput, options?: WriteOptions): Promise<RunCommandStatus[]> {
     // The poller follows Azure-AsyncOperation/Location and waits what Retry-After asks; aborting stops the wait,
     // the script keeps running on the VM (Run Command cannot be cancelled).
-    const firstAnswer = firstAnswerWatch(undefined);
-    const poller = virtualMachines.runCommand(this.compute, vm.resourceGroup, vm.name, { commandId: input.commandId, script: input.script }, {
-      abortSignal: options?.signal,
-      onResponse: firstAnswer.onResponse,
-    });
-    poller.onProgress(() => options?.onPoll?.());
-    const result = await untilDone(poller, firstAnswer, options);
+    // Not a change to the VM's identity: nothing to tell onAccepted.
+    const result = await longRunning({ ...options, onAccepted: undefined }, (onResponse) =>
+      virtualMachines.runCommand(this.compute, vm.resourceGroup, vm.name, { commandId: input.commandId, script: input.script }, { abortSignal: options?.signal, onResponse }),
+    );
     return (result.value ?? []).map((status) => ({ code: status.code, message: status.message }));
   }
 }
@@ -313,11 +298,23 @@ function retryAfterToMs(value: string | undefined): number | undefined {
  * finished; waiting that answer's Retry-After first makes the first poll the one that can see the end (one request
  * fewer per write), and later polls wait what each answer asks, as before. `onPoll` is told when the wait starts.
  */
-async function untilDone<T>(
-  poller: { submitted(): Promise<void>; readonly isDone: boolean; pollUntilDone(options?: { abortSignal?: AbortSignal }): Promise<T> },
-  firstAnswer: FirstAnswer,
-  options: WriteOptions | undefined,
-): Promise<T> {
+/** The part of arm-compute's pollers that a long-running write uses. */
+interface WritePoller<T> {
+  submitted(): Promise<void>;
+  readonly isDone: boolean;
+  onProgress(callback: () => void): unknown;
+  pollUntilDone(options?: { abortSignal?: AbortSignal }): Promise<T>;
+}
+
+/**
+ * Sends a long-running write (`send` passes `onResponse` to the SDK) and waits for its end: the first answer tells
+ * `options.onAccepted` and gives the Retry-After to wait before the first poll (the SDK would poll at once), and every
+ * poll is reported to `options.onPoll`.
+ */
+async function longRunning<T>(options: WriteOptions | undefined, send: (onResponse: FirstAnswer['onResponse']) => WritePoller<T>): Promise<T> {
+  const firstAnswer = firstAnswerWatch(options);
+  const poller = send(firstAnswer.onResponse);
+  poller.onProgress(() => options?.onPoll?.());
   await poller.submitted();
   const waitMs = firstAnswer.retryAfterMs();
   if (!poller.isDone && waitMs) {
@@ -326,6 +323,12 @@ async function untilDone<T>(
     await sleep(waitMs, undefined, { signal: options?.signal });
   }
   return poller.pollUntilDone({ abortSignal: options?.signal });
+}
+
+/** arm-compute's context for one subscription: ARM's options, with the 401 renewal (src/azure/renewableCredential.ts). */
+function computeContext(cloud: CloudEndpoints, credential: TokenCredential, subscriptionId: string, logger: Logger): ComputeManagementContext {
+  const renewable = renewableCredential(credential);
+  return createComputeManagement(renewable, subscriptionId, armClientOptions(cloud, logger, renewable));
 }
 
 /** ARM's wire body in the SDK's model, which flattens each `properties` (its serializer nests them again). */
