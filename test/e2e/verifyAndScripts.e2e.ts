@@ -37,8 +37,8 @@ test('Show Script after enabling a system identity opens a PowerShell document n
   await wb.clickNotificationButton(toast, 'Show Script');
   await wb.waitForQuickInput(/script language/i);
   await wb.pick('Azure PowerShell');
-  const text = await wb.activeEditorText();
   const vmId = session.vm('vm-web-01').id;
+  const text = await wb.activeEditorText(new RegExp(vmId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   assert.ok(text.includes(vmId), `the script names ${vmId}:\n${text}`);
   assert.match(text, /Set-AzContext -Subscription '/);
   assert.match(text, /Update-AzVM/);
@@ -85,7 +85,7 @@ test('Show Script after Grant Access opens the role assignment as Azure CLI', { 
   await wb.clickNotificationButton(toast, 'Show Script');
   await wb.waitForQuickInput(/script language/i);
   await wb.pick('Azure CLI');
-  const text = await wb.activeEditorText();
+  const text = await wb.activeEditorText(/^az role assignment create \\$/m);
   const principalId = session.vm('vm-web-02').identity.principalId!;
   const granted = session.state().roleAssignments.find((ra) => ra.principalId === principalId && ra.roleDefinitionName === 'Reader' && /\/resourceGroups\/rg-data$/i.test(ra.scope));
   assert.ok(granted, 'the assignment exists in the fake');
@@ -107,8 +107,9 @@ test('Enable from the palette: Copy as Script... on a VM of the VM pick opens th
   await wb.pick('Azure PowerShell');
   await wb.waitForQuickInput(/copy the script/i);
   await wb.pick('Open in Editor');
-  const text = await wb.activeEditorText();
-  assert.match(text, /^# Enable the system-assigned identity of virtual machine 'vm-web-01'\.$/m, text);
+  const enableHeader = /^# Enable the system-assigned identity of virtual machine 'vm-web-01'\.$/m;
+  const text = await wb.activeEditorText(enableHeader);
+  assert.match(text, enableHeader, text);
   assert.ok(text.includes(session.vm('vm-web-01').id), text);
   assert.match(text, /^\$systemAssigned = \$true$/m);
   assert.deepEqual(session.writeRequests().filter((request) => request.method !== 'POST'), [], 'no PUT, PATCH or DELETE reached the fake');

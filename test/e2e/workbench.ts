@@ -441,7 +441,22 @@ export class Workbench {
   // ---------- Editors ----------
 
   /** The text of the active editor, read from VS Code's model (the DOM holds only the visible lines). */
-  async activeEditorText(): Promise<string> {
+  /**
+   * The active editor's whole text. With `expected`, reads again (for up to 10 s) until the text matches: a document
+   * the extension opens may become active a moment after the command's last step, while the previous one still shows.
+   */
+  async activeEditorText(expected?: RegExp): Promise<string> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const text = await this.readActiveEditor();
+      if (!expected || expected.test(text) || Date.now() > deadline) {
+        return text;
+      }
+      await this.page.waitForTimeout(300);
+    }
+  }
+
+  private async readActiveEditor(): Promise<string> {
     const editor = this.page.locator('.editor-group-container.active .monaco-editor').first();
     await editor.waitFor({ state: 'visible' });
     await editor.locator('.view-lines').click();
