@@ -51,6 +51,10 @@ export interface LoggedRequest {
   /** Milliseconds the fake spent answering (reading the body, checking the token, the handler, writing the answer),
    *  without the injected latency or delay faults: what a benchmark subtracts from the measured time. */
   serviceMs: number;
+  /** When the request arrived and when its answer was handed to the socket, as epoch milliseconds with fractions
+   *  (performance.timeOrigin + performance.now()): the bench lines them up with the client's own clock. */
+  receivedAt?: number;
+  answeredAt?: number;
 }
 
 export interface RunningFakeAzure {
@@ -397,6 +401,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const started = Date.now();
+      const receivedAt = roundMs(performance.timeOrigin + performance.now());
       // Service time is counted in pieces around the injected waits, never across them.
       let serviceStarted = performance.now();
       let serviceMs = 0;
@@ -444,7 +449,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Ru
       send(res, response, requestId, isArm ? rateLimitHeaders(method) : {});
       serviceMs = roundMs(serviceMs + performance.now() - serviceStarted);
       const graphQuery = path.startsWith('/graph') ? graphQueryOf(parsed.searchParams) : undefined;
-      requestLog.push({ method, path, status: response.status, serviceMs, ...(graphQuery ? { graphQuery } : {}) });
+      requestLog.push({ method, path, status: response.status, serviceMs, receivedAt, answeredAt: roundMs(performance.timeOrigin + performance.now()), ...(graphQuery ? { graphQuery } : {}) });
       // The path only (and a Graph search's text): other query strings and headers (Authorization) never reach the log.
       log(`${method} ${path} ${response.status} ${Date.now() - started}ms service ${serviceMs}ms`);
     })().catch((e: unknown) => {
