@@ -68,17 +68,30 @@ export class RestResourceGraphClient implements ResourceGraphClient {
    */
   async listHosts(subscriptionIds: string[], options?: ResourceGraphListOptions): Promise<IdentityHost[]> {
     const first = await this.query(subscriptionIds, 0, options?.signal);
-    const total = Math.max(first.totalRecords ?? 0, first.rows.length);
+    const total = Math.max(first.totalRecords ?? 0, first.data.length);
     const offsets: number[] = [];
     if (first.more) {
-      for (let offset = first.rows.length; offset < total; offset += PAGE_ROWS) offsets.push(offset);
+      for (let offset = first.data.length; offset < total; offset += PAGE_ROWS) offsets.push(offset);
     }
-    const hosts = first.rows;
-    options?.onPage?.(first.rows, offsets.length === 0);
+    // The next pages are asked for before this one's rows are turned into hosts and shown: that work then overlaps
+    // their round trip instead of delaying it.
+    const batches: Promise<QueryPage>[][] = [];
+    const askBatch = (i: number) => {
+      batches[i / CONCURRENT_PAGES] = offsets.slice(i, i + CONCURRENT_PAGES).map((offset) => {
+        const page = this.query(subscriptionIds, offset, options?.signal);
+        page.catch(() => undefined); // awaited in order below; a later page's failure must not go unhandled meanwhile
+        return page;
+      });
+    };
+    if (offsets.length > 0) askBatch(0);
+    const hosts = toHosts(first.data);
+    options?.onPage?.(hosts, offsets.length === 0);
     for (let i = 0; i < offsets.length; i += CONCURRENT_PAGES) {
-      const batch = offsets.slice(i, i + CONCURRENT_PAGES).map((offset) => this.query(subscriptionIds, offset, options?.signal));
+      const batch = batches[i / CONCURRENT_PAGES]!;
       for (const [j, page] of batch.entries()) {
-        const { rows } = await page;
+        const { data } = await page;
+        if (j === batch.length - 1 && i + CONCURRENT_PAGES < offsets.length) askBatch(i + CONCURRENT_PAGES);
+        const rows = toHosts(data);
         hosts.push(...rows);
         options?.onPage?.(rows, i + j === offsets.length - 1);
       }
@@ -86,7 +99,7 @@ export class RestResourceGraphClient implements ResourceGraphClient {
     return hosts;
   }
 
-  private async query(subscriptionIds: string[], skip: number, signal: AbortSignal | undefined): Promise<{ rows: IdentityHost[]; totalRecords?: number; more: boolean }> {
+  private async query(subscriptionIds: string[], skip: number, signal: AbortSignal | undefined): Promise<QueryPage> {
     const body = {
       subscriptions: subscriptionIds,
       query: HOSTS_QUERY,
@@ -95,11 +108,21 @@ export class RestResourceGraphClient implements ResourceGraphClient {
     };
     const answer = (await this.pipeline.send('POST', this.url, { body, signal })).body as QueryAnswer | undefined;
     return {
-      rows: (answer?.data ?? []).flatMap((row) => toHost(row) ?? []),
+      data: answer?.data ?? [],
       totalRecords: answer?.totalRecords,
       more: answer?.$skipToken !== undefined || answer?.resultTruncated === 'true',
     };
   }
+}
+
+interface QueryPage {
+  data: HostRow[];
+  totalRecords?: number;
+  more: boolean;
+}
+
+function toHosts(rows: HostRow[]): IdentityHost[] {
+  return rows.flatMap((row) => toHost(row) ?? []);
 }
 
 function toHost(row: HostRow): IdentityHost | undefined {

@@ -91,6 +91,10 @@ export class ResourceStore implements Disposable {
   private readonly listeners = new Set<(change: StoreChange) => void>();
   /** By resourceKey(host id): every host the store has seen, in or out of a loaded list. */
   private readonly hostEntries = new Map<string, HostEntry>();
+  /** hostEntries' keys by lower-cased subscription id, and how many hosts have each lower-cased name: a listing and a
+   *  label look up these rather than scan every host (thousands of hosts, hundreds of subscriptions). */
+  private readonly hostKeysBySubscription = new Map<string, Set<string>>();
+  private readonly hostNameCounts = new Map<string, number>();
   /** By lower-cased subscription id. */
   private readonly hostLists = new Map<string, HostList>();
   private readonly membershipLoads = new Map<string, Promise<void>>();
@@ -198,15 +202,27 @@ export class ResourceStore implements Disposable {
   /** How messages and titles name a host: its name, with its resource group ("vm-x (rg-a)") where another host the
    *  store knows has the same name (names are unique only within a resource group). */
   readonly hostLabel = (ref: IdentityHostRef): string => {
-    const key = resourceKey(ref.id);
     const name = resourceKey(ref.name);
-    for (const [otherKey, entry] of this.hostEntries) {
-      if (otherKey !== key && resourceKey(entry.host.name) === name) {
-        return `${ref.name} (${ref.resourceGroup})`;
-      }
-    }
-    return ref.name;
+    const known = this.hostEntries.get(resourceKey(ref.id));
+    const self = known && resourceKey(known.host.name) === name ? 1 : 0;
+    return (this.hostNameCounts.get(name) ?? 0) > self ? `${ref.name} (${ref.resourceGroup})` : ref.name;
   };
+
+  /** Stores a host's entry, keeping the indexes (a key's subscription and name never change: both are in its id). */
+  private putEntry(key: string, entry: HostEntry): void {
+    if (!this.hostEntries.has(key)) {
+      const subscriptionKey = resourceKey(entry.host.subscriptionId);
+      let keys = this.hostKeysBySubscription.get(subscriptionKey);
+      if (!keys) {
+        keys = new Set();
+        this.hostKeysBySubscription.set(subscriptionKey, keys);
+      }
+      keys.add(key);
+      const name = resourceKey(entry.host.name);
+      this.hostNameCounts.set(name, (this.hostNameCounts.get(name) ?? 0) + 1);
+    }
+    this.hostEntries.set(key, entry);
+  }
 
   /** The latest state of a host the store has seen (from a listing, a read or a write). */
   host(ref: IdentityHostRef | string): IdentityHost | undefined {
@@ -227,7 +243,7 @@ export class ResourceStore implements Disposable {
       this.forgetConsumers(identityKey);
     }
     if (!entry) {
-      this.hostEntries.set(key, { host, armAt: this.now() });
+      this.putEntry(key, { host, armAt: this.now() });
     } else {
       if (entry.host.identity.principalId !== host.identity.principalId || !hasSystemAssigned(host.identity.type)) {
         entry.memberships = undefined;
@@ -467,12 +483,11 @@ export class ResourceStore implements Disposable {
       if (fromGraph && recentFromArm(entry)) {
         continue;
       }
-      this.hostEntries.set(key, { ...entry, host, memberships: undefined, armAt: fromGraph ? undefined : startedAt });
+      this.putEntry(key, { ...entry, host, memberships: undefined, armAt: fromGraph ? undefined : startedAt });
     }
     if (fromGraph) {
-      const subscriptionKey = resourceKey(listing.subscriptionId);
-      for (const [key, entry] of this.hostEntries) {
-        if (!keys.has(key) && resourceKey(entry.host.subscriptionId) === subscriptionKey && recentFromArm(entry)) {
+      for (const key of this.hostKeysBySubscription.get(resourceKey(listing.subscriptionId)) ?? []) {
+        if (!keys.has(key) && recentFromArm(this.hostEntries.get(key))) {
           keys.add(key);
         }
       }
