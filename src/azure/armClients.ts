@@ -145,14 +145,11 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
 
   async list(options?: VmListOptions): Promise<VirtualMachine[]> {
     const result: VirtualMachine[] = [];
-    let first = true;
     for await (const page of virtualMachines.listAll(this.compute, { abortSignal: options?.signal }).byPage()) {
-      result.push(...page.map((vm) => toVirtualMachine(vm, this.subscriptionId)));
-      if (first) {
-        first = false;
-        options?.onFirstPage?.((page as { continuationToken?: string }).continuationToken !== undefined);
-        options?.signal?.throwIfAborted();
-      }
+      const vms = page.map((vm) => toVirtualMachine(vm, this.subscriptionId));
+      result.push(...vms);
+      options?.onPage?.(vms, (page as { continuationToken?: string }).continuationToken !== undefined);
+      options?.signal?.throwIfAborted();
     }
     return result;
   }

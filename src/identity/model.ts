@@ -48,6 +48,9 @@ export interface HostListing {
   subscriptionId: string;
   result: { status: 'loaded'; value: IdentityHost[] } | { status: 'failed'; error: unknown };
   from: ListingSource;
+  /** More of the subscription's hosts follow: `value` is a part of its list (shown while the rest loads), and a
+   *  complete listing (or a failure) comes later. */
+  partial?: true;
 }
 
 /** Enough to address a VM. */

@@ -221,6 +221,12 @@ export class IdentityOperations {
           }
           if (last) {
             [...waiting.keys()].forEach(complete);
+            return;
+          }
+          // The page ended inside a subscription's rows: show those while its other rows load.
+          const unfinished = current === undefined ? undefined : waiting.get(current);
+          if (unfinished) {
+            listed({ subscriptionId: unfinished.subscriptionId, result: { status: 'loaded', value: [...unfinished.hosts] }, from: 'resourceGraph', partial: true });
           }
         },
       });
@@ -255,11 +261,18 @@ export class IdentityOperations {
     let manyPages = false;
     try {
       this.throwIfAborted(options?.signal);
+      const firstPages: IdentityHost[] = [];
       const [virtualMachines, scaleSets] = await Promise.all([
         clients.virtualMachines.list({
           signal: listing.signal,
-          onFirstPage: (morePages) => {
-            if (morePages && mayUseResourceGraph) {
+          onPage: (page, morePages) => {
+            if (!morePages) {
+              return;
+            }
+            // A long list shows what is known while the rest loads (through Resource Graph where it may be asked).
+            firstPages.push(...page);
+            listed({ subscriptionId, result: { status: 'loaded', value: [...firstPages] }, from: 'arm', partial: true });
+            if (mayUseResourceGraph) {
               manyPages = true;
               listing.abort();
             }

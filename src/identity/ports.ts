@@ -49,8 +49,8 @@ export interface IdentityHostClient {
 }
 
 export interface VmListOptions extends CallOptions {
-  /** Told after the first page whether more pages follow (a caller may then abort and list another way). */
-  onFirstPage?: (morePages: boolean) => void;
+  /** Told each page as it arrives and whether more pages follow (a caller may show it, or abort and list another way). */
+  onPage?: (page: VirtualMachine[], morePages: boolean) => void;
 }
 
 export interface VirtualMachinesClient extends IdentityHostClient {

@@ -21,7 +21,8 @@ export function hostRef(host: IdentityHostRef): IdentityHostRef {
 export interface StoreSource {
   listSubscriptions(): Promise<Subscription[]>;
   /** Every host (VMs and scale sets) of each subscription, told to `listed` as soon as each subscription's list is
-   *  complete; every subscription asked for is told exactly once unless the promise rejects. */
+   *  complete; every subscription asked for is told exactly once unless the promise rejects, after any number of
+   *  partial listings (`partial`: a part of a long list, shown while the rest loads). */
   listHosts(subscriptionIds: string[], listed: (listing: HostListing) => void): Promise<void>;
   /** Whether this many subscriptions are listed in one query (Resource Graph): then the tree's shown subscriptions
    *  load together, before they are expanded. */
@@ -36,8 +37,8 @@ export interface StoreSource {
 
 /** Something read from Azure: loaded, or failed with the error. */
 export type Loaded<T> = { status: 'loaded'; value: T } | { status: 'failed'; error: unknown };
-/** Something loaded from Azure, or still loading. */
-export type Loadable<T> = { status: 'loading' } | Loaded<T>;
+/** Something loaded from Azure, or still loading (`partial`: what is known so far of a long list). */
+export type Loadable<T> = { status: 'loading'; partial?: T } | Loaded<T>;
 
 /**
  * What changed: everything, one subscription's list of hosts, or one host. A host's `aspect` says which part:
@@ -80,7 +81,10 @@ interface HostEntry {
 }
 
 type SettledHostList = { status: 'loaded'; keys: string[] } | { status: 'failed'; error: unknown };
-type HostList = { status: 'loading'; settled: Promise<SettledHostList> } | SettledHostList;
+/** A list still loading settles once; `partialKeys` are the hosts of its partial listings so far, and `firstPart`
+ *  resolves when the first of those arrives. */
+type LoadingHostList = { status: 'loading'; settled: Promise<SettledHostList>; firstPart: Promise<void>; partialKeys?: string[] };
+type HostList = LoadingHostList | SettledHostList;
 
 /** The order hosts are shown in: by resource group, then name. */
 function sortHosts(hosts: readonly IdentityHost[]): IdentityHost[] {
@@ -163,6 +167,22 @@ export class ResourceStore implements Disposable {
     }
   }
 
+  /**
+   * The subscription's hosts as soon as some are known: the loaded list, its failure, or (for a long list) the part
+   * listed so far, as `loading` with `partial`; a 'subscription' change fires when such a list is complete.
+   */
+  async loadSomeHosts(subscriptionId: string): Promise<Loadable<IdentityHost[]>> {
+    const listKey = resourceKey(subscriptionId);
+    if (this.needsLoad(listKey)) {
+      this.startLoads([subscriptionId]);
+    }
+    const list = this.hostLists.get(listKey)!;
+    if (list.status === 'loading') {
+      await Promise.race([list.settled, list.firstPart]);
+    }
+    return this.hostsState(subscriptionId) ?? { status: 'loading' };
+  }
+
   private needsLoad(listKey: string): boolean {
     const list = this.hostLists.get(listKey);
     return !list || list.status === 'failed';
@@ -184,13 +204,20 @@ export class ResourceStore implements Disposable {
   }
 
   private toLoadable(list: HostList): Loadable<IdentityHost[]> {
-    return list.status === 'loading' ? { status: 'loading' } : this.toLoaded(list);
+    if (list.status !== 'loading') {
+      return this.toLoaded(list);
+    }
+    return list.partialKeys ? { status: 'loading', partial: this.hostsOf(list.partialKeys) } : { status: 'loading' };
+  }
+
+  private hostsOf(keys: readonly string[]): IdentityHost[] {
+    return keys.flatMap((key) => this.hostEntries.get(key)?.host ?? []);
   }
 
   private toLoaded(list: SettledHostList): Loaded<IdentityHost[]> {
     return list.status === 'failed'
       ? { status: 'failed', error: list.error }
-      : { status: 'loaded', value: list.keys.flatMap((key) => this.hostEntries.get(key)?.host ?? []) };
+      : { status: 'loaded', value: this.hostsOf(list.keys) };
   }
 
   /** Lists one subscription's hosts again when next shown, leaving the other subscriptions as loaded. */
@@ -437,12 +464,13 @@ export class ResourceStore implements Disposable {
    *  reload was asked for meanwhile. */
   private startLoads(subscriptionIds: readonly string[]): void {
     const startedAt = this.now();
-    const pending = new Map<string, { self: HostList; resolve(list: SettledHostList): void }>();
+    const pending = new Map<string, { subscriptionId: string; self: LoadingHostList; resolve(list: SettledHostList): void; firstPartArrived(): void }>();
     for (const subscriptionId of subscriptionIds) {
       let resolve!: (list: SettledHostList) => void;
-      const self: HostList = { status: 'loading', settled: new Promise((r) => (resolve = r)) };
+      let firstPartArrived!: () => void;
+      const self: LoadingHostList = { status: 'loading', settled: new Promise((r) => (resolve = r)), firstPart: new Promise((r) => (firstPartArrived = r)) };
       this.hostLists.set(resourceKey(subscriptionId), self);
-      pending.set(resourceKey(subscriptionId), { self, resolve });
+      pending.set(resourceKey(subscriptionId), { subscriptionId, self, resolve, firstPartArrived });
     }
     const settle = (listKey: string, list: SettledHostList) => {
       const load = pending.get(listKey);
@@ -450,13 +478,37 @@ export class ResourceStore implements Disposable {
         return;
       }
       pending.delete(listKey);
-      if (this.hostLists.get(listKey) === load.self) {
+      const current = this.hostLists.get(listKey) === load.self;
+      if (current) {
         this.hostLists.set(listKey, list);
       }
       load.resolve(list);
+      // A part was shown without waiting for the rest: the whole list replaces it.
+      if (current && load.self.partialKeys) {
+        this.fire({ kind: 'subscription', subscriptionId: load.subscriptionId });
+      }
+    };
+    // Parts add up (a part read through ARM, then pages through Resource Graph in another order) until the list settles.
+    const takePart = (listKey: string, part: SettledHostList) => {
+      const load = pending.get(listKey);
+      if (!load || part.status !== 'loaded' || this.hostLists.get(listKey) !== load.self) {
+        return;
+      }
+      const keys = new Set([...(load.self.partialKeys ?? []), ...part.keys]);
+      load.self.partialKeys = sortHosts(this.hostsOf([...keys])).map((host) => resourceKey(host.id));
+      load.firstPartArrived();
+      this.fire({ kind: 'subscription', subscriptionId: load.subscriptionId });
     };
     void this.source
-      .listHosts([...subscriptionIds], (listing) => settle(resourceKey(listing.subscriptionId), this.takeListing(listing, startedAt)))
+      .listHosts([...subscriptionIds], (listing) => {
+        const listKey = resourceKey(listing.subscriptionId);
+        const list = this.takeListing(listing, startedAt);
+        if (listing.partial) {
+          takePart(listKey, list);
+        } else {
+          settle(listKey, list);
+        }
+      })
       .then(
         () => new Error('The listing ended without this subscription.'),
         (error: unknown) => error,
@@ -492,8 +544,7 @@ export class ResourceStore implements Disposable {
         }
       }
     }
-    const hosts = [...keys].flatMap((key) => this.hostEntries.get(key)?.host ?? []);
-    return { status: 'loaded', keys: sortHosts(hosts).map((host) => resourceKey(host.id)) };
+    return { status: 'loaded', keys: sortHosts(this.hostsOf([...keys])).map((host) => resourceKey(host.id)) };
   }
 
   private async fetchMemberships(key: string, entry: HostEntry): Promise<void> {

@@ -257,9 +257,14 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   private async vmChildren(node: SubscriptionNode): Promise<TreeNode[]> {
     const subscriptionId = node.subscription.subscriptionId;
-    const loaded = this.store.hostsState(subscriptionId);
-    // The view's progress bar only while the list is read from Azure.
-    const hosts = loaded?.status === 'loaded' ? loaded : await this.withViewProgress(() => this.store.loadHosts(subscriptionId));
+    const known = this.store.hostsState(subscriptionId);
+    // The view's progress bar only while nothing of the list is known; a long list shows its first part at once, with
+    // an item that says more follow, and the store's change when it is complete shows the rest.
+    const hosts = known?.status === 'loaded' || (known?.status === 'loading' && known.partial) ? known : await this.withViewProgress(() => this.store.loadSomeHosts(subscriptionId));
+    if (hosts.status === 'loading') {
+      const more: TreeNode = { kind: 'info', id: `subscription/${subscriptionId}/loadingMore`, label: t('Loading more virtual machines...'), icon: 'loading~spin' };
+      return [...(hosts.partial ?? []).map((host) => this.vmNodeFor(node.subscription, host)), more];
+    }
     if (hosts.status === 'failed') {
       const error: ErrorNode = {
         kind: 'error',

@@ -73,6 +73,8 @@ export interface InfoNode {
   kind: 'info';
   id: string;
   label: string;
+  /** A codicon id; 'info' when absent. */
+  icon?: string;
 }
 
 export type TreeNode =

@@ -161,7 +161,7 @@ export function errorItem(node: ErrorNode): vscode.TreeItem {
 export function infoItem(node: InfoNode): vscode.TreeItem {
   const item = new vscode.TreeItem(node.label, None);
   item.id = node.id;
-  item.iconPath = new vscode.ThemeIcon('info');
+  item.iconPath = new vscode.ThemeIcon(node.icon ?? 'info');
   item.contextValue = infoContextValue();
   return item;
 }

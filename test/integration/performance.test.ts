@@ -129,6 +129,7 @@ describe('one subscription with more VMs than an ARM page', () => {
     fake.reset();
     const tree = await expandEverySubscription(storeFor(ops));
     assert.equal([...tree.hostsBySubscription.values()][0]!.length, 121);
+    assert.equal([...tree.firstShownBySubscription.values()][0], 50, 'the first ARM page shows while the rest loads');
     const vmPages = fake.requests().filter((r) => /virtualMachines$/.test(r.path));
     assert.equal(vmPages.length, 1, 'one ARM page, not three');
     assert.equal(fake.requests().filter(isGraph).length, 1);
@@ -140,8 +141,28 @@ describe('one subscription with more VMs than an ARM page', () => {
     fake.setResourceGraphMode('absent');
     const tree = await expandEverySubscription(storeFor(ops));
     assert.equal([...tree.hostsBySubscription.values()][0]!.length, 121);
+    assert.equal([...tree.firstShownBySubscription.values()][0], 50, 'the first page shows at once');
     assert.equal(fake.requests().filter((r) => /virtualMachines$/.test(r.path)).length, 1 + 3, 'the first page, then all three again');
     assert.deepEqual(fake.requests().filter(isGraph).map((r) => r.status), [404]);
+  });
+});
+
+describe('a Resource Graph page that ends inside a subscription', () => {
+  let fake: RunningFakeAzure;
+  before(async () => {
+    fake = await startFake({ seed: scenarioSeed({ subscriptions: 20, vmsPerSubscription: 60 }) });
+  });
+  after(async () => fake.stop());
+
+  it("shows that subscription's rows of the first page while its other rows load", async () => {
+    const { ops } = signInAs(fake);
+    fake.reset();
+    const tree = await expandEverySubscription(storeFor(ops));
+    assert.equal(fake.requests().filter(isGraph).length, 2, '1,220 rows: two pages');
+    assert.deepEqual(new Set([...tree.hostsBySubscription.values()].map((hosts) => hosts.length)), new Set([61]));
+    // Rows are sorted by subscription: 16 subscriptions fill 976 rows, the 17th has 24 of its 61 on the first page.
+    const firstShown = [...tree.firstShownBySubscription.values()].sort((a, b) => a - b);
+    assert.deepEqual(firstShown.filter((n) => n < 61), [24], 'one subscription showed a part first');
   });
 });
 

@@ -2,7 +2,7 @@
 // "updating" marks, a write's answer applied, and group memberships kept unless the principal changed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { IdentityHost } from '../../src/identity/model';
+import type { HostListing, IdentityHost } from '../../src/identity/model';
 import { ResourceStore, type StoreChange } from '../../src/store/resourceStore';
 import { hostRefFromIdentityJsonPath, identityJsonPath } from '../../src/ui/identityJsonPath';
 import { FakeSource, groupA, groupB, host, none, SUB, system, vmId } from './support/fakeStoreSource';
@@ -70,6 +70,83 @@ describe('ResourceStore: hosts of a subscription', () => {
     store.addHost(host('rg', 'vm-new'));
     assert.equal(store.hostsState(SUB), undefined);
     assert.equal(store.host(vmId('rg', 'vm-new'))?.name, 'vm-new', 'known by id all the same');
+  });
+});
+
+describe('ResourceStore: a long list shown in parts', () => {
+  /** A listing the test drives: parts and the end are told when the test says. */
+  function drivenSource(source: FakeSource) {
+    let tell!: (listing: HostListing) => void;
+    let end!: () => void;
+    source.listHosts = (subscriptionIds, listed) => {
+      source.calls.push(`listHosts ${subscriptionIds.join(',')}`);
+      tell = listed;
+      return new Promise<void>((resolve) => (end = resolve));
+    };
+    return {
+      part: (hosts: IdentityHost[], from: HostListing['from'] = 'arm') => tell({ subscriptionId: SUB, result: { status: 'loaded', value: hosts }, from, partial: true }),
+      complete: (hosts: IdentityHost[], from: HostListing['from'] = 'arm') => {
+        tell({ subscriptionId: SUB, result: { status: 'loaded', value: hosts }, from });
+        end();
+      },
+      fail: () => {
+        tell({ subscriptionId: SUB, result: { status: 'failed', error: new Error('page 3 failed') }, from: 'arm' });
+        end();
+      },
+    };
+  }
+
+  it('loadSomeHosts answers with the first part, parts add up in display order, and the whole list replaces them with a change', async () => {
+    const { source, store, changes } = setUp([]);
+    const listing = drivenSource(source);
+    const some = store.loadSomeHosts(SUB);
+    const whole = store.loadHosts(SUB);
+    let wholeDone = false;
+    void whole.then(() => (wholeDone = true));
+    listing.part([host('rg-b', 'vm-2'), host('rg-a', 'vm-9')]);
+    const first = await some;
+    assert.equal(first.status, 'loading');
+    assert.deepEqual(first.status === 'loading' && first.partial && names(first.partial), ['vm-9', 'vm-2']);
+    assert.deepEqual(changes, [{ kind: 'subscription', subscriptionId: SUB }]);
+    // A later part in another order (Resource Graph after an ARM page) adds to what is shown; nothing is lost.
+    listing.part([host('rg-a', 'vm-1'), host('rg-b', 'vm-2')], 'resourceGraph');
+    const state = store.hostsState(SUB);
+    assert.deepEqual(state?.status === 'loading' && state.partial && names(state.partial), ['vm-1', 'vm-9', 'vm-2']);
+    await Promise.resolve();
+    assert.equal(wholeDone, false, 'loadHosts waits for the whole list');
+    listing.complete([host('rg-a', 'vm-1'), host('rg-a', 'vm-9'), host('rg-b', 'vm-2'), host('rg-b', 'vm-3')]);
+    const done = await whole;
+    assert.deepEqual(done.status === 'loaded' && names(done.value), ['vm-1', 'vm-9', 'vm-2', 'vm-3']);
+    assert.equal(store.hostsState(SUB)?.status, 'loaded');
+    assert.equal(changes.length, 3, 'two parts and the whole list, each a change of the subscription');
+    assert.deepEqual(changes.at(-1), { kind: 'subscription', subscriptionId: SUB });
+    assert.deepEqual(source.calls, [`listHosts ${SUB}`], 'one listing');
+  });
+
+  it('a list that fails after a part is shown fails, with a change; a short list fires no extra change', async () => {
+    const { source, store, changes } = setUp([]);
+    const listing = drivenSource(source);
+    const some = store.loadSomeHosts(SUB);
+    listing.part([host('rg', 'vm-1')]);
+    await some;
+    listing.fail();
+    await Promise.resolve();
+    assert.equal(store.hostsState(SUB)?.status, 'failed', 'loadHosts would list again (Retry); the state says failed');
+    assert.equal(changes.length, 2);
+
+    const short = setUp([host('rg', 'vm-1')]);
+    const loaded = await short.store.loadSomeHosts(SUB);
+    assert.deepEqual(loaded.status === 'loaded' && names(loaded.value), ['vm-1']);
+    assert.deepEqual(short.changes, [], 'nothing was shown before the whole list');
+  });
+
+  it('a part that arrives after a reload asked for the list again is dropped', async () => {
+    const { source, store } = setUp([]);
+    const listing = drivenSource(source);
+    void store.loadSomeHosts(SUB);
+    store.reloadSubscription(SUB);
+    listing.part([host('rg', 'vm-old')]);
+    assert.equal(store.hostsState(SUB), undefined);
   });
 });
 
