@@ -3,6 +3,8 @@
 //
 //   FAKE_AZURE_LATENCY_MS=50 BENCH_PAGE_SIZE=50 BENCH_ACTIVATION_RUNS=15 npm run bench
 //
+// BENCH_PARTS=treeLoad,writes runs only those parts (size, treeLoad, threshold, writes, heap).
+//
 // It packages the extension first (bench/activation.ts measures the bundles, the VSIX and activation).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +23,16 @@ const settings: BenchSettings = {
 async function main(): Promise<void> {
   const sections: BenchSection[] = [];
   const sizeAndActivation = async () => sizeAndActivationSection(measureSizeAndActivation(process.cwd(), Number(process.env.BENCH_ACTIVATION_RUNS ?? 15)));
-  for (const part of [sizeAndActivation, () => treeLoadBench(settings), () => resourceGraphThresholdBench(settings), () => writesBench(settings), () => heapBench()]) {
+  const parts: [string, () => Promise<BenchSection>][] = [
+    ['size', sizeAndActivation],
+    ['treeLoad', () => treeLoadBench(settings)],
+    ['threshold', () => resourceGraphThresholdBench(settings)],
+    ['writes', () => writesBench(settings)],
+    ['heap', () => heapBench()],
+  ];
+  const chosen = process.env.BENCH_PARTS?.split(',').map((name) => name.trim());
+  for (const [name, part] of parts) {
+    if (chosen && !chosen.includes(name)) continue;
     const section = await part();
     printSection(section);
     sections.push(section);

@@ -26,45 +26,81 @@ function median(values: number[]): number {
   return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Round trips the hosts need through each API: ARM lists each subscription's VMs and scale sets at once (its longest
- *  paging chain counts); Resource Graph needs one query, and a second step for the other pages (asked at once). */
-export function hostChains(size: ScenarioSize, pageSize: number): { arm: number; resourceGraph: number } {
-  const rows = size.subscriptions * (size.vmsPerSubscription + 1);
-  return { arm: Math.max(1, Math.ceil(size.vmsPerSubscription / pageSize)), resourceGraph: rows > GRAPH_PAGE_ROWS ? 2 : 1 };
+/** Round trips the hosts of these subscriptions need through each API: ARM lists each subscription's VMs and scale
+ *  sets at once (its longest paging chain counts); Resource Graph needs one query, then one step for the other pages
+ *  (asked at once). `graphPages`: the pages of 1,000 rows the query has. */
+export function hostChains(size: ScenarioSize, pageSize: number): { arm: number; resourceGraph: number; graphPages: number } {
+  const graphPages = Math.max(1, Math.ceil((size.subscriptions * (size.vmsPerSubscription + 1)) / GRAPH_PAGE_ROWS));
+  return { arm: Math.max(1, Math.ceil(size.vmsPerSubscription / pageSize)), resourceGraph: graphPages > 1 ? 2 : 1, graphPages };
 }
 
+const epochNow = () => performance.timeOrigin + performance.now();
+
 /**
- * The lower bound of a load from its request log: the requests that must follow one another (sign-in, each page of
- * subscriptions, then the best API's chain for the hosts), each costing the latency plus the fake's service time; and
- * never less than the fake's whole service time plus one latency, since one fake serves every request (requests sent
- * at once are served one after another). `firstHostsBoundMs`: the same chain up to the first hosts' request.
+ * The lower bound of a load from its request log. The requests that must follow one another: sign-in when cold and
+ * each page of the subscription list, each costing the latency plus the fake's service time of that request; then
+ * the hosts of the subscriptions on the last page, which cannot be asked for before it, through the faster API:
+ * Resource Graph's first query, then its other pages asked at once, which the one fake serves one after another (the
+ * latency once, their service times added); or ARM's paging chain. Host requests cost the median service time of
+ * those logged; ARM requests the service times of an ARM-only load of the same tenant. And never less than the fake's whole service time plus one latency. `firstHostsBoundMs`: sign-in, the
+ * first subscriptions page and one host request.
  */
-function lowerBound(requests: LoggedRequest[], size: ScenarioSize, settings: BenchSettings) {
-  const sequential = requests.filter((r) => isLogin(r) || isSubscriptions(r));
+function lowerBound(requests: LoggedRequest[], size: ScenarioSize, settings: BenchSettings, arm: ArmServiceTimes) {
+  const logins = requests.filter(isLogin);
+  const subscriptionPages = requests.filter(isSubscriptions);
   const hostRequests = requests.filter((r) => isGraph(r) || isArmHostList(r));
-  const chains = hostChains(size, settings.pageSize);
-  const best = chains.resourceGraph < chains.arm ? 'resourceGraph' : 'arm';
-  const steps = Math.min(chains.arm, chains.resourceGraph);
   const hostServiceMs = median(hostRequests.map((r) => r.serviceMs));
-  const beforeHostsMs = sequential.reduce((sum, r) => sum + settings.latencyMs + r.serviceMs, 0);
-  const chainMs = beforeHostsMs + steps * (settings.latencyMs + hostServiceMs);
+  const costOf = (r: LoggedRequest) => settings.latencyMs + r.serviceMs;
+  const lastPageSubscriptions = Math.max(1, size.subscriptions - Math.max(0, subscriptionPages.length - 1) * settings.pageSize);
+  const chains = hostChains({ subscriptions: lastPageSubscriptions, vmsPerSubscription: size.vmsPerSubscription }, settings.pageSize);
+  const step = settings.latencyMs + hostServiceMs;
+  const graphTailMs = step + (chains.graphPages > 1 ? settings.latencyMs + (chains.graphPages - 1) * hostServiceMs : 0);
+  // ARM: each subscription's VMs and scale sets at once, page after page; the fake serves them one after another.
+  const armTailMs = Math.max(chains.arm * (settings.latencyMs + arm.medianMs), settings.latencyMs + (arm.totalMs * lastPageSubscriptions) / size.subscriptions);
+  const best = graphTailMs <= armTailMs ? 'resourceGraph' : 'arm';
+  const chainMs = [...logins, ...subscriptionPages].reduce((sum, r) => sum + costOf(r), 0) + Math.min(graphTailMs, armTailMs);
   const serviceFloorMs = requests.reduce((sum, r) => sum + r.serviceMs, 0) + settings.latencyMs;
   return {
     boundMs: Math.max(chainMs, serviceFloorMs),
-    chain: sequential.length + steps,
+    chain: logins.length + subscriptionPages.length + (best === 'arm' ? chains.arm : chains.resourceGraph),
     best,
-    firstHostsBoundMs: beforeHostsMs + settings.latencyMs + (hostRequests[0]?.serviceMs ?? 0),
-    roundTripsToFirstHosts: sequential.length + 1,
+    firstHostsBoundMs: [...logins, ...subscriptionPages.slice(0, 1)].reduce((sum, r) => sum + costOf(r), 0) + settings.latencyMs + (hostRequests[0]?.serviceMs ?? 0),
   };
+}
+
+/** The service times of ARM's host requests in a warm load of every subscription through ARM only. */
+interface ArmServiceTimes {
+  medianMs: number;
+  totalMs: number;
+}
+
+async function armServiceTimes(fake: BenchFake): Promise<ArmServiceTimes> {
+  const { ops } = signInAs(fake, undefined, { resourceGraphMinSubscriptions: Infinity });
+  const store = storeFor(ops);
+  await expandEverySubscription(store); // signs in
+  store.reloadAll();
+  const { requests } = await measureLoad(fake, () => expandEverySubscription(store));
+  const services = requests.filter(isArmHostList).map((r) => r.serviceMs);
+  return { medianMs: median(services), totalMs: services.reduce((sum, ms) => sum + ms, 0) };
+}
+
+/** The requests in a row before the first hosts showed: sign-in and subscription pages answered by then, and one. */
+function roundTripsToFirstHosts(requests: LoggedRequest[], firstHostsAtEpoch: number | undefined): string {
+  if (firstHostsAtEpoch === undefined) return 'none shown';
+  const before = (r: LoggedRequest) => r.answeredAt !== undefined && r.answeredAt <= firstHostsAtEpoch;
+  const signIn = requests.filter((r) => isLogin(r) && before(r)).length;
+  const subscriptions = requests.filter((r) => isSubscriptions(r) && before(r)).length;
+  return `${signIn + subscriptions + 1} (${signIn} sign-in, ${subscriptions} subscriptions, 1 hosts)`;
 }
 
 async function measureLoad(fake: BenchFake, load: () => Promise<Awaited<ReturnType<typeof expandEverySubscription>>>) {
   await fake.reset();
   const started = performance.now();
+  const startedAtEpoch = epochNow();
   const tree = await load();
   const measuredMs = performance.now() - started;
   const connections = await fake.connections();
-  return { started, measuredMs, tree, requests: await fake.requests(), connections };
+  return { started, startedAtEpoch, measuredMs, tree, requests: await fake.requests(), connections };
 }
 
 export async function treeLoadBench(settings: BenchSettings): Promise<BenchSection> {
@@ -79,10 +115,14 @@ export async function treeLoadBench(settings: BenchSettings): Promise<BenchSecti
     try {
       const { ops } = signInAs(fake);
       const store = storeFor(ops);
+      const runs = [];
       for (const phase of ['cold', 'warm'] as const) {
         if (phase === 'warm') store.reloadAll();
-        const run = await measureLoad(fake, () => expandEverySubscription(store));
-        const bound = lowerBound(run.requests, size, settings);
+        runs.push({ phase, ...(await measureLoad(fake, () => expandEverySubscription(store))) });
+      }
+      const arm = await armServiceTimes(fake);
+      for (const { phase, ...run } of runs) {
+        const bound = lowerBound(run.requests, size, settings, arm);
         const hostRequests = run.requests.filter((r) => isGraph(r) || isArmHostList(r));
         const firstHostsMs = run.tree.firstHostsAt === undefined ? NaN : run.tree.firstHostsAt - run.started;
         rows.push({
@@ -94,7 +134,7 @@ export async function treeLoadBench(settings: BenchSettings): Promise<BenchSecti
           chain: `${bound.chain} (best: ${bound.best})`,
           firstHostsMs: round(firstHostsMs),
           firstHostsBoundMs: round(bound.firstHostsBoundMs),
-          roundTripsToFirstHosts: `${bound.roundTripsToFirstHosts} (${run.requests.filter(isLogin).length} sign-in, ${run.requests.filter(isSubscriptions).length} subscriptions)`,
+          roundTripsToFirstHosts: roundTripsToFirstHosts(run.requests, Number.isNaN(firstHostsMs) ? undefined : run.startedAtEpoch + firstHostsMs),
           requests: run.requests.length,
           tlsConnections: run.connections,
         });
@@ -107,10 +147,11 @@ export async function treeLoadBench(settings: BenchSettings): Promise<BenchSecti
     title: 'Tree load (every subscription expanded)',
     notes: [
       `Fake Azure in its own process, latency ${settings.latencyMs} ms per request, ARM page size ${settings.pageSize}; Resource Graph from ${RESOURCE_GRAPH_MIN_SUBSCRIPTIONS} subscriptions.`,
-      'boundMs: the requests that must follow one another (sign-in when cold, each subscriptions page, then the best',
-      "API's chain for the hosts) × latency + the fake's service time of each, and at least the fake's whole service time",
-      '+ one latency (one fake serves all). firstHostsMs: until the first subscription shows its hosts; its bound is the',
-      "chain up to the first hosts' request. roundTripsToFirstHosts: the requests in a row until then.",
+      'boundMs: the requests that must follow one another (sign-in when cold, each subscriptions page), then the faster',
+      "API's chain for the last page's subscriptions (Resource Graph: one query, then the other pages at once, which the",
+      "one fake serves one after another), each costing the latency + the fake's service time; at least the fake's whole",
+      'service time + one latency. firstHostsMs: until the first subscription shows hosts (a partial list counts); its',
+      'bound: sign-in, the first subscriptions page, one host request. roundTripsToFirstHosts: the requests in a row until then.',
     ],
     rows,
   };
