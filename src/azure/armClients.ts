@@ -45,6 +45,7 @@ import type {
   RunCommandStatus,
   UserAssignedIdentitiesClient,
   VirtualMachinesClient,
+  SubscriptionListOptions,
   VmListOptions,
   WriteOptions,
 } from '../identity/ports';
@@ -423,15 +424,17 @@ export async function listSubscriptionsWith(
   cloud: CloudEndpoints,
   credential: TokenCredential,
   logger: Logger,
-  options?: CallOptions,
+  options?: SubscriptionListOptions,
 ): Promise<Subscription[]> {
   const client = new SubscriptionClient(renewableCredential(credential), armClientOptions(cloud, logger, renewableCredential(credential)));
-  const all = await collect(client.subscriptions.list({ abortSignal: options?.signal }), (subscription) => subscription);
-  // Disabled and deleted subscriptions refuse every call; warned and past-due ones still work.
-  return sortBy(
-    all
+  const all: Subscription[] = [];
+  for await (const page of client.subscriptions.list({ abortSignal: options?.signal }).byPage()) {
+    // Disabled and deleted subscriptions refuse every call; warned and past-due ones still work.
+    const usable = page
       .filter((s) => s.subscriptionId && (s.state === undefined || ['Enabled', 'PastDue', 'Warned'].includes(s.state)))
-      .map((s) => ({ subscriptionId: s.subscriptionId!, displayName: s.displayName ?? s.subscriptionId!, tenantId: s.tenantId ?? '' })),
-    (subscription) => subscription.displayName,
-  );
+      .map((s) => ({ subscriptionId: s.subscriptionId!, displayName: s.displayName ?? s.subscriptionId!, tenantId: s.tenantId ?? '' }));
+    all.push(...usable);
+    options?.onPage?.(usable, (page as { continuationToken?: string }).continuationToken !== undefined);
+  }
+  return sortBy(all, (subscription) => subscription.displayName);
 }

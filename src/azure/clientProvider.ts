@@ -13,7 +13,7 @@ import {
 } from './armClients';
 import { createAuthorizationClients } from './authorizationClients';
 import type { CloudEndpoints } from './cloud';
-import type { AzureClientProvider, CallOptions, SubscriptionClients } from '../identity/ports';
+import type { AzureClientProvider, CallOptions, OnListPage, SubscriptionClients, SubscriptionListOptions } from '../identity/ports';
 import { RestGraphClient } from './graphClient';
 import type { Logger } from './logger';
 import { RestVirtualNetworksClient } from './networkClient';
@@ -28,8 +28,9 @@ export interface SubscriptionWithCredential {
   promptingCredential?: TokenCredential;
 }
 
-/** Lists the subscriptions a sign-in can see, each with the credential to reach it. */
-export type SubscriptionSource = (options?: CallOptions) => Promise<SubscriptionWithCredential[]>;
+/** Lists the subscriptions a sign-in can see, each with the credential to reach it; `onPage` sees them page by page
+ *  first where the listing is paged. */
+export type SubscriptionSource = (options?: CallOptions, onPage?: OnListPage<SubscriptionWithCredential>) => Promise<SubscriptionWithCredential[]>;
 
 /** All SDK clients for one subscription, built from the cloud's endpoints and one credential; what they throw is
  *  already neutral (ServiceError and the typed sign-in errors). Each client is built when first used: listing a
@@ -85,12 +86,16 @@ export function credentialSubscriptionSource(
   logger: Logger,
   credentialForTenant?: (tenantId: string) => TokenCredential,
 ): SubscriptionSource {
-  return async (options) => {
-    const subscriptions = await listSubscriptionsWith(cloud, credential, logger, options);
-    return subscriptions.map((subscription) => ({
-      subscription,
-      credential: credentialForTenant && subscription.tenantId ? credentialForTenant(subscription.tenantId) : credential,
-    }));
+  const withCredential = (subscription: Subscription): SubscriptionWithCredential => ({
+    subscription,
+    credential: credentialForTenant && subscription.tenantId ? credentialForTenant(subscription.tenantId) : credential,
+  });
+  return async (options, onPage) => {
+    const subscriptions = await listSubscriptionsWith(cloud, credential, logger, {
+      signal: options?.signal,
+      ...(onPage ? { onPage: (page, morePages) => onPage(page.map(withCredential), morePages) } : {}),
+    });
+    return subscriptions.map(withCredential);
   };
 }
 
@@ -107,11 +112,21 @@ export class CachingClientProvider implements AzureClientProvider {
     private readonly logger: Logger,
   ) {}
 
-  async listSubscriptions(options?: CallOptions): Promise<Subscription[]> {
+  async listSubscriptions(options?: SubscriptionListOptions): Promise<Subscription[]> {
     const generation = this.generation;
     let entries: SubscriptionWithCredential[];
+    // A page's subscriptions can be used (their clients built) before the list is complete.
+    const onPage: OnListPage<SubscriptionWithCredential> | undefined = options?.onPage
+      ? (page, morePages) => {
+          if (generation !== this.generation) {
+            return;
+          }
+          page.forEach((entry) => this.known.set(resourceKey(entry.subscription.subscriptionId), entry));
+          options.onPage!(page.map((entry) => entry.subscription), morePages);
+        }
+      : undefined;
     try {
-      entries = await this.source(options);
+      entries = await this.source(options, onPage);
     } catch (error) {
       throw toServiceError(error, 'arm');
     }

@@ -31,7 +31,7 @@ import { accessRequirement, createIdentityRequirements, identityChangeRequiremen
 import { sortBy } from './ordering';
 import { parseUserAssignedIdentityId, resourceNameFromId, sameResourceId, virtualMachineId } from './resourceIds';
 import { ServiceError } from './serviceError';
-import type { AzureClientProvider, IdentityHostClient, SubscriptionClients } from './ports';
+import type { AzureClientProvider, IdentityHostClient, OnListPage, SubscriptionClients } from './ports';
 import { createVirtualMachineProblem, virtualMachineBody, type CreateVirtualMachineRequest } from './newVirtualMachine';
 
 export interface CreateUserAssignedIdentityRequest {
@@ -131,10 +131,17 @@ export class IdentityOperations {
 
   // ---------- Reads (used by the tree and the quick picks) ----------
 
-  listSubscriptions(options?: OperationOptions): Promise<Subscription[]> {
+  /** Every subscription, sorted by name; `onPage` sees them page by page first (a caller may list their hosts
+   *  before the last page arrives). */
+  listSubscriptions(options?: OperationOptions & { onPage?: OnListPage<Subscription> }): Promise<Subscription[]> {
+    const remember = (subscriptions: Subscription[]) => subscriptions.forEach((subscription) => this.accessGuard.rememberSubscription(subscription));
+    const onPage = options?.onPage;
     return this.run({ operation: this.t('list subscriptions') }, options, async () => {
-      const subscriptions = await this.clients.listSubscriptions({ signal: options?.signal });
-      subscriptions.forEach((subscription) => this.accessGuard.rememberSubscription(subscription));
+      const subscriptions = await this.clients.listSubscriptions({
+        signal: options?.signal,
+        ...(onPage ? { onPage: (page, morePages) => (remember(page), onPage(page, morePages)) } : {}),
+      });
+      remember(subscriptions);
       return subscriptions;
     });
   }

@@ -49,8 +49,8 @@ export interface IdentityHostClient {
 }
 
 export interface VmListOptions extends CallOptions {
-  /** Told each page as it arrives and whether more pages follow (a caller may show it, or abort and list another way). */
-  onPage?: (page: VirtualMachine[], morePages: boolean) => void;
+  /** A caller may show each page, or abort after the first and list another way. */
+  onPage?: OnListPage<VirtualMachine>;
 }
 
 export interface VirtualMachinesClient extends IdentityHostClient {
@@ -192,9 +192,19 @@ export interface SubscriptionClients {
   resourceGraph: ResourceGraphClient;
 }
 
+/** Told each page of a list as it arrives, and whether more pages follow: a caller may start on it before the list
+ *  is complete. */
+export type OnListPage<T> = (page: T[], morePages: boolean) => void;
+
+export interface SubscriptionListOptions extends CallOptions {
+  onPage?: OnListPage<Subscription>;
+}
+
 /** What a signed-in account offers the operations module. */
 export interface AzureClientProvider {
-  listSubscriptions(options?: CallOptions): Promise<Subscription[]>;
+  /** Every subscription, sorted by name; `onPage` sees them page by page first, as listed (where the sign-in lists
+   *  them in pages). */
+  listSubscriptions(options?: SubscriptionListOptions): Promise<Subscription[]>;
   /** May list subscriptions first (to learn the subscription's tenant); `options.signal` cancels that. */
   forSubscription(subscriptionId: string, options?: CallOptions): Promise<SubscriptionClients>;
 }

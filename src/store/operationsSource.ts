@@ -7,7 +7,7 @@ import type { StoreSource } from './resourceStore';
 /** `shown` picks the subscriptions the tree shows (the user's selection) from all of them. */
 export function operationsStoreSource(operations: IdentityOperations, shown: (subscriptions: Subscription[]) => Subscription[]): StoreSource {
   return {
-    listSubscriptions: () => operations.listSubscriptions(),
+    listSubscriptions: (onPage) => operations.listSubscriptions(onPage ? { onPage } : undefined),
     // VMs and scale sets (a Flexible set's instances are VMs already, each naming its set); many subscriptions at once
     // through Resource Graph.
     listHosts: (subscriptionIds, listed) => operations.listHosts(subscriptionIds, listed),

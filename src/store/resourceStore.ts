@@ -19,7 +19,8 @@ export function hostRef(host: IdentityHostRef): IdentityHostRef {
 
 /** What the store reads from Azure: IdentityOperations provides it. */
 export interface StoreSource {
-  listSubscriptions(): Promise<Subscription[]>;
+  /** Every subscription; `onPage` sees them page by page first (whether more pages follow). */
+  listSubscriptions(onPage?: (page: Subscription[], morePages: boolean) => void): Promise<Subscription[]>;
   /** Every host (VMs and scale sets) of each subscription, told to `listed` as soon as each subscription's list is
    *  complete; every subscription asked for is told exactly once unless the promise rejects, after any number of
    *  partial listings (`partial`: a part of a long list, shown while the rest loads). */
@@ -131,9 +132,10 @@ export class ResourceStore implements Disposable {
 
   // ---------- Subscriptions ----------
 
-  /** Lists the subscriptions from Azure, each time: the tree's root asks after every full refresh, a pick when it opens. */
-  loadSubscriptions(): Promise<Subscription[]> {
-    return this.source.listSubscriptions();
+  /** Lists the subscriptions from Azure, each time: the tree's root asks after every full refresh, a pick when it opens.
+   *  `onPage` sees them page by page first, so that a long list can be shown, and its hosts loaded, as it arrives. */
+  loadSubscriptions(onPage?: (page: Subscription[], morePages: boolean) => void): Promise<Subscription[]> {
+    return this.source.listSubscriptions(onPage);
   }
 
   /** Forgets every loaded list (hosts stay known by id until listed again); everything is read again when shown. */

@@ -43,6 +43,9 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
    *  principal's assignments or of an identity's consumers refreshes exactly those items. */
   private readonly roleAssignmentsNodes = new Map<string, RoleAssignmentsNode>();
   private readonly userIdentityNodes = new Map<string, UserIdentityNode>();
+  /** A subscription listing whose first page was shown (with "Loading more subscriptions..."): the root refresh that
+   *  its end fires shows its whole answer rather than listing again. */
+  private completingSubscriptions: Promise<Subscription[]> | undefined;
   /** Subscriptions by their display names, for scopes. */
   private readonly scopeNames = { subscriptionName: (id: string) => this.subscriptionNodes.get(resourceKey(id))?.subscription.displayName };
 
@@ -62,6 +65,7 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private forward(change: StoreChange): void {
     switch (change.kind) {
       case 'all':
+        this.completingSubscriptions = undefined; // listed again for what changed
         this.changeEmitter.fire(undefined);
         return;
       case 'subscription': {
@@ -238,20 +242,57 @@ export class VmTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (this.session.status !== 'signedIn') {
       return []; // the welcome content (package.json viewsWelcome) offers Sign In
     }
-    let subscriptions: Subscription[];
+    let listing: { subscriptions: Subscription[]; complete: boolean };
     try {
-      subscriptions = await this.withViewProgress(() => this.store.loadSubscriptions());
+      const completing = this.completingSubscriptions;
+      this.completingSubscriptions = undefined;
+      listing = completing ? { subscriptions: await completing, complete: true } : await this.withViewProgress(() => this.listSubscriptionsAsTheyCome());
     } catch (error) {
       return [{ kind: 'error', id: 'root/error', message: t('Could not list subscriptions: {0}', describeError(error)), retry: undefined }];
     }
     this.subscriptionNodes.clear();
-    const shown = this.subscriptionFilter.apply(subscriptions);
+    const shown = this.subscriptionFilter.apply(listing.subscriptions);
     // Many subscriptions load together in one query (Resource Graph), so expanding any of them finds its hosts ready.
     this.store.prefetchHosts(shown.map((subscription) => subscription.subscriptionId));
-    return sortBy(shown, (subscription) => subscription.displayName).map((subscription) => {
+    const nodes = sortBy(shown, (subscription) => subscription.displayName).map((subscription): TreeNode => {
       const node: SubscriptionNode = { kind: 'subscription', subscription };
       this.subscriptionNodes.set(resourceKey(subscription.subscriptionId), node);
       return node;
+    });
+    return listing.complete ? nodes : [...nodes, { kind: 'info', id: 'root/loadingMore', label: t('Loading more subscriptions...'), icon: 'loading~spin' }];
+  }
+
+  /**
+   * The whole list when it comes in one page. Otherwise the first page at once, and the whole list on the root refresh
+   * that its end fires. Each page's shown subscriptions start loading their hosts as it arrives, so the first VMs do
+   * not wait for the last page of a long subscription list.
+   */
+  private listSubscriptionsAsTheyCome(): Promise<{ subscriptions: Subscription[]; complete: boolean }> {
+    return new Promise((resolve, reject) => {
+      const firstPage: Subscription[] = [];
+      let shownFirst = false;
+      const whole: Promise<Subscription[]> = this.store.loadSubscriptions((page, morePages) => {
+        this.store.prefetchHosts(this.subscriptionFilter.apply(page).map((subscription) => subscription.subscriptionId));
+        if (morePages && !shownFirst) {
+          shownFirst = true;
+          firstPage.push(...page);
+          // After this call returns: `whole` is assigned by then even if a source told its page at once.
+          queueMicrotask(() => {
+            this.completingSubscriptions = whole;
+            const refresh = () => {
+              if (this.completingSubscriptions === whole) {
+                this.changeEmitter.fire(undefined);
+              }
+            };
+            whole.then(refresh, refresh);
+            resolve({ subscriptions: firstPage, complete: false });
+          });
+        }
+      });
+      whole.then(
+        (subscriptions) => shownFirst || resolve({ subscriptions, complete: true }),
+        (error: unknown) => shownFirst || reject(error),
+      );
     });
   }
 

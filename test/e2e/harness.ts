@@ -38,6 +38,8 @@ export interface SessionOptions {
    * The window starts signed out. Default 'servicePrincipal' (`principal`, from the environment).
    */
   signIn?: SignInKind;
+  /** The fake's page size for every list (default 50): 1 makes even the demo seed's lists long. */
+  fakePageSize?: number;
 }
 
 /**
@@ -56,7 +58,7 @@ export class E2ESession {
   static async start(options: SessionOptions): Promise<E2ESession> {
     fs.mkdirSync(resultsDir, { recursive: true });
     const vsix = packageVsix((line) => console.log(line));
-    const fake = await startFakeAzureForTests({ seed: demoSeedPath });
+    const fake = await startFakeAzureForTests({ seed: demoSeedPath, ...(options.fakePageSize ? { pageSize: options.fakePageSize } : {}) });
     let host: Host | undefined;
     let profile: Profile | undefined;
     try {
