@@ -17,13 +17,11 @@ import type {
 } from '@azure/arm-compute';
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import type { Identity as SdkIdentity } from '@azure/arm-msi';
-import { ResourceManagementClient } from '@azure/arm-resources';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { TokenCredential } from '@azure/core-auth';
 import type {
   IdentityHostRef,
   IdentityType,
-  ResourceGroup,
   Subscription,
   UserAssignedIdentity,
   VirtualMachine,
@@ -38,7 +36,6 @@ import type { CloudEndpoints } from './cloud';
 import type {
   CallOptions,
   IdentityPatch,
-  ResourceGroupsClient,
   ScaleSetsClient,
   RunCommandClient,
   RunCommandInput,
@@ -401,22 +398,6 @@ export class ArmUserAssignedIdentitiesClient implements UserAssignedIdentitiesCl
     let status: number | undefined;
     await this.msi.userAssignedIdentities.delete(resourceGroup, name, { abortSignal: options?.signal, onResponse: (response) => (status = response.status) });
     return status !== 204;
-  }
-}
-
-export class ArmResourceGroupsClient implements ResourceGroupsClient {
-  private readonly resources: ResourceManagementClient;
-
-  constructor(cloud: CloudEndpoints, credential: TokenCredential, subscriptionId: string, logger: Logger) {
-    this.resources = new ResourceManagementClient(renewableCredential(credential), subscriptionId, armClientOptions(cloud, logger, renewableCredential(credential)));
-  }
-
-  list(options?: CallOptions): Promise<ResourceGroup[]> {
-    return collect(this.resources.resourceGroups.list({ abortSignal: options?.signal }), (group) => ({
-      id: group.id ?? '',
-      name: group.name ?? '',
-      location: group.location,
-    }));
   }
 }
 

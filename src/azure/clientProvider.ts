@@ -4,7 +4,6 @@ import { resourceKey } from '../identity/resourceIds';
 import { SubscriptionNotAvailableError } from '../identity/serviceError';
 import type { Subscription } from '../identity/model';
 import {
-  ArmResourceGroupsClient,
   ArmRunCommandClient,
   ArmUserAssignedIdentitiesClient,
   ArmScaleSetsClient,
@@ -18,6 +17,7 @@ import { RestGraphClient } from './graphClient';
 import type { Logger } from './logger';
 import { RestVirtualNetworksClient } from './networkClient';
 import { RestResourceGraphClient } from './resourceGraphClient';
+import { RestResourceGroupsClient } from './resourceGroupsClient';
 import { toServiceError, withServiceErrors } from './serviceErrors';
 
 export interface SubscriptionWithCredential {
@@ -51,7 +51,7 @@ export function createSubscriptionClients(
     identityHosts: () => ({ virtualMachine: clients.virtualMachines, virtualMachineScaleSet: clients.scaleSets }),
     virtualNetworks: () => withServiceErrors(new RestVirtualNetworksClient(cloud, credential, subscriptionId, logger), 'arm'),
     userAssignedIdentities: () => withServiceErrors(new ArmUserAssignedIdentitiesClient(cloud, credential, subscriptionId, logger), 'arm'),
-    resourceGroups: () => withServiceErrors(new ArmResourceGroupsClient(cloud, credential, subscriptionId, logger), 'arm'),
+    resourceGroups: () => withServiceErrors(new RestResourceGroupsClient(cloud, credential, subscriptionId, logger), 'arm'),
     graph: () => withServiceErrors(new RestGraphClient(cloud, credential, logger, promptingCredential), 'graph'),
     permissions: () => withServiceErrors(authorization().permissions, 'arm'),
     roleDefinitions: () => withServiceErrors(authorization().roleDefinitions, 'arm'),

@@ -1,6 +1,7 @@
 // A JSON-over-HTTPS caller on @azure/core-rest-pipeline, for the calls that have no fitting SDK client (Microsoft
-// Graph, ARM permissions). It is the same pipeline the ARM SDK clients use: bearer-token policy, retries that honour
-// Retry-After on 429/503, redirects, proxy support, and our request log.
+// Graph, ARM permissions) or whose SDK would cost more than it gives (one paged list: virtual networks, resource
+// groups). It is the same pipeline the ARM SDK clients use: bearer-token policy, retries that honour Retry-After on
+// 429/503, redirects, proxy support, and our request log.
 import type { TokenCredential } from '@azure/core-auth';
 import {
   bearerTokenAuthenticationPolicy,

@@ -59,6 +59,25 @@ describe('reads', () => {
     );
     assert.equal((await ops.getIdentityJson(vm('vm-web-01'))).systemAssigned, null);
   });
+
+  // Through the REST pipeline Azure's own message survives; arm-resources' pager replaced it with "Pagination failed
+  // with unexpected statusCode 403", so the role and action could not be named.
+  it("a refused resource-group list is an authorization error naming the role and action, with Azure's words and request id", async () => {
+    const scope = `/subscriptions/${demo.production}`;
+    const azureMessage = `The client 'sp-reader' with object id '${demo.reader.id}' does not have authorization to perform action 'Microsoft.Resources/subscriptions/resourceGroups/read' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`;
+    fake.addFaults([{ method: 'GET', path: `^${scope}/resourcegroups$`, kind: 'status', status: 403, errorCode: 'AuthorizationFailed', errorMessage: azureMessage, times: 0 }]);
+    const { ops } = signInAs(fake, demo.reader);
+    await rejectsWith(ops.listResourceGroups(demo.production), (error) => {
+      assert.equal(error.kind, 'authorization');
+      assert.equal(error.code, 'AuthorizationFailed');
+      assert.equal(error.statusCode, 403);
+      assert.equal(error.action, 'Microsoft.Resources/subscriptions/resourceGroups/read');
+      assert.equal(error.missingRole, 'Reader');
+      assert.equal(error.serviceMessage, azureMessage);
+      assert.match(error.message, /^You need the Reader role on subscription .*\(Microsoft\.Resources\/subscriptions\/resourceGroups\/read was refused\)\. If access was granted recently, sign in again\.$/);
+      assert.match(error.requestId ?? '', /^[0-9a-f-]{36}$/, 'the request id is kept for the log');
+    });
+  });
 });
 
 describe('identity writes', () => {

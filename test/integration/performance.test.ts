@@ -61,11 +61,13 @@ describe('200 subscriptions × 10 VMs', () => {
       await ops.listVirtualMachines(subscriptionId); // @azure/arm-compute (TypeSpec client)
       await ops.listUserAssignedIdentities(subscriptionId); // @azure/arm-msi (core-client)
       await ops.listVirtualNetworks(subscriptionId); // the REST pipeline
+      await ops.listResourceGroups(subscriptionId); // the REST pipeline, another client
     }
     assert.equal(fake.requests().filter(isArmHostList).length, 30);
     assert.equal(fake.requests().filter((r) => /virtualNetworks$/.test(r.path)).length, 30);
+    assert.equal(fake.requests().filter((r) => /\/resourcegroups$/.test(r.path)).length, 30);
     // The pool is the process's: a connection kept alive by an earlier test may serve all of these.
-    assert.ok(fake.connections() <= 1, `${fake.connections()} new TLS connections for 90 requests to 30 subscriptions one after another`);
+    assert.ok(fake.connections() <= 1, `${fake.connections()} new TLS connections for 120 requests to 30 subscriptions one after another`);
   });
 });
 

@@ -50,6 +50,16 @@ describe('a 401 from Azure', () => {
     assert.equal(fake.requests().filter((r) => r.path.includes('/operations/')).length, 2);
   });
 
+  it('on the resource-group list (the REST pipeline): a fresh token is fetched and the list sent once more', async () => {
+    const { ops } = signInAs(fake);
+    await ops.listSubscriptions();
+    const before = tokenRequests();
+    fake.addFaults([{ method: 'GET', path: '/resourcegroups$', ...expired }]);
+    assert.deepEqual((await ops.listResourceGroups(demo.production)).map((g) => g.name), ['rg-data', 'rg-web']);
+    assert.ok(tokenRequests() > before, 'a new token was asked for');
+    assert.deepEqual(fake.requests().filter((r) => /\/resourcegroups$/i.test(r.path)).map((r) => r.status), [401, 200]);
+  });
+
   it('on Microsoft Graph: the search is sent once more with a fresh token', async () => {
     const { ops } = signInAs(fake);
     fake.addFaults([{ path: '^/graph/', ...expired }]);

@@ -71,6 +71,13 @@ describe('bundles', () => {
     }
   });
 
+  it('does not bundle @azure/arm-resources: resource groups are one REST GET through the JSON pipeline', async () => {
+    const { wiring } = await bundles;
+    assert.ok(!wiring.inputs.some((file) => packageOf(file) === '@azure/arm-resources'), '@azure/arm-resources is not bundled');
+    assert.doesNotMatch(wiring.text, /ResourceManagementClient|@azure\/arm-resources\//, "arm-resources' client is not in the wiring");
+    assert.ok(wiring.inputs.some((file) => packageOf(file) === '@azure/arm-resources-subscriptions'), 'the subscriptions client, a package of its own, still is');
+  });
+
   it("jsonwebtoken is only MSAL's certificate signing, which the extension never configures", async () => {
     const { wiring } = await bundles;
     const importers = [...wiring.importsOf].filter(([, imports]) => imports.some((file) => file.endsWith('build/jsonwebtokenStub.cjs'))).map(([file]) => file);

@@ -1,8 +1,11 @@
 // ARM reads through the real SDK clients: subscriptions, resource groups, VMs (paged), instance view, identities.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { startFakeAzureForTests } from '../testing';
 import type { RunningFakeAzure } from '../server';
+import { structuralDifferences, type Example } from './conformance-compare';
 import { armToken, clientsFor, collect, demo, rawFetch, rejection, uaiId } from './sdk';
 
 describe('fake Azure ARM reads', () => {
@@ -32,6 +35,19 @@ describe('fake Azure ARM reads', () => {
     const missing = await rejection(resources.resourceGroups.get('rg-nope'));
     assert.equal(missing.statusCode, 404);
     assert.equal(missing.code, 'ResourceGroupNotFound');
+  });
+
+  it("answers the extension's own resource-group list (lower-case path, 2025-04-01) with items shaped as ResourceGroups_Get's example", async () => {
+    // The REST examples hold no ResourceGroups_List; each of its items is the resource group ResourceGroups_Get answers.
+    const example = JSON.parse(readFileSync(resolve(__dirname, '..', 'examples', 'resources', 'ResourceGroups_Get.json'), 'utf8')) as Example;
+    assert.equal(example.parameters['api-version'], '2025-04-01');
+    const token = await armToken(fake);
+    const { status, body } = await rawFetch(fake, `/subscriptions/${demo.production}/resourcegroups?api-version=2025-04-01`, { token });
+    assert.equal(status, 200);
+    assert.deepEqual(body.value.map((g: { name: string }) => g.name).sort(), ['rg-data', 'rg-web']);
+    for (const group of body.value) {
+      assert.deepEqual(structuralDifferences(example.responses['200']!.body, group), [], group.name);
+    }
   });
 
   it('lists all VMs of a subscription across pages with an absolute https nextLink', async () => {
