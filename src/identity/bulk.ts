@@ -2,6 +2,7 @@
 // decides when each starts. At most `concurrency` run at once; a failure stops nothing else; Azure's Retry-After
 // pauses new starts; cancelling stops new starts and lets running ones finish. The summary keeps the input order.
 import { systemClock, type Clock } from './clock';
+import { concurrencyLimit } from './concurrency';
 import { defaultLocalize, type Localize } from './localize';
 
 /** What one item's work reports (IdentityChangeResult fits). */
@@ -86,7 +87,6 @@ export async function runBulk<T, R extends BulkWorkResult>(
   const results: (BulkItemResult<T, R> | undefined)[] = items.map(() => undefined);
   const lastError: (unknown[] | undefined)[] = items.map(() => undefined);
   const throttled = items.map(() => 0);
-  const queue = items.map((_, index) => index);
   let running = 0;
   let pausedUntil = 0;
 
@@ -102,8 +102,11 @@ export async function runBulk<T, R extends BulkWorkResult>(
     });
   };
 
-  /** Waits out a Retry-After pause; false when cancelled meanwhile. */
+  /** Waits out a Retry-After pause; false when cancelled, before or meanwhile. */
   const waitForPause = async (): Promise<boolean> => {
+    if (signal?.aborted) {
+      return false;
+    }
     for (let left = pausedUntil - clock.now(); left > 0; left = pausedUntil - clock.now()) {
       report();
       try {
@@ -115,37 +118,34 @@ export async function runBulk<T, R extends BulkWorkResult>(
     return !signal?.aborted;
   };
 
-  const worker = async () => {
-    while (queue.length > 0 && !signal?.aborted) {
-      if (!(await waitForPause())) {
-        return;
-      }
-      const index = queue.shift();
-      if (index === undefined) {
-        return;
-      }
+  /** One item in its turn: waits out a Retry-After pause first, and runs again in the same turn after one of its own
+   *  (so it starts before the items after it). Returns without starting when cancelled. */
+  const runItem = async (index: number) => {
+    while (await waitForPause()) {
       running++;
       report();
       try {
         const result = await work(items[index]);
         results[index] = { item: items[index], outcome: result.status, result };
+        return;
       } catch (error) {
         const retryAfterMs = retryAfterMsOf(error);
-        if (retryAfterMs !== undefined && throttled[index] < throttleRetries) {
-          throttled[index]++;
-          lastError[index] = [error];
-          pausedUntil = Math.max(pausedUntil, clock.now() + retryAfterMs);
-          queue.unshift(index);
-        } else {
+        if (retryAfterMs === undefined || throttled[index] >= throttleRetries) {
           results[index] = { item: items[index], outcome: 'failed', error, reason: describeError(error) };
+          return;
         }
+        throttled[index]++;
+        lastError[index] = [error];
+        pausedUntil = Math.max(pausedUntil, clock.now() + retryAfterMs);
+      } finally {
+        running--;
+        report();
       }
-      running--;
-      report();
     }
   };
 
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  const inTurn = concurrencyLimit(concurrency);
+  await Promise.all(items.map((_, index) => inTurn(() => runItem(index))));
 
   const final = items.map((item, index): BulkItemResult<T, R> => {
     const result = results[index];

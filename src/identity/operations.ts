@@ -4,6 +4,8 @@
 // as Azure reports it afterwards. A 409/412 (someone else wrote first) re-reads and re-plans, a bounded number of times.
 import { AccessGuard, type AccessGuardOptions } from './accessGuard';
 import { AccessOperations, type AccessOperationsOptions } from './accessOperations';
+import { systemClock, type Clock } from './clock';
+import { concurrencyLimit } from './concurrency';
 import { cancelledError, toIdentityError, type ErrorContext } from './errorWording';
 import { AcceptedWriteError, IdentityError, type AcceptedWriteEnd } from './identityError';
 import { describeIdentity, hasSystemAssigned, planIdentityChange, sameIdentity } from './identityChange';
@@ -78,6 +80,8 @@ export interface IdentityOperationsOptions {
   /** A load of at least this many subscriptions of one tenant reads their hosts with one Resource Graph query
    *  (default RESOURCE_GRAPH_MIN_SUBSCRIPTIONS; Infinity never uses it). */
   resourceGraphMinSubscriptions?: number;
+  /** When a Resource Graph refusal was remembered, and whether it has expired (tests advance it). */
+  clock?: Pick<Clock, 'now'>;
   /** How messages name a host; default its name. The extension names the resource group too where two known hosts
    *  share a name ("vm-x (rg-a)"). */
   hostLabel?: (host: IdentityHostRef) => string;
@@ -91,6 +95,18 @@ const MAX_FAILED_SETTLE_READS = 3;
 /** From this many subscriptions of one tenant, hosts are listed with Resource Graph: `npm run bench` measures ARM
  *  against Resource Graph by number of subscriptions (README, "Performance"). */
 export const RESOURCE_GRAPH_MIN_SUBSCRIPTIONS = 10;
+
+/** Most subscriptions listed through ARM at once in one load, across its tenants (each is 2 requests at once: VMs and
+ *  scale sets). ARM's read quota is per subscription, so the cap protects no quota: it bounds the sockets and client
+ *  work of a fallback load of hundreds of subscriptions (1,000 requests at once for 500). The shared pool
+ *  (src/azure/connectionPool.ts) sets no maxSockets, so this is the only bound: 32 listing sockets, reused. At least
+ *  RESOURCE_GRAPH_MIN_SUBSCRIPTIONS - 1, so a tenant below the Resource Graph threshold never waits for a turn. */
+export const ARM_LISTING_CONCURRENCY = 16;
+
+/** How long a Resource Graph refusal (403, 404) for a tenant is remembered: long enough that refreshes do not ask a
+ *  refusing Graph each time, short enough that a new role grant or a newly available endpoint is used without a
+ *  reload. */
+export const RESOURCE_GRAPH_REFUSAL_MEMORY_MS = 10 * 60_000;
 
 /** A host given as a reference, or as already read (then its identity spares a GET where that is enough). */
 type HostRefOrHost = IdentityHostRef | IdentityHost;
@@ -108,8 +124,10 @@ export class IdentityOperations {
   private readonly settlePollMs: number;
   private readonly label: (host: IdentityHostRef) => string;
   private readonly resourceGraphMinSubscriptions: number;
-  /** Tenants (lower case) where Resource Graph answered 403 or 404: their hosts are listed through ARM from then on. */
-  private readonly resourceGraphRefused = new Set<string>();
+  /** Tenants (lower case) where Resource Graph answered 403 or 404, and when: their hosts are listed through ARM until
+   *  RESOURCE_GRAPH_REFUSAL_MEMORY_MS later. */
+  private readonly resourceGraphRefused = new Map<string, number>();
+  private readonly clock: Pick<Clock, 'now'>;
 
   constructor(
     private readonly clients: AzureClientProvider,
@@ -127,6 +145,7 @@ export class IdentityOperations {
     this.operationTimeoutMs = typeof timeout === 'function' ? timeout : () => timeout;
     this.settlePollMs = options.settlePollMs ?? 5000;
     this.resourceGraphMinSubscriptions = options.resourceGraphMinSubscriptions ?? RESOURCE_GRAPH_MIN_SUBSCRIPTIONS;
+    this.clock = options.clock ?? systemClock;
   }
 
   // ---------- Reads (used by the tree and the quick picks) ----------
@@ -169,30 +188,50 @@ export class IdentityOperations {
    * complete. The subscriptions of one tenant that are at least `resourceGraphMinSubscriptions` are read with one paged
    * Resource Graph query; fewer, or where Resource Graph is refused (403) or absent (404), each is listed through ARM
    * (a subscription whose VMs take more than one ARM page then continues with Resource Graph, where it answers).
+   * At most ARM_LISTING_CONCURRENCY subscriptions are listed through ARM at once, in the order given (the tree's, so
+   * the first shown list first); after a cancellation none starts.
    */
   async listHosts(subscriptionIds: readonly string[], listed: (listing: HostListing) => void, options?: OperationOptions): Promise<void> {
-    const byTenant = new Map<string, SubscriptionClients[]>();
-    await Promise.all(
+    const resolved = await Promise.all(
       subscriptionIds.map(async (subscriptionId) => {
         try {
-          const clients = await this.clientsFor(subscriptionId, options);
-          const tenant = clients.subscription.tenantId.toLowerCase();
-          byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), clients]);
+          return await this.clientsFor(subscriptionId, options);
         } catch (error) {
           listed({ subscriptionId, result: { status: 'failed', error: this.listingError(error) }, from: 'arm' });
+          return undefined;
         }
       }),
     );
+    // Grouped after all resolve, so each tenant keeps the order given rather than the order the clients were made in.
+    const byTenant = new Map<string, SubscriptionClients[]>();
+    for (const clients of resolved) {
+      if (clients) {
+        const tenant = clients.subscription.tenantId.toLowerCase();
+        byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), clients]);
+      }
+    }
+    const armTurn = concurrencyLimit(ARM_LISTING_CONCURRENCY);
     await Promise.all(
       [...byTenant].map(async ([tenant, tenantClients]) => {
         let rest = tenantClients.map((clients) => clients.subscription.subscriptionId);
-        if (this.listsTogether(rest.length) && !this.resourceGraphRefused.has(tenant)) {
+        if (this.listsTogether(rest.length) && !this.refusesResourceGraph(tenant)) {
           rest = await this.listWithResourceGraph(tenant, tenantClients[0]!, rest, listed, options);
         }
         const bySubscription = new Map(tenantClients.map((clients) => [clients.subscription.subscriptionId, clients]));
-        await Promise.all(rest.map((subscriptionId) => this.listWithArm(tenant, bySubscription.get(subscriptionId)!, listed, options)));
+        // listWithArm reports a subscription whose turn comes after a cancellation as cancelled, without a request.
+        await Promise.all(rest.map((subscriptionId) => armTurn(() => this.listWithArm(tenant, bySubscription.get(subscriptionId)!, listed, options))));
       }),
     );
+  }
+
+  /** Whether Resource Graph refused this tenant (lower case) within the last RESOURCE_GRAPH_REFUSAL_MEMORY_MS. */
+  private refusesResourceGraph(tenant: string): boolean {
+    const refusedAt = this.resourceGraphRefused.get(tenant);
+    if (refusedAt !== undefined && this.clock.now() - refusedAt >= RESOURCE_GRAPH_REFUSAL_MEMORY_MS) {
+      this.resourceGraphRefused.delete(tenant);
+      return false;
+    }
+    return refusedAt !== undefined;
   }
 
   /** One paged query for the subscriptions; returns those it could not list (all of them when it was refused). */
@@ -243,7 +282,7 @@ export class IdentityOperations {
       }
       const status = (error as { status?: number }).status;
       if (status === 403 || status === 404) {
-        this.resourceGraphRefused.add(tenant);
+        this.resourceGraphRefused.set(tenant, this.clock.now());
       }
     }
     return [...waiting.values()].map((entry) => entry.subscriptionId);
@@ -259,7 +298,7 @@ export class IdentityOperations {
     clients: SubscriptionClients,
     listed: (listing: HostListing) => void,
     options?: OperationOptions,
-    mayUseResourceGraph = Number.isFinite(this.resourceGraphMinSubscriptions) && !this.resourceGraphRefused.has(tenant),
+    mayUseResourceGraph = Number.isFinite(this.resourceGraphMinSubscriptions) && !this.refusesResourceGraph(tenant),
   ): Promise<void> {
     const subscriptionId = clients.subscription.subscriptionId;
     const listing = new AbortController();

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { IdentityHost } from '../../src/identity/model';
+import { ARM_LISTING_CONCURRENCY, RESOURCE_GRAPH_REFUSAL_MEMORY_MS } from '../../src/identity/operations';
 import type { RunningFakeAzure } from '../fake-azure/server';
 import { expandEverySubscription, storeFor } from './bench/storeTree';
 import { scenarioSeed } from './bench/scenarioSeed';
@@ -144,6 +145,84 @@ describe('Resource Graph and its fallback (demo seed, Graph from one subscriptio
     });
   }
 });
+
+describe('40 subscriptions where Resource Graph is forbidden', () => {
+  let fake: RunningFakeAzure;
+  before(async () => {
+    fake = await startFake({ seed: scenarioSeed({ subscriptions: 40, vmsPerSubscription: 2 }) });
+  });
+  after(async () => fake.stop());
+
+  it(`lists every subscription through ARM, at most ${ARM_LISTING_CONCURRENCY} at once`, async () => {
+    const { ops } = signInAs(fake);
+    fake.reset();
+    fake.setResourceGraphMode('forbidden');
+    // Slow VM lists, so that every listing lasts far longer than the client takes to start one: uncapped, all 40 overlap.
+    fake.addFaults([{ method: 'GET', path: '/virtualMachines$', kind: 'delay', delayMs: 300, times: 0 }]);
+    const tree = await expandEverySubscription(storeFor(ops));
+    assert.equal(tree.hostsBySubscription.size, 40);
+    assert.deepEqual(new Set([...tree.hostsBySubscription.values()].map((hosts) => hosts.length)), new Set([3]), '2 VMs and a scale set each');
+    assert.deepEqual(fake.requests().filter(isGraph).map((r) => r.status), [403]);
+
+    // A subscription is in flight from its first listing request's arrival to its last one's answer, as the fake saw.
+    const spans = new Map<string, { from: number; to: number }>();
+    for (const request of fake.requests().filter(isArmHostList)) {
+      const subscriptionId = request.path.split('/')[2]!.toLowerCase();
+      const span = spans.get(subscriptionId);
+      spans.set(subscriptionId, { from: Math.min(span?.from ?? Infinity, request.receivedAt!), to: Math.max(span?.to ?? -Infinity, request.answeredAt!) });
+    }
+    assert.equal(spans.size, 40, 'each subscription listed through ARM');
+    assert.equal(fake.requests().filter(isArmHostList).length, 80, 'VMs and scale sets of each, once');
+    const most = mostAtOnce([...spans.values()]);
+    assert.ok(most <= ARM_LISTING_CONCURRENCY, `${most} subscriptions listed at once`);
+    assert.ok(most > ARM_LISTING_CONCURRENCY / 2, `${most} at once: the listings still overlap, up to the cap`);
+  });
+
+  it('asks Resource Graph again once the refusal has expired, and not before', async () => {
+    const { clock, advance } = manualClock();
+    const { ops } = signInAs(fake, demo.admin, { clock });
+    const store = storeFor(ops);
+    fake.reset();
+    fake.setResourceGraphMode('forbidden');
+    await expandEverySubscription(store);
+    assert.deepEqual(fake.requests().filter(isGraph).map((r) => r.status), [403]);
+
+    fake.setResourceGraphMode('available'); // e.g. the role that reads Resource Graph was granted
+    advance(RESOURCE_GRAPH_REFUSAL_MEMORY_MS - 1_000);
+    store.reloadAll();
+    await expandEverySubscription(store);
+    assert.equal(fake.requests().filter(isGraph).length, 1, 'still remembered: listed through ARM');
+    assert.equal(fake.requests().filter(isArmHostList).length, 160);
+
+    advance(1_000);
+    store.reloadAll();
+    const tree = await expandEverySubscription(store);
+    assert.deepEqual(fake.requests().filter(isGraph).map((r) => r.status), [403, 200], 'expired: asked again, and it answers');
+    assert.equal(fake.requests().filter(isArmHostList).length, 160, 'no ARM listing this time');
+    assert.equal(tree.hostsBySubscription.size, 40);
+  });
+});
+
+/** The most spans that overlap at any moment (a span's end before another's start does not overlap it). */
+function mostAtOnce(spans: { from: number; to: number }[]): number {
+  const events = spans.flatMap((span) => [
+    { at: span.from, change: 1 },
+    { at: span.to, change: -1 },
+  ]);
+  events.sort((a, b) => a.at - b.at || a.change - b.change);
+  let current = 0;
+  let most = 0;
+  for (const event of events) {
+    current += event.change;
+    most = Math.max(most, current);
+  }
+  return most;
+}
+
+function manualClock(start = Date.now()) {
+  let now = start;
+  return { clock: { now: () => now }, advance: (ms: number) => void (now += ms) };
+}
 
 describe('one subscription with more VMs than an ARM page', () => {
   let fake: RunningFakeAzure;
