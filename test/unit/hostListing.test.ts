@@ -42,7 +42,7 @@ function tenantOf(count: number, options: { autoFinishTurns?: (index: number) =>
           new Promise((resolve, reject) => {
             vmListsStarted.push(id);
             options.onVmListStart?.();
-            listOptions?.onFirstPage?.(false);
+            listOptions?.onPage?.([], false);
             const finish = () => {
               unfinished.delete(id);
               resolve([]);
