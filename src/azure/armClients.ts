@@ -17,7 +17,7 @@ import type {
 } from '@azure/arm-compute';
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import type { Identity as SdkIdentity } from '@azure/arm-msi';
-import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
+import { getContinuationToken, SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { TokenCredential } from '@azure/core-auth';
 import type {
   IdentityHostRef,
@@ -415,7 +415,8 @@ export async function listSubscriptionsWith(
       .filter((s) => s.subscriptionId && (s.state === undefined || ['Enabled', 'PastDue', 'Warned'].includes(s.state)))
       .map((s) => ({ subscriptionId: s.subscriptionId!, displayName: s.displayName ?? s.subscriptionId!, tenantId: s.tenantId ?? '' }));
     all.push(...usable);
-    options?.onPage?.(usable, (page as { continuationToken?: string }).continuationToken !== undefined);
+    // This older-generation client keeps a page's continuation aside (getContinuationToken), not on the page.
+    options?.onPage?.(usable, getContinuationToken(page) !== undefined);
   }
   return sortBy(all, (subscription) => subscription.displayName);
 }

@@ -61,40 +61,40 @@ export class RestResourceGraphClient implements ResourceGraphClient {
   }
 
   /**
-   * The first page tells how many rows there are; the other pages are then asked for at once by offset ($skip), a few
-   * at a time, so any number of hosts takes two round trips rather than one per 1,000 rows. Pages are handed to
-   * `onPage` in order. (ARG's documented continuation is $skipToken; offsets over the same sorted query give the same
-   * rows, and a row that moves between pages meanwhile is deduplicated by id or shown at the next refresh.)
+   * The first page tells how many rows there are; the other pages are then asked for at once by offset ($skip), up to
+   * CONCURRENT_PAGES in flight, so any number of hosts takes two round trips rather than one per 1,000 rows. Pages are
+   * handed to `onPage` in order. (ARG's documented continuation is $skipToken; offsets over the same sorted query give
+   * the same rows, and a row that moves between pages meanwhile is deduplicated by id or shown at the next refresh.)
    */
   async listHosts(subscriptionIds: string[], options?: ResourceGraphListOptions): Promise<IdentityHost[]> {
-    const first = await this.query(subscriptionIds, 0, options?.signal);
-    const total = Math.max(first.totalRecords ?? 0, first.data.length);
-    const offsets: number[] = [];
-    if (first.more) {
-      for (let offset = first.data.length; offset < total; offset += PAGE_ROWS) offsets.push(offset);
-    }
-    // The next pages are asked for before this one's rows are turned into hosts and shown: that work then overlaps
-    // their round trip instead of delaying it.
-    const batches: Promise<QueryPage>[][] = [];
-    const askBatch = (i: number) => {
-      batches[i / CONCURRENT_PAGES] = offsets.slice(i, i + CONCURRENT_PAGES).map((offset) => {
-        const page = this.query(subscriptionIds, offset, options?.signal);
-        page.catch(() => undefined); // awaited in order below; a later page's failure must not go unhandled meanwhile
-        return page;
-      });
+    // Rows per page: PAGE_ROWS unless the service answers fewer while more follow (then its own page size counts).
+    let step = PAGE_ROWS;
+    const ask = (page: number) => {
+      const answer = this.query(subscriptionIds, page * step, options?.signal);
+      answer.catch(() => undefined); // awaited in order below; a later page's failure must not go unhandled meanwhile
+      return answer;
     };
-    if (offsets.length > 0) askBatch(0);
+    const asked = new Map<number, Promise<QueryPage>>([[0, ask(0)]]);
+    const first = await asked.get(0)!;
+    if (first.more && first.data.length > 0) {
+      step = first.data.length;
+    }
+    const pageCount = first.more ? Math.ceil(Math.max(first.totalRecords ?? 0, first.data.length + 1) / step) : 1;
+    let nextToAsk = 1;
+    // Keeps up to CONCURRENT_PAGES pages in flight after the one just received: asked before that page's rows are
+    // turned into hosts and shown, so that work overlaps their round trip.
+    const topUp = (received: number) => {
+      for (; nextToAsk < pageCount && nextToAsk - received - 1 < CONCURRENT_PAGES; nextToAsk++) asked.set(nextToAsk, ask(nextToAsk));
+    };
+    topUp(0);
     const hosts = toHosts(first.data);
-    options?.onPage?.(hosts, offsets.length === 0);
-    for (let i = 0; i < offsets.length; i += CONCURRENT_PAGES) {
-      const batch = batches[i / CONCURRENT_PAGES]!;
-      for (const [j, page] of batch.entries()) {
-        const { data } = await page;
-        if (j === batch.length - 1 && i + CONCURRENT_PAGES < offsets.length) askBatch(i + CONCURRENT_PAGES);
-        const rows = toHosts(data);
-        hosts.push(...rows);
-        options?.onPage?.(rows, i + j === offsets.length - 1);
-      }
+    options?.onPage?.(hosts, pageCount === 1);
+    for (let page = 1; page < pageCount; page++) {
+      const { data } = await asked.get(page)!;
+      topUp(page);
+      const rows = toHosts(data);
+      hosts.push(...rows);
+      options?.onPage?.(rows, page === pageCount - 1);
     }
     return hosts;
   }

@@ -82,7 +82,9 @@ describe('a subscription list of two pages, with latency', () => {
   it("lists the first page's hosts while the second page of subscriptions is read", async () => {
     const { ops } = signInAs(fake);
     const store = storeFor(ops);
-    await store.loadSubscriptions(); // signs in
+    const morePages: boolean[] = [];
+    await store.loadSubscriptions((_page, more) => morePages.push(more)); // signs in
+    assert.deepEqual(morePages, [true, false], 'each page says whether another follows (the tree shows the first at once)');
     fake.reset();
     const tree = await expandEverySubscription(store);
     const requests = fake.requests();
