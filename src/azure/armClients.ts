@@ -76,6 +76,36 @@ async function collect<T, R>(items: AsyncIterable<T>, map: (item: T) => R): Prom
   return result;
 }
 
+/** An answer as arm-compute's onResponse hands it over. */
+interface RawAnswer {
+  status: number;
+  parsedBody?: unknown;
+  bodyAsText?: string | null;
+}
+
+/**
+ * arm-compute's pager throws "Pagination failed with unexpected statusCode 403" with Azure's error body dropped (only
+ * its code survives), so the refused action and scope could not be named. The refused answer is kept through
+ * onResponse and its body put back on the error, where toServiceError reads Azure's own message.
+ */
+async function withRefusedPageBody<T>(list: (onResponse: (answer: RawAnswer) => void) => Promise<T>): Promise<T> {
+  let refused: RawAnswer | undefined;
+  try {
+    return await list((answer) => {
+      if (answer.status >= 400) {
+        refused = answer;
+      }
+    });
+  } catch (error) {
+    const response = (error as { response?: { parsedBody?: unknown; bodyAsText?: string } }).response;
+    if (refused && response && response.parsedBody === undefined && !response.bodyAsText) {
+      response.parsedBody = refused.parsedBody;
+      response.bodyAsText = refused.bodyAsText ?? undefined;
+    }
+    throw error;
+  }
+}
+
 /** A GET's resource, or undefined for 404 ResourceNotFound ("no such resource"); a missing resource group (or
  *  anything else) is an error. */
 async function undefinedIfNotFound<T>(get: Promise<T>): Promise<T | undefined> {
@@ -141,15 +171,17 @@ export class ArmVirtualMachinesClient implements VirtualMachinesClient {
     this.compute = computeContext(cloud, credential, subscriptionId, logger);
   }
 
-  async list(options?: VmListOptions): Promise<VirtualMachine[]> {
-    const result: VirtualMachine[] = [];
-    for await (const page of virtualMachines.listAll(this.compute, { abortSignal: options?.signal }).byPage()) {
-      const vms = page.map((vm) => toVirtualMachine(vm, this.subscriptionId));
-      result.push(...vms);
-      options?.onPage?.(vms, (page as { continuationToken?: string }).continuationToken !== undefined);
-      options?.signal?.throwIfAborted();
-    }
-    return result;
+  list(options?: VmListOptions): Promise<VirtualMachine[]> {
+    return withRefusedPageBody(async (onResponse) => {
+      const result: VirtualMachine[] = [];
+      for await (const page of virtualMachines.listAll(this.compute, { abortSignal: options?.signal, onResponse }).byPage()) {
+        const vms = page.map((vm) => toVirtualMachine(vm, this.subscriptionId));
+        result.push(...vms);
+        options?.onPage?.(vms, (page as { continuationToken?: string }).continuationToken !== undefined);
+        options?.signal?.throwIfAborted();
+      }
+      return result;
+    });
   }
 
   async get(vm: VmRef, options?: CallOptions): Promise<VirtualMachine> {
@@ -204,7 +236,9 @@ export class ArmScaleSetsClient implements ScaleSetsClient {
   }
 
   list(options?: CallOptions): Promise<VirtualMachineScaleSet[]> {
-    return collect(virtualMachineScaleSets.listAll(this.compute, { abortSignal: options?.signal }), (scaleSet) => toScaleSet(scaleSet, this.subscriptionId));
+    return withRefusedPageBody((onResponse) =>
+      collect(virtualMachineScaleSets.listAll(this.compute, { abortSignal: options?.signal, onResponse }), (scaleSet) => toScaleSet(scaleSet, this.subscriptionId)),
+    );
   }
 
   async get(scaleSet: IdentityHostRef, options?: CallOptions): Promise<VirtualMachineScaleSet> {

@@ -80,6 +80,35 @@ describe('reads', () => {
   });
 });
 
+describe('a refused VM or scale-set list', () => {
+  // arm-compute's pager reported "Pagination failed with unexpected statusCode 403" and dropped Azure's message, so
+  // the role, the action and the scope could not be named.
+  for (const [what, type, list] of [
+    ['VM', 'virtualMachines', (ops: ReturnType<typeof signInAs>['ops']) => ops.listVirtualMachines(demo.production)],
+    ['scale-set', 'virtualMachineScaleSets', (ops: ReturnType<typeof signInAs>['ops']) => ops.listScaleSets(demo.production)],
+  ] as const) {
+    it(`a refused ${what} list names the role and the action, with Azure's words`, async () => {
+      const scope = `/subscriptions/${demo.production}`;
+      const action = `Microsoft.Compute/${type}/read`;
+      const azureMessage = `The client 'sp-reader' with object id '${demo.reader.id}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`;
+      fake.addFaults([{ method: 'GET', path: `^${scope}/providers/Microsoft.Compute/${type}$`, kind: 'status', status: 403, errorCode: 'AuthorizationFailed', errorMessage: azureMessage, times: 0 }]);
+      try {
+        const { ops } = signInAs(fake, demo.reader);
+        await rejectsWith(list(ops), (error) => {
+          assert.equal(error.kind, 'authorization');
+          assert.equal(error.code, 'AuthorizationFailed');
+          assert.equal(error.action, action);
+          assert.equal(error.missingRole, 'Reader');
+          assert.equal(error.serviceMessage, azureMessage);
+          assert.match(error.message, new RegExp(`^You need the Reader role on subscription .*\\(${action.replace(/\//g, '\\/')} was refused\\)`));
+        });
+      } finally {
+        fake.clearFaults();
+      }
+    });
+  }
+});
+
 describe('identity writes', () => {
   it('enables the system-assigned identity on a VM without one', async () => {
     const { ops } = signInAs(fake);
