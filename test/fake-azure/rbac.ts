@@ -248,9 +248,15 @@ export function actionMatches(pattern: string, action: string): boolean {
 
 /** Whether `outer` equals `inner` or is one of its ancestors, segment by segment, ignoring case. */
 export function scopeContains(outer: string, inner: string): boolean {
-  const o = outer.replace(/\/+$/, '').toLowerCase();
-  const i = inner.replace(/\/+$/, '').toLowerCase();
+  const o = trimmedScope(outer);
+  const i = trimmedScope(inner);
   return o === '' || i === o || i.startsWith(`${o}/`);
+}
+
+/** A scope without trailing slashes, in lower case (the regular expression only when there is one: lists check every
+ *  subscription against every assignment). */
+function trimmedScope(scope: string): string {
+  return (scope.endsWith('/') ? scope.replace(/\/+$/, '') : scope).toLowerCase();
 }
 
 /** The role assignments of the caller that apply at `scope` (assigned there or above). */

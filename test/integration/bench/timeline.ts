@@ -1,3 +1,8 @@
+// `npm run bench:timeline -- 200x10`: one tree load (cold, then warm twice) of a scenario of subscriptions × VMs
+// against the fake in its own process at 50 ms latency, printing when each request reached the fake and was
+// answered, relative to the load's start, with the fake's service time. Where the client waited between answers and
+// the next requests shows here; it found the store's per-subscription scan and the pages asked after their rows were
+// processed. A diagnostic, not a measurement: `npm run bench` gives the figures.
 import { signInAs } from '../harness';
 import { startFakeProcess } from './fakeProcess';
 import { scenarioSeed } from './scenarioSeed';
