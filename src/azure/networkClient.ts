@@ -3,11 +3,11 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { VirtualNetwork } from '../identity/model';
 import { sortBy } from '../identity/ordering';
-import { resourceGroupFromId, resourceNameFromId, trimTrailingSlashes } from '../identity/resourceIds';
+import { resourceGroupFromId, resourceNameFromId } from '../identity/resourceIds';
 import type { CloudEndpoints } from './cloud';
 import type { CallOptions, VirtualNetworksClient } from '../identity/ports';
 import type { Logger } from './logger';
-import { createJsonPipeline, followPages, type JsonPipeline } from './restPipeline';
+import { createSubscriptionLister, type SubscriptionLister } from './restPipeline';
 
 const NETWORK_API_VERSION_FOR_LISTS = '2024-05-01';
 
@@ -19,17 +19,14 @@ interface ArmVirtualNetwork {
 }
 
 export class RestVirtualNetworksClient implements VirtualNetworksClient {
-  private readonly pipeline: JsonPipeline;
-  private readonly root: string;
+  private readonly listAll: SubscriptionLister;
 
-  constructor(cloud: CloudEndpoints, credential: TokenCredential, private readonly subscriptionId: string, logger: Logger) {
-    this.root = trimTrailingSlashes(cloud.resourceManagerEndpoint);
-    this.pipeline = createJsonPipeline({ credential, scope: cloud.resourceManagerScope, logger, allowedOrigin: cloud.resourceManagerEndpoint });
+  constructor(cloud: CloudEndpoints, credential: TokenCredential, subscriptionId: string, logger: Logger) {
+    this.listAll = createSubscriptionLister(cloud, credential, subscriptionId, logger);
   }
 
   async list(options?: CallOptions): Promise<VirtualNetwork[]> {
-    const url = `${this.root}/subscriptions/${encodeURIComponent(this.subscriptionId)}/providers/Microsoft.Network/virtualNetworks?api-version=${NETWORK_API_VERSION_FOR_LISTS}`;
-    const items = await followPages<ArmVirtualNetwork>(this.pipeline, url, 'nextLink', { signal: options?.signal });
+    const items = await this.listAll<ArmVirtualNetwork>('providers/Microsoft.Network/virtualNetworks', NETWORK_API_VERSION_FOR_LISTS, { signal: options?.signal });
     return sortBy(items.map(toVirtualNetwork), (network) => network.name);
   }
 }

@@ -2,11 +2,11 @@
 // JSON pipeline rather than @azure/arm-resources: one paged GET does not justify that package's size.
 import type { TokenCredential } from '@azure/core-auth';
 import type { ResourceGroup } from '../identity/model';
-import { resourceNameFromId, trimTrailingSlashes } from '../identity/resourceIds';
+import { resourceNameFromId } from '../identity/resourceIds';
 import type { CloudEndpoints } from './cloud';
 import type { CallOptions, ResourceGroupsClient } from '../identity/ports';
 import type { Logger } from './logger';
-import { createJsonPipeline, followPages, type JsonPipeline } from './restPipeline';
+import { createSubscriptionLister, type SubscriptionLister } from './restPipeline';
 
 /** The version @azure/arm-resources 8.0.0 sent for ResourceGroups_List. */
 const RESOURCES_API_VERSION_FOR_LISTS = '2025-04-01';
@@ -18,18 +18,15 @@ interface ArmResourceGroup {
 }
 
 export class RestResourceGroupsClient implements ResourceGroupsClient {
-  private readonly pipeline: JsonPipeline;
-  private readonly root: string;
+  private readonly listAll: SubscriptionLister;
 
-  constructor(cloud: CloudEndpoints, credential: TokenCredential, private readonly subscriptionId: string, logger: Logger) {
-    this.root = trimTrailingSlashes(cloud.resourceManagerEndpoint);
-    this.pipeline = createJsonPipeline({ credential, scope: cloud.resourceManagerScope, logger, allowedOrigin: cloud.resourceManagerEndpoint });
+  constructor(cloud: CloudEndpoints, credential: TokenCredential, subscriptionId: string, logger: Logger) {
+    this.listAll = createSubscriptionLister(cloud, credential, subscriptionId, logger);
   }
 
   async list(options?: CallOptions): Promise<ResourceGroup[]> {
     // ARM's own spelling of the path (ResourceGroups_List): lower-case `resourcegroups`.
-    const url = `${this.root}/subscriptions/${encodeURIComponent(this.subscriptionId)}/resourcegroups?api-version=${RESOURCES_API_VERSION_FOR_LISTS}`;
-    const items = await followPages<ArmResourceGroup>(this.pipeline, url, 'nextLink', { signal: options?.signal });
+    const items = await this.listAll<ArmResourceGroup>('resourcegroups', RESOURCES_API_VERSION_FOR_LISTS, { signal: options?.signal });
     return items.map((group) => ({ id: group.id, name: group.name ?? resourceNameFromId(group.id), location: group.location }));
   }
 }

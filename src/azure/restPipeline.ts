@@ -15,6 +15,7 @@ import {
 } from '@azure/core-rest-pipeline';
 import { trimTrailingSlashes } from '../identity/resourceIds';
 import { UntrustedEndpointError } from '../identity/serviceError';
+import type { CloudEndpoints } from './cloud';
 import { sharedHttpClient } from './connectionPool';
 import { requestLogPolicy, type Logger } from './logger';
 import { renewableCredential, renewTokenOnUnauthorizedPolicy } from './renewableCredential';
@@ -106,4 +107,14 @@ export async function followPages<T>(
     url = typeof page?.[nextLinkProperty] === 'string' ? (page[nextLinkProperty] as string) : undefined;
   }
   return items;
+}
+
+/** Every item of one of a subscription's ARM lists (`path` below /subscriptions/{id}), page by page. */
+export type SubscriptionLister = <T>(path: string, apiVersion: string, options?: JsonRequestOptions) => Promise<T[]>;
+
+/** A subscription's ARM lists through one JSON pipeline (virtual networks, resource groups): one GET per page. */
+export function createSubscriptionLister(cloud: CloudEndpoints, credential: TokenCredential, subscriptionId: string, logger: Logger): SubscriptionLister {
+  const root = `${trimTrailingSlashes(cloud.resourceManagerEndpoint)}/subscriptions/${encodeURIComponent(subscriptionId)}`;
+  const pipeline = createJsonPipeline({ credential, scope: cloud.resourceManagerScope, logger, allowedOrigin: cloud.resourceManagerEndpoint });
+  return (path, apiVersion, options) => followPages(pipeline, `${root}/${path}?api-version=${apiVersion}`, 'nextLink', options);
 }
