@@ -62,8 +62,9 @@ export class RestResourceGraphClient implements ResourceGraphClient {
 
   /**
    * The first page tells how many rows there are; the other pages are then asked for at once by offset ($skip), up to
-   * CONCURRENT_PAGES in flight, so any number of hosts takes two round trips rather than one per 1,000 rows. Pages are
-   * handed to `onPage` in order. (ARG's documented continuation is $skipToken; offsets over the same sorted query give
+   * CONCURRENT_PAGES in flight, so any number of hosts takes two round trips rather than one per 1,000 rows; with
+   * `expectedRows` (a refresh knows what the last listing had) the pages that many fill are asked for with the first,
+   * so one round trip, and a page that turns out empty is dropped. Pages are handed to `onPage` in order. (ARG's documented continuation is $skipToken; offsets over the same sorted query give
    * the same rows, and a row that moves between pages meanwhile is deduplicated by id or shown at the next refresh.)
    */
   async listHosts(subscriptionIds: string[], options?: ResourceGraphListOptions): Promise<IdentityHost[]> {
@@ -74,13 +75,16 @@ export class RestResourceGraphClient implements ResourceGraphClient {
       answer.catch(() => undefined); // awaited in order below; a later page's failure must not go unhandled meanwhile
       return answer;
     };
-    const asked = new Map<number, Promise<QueryPage>>([[0, ask(0)]]);
+    const expectedPages = Math.min(CONCURRENT_PAGES, Math.max(1, Math.ceil((options?.expectedRows ?? 0) / PAGE_ROWS)));
+    const asked = new Map<number, Promise<QueryPage>>();
+    for (let page = 0; page < expectedPages; page++) asked.set(page, ask(page));
     const first = await asked.get(0)!;
-    if (first.more && first.data.length > 0) {
+    if (first.more && first.data.length > 0 && first.data.length !== step) {
       step = first.data.length;
+      [...asked.keys()].filter((page) => page > 0).forEach((page) => asked.delete(page)); // asked at the wrong offsets
     }
     const pageCount = first.more ? Math.ceil(Math.max(first.totalRecords ?? 0, first.data.length + 1) / step) : 1;
-    let nextToAsk = 1;
+    let nextToAsk = asked.size;
     // Keeps up to CONCURRENT_PAGES pages in flight after the one just received: asked before that page's rows are
     // turned into hosts and shown, so that work overlaps their round trip.
     const topUp = (received: number) => {

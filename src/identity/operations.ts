@@ -103,6 +103,16 @@ export const RESOURCE_GRAPH_MIN_SUBSCRIPTIONS = 10;
  *  RESOURCE_GRAPH_MIN_SUBSCRIPTIONS - 1, so a tenant below the Resource Graph threshold never waits for a turn. */
 export const ARM_LISTING_CONCURRENCY = 16;
 
+/** A subscription below the Resource Graph threshold known (from its last listing) to hold more hosts than this goes
+ *  straight to Resource Graph, every page at once, rather than an ARM page first: one round trip instead of three. */
+export const LONG_LIST_HOSTS = 1000;
+
+export interface ListHostsOptions extends OperationOptions {
+  /** How many hosts a subscription had when last listed (undefined when never listed): a refresh then asks for every
+   *  page it expects at once. */
+  knownHosts?: (subscriptionId: string) => number | undefined;
+}
+
 /** How long a Resource Graph refusal (403, 404) for a tenant is remembered: long enough that refreshes do not ask a
  *  refusing Graph each time, short enough that a new role grant or a newly available endpoint is used without a
  *  reload. */
@@ -191,7 +201,7 @@ export class IdentityOperations {
    * At most ARM_LISTING_CONCURRENCY subscriptions are listed through ARM at once, in the order given (the tree's, so
    * the first shown list first); after a cancellation none starts.
    */
-  async listHosts(subscriptionIds: readonly string[], listed: (listing: HostListing) => void, options?: OperationOptions): Promise<void> {
+  async listHosts(subscriptionIds: readonly string[], listed: (listing: HostListing) => void, options?: ListHostsOptions): Promise<void> {
     const resolved = await Promise.all(
       subscriptionIds.map(async (subscriptionId) => {
         try {
@@ -211,17 +221,45 @@ export class IdentityOperations {
       }
     }
     const armTurn = concurrencyLimit(ARM_LISTING_CONCURRENCY);
+    // The rows the last listing of these subscriptions had, when every one of them was listed before.
+    const expectedRows = (ids: readonly string[]) => {
+      let rows = 0;
+      for (const id of ids) {
+        const known = options?.knownHosts?.(id);
+        if (known === undefined) {
+          return undefined;
+        }
+        rows += known;
+      }
+      return rows;
+    };
     await Promise.all(
       [...byTenant].map(async ([tenant, tenantClients]) => {
         let rest = tenantClients.map((clients) => clients.subscription.subscriptionId);
         if (this.listsTogether(rest.length) && !this.refusesResourceGraph(tenant)) {
-          rest = await this.listWithResourceGraph(tenant, tenantClients[0]!, rest, listed, options);
+          rest = await this.listWithResourceGraph(tenant, tenantClients[0]!, rest, listed, options, expectedRows(rest));
         }
         const bySubscription = new Map(tenantClients.map((clients) => [clients.subscription.subscriptionId, clients]));
-        // listWithArm reports a subscription whose turn comes after a cancellation as cancelled, without a request.
-        await Promise.all(rest.map((subscriptionId) => armTurn(() => this.listWithArm(tenant, bySubscription.get(subscriptionId)!, listed, options))));
+        const listOne = async (subscriptionId: string) => {
+          const clients = bySubscription.get(subscriptionId)!;
+          const known = expectedRows([subscriptionId]);
+          if (known !== undefined && known > LONG_LIST_HOSTS && this.mayUseResourceGraph(tenant)) {
+            const unlisted = await this.listWithResourceGraph(tenant, clients, [subscriptionId], listed, options, known);
+            if (unlisted.length === 0) {
+              return;
+            }
+          }
+          // listWithArm reports a subscription whose turn comes after a cancellation as cancelled, without a request.
+          await this.listWithArm(tenant, clients, listed, options);
+        };
+        await Promise.all(rest.map((subscriptionId) => armTurn(() => listOne(subscriptionId))));
       }),
     );
+  }
+
+  /** Whether Resource Graph may be asked for this tenant's hosts (it is not turned off, nor refused lately). */
+  private mayUseResourceGraph(tenant: string): boolean {
+    return Number.isFinite(this.resourceGraphMinSubscriptions) && !this.refusesResourceGraph(tenant);
   }
 
   /** Whether Resource Graph refused this tenant (lower case) within the last RESOURCE_GRAPH_REFUSAL_MEMORY_MS. */
@@ -241,6 +279,7 @@ export class IdentityOperations {
     subscriptionIds: string[],
     listed: (listing: HostListing) => void,
     options?: OperationOptions,
+    expectedRows?: number,
   ): Promise<string[]> {
     const waiting = new Map(subscriptionIds.map((id) => [id.toLowerCase(), { subscriptionId: id, hosts: [] as IdentityHost[] }]));
     // Rows come grouped by subscription: a subscription is complete once a row of another one follows it.
@@ -256,6 +295,7 @@ export class IdentityOperations {
       this.throwIfAborted(options?.signal);
       await clients.resourceGraph.listHosts(subscriptionIds, {
         signal: options?.signal,
+        expectedRows,
         onPage: (hosts, last) => {
           for (const host of hosts) {
             const key = host.subscriptionId.toLowerCase();
@@ -298,7 +338,7 @@ export class IdentityOperations {
     clients: SubscriptionClients,
     listed: (listing: HostListing) => void,
     options?: OperationOptions,
-    mayUseResourceGraph = Number.isFinite(this.resourceGraphMinSubscriptions) && !this.refusesResourceGraph(tenant),
+    continueWithResourceGraph = this.mayUseResourceGraph(tenant),
   ): Promise<void> {
     const subscriptionId = clients.subscription.subscriptionId;
     const listing = new AbortController();
@@ -318,7 +358,7 @@ export class IdentityOperations {
             // A long list shows what is known while the rest loads (through Resource Graph where it may be asked).
             firstPages.push(...page);
             listed({ subscriptionId, result: { status: 'loaded', value: [...firstPages] }, from: 'arm', partial: true });
-            if (mayUseResourceGraph) {
+            if (continueWithResourceGraph) {
               manyPages = true;
               listing.abort();
             }

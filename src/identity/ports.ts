@@ -163,6 +163,9 @@ export interface ResourceGraphListOptions extends CallOptions {
   /** Each page's hosts as it arrives, in subscription order (a page completes every subscription before its last
    *  row's); `last` on the final page. */
   onPage?: (hosts: IdentityHost[], last: boolean) => void;
+  /** How many rows the caller expects (what the last listing had): the pages that many fill are asked for at once,
+   *  without waiting for the first to tell the count. */
+  expectedRows?: number;
 }
 
 /** Azure Resource Graph: the VMs and scale sets of many subscriptions (of one tenant) in one paged query. Where it is

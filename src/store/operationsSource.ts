@@ -10,7 +10,7 @@ export function operationsStoreSource(operations: IdentityOperations, shown: (su
     listSubscriptions: (onPage) => operations.listSubscriptions(onPage ? { onPage } : undefined),
     // VMs and scale sets (a Flexible set's instances are VMs already, each naming its set); many subscriptions at once
     // through Resource Graph.
-    listHosts: (subscriptionIds, listed) => operations.listHosts(subscriptionIds, listed),
+    listHosts: (subscriptionIds, listed, knownHosts) => operations.listHosts(subscriptionIds, listed, { knownHosts }),
     listsTogether: (count) => operations.listsTogether(count),
     getHost: (host) => operations.getHost(host),
     listGroupMemberships: (host, options) => operations.listGroupMemberships(host, options),

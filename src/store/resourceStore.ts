@@ -23,8 +23,9 @@ export interface StoreSource {
   listSubscriptions(onPage?: (page: Subscription[], morePages: boolean) => void): Promise<Subscription[]>;
   /** Every host (VMs and scale sets) of each subscription, told to `listed` as soon as each subscription's list is
    *  complete; every subscription asked for is told exactly once unless the promise rejects, after any number of
-   *  partial listings (`partial`: a part of a long list, shown while the rest loads). */
-  listHosts(subscriptionIds: string[], listed: (listing: HostListing) => void): Promise<void>;
+   *  partial listings (`partial`: a part of a long list, shown while the rest loads). `knownHosts`: how many hosts a
+   *  subscription had when last listed, so that a refresh can ask for all its pages at once. */
+  listHosts(subscriptionIds: string[], listed: (listing: HostListing) => void, knownHosts?: (subscriptionId: string) => number | undefined): Promise<void>;
   /** Whether this many subscriptions are listed in one query (Resource Graph): then the tree's shown subscriptions
    *  load together, before they are expanded. */
   listsTogether?(subscriptionCount: number): boolean;
@@ -100,6 +101,8 @@ export class ResourceStore implements Disposable {
    *  label look up these rather than scan every host (thousands of hosts, hundreds of subscriptions). */
   private readonly hostKeysBySubscription = new Map<string, Set<string>>();
   private readonly hostNameCounts = new Map<string, number>();
+  /** How many hosts each subscription (lower-case id) had when last listed; kept across reloads. */
+  private readonly listedCounts = new Map<string, number>();
   /** By lower-cased subscription id. */
   private readonly hostLists = new Map<string, HostList>();
   private readonly membershipLoads = new Map<string, Promise<void>>();
@@ -480,6 +483,9 @@ export class ResourceStore implements Disposable {
         return;
       }
       pending.delete(listKey);
+      if (list.status === 'loaded') {
+        this.listedCounts.set(listKey, list.keys.length);
+      }
       const current = this.hostLists.get(listKey) === load.self;
       if (current) {
         this.hostLists.set(listKey, list);
@@ -502,15 +508,19 @@ export class ResourceStore implements Disposable {
       this.fire({ kind: 'subscription', subscriptionId: load.subscriptionId });
     };
     void this.source
-      .listHosts([...subscriptionIds], (listing) => {
-        const listKey = resourceKey(listing.subscriptionId);
-        const list = this.takeListing(listing, startedAt);
-        if (listing.partial) {
-          takePart(listKey, list);
-        } else {
-          settle(listKey, list);
-        }
-      })
+      .listHosts(
+        [...subscriptionIds],
+        (listing) => {
+          const listKey = resourceKey(listing.subscriptionId);
+          const list = this.takeListing(listing, startedAt);
+          if (listing.partial) {
+            takePart(listKey, list);
+          } else {
+            settle(listKey, list);
+          }
+        },
+        (subscriptionId) => this.listedCounts.get(resourceKey(subscriptionId)),
+      )
       .then(
         () => new Error('The listing ended without this subscription.'),
         (error: unknown) => error,

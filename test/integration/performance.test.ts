@@ -256,10 +256,36 @@ describe('one subscription with more VMs than an ARM page', () => {
   });
 });
 
+describe('one subscription known to hold more than 1,000 hosts', () => {
+  let fake: RunningFakeAzure;
+  before(async () => {
+    fake = await startFake({ seed: scenarioSeed({ subscriptions: 1, vmsPerSubscription: 1100 }), pageSize: 50, latencyMs: 50 });
+  });
+  after(async () => fake.stop());
+
+  it('is listed by an ARM page, then Resource Graph; a refresh goes straight to Resource Graph, both pages at once', async () => {
+    const { ops } = signInAs(fake);
+    const store = storeFor(ops);
+    fake.reset();
+    const first = await expandEverySubscription(store);
+    assert.equal([...first.hostsBySubscription.values()][0]!.length, 1101);
+    assert.equal(fake.requests().filter((r) => /virtualMachines$/.test(r.path)).length, 1, 'one ARM page first');
+    store.reloadAll();
+    fake.reset();
+    const again = await expandEverySubscription(store);
+    assert.equal([...again.hostsBySubscription.values()][0]!.length, 1101);
+    const requests = fake.requests();
+    assert.equal(requests.filter(isArmHostList).length, 0, 'no ARM page: the last listing said the list is long');
+    const graph = requests.filter(isGraph);
+    assert.equal(graph.length, 2);
+    assert.ok(graph[1]!.receivedAt! < graph[0]!.answeredAt!, 'both pages asked for at once');
+  });
+});
+
 describe('a Resource Graph page that ends inside a subscription', () => {
   let fake: RunningFakeAzure;
   before(async () => {
-    fake = await startFake({ seed: scenarioSeed({ subscriptions: 20, vmsPerSubscription: 60 }) });
+    fake = await startFake({ seed: scenarioSeed({ subscriptions: 20, vmsPerSubscription: 60 }), latencyMs: 50 });
   });
   after(async () => fake.stop());
 
@@ -272,6 +298,19 @@ describe('a Resource Graph page that ends inside a subscription', () => {
     // Rows are sorted by subscription: 16 subscriptions fill 976 rows, the 17th has 24 of its 61 on the first page.
     const firstShown = [...tree.firstShownBySubscription.values()].sort((a, b) => a - b);
     assert.deepEqual(firstShown.filter((n) => n < 61), [24], 'one subscription showed a part first');
+  });
+
+  it('a refresh asks for both pages at once: the last listing said how many rows there are', async () => {
+    const { ops } = signInAs(fake);
+    const store = storeFor(ops);
+    await expandEverySubscription(store);
+    store.reloadAll();
+    fake.reset();
+    const tree = await expandEverySubscription(store);
+    const graph = fake.requests().filter(isGraph);
+    assert.equal(graph.length, 2);
+    assert.ok(graph[1]!.receivedAt! < graph[0]!.answeredAt!, 'the second page was asked for before the first was answered');
+    assert.deepEqual(new Set([...tree.hostsBySubscription.values()].map((hosts) => hosts.length)), new Set([61]));
   });
 });
 

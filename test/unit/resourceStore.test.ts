@@ -65,6 +65,20 @@ describe('ResourceStore: hosts of a subscription', () => {
     assert.deepEqual(source.calls, [`listHosts ${SUB}`]);
   });
 
+  it('tells the source how many hosts a subscription had when last listed, across reloads (a refresh asks for every page at once)', async () => {
+    const { source, store } = setUp([host('rg', 'vm-1'), host('rg', 'vm-2')]);
+    const told: (number | undefined)[] = [];
+    const list = source.listHosts.bind(source);
+    source.listHosts = (ids, listed, knownHosts) => {
+      told.push(knownHosts?.(SUB.toUpperCase()));
+      return list(ids, listed);
+    };
+    await store.loadHosts(SUB);
+    store.reloadAll();
+    await store.loadHosts(SUB);
+    assert.deepEqual(told, [undefined, 2], 'unknown at first, then what the last listing had (ids in any casing)');
+  });
+
   it('a created host in a subscription not listed yet waits for the listing', async () => {
     const { store } = setUp([]);
     store.addHost(host('rg', 'vm-new'));

@@ -37,7 +37,7 @@ export class FakeSource implements StoreSource {
   /** Answered by listsTogether. */
   together = false;
 
-  async listHosts(subscriptionIds: string[], listed: (listing: HostListing) => void): Promise<void> {
+  async listHosts(subscriptionIds: string[], listed: (listing: HostListing) => void, _knownHosts?: (subscriptionId: string) => number | undefined): Promise<void> {
     this.calls.push(`listHosts ${subscriptionIds.join(',')}`);
     for (const subscriptionId of subscriptionIds) {
       if (this.failLists > 0) {
