@@ -347,7 +347,7 @@ export class IdentityOperations {
     let manyPages = false;
     try {
       this.throwIfAborted(options?.signal);
-      const firstPages: IdentityHost[] = [];
+      const pagesSoFar: IdentityHost[] = [];
       const [virtualMachines, scaleSets] = await Promise.all([
         clients.virtualMachines.list({
           signal: listing.signal,
@@ -356,8 +356,8 @@ export class IdentityOperations {
               return;
             }
             // A long list shows what is known while the rest loads (through Resource Graph where it may be asked).
-            firstPages.push(...page);
-            listed({ subscriptionId, result: { status: 'loaded', value: [...firstPages] }, from: 'arm', partial: true });
+            pagesSoFar.push(...page);
+            listed({ subscriptionId, result: { status: 'loaded', value: [...pagesSoFar] }, from: 'arm', partial: true });
             if (continueWithResourceGraph) {
               manyPages = true;
               listing.abort();
