@@ -16,21 +16,10 @@ import { sameResourceId } from '../../src/identity/resourceIds';
 import { IdentityOperations, type IdentityOperationsOptions } from '../../src/identity/operations';
 import type { RunningFakeAzure } from '../fake-azure/server';
 import { ids, providerWith, signInAs, startFake, stateVm, vm, vmReadsThrough } from './harness';
+import { seededRandom } from '../seededRandom';
 
 const OPERATIONS = 208;
 const VMS = ['vm-web-01', 'vm-web-02', 'vm-web-03', 'vm-web-04'];
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Owned {
   system?: boolean;
@@ -90,7 +79,7 @@ describe('two windows writing the same VMs at random', () => {
   it(`${OPERATIONS} interleaved operations: nothing lost or resurrected, each intent holds on return`, async () => {
     const seed = process.env.TWO_WINDOWS_SEED ? Number(process.env.TWO_WINDOWS_SEED) : Math.floor(Math.random() * 2 ** 31);
     console.log(`two-windows seed: ${seed} (replay with TWO_WINDOWS_SEED=${seed})`);
-    const random = generator(seed);
+    const random = seededRandom(seed);
     const settings = { maxWriteAttempts: 12, retryDelayMs: () => 150 };
     const sessions = { A: windowWithSlowReads(settings), B: windowWithSlowReads(settings) };
 

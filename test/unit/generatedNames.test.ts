@@ -7,20 +7,10 @@ import { IdentityError } from '../../src/identity/identityError';
 import { IdentityOperations } from '../../src/identity/operations';
 import type { AzureClientProvider } from '../../src/identity/ports';
 import { isValidUserAssignedIdentityName } from '../fake-azure/arm';
+import { seededRandom } from '../seededRandom';
 
 const NAMES = 260;
 const ALPHABET = ['a', 'Z', '7', '-', '_', '.', ' ', '/', '\\', "'", '"', '%', '#', '?', '&', 'é', 'ß', 'Ω', 'あ', '😀', '\u200b', '\t', '+', '='];
-
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generateNames(random: () => number): string[] {
   const lengths = [0, 1, 2, 3, 4, 64, 127, 128, 129, 200];
@@ -41,7 +31,7 @@ describe('generated user-assigned identity names', () => {
   it(`${NAMES} names: refused before any request exactly where Azure would refuse them`, async () => {
     const seed = process.env.GENERATED_NAMES_SEED ? Number(process.env.GENERATED_NAMES_SEED) : Math.floor(Math.random() * 2 ** 31);
     console.log(`generated-names seed: ${seed} (replay with GENERATED_NAMES_SEED=${seed})`);
-    const names = generateNames(generator(seed));
+    const names = generateNames(seededRandom(seed));
     let requests = 0;
     const provider: AzureClientProvider = {
       listSubscriptions: async () => [],
