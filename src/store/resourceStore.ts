@@ -155,12 +155,17 @@ export class ResourceStore implements Disposable {
 
   /** The subscription's hosts: the loaded list (no request), the load under way, or a new load after a failure. */
   async loadHosts(subscriptionId: string): Promise<Loaded<IdentityHost[]>> {
+    const list = this.listOrLoad(subscriptionId);
+    return this.toLoaded(list.status === 'loading' ? await list.settled : list);
+  }
+
+  /** The subscription's list: as it is, or a new load when there is none or it failed. */
+  private listOrLoad(subscriptionId: string): HostList {
     const listKey = resourceKey(subscriptionId);
     if (this.needsLoad(listKey)) {
       this.startLoads([subscriptionId]);
     }
-    const list = this.hostLists.get(listKey)!;
-    return this.toLoaded(list.status === 'loading' ? await list.settled : list);
+    return this.hostLists.get(listKey)!;
   }
 
   /** The subscriptions the tree shows: when the source lists that many in one query, they start loading together now
@@ -177,11 +182,7 @@ export class ResourceStore implements Disposable {
    * listed so far, as `loading` with `partial`; a 'subscription' change fires when such a list is complete.
    */
   async loadSomeHosts(subscriptionId: string): Promise<Loadable<IdentityHost[]>> {
-    const listKey = resourceKey(subscriptionId);
-    if (this.needsLoad(listKey)) {
-      this.startLoads([subscriptionId]);
-    }
-    const list = this.hostLists.get(listKey)!;
+    const list = this.listOrLoad(subscriptionId);
     if (list.status === 'loading') {
       await Promise.race([list.settled, list.firstPart]);
     }

@@ -26,12 +26,11 @@ function median(values: number[]): number {
   return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Round trips the hosts of these subscriptions need through each API: ARM lists each subscription's VMs and scale
- *  sets at once (its longest paging chain counts); Resource Graph needs one query, then one step for the other pages
- *  (asked at once). `graphPages`: the pages of 1,000 rows the query has. */
-export function hostChains(size: ScenarioSize, pageSize: number): { arm: number; resourceGraph: number; graphPages: number } {
+/** What the hosts of these subscriptions need through each API: ARM's round trips (each subscription's VMs and scale
+ *  sets at once, its longest paging chain counts), and Resource Graph's pages of 1,000 rows (asked at once). */
+function hostChains(size: ScenarioSize, pageSize: number): { arm: number; graphPages: number } {
   const graphPages = Math.max(1, Math.ceil((size.subscriptions * (size.vmsPerSubscription + 1)) / GRAPH_PAGE_ROWS));
-  return { arm: Math.max(1, Math.ceil(size.vmsPerSubscription / pageSize)), resourceGraph: graphPages > 1 ? 2 : 1, graphPages };
+  return { arm: Math.max(1, Math.ceil(size.vmsPerSubscription / pageSize)), graphPages };
 }
 
 const epochNow = () => performance.timeOrigin + performance.now();
